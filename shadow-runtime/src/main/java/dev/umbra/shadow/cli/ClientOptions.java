@@ -1,0 +1,20 @@
+package dev.umbra.shadow.cli;
+
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that query a running shadow. */
+final class ClientOptions {
+  @Option(
+      names = "--shadow",
+      paramLabel = "HOST:PORT",
+      defaultValue = "${env:UMBRA_SHADOW:-127.0.0.1:7070}",
+      description = "Shadow to ask (default ${DEFAULT-VALUE}; env UMBRA_SHADOW).")
+  String shadow;
+
+  @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:UMBRA_TOKEN}",
+      description = "Bearer token, when the shadow requires one (env UMBRA_TOKEN).")
+  String token;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+}

@@ -1,0 +1,92 @@
+package dev.umbra.shadow.cli;
+
+import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.config.ConfigParser;
+import dev.umbra.shadow.config.ShadowConfig;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code umbra serve}: a standalone shadow for the primaries of this host. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a shadow: receive agents' streams, forecast, detect, provision and checkpoint.",
+      "Each option can also be set in the config file (same key) or as UMBRA_<KEY>",
+      "(e.g. UMBRA_HTTP_PORT); precedence: option, environment, file, default."
+    })
+final class ServeCommand implements Callable<Integer> {
+
+  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with the keys below.")
+  Path configFile;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "gRPC bind address (default 127.0.0.1).")
+  String host;
+
+  @Option(names = "--port", paramLabel = "PORT", description = "gRPC port (default 7070; 0 = any free port).")
+  String port;
+
+  @Option(names = "--http-host", paramLabel = "ADDR", description = "HTTP bind address (default: --host).")
+  String httpHost;
+
+  @Option(names = "--http-port", paramLabel = "PORT", description = "HTTP port for /metrics and the dashboard (default 7071).")
+  String httpPort;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Folder for history, models and checkpoints (default ./.umbra).")
+  String data;
+
+  @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token agents and clients must send.")
+  String token;
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN", description = "Token needed for checkpoint, rollback, sampling and allocation calls.")
+  String adminToken;
+
+  @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain (PEM).")
+  String tlsCert;
+
+  @Option(names = "--tls-key", paramLabel = "PEM", description = "Server private key (PEM, PKCS#8).")
+  String tlsKey;
+
+  @Option(names = "--cpu", paramLabel = "CORES", description = "Put the shadow in its own cgroup with this CPU limit.")
+  String cpu;
+
+  @Option(names = "--memory", paramLabel = "SIZE", description = "Put the shadow in its own cgroup with this memory limit (e.g. 512m).")
+  String memory;
+
+  @Override
+  public Integer call() throws Exception {
+    ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
+    Shadow shadow = Shadow.start(config);
+    Thread hook = new Thread(shadow::close, "umbra-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    System.err.println("umbra: shadow listening on " + format(shadow) + " (Ctrl-C to stop)");
+    shadow.awaitTermination();
+    return 0;
+  }
+
+  private static String format(Shadow shadow) {
+    var address = shadow.grpcAddress();
+    return address.getHostString() + ":" + address.getPort();
+  }
+
+  private Map<String, String> flags() {
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("host", host);
+    flags.put("port", port);
+    flags.put("http-host", httpHost);
+    flags.put("http-port", httpPort);
+    flags.put("data", data);
+    flags.put("token", token);
+    flags.put("admin-token", adminToken);
+    flags.put("tls-cert", tlsCert);
+    flags.put("tls-key", tlsKey);
+    flags.put("cpu", cpu);
+    flags.put("memory", memory);
+    return flags;
+  }
+}

@@ -1,0 +1,197 @@
+package dev.umbra.shadow.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Builds a {@link ShadowConfig} from its sources. Every key has one spelling, used as is in the
+ * config file ({@code http-port = 7071}), as a command-line flag ({@code --http-port}) and, upper
+ * case with {@code _}, as an environment variable ({@code UMBRA_HTTP_PORT}). Precedence, highest
+ * first: command line, environment, config file, defaults.
+ *
+ * <p>Pure: it reads only the file it is given and the maps it is passed.
+ */
+public final class ConfigParser {
+
+  /** Every key a shadow understands. */
+  public static final Set<String> KEYS =
+      Set.of(
+          "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
+          "tls-key", "cpu", "memory", "spawn-grace");
+
+  private ConfigParser() {}
+
+  /**
+   * @param flags values given on the command line, by key
+   * @param configFile a properties file, when one was named
+   * @param env the process environment
+   */
+  public static ShadowConfig parse(
+      Map<String, String> flags, Optional<Path> configFile, Map<String, String> env)
+      throws ConfigException {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (configFile.isPresent()) {
+      values.putAll(readFile(configFile.get()));
+    }
+    for (String key : KEYS) {
+      String fromEnv = env.get(envName(key));
+      if (fromEnv != null && !fromEnv.isBlank()) {
+        values.put(key, fromEnv.trim());
+      }
+    }
+    flags.forEach(
+        (key, value) -> {
+          if (value != null) {
+            values.put(key, value);
+          }
+        });
+    return build(new Values(values));
+  }
+
+  /** {@code http-port} → {@code UMBRA_HTTP_PORT}. */
+  public static String envName(String key) {
+    return "UMBRA_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+  }
+
+  private static ShadowConfig build(Values v) throws ConfigException {
+    String host = v.string("host", ShadowConfig.DEFAULT_HOST);
+    var grpc = new ShadowConfig.Endpoint(host, v.port("port", ShadowConfig.DEFAULT_GRPC_PORT));
+    var http =
+        new ShadowConfig.Endpoint(
+            v.string("http-host", host), v.port("http-port", ShadowConfig.DEFAULT_HTTP_PORT));
+    Path data = Path.of(v.string("data", defaultDataDir()));
+    ShadowConfig.Security security;
+    try {
+      security =
+          new ShadowConfig.Security(
+              v.optional("token"),
+              v.optional("admin-token"),
+              v.optional("tls-cert").map(Path::of),
+              v.optional("tls-key").map(Path::of));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    if (!grpc.isLoopback() && !security.tls() && security.token().isEmpty()) {
+      throw new ConfigException(
+          "host " + host + " is not loopback: set tls-cert/tls-key and a token to listen on it");
+    }
+    var limits =
+        new ShadowConfig.Limits(
+            v.cores("cpu"), v.bytes("memory"), v.duration("spawn-grace", Duration.ofSeconds(30)));
+    return new ShadowConfig(grpc, http, data, security, limits);
+  }
+
+  private static String defaultDataDir() {
+    return Path.of(".umbra").toAbsolutePath().normalize().toString();
+  }
+
+  private static Map<String, String> readFile(Path file) throws ConfigException {
+    Properties properties = new Properties();
+    try (Reader reader = Files.newBufferedReader(file)) {
+      properties.load(reader);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + describe(e), e);
+    }
+    Set<String> unknown = new TreeSet<>(properties.stringPropertyNames());
+    unknown.removeAll(KEYS);
+    if (!unknown.isEmpty()) {
+      throw new ConfigException(
+          "config file " + file + ": unknown key(s) " + unknown + "; known keys: " + new TreeSet<>(KEYS));
+    }
+    Map<String, String> values = new LinkedHashMap<>();
+    properties.stringPropertyNames().forEach(k -> values.put(k, properties.getProperty(k).trim()));
+    return values;
+  }
+
+  private static String describe(Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Typed access to the merged values; each failure names the key and the value. */
+  private record Values(Map<String, String> map) {
+    String string(String key, String fallback) {
+      String value = map.get(key);
+      return value == null || value.isBlank() ? fallback : value;
+    }
+
+    Optional<String> optional(String key) {
+      return Optional.ofNullable(map.get(key)).filter(s -> !s.isBlank());
+    }
+
+    int port(String key, int fallback) throws ConfigException {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int port = Integer.parseInt(value.get());
+        if (port >= 0 && port <= 65535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigException(key + ": '" + value.get() + "' is not a port (0..65535)");
+    }
+
+    Optional<Double> cores(String key) throws ConfigException {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        double cores = Double.parseDouble(value.get());
+        if (cores > 0 && Double.isFinite(cores)) {
+          return Optional.of(cores);
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigException(key + ": '" + value.get() + "' is not a positive number of cores");
+    }
+
+    Optional<Long> bytes(String key) throws ConfigException {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        long bytes = Quantities.parseBytes(value.get());
+        if (bytes > 0) {
+          return Optional.of(bytes);
+        }
+        throw new IllegalArgumentException("'" + value.get() + "' is not positive");
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+    }
+
+    Duration duration(String key, Duration fallback) throws ConfigException {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        return Quantities.parseDuration(value.get());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+    }
+  }
+}
