@@ -1,0 +1,88 @@
+package dev.umbra.shadow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class UmbraCliTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = UmbraCli.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "serve", "run", "attach", "demo", "primaries", "series", "forecast", "anomalies",
+        "checkpoints", "rollback", "backtest", "nab"
+      })
+  void everyCommandHasHelp(String command) {
+    assertThat(run(command, "--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: umbra " + command);
+  }
+
+  @Test
+  void listsEveryCommand_inTheTopLevelHelp() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString())
+        .contains("serve", "run", "attach", "demo", "primaries", "forecast", "anomalies",
+            "checkpoints", "rollback", "backtest", "nab");
+  }
+
+  @Test
+  void rejectsAnUnknownCommand_withOneLineAndExit2() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly("umbra: Unmatched argument at index 0: 'frobnicate' (see 'umbra --help')");
+  }
+
+  @Test
+  void rejectsNoCommand_withExit2() {
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("umbra: a command is required");
+  }
+
+  @Test
+  void rejectsABadPort_withExit2() {
+    assertThat(run("serve", "--port", "http")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly("umbra: port: 'http' is not a port (0..65535)");
+  }
+
+  @Test
+  void rejectsAnUnreadableConfigFile_withExit2() {
+    assertThat(run("serve", "--config", "/nonexistent/umbra.properties")).isEqualTo(2);
+    assertThat(err.toString().lines().toList())
+        .containsExactly("umbra: cannot read config file /nonexistent/umbra.properties: no such file");
+  }
+
+  @Test
+  void reportsAPortInUse_withOneLineAndExit1() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      int port = taken.getLocalPort();
+      assertThat(run("serve", "--port", String.valueOf(port), "--http-port", "0")).isEqualTo(1);
+      List<String> lines = err.toString().lines().toList();
+      assertThat(lines)
+          .containsExactly("umbra: cannot listen on 127.0.0.1:" + port + ": address already in use");
+    }
+  }
+
+  @Test
+  void printsAStackTrace_onlyWithVerbose() {
+    assertThat(run("--verbose", "serve", "--config", "/nonexistent")).isEqualTo(2);
+    assertThat(err.toString()).contains("at dev.umbra.shadow.config.ConfigParser");
+  }
+}

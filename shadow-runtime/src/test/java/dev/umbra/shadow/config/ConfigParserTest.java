@@ -1,0 +1,127 @@
+package dev.umbra.shadow.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigParserTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void usesDefaults_whenNothingIsGiven() throws Exception {
+    ShadowConfig config = ConfigParser.parse(Map.of(), Optional.empty(), Map.of());
+
+    assertThat(config.grpc()).isEqualTo(new ShadowConfig.Endpoint("127.0.0.1", 7070));
+    assertThat(config.http()).isEqualTo(new ShadowConfig.Endpoint("127.0.0.1", 7071));
+    assertThat(config.dataDir()).isEqualTo(Path.of(".umbra").toAbsolutePath().normalize());
+    assertThat(config.security().token()).isEmpty();
+    assertThat(config.limits().cpuCores()).isEmpty();
+  }
+
+  @Nested
+  class Precedence {
+    @Test
+    void flagBeatsEnvironmentBeatsFileBeatsDefault() throws Exception {
+      Path file = write("port = 7001\nhttp-port = 7002\ndata = /from/file\nmemory = 256m\n");
+      Map<String, String> env = Map.of("UMBRA_PORT", "7101", "UMBRA_HTTP_PORT", "7102");
+      Map<String, String> flags = new HashMap<>();
+      flags.put("port", "7201");
+      flags.put("http-port", null); // not given on the command line
+
+      ShadowConfig config = ConfigParser.parse(flags, Optional.of(file), env);
+
+      assertThat(config.grpc().port()).isEqualTo(7201);
+      assertThat(config.http().port()).isEqualTo(7102);
+      assertThat(config.dataDir()).isEqualTo(Path.of("/from/file"));
+      assertThat(config.limits().memoryBytes()).contains(256L << 20);
+    }
+
+    @Test
+    void httpHostFollowsHost_unlessSetItself() throws Exception {
+      ShadowConfig config =
+          ConfigParser.parse(Map.of("host", "127.0.0.2"), Optional.empty(), Map.of());
+      assertThat(config.http().host()).isEqualTo("127.0.0.2");
+    }
+  }
+
+  @Nested
+  class RejectsBadValues {
+    @Test
+    void aPortOutOfRange() {
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("port", "70000"), Optional.empty(), Map.of()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("port: '70000' is not a port (0..65535)");
+    }
+
+    @Test
+    void aPortThatIsNotANumber_fromTheEnvironment() {
+      assertThatThrownBy(
+              () -> ConfigParser.parse(Map.of(), Optional.empty(), Map.of("UMBRA_HTTP_PORT", "web")))
+          .hasMessage("http-port: 'web' is not a port (0..65535)");
+    }
+
+    @Test
+    void aMissingConfigFile() {
+      Path missing = dir.resolve("missing.properties");
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of(), Optional.of(missing), Map.of()))
+          .hasMessage("cannot read config file " + missing + ": no such file");
+    }
+
+    @Test
+    void anUnknownKeyInTheFile() throws IOException {
+      Path file = write("prot = 7000\n");
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of(), Optional.of(file), Map.of()))
+          .hasMessageContaining("unknown key(s) [prot]");
+    }
+
+    @Test
+    void aNonLoopbackHostWithoutTlsAndToken() {
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("host", "0.0.0.0"), Optional.empty(), Map.of()))
+          .hasMessageContaining("not loopback");
+    }
+
+    @Test
+    void aCertificateWithoutItsKey() {
+      assertThatThrownBy(
+              () -> ConfigParser.parse(Map.of("tls-cert", "/c.pem"), Optional.empty(), Map.of()))
+          .hasMessage("tls-cert and tls-key must be given together");
+    }
+
+    @Test
+    void nonPositiveCpuAndMemory() {
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("cpu", "0"), Optional.empty(), Map.of()))
+          .hasMessage("cpu: '0' is not a positive number of cores");
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("memory", "lots"), Optional.empty(), Map.of()))
+          .hasMessageStartingWith("memory: 'lots' is not a size");
+    }
+  }
+
+  @Test
+  void parsesSizesAndDurations() {
+    assertThat(Quantities.parseBytes("1048576")).isEqualTo(1 << 20);
+    assertThat(Quantities.parseBytes("512k")).isEqualTo(512 << 10);
+    assertThat(Quantities.parseBytes("1.5g")).isEqualTo(3L << 29);
+    assertThat(Quantities.parseBytes("2GiB")).isEqualTo(2L << 30);
+    assertThat(Quantities.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(Quantities.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
+    assertThat(Quantities.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(() -> Quantities.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private Path write(String content) throws IOException {
+    Path file = dir.resolve("umbra.properties");
+    Files.writeString(file, content);
+    return file;
+  }
+}
