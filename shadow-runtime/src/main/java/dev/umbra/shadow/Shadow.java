@@ -1,9 +1,18 @@
 package dev.umbra.shadow;
 
 import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.ServerStartException;
+import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
+import dev.umbra.shadow.http.HttpEndpoint;
+import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.series.Retention;
+import dev.umbra.shadow.series.SeriesStore;
 import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -17,27 +26,56 @@ import org.slf4j.LoggerFactory;
 public final class Shadow implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Shadow.class);
 
+  /** Grid seconds stay open this long for late points. */
+  static final Duration LATENESS = Duration.ofSeconds(1);
+  /** A disconnected primary is gone after this long. */
+  static final Duration GONE_AFTER = Duration.ofSeconds(60);
+  /** Seconds of each canonical series kept in memory. */
+  static final int RECENT_SECONDS = 3600;
+
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
-  private final ShadowServer grpc;
+  private final ShadowMetrics metrics = new ShadowMetrics();
+  private SeriesStore store;
+  private Ingest ingest;
+  private ShadowServer grpc;
+  private HttpEndpoint http;
   private boolean closed;
 
-  private Shadow(ShadowConfig config) throws ServerStartException {
+  private Shadow(ShadowConfig config) {
     this.config = config;
-    try {
-      this.grpc = ShadowServer.start(config.grpc(), List.of(), List.of());
-      started.push(grpc);
-    } catch (ServerStartException | RuntimeException e) {
-      close();
-      throw e;
-    }
   }
 
   /** Starts a shadow; on failure everything already started is closed again. */
-  public static Shadow start(ShadowConfig config) throws ServerStartException {
+  public static Shadow start(ShadowConfig config, Clock clock) throws ServerStartException {
     Shadow shadow = new Shadow(config);
-    logger.info("shadow started grpc={} data={}", shadow.grpcAddress(), config.dataDir());
+    try {
+      shadow.startParts(clock);
+    } catch (ServerStartException | RuntimeException e) {
+      shadow.close();
+      throw e;
+    }
+    logger.info("shadow started grpc={} http={} data={}", shadow.grpcAddress(), shadow.httpAddress(),
+        config.dataDir());
     return shadow;
+  }
+
+  private void startParts(Clock clock) throws ServerStartException {
+    store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
+    ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER));
+    grpc =
+        own(
+            ShadowServer.start(
+                config.grpc(),
+                config.security(),
+                List.of(ingest.service(), new ControlGrpcService(ingest.sessions(), store, clock)),
+                ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
+    http = own(HttpEndpoint.start(config.http(), metrics.registry()));
+  }
+
+  private <T extends AutoCloseable> T own(T part) {
+    started.push(part);
+    return part;
   }
 
   public ShadowConfig config() {
@@ -46,6 +84,22 @@ public final class Shadow implements AutoCloseable {
 
   public InetSocketAddress grpcAddress() {
     return grpc.address();
+  }
+
+  public InetSocketAddress httpAddress() {
+    return http.address();
+  }
+
+  public Ingest ingest() {
+    return ingest;
+  }
+
+  public SeriesStore store() {
+    return store;
+  }
+
+  public ShadowMetrics metrics() {
+    return metrics;
   }
 
   /** Blocks until the gRPC server has stopped. */

@@ -61,7 +61,7 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
-    Shadow shadow = Shadow.start(config);
+    Shadow shadow = Shadow.start(config, java.time.Clock.systemUTC());
     Thread hook = new Thread(shadow::close, "umbra-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("umbra: shadow listening on " + format(shadow) + " (Ctrl-C to stop)");

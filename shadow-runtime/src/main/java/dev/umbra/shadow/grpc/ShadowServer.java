@@ -47,6 +47,7 @@ public final class ShadowServer implements AutoCloseable {
 
   private ShadowServer(
       ShadowConfig.Endpoint endpoint,
+      ShadowConfig.Security security,
       List<BindableService> services,
       List<ServerInterceptor> interceptors) {
     this.endpoint = endpoint;
@@ -68,6 +69,9 @@ public final class ShadowServer implements AutoCloseable {
             .maxInboundMessageSize(MAX_INBOUND_MESSAGE_BYTES)
             .permitKeepAliveTime(10, TimeUnit.SECONDS)
             .permitKeepAliveWithoutCalls(true);
+    if (security.tls()) {
+      builder.useTransportSecurity(security.tlsCert().get().toFile(), security.tlsKey().get().toFile());
+    }
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
       builder.addService(ServerInterceptors.intercept(definition, interceptors));
@@ -79,17 +83,23 @@ public final class ShadowServer implements AutoCloseable {
   }
 
   /**
-   * Starts listening.
+   * Starts listening. Interceptors run last to first: the last one sees a call first.
    *
    * @throws ServerStartException when the address cannot be bound (in use, not local, denied)
    */
   public static ShadowServer start(
       ShadowConfig.Endpoint endpoint,
+      ShadowConfig.Security security,
       List<BindableService> services,
       List<ServerInterceptor> interceptors)
       throws ServerStartException {
     Objects.requireNonNull(endpoint, "endpoint");
-    ShadowServer shadowServer = new ShadowServer(endpoint, List.copyOf(services), List.copyOf(interceptors));
+    ShadowServer shadowServer;
+    try {
+      shadowServer = new ShadowServer(endpoint, security, List.copyOf(services), List.copyOf(interceptors));
+    } catch (IllegalArgumentException e) {
+      throw new ServerStartException("cannot use TLS files: " + e.getMessage(), e);
+    }
     try {
       shadowServer.server.start();
     } catch (IOException e) {

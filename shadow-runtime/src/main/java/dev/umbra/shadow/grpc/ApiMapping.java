@@ -1,0 +1,90 @@
+package dev.umbra.shadow.grpc;
+
+import dev.umbra.proto.v1.Capabilities;
+import dev.umbra.proto.v1.Criticality;
+import dev.umbra.proto.v1.JvmInfo;
+import dev.umbra.proto.v1.Primary;
+import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.ingest.PrimarySession;
+import dev.umbra.shadow.ingest.PrimaryView;
+import dev.umbra.shadow.ingest.Sessions;
+import dev.umbra.shadow.series.SeriesName;
+import io.grpc.Status;
+
+/** Domain ↔ API messages, and the request checks every service shares. */
+final class ApiMapping {
+  private ApiMapping() {}
+
+  static PrimarySession requirePrimary(Sessions sessions, String primaryId) {
+    if (primaryId.isBlank()) {
+      throw new ApiException(Status.INVALID_ARGUMENT.withDescription("primary_id is missing"));
+    }
+    return sessions
+        .get(primaryId)
+        .orElseThrow(() -> new ApiException(Status.NOT_FOUND.withDescription("no primary " + primaryId)));
+  }
+
+  static SeriesName requireSeries(String series) {
+    if (series.isBlank()) {
+      throw new ApiException(Status.INVALID_ARGUMENT.withDescription("series is missing"));
+    }
+    try {
+      return SeriesName.of(series);
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(Status.INVALID_ARGUMENT.withDescription("series: " + e.getMessage()));
+    }
+  }
+
+  static Primary toProto(PrimaryView v) {
+    PrimaryIdentity id = v.identity();
+    PrimaryIdentity.JvmFacts jvm = id.jvm();
+    PrimaryIdentity.AgentCapabilities caps = id.capabilities();
+    return Primary.newBuilder()
+        .setPrimaryId(id.primaryId())
+        .setWorkload(id.workload())
+        .setWorkloadName(id.workloadName())
+        .setHost(id.host())
+        .setPid(id.pid())
+        .setState(
+            switch (v.state()) {
+              case CONNECTED -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED;
+              case DISCONNECTED -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_DISCONNECTED;
+              case GONE -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_GONE;
+            })
+        .setConnectedUnixMs(v.connectedMillis())
+        .setLastSeenUnixMs(v.lastSeenMillis())
+        .setCriticality(
+            switch (id.criticality()) {
+              case LOW -> Criticality.CRITICALITY_LOW;
+              case NORMAL -> Criticality.CRITICALITY_NORMAL;
+              case HIGH -> Criticality.CRITICALITY_HIGH;
+            })
+        .setLoss(v.loss())
+        .setBatchesReceived(v.batchesReceived())
+        .setBatchesLost(v.batchesLost())
+        .setPointsReceived(v.pointsReceived())
+        .setAgentVersion(id.agentVersion())
+        .setJvm(
+            JvmInfo.newBuilder()
+                .setJavaVersion(jvm.javaVersion())
+                .setVmVendor(jvm.vmVendor())
+                .setVmName(jvm.vmName())
+                .setMain(jvm.main())
+                .addAllInputArguments(jvm.inputArguments())
+                .addAllGarbageCollectors(jvm.garbageCollectors())
+                .setMaxHeapBytes(jvm.maxHeapBytes())
+                .setAvailableProcessors(jvm.availableProcessors())
+                .setContainerCpuLimitCores(jvm.containerCpuLimitCores())
+                .setContainerMemoryLimitBytes(jvm.containerMemoryLimitBytes())
+                .setOs(jvm.os()))
+        .setCapabilities(
+            Capabilities.newBuilder()
+                .setJfr(caps.jfr())
+                .setIoHooks(caps.ioHooks())
+                .setCrac(caps.crac())
+                .addAllCheckpointEngines(caps.checkpointEngines())
+                .addAllCheckpointables(caps.checkpointables())
+                .addAllManageableFlags(caps.manageableFlags()))
+        .build();
+  }
+}

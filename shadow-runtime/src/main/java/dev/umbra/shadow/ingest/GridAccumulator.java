@@ -1,0 +1,138 @@
+package dev.umbra.shadow.ingest;
+
+import dev.umbra.shadow.series.Aggregation;
+import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.series.SeriesName;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns one primary's points into grid seconds. Each second stays open until the watermark
+ * passes it; then it closes into one {@link GridPoint} per series, aggregated as the series
+ * says (mean for rates, last for gauges). A point for a second that is already closed is late
+ * and refused.
+ *
+ * <p>Not thread-safe: its session serialises access.
+ */
+final class GridAccumulator {
+  /** More distinct series (name + labels) than this per primary are refused: a cardinality guard. */
+  static final int MAX_SERIES = 2_000;
+
+  private final String primaryId;
+  private final Map<Key, Series> series = new HashMap<>();
+  /** Seconds below this are closed. */
+  private long closedBelow;
+
+  GridAccumulator(String primaryId, long closedBelow) {
+    this.primaryId = primaryId;
+    this.closedBelow = closedBelow;
+  }
+
+  record Key(SeriesName name, String labels) {}
+
+  /** Why a point was refused, or null when it was taken. */
+  String add(SeriesName name, String labels, long timeMillis, double value) {
+    long second = Math.floorDiv(timeMillis, 1000);
+    if (second < closedBelow) {
+      return "late";
+    }
+    Key key = new Key(name, labels);
+    Series s = series.get(key);
+    if (s == null) {
+      if (series.size() >= MAX_SERIES) {
+        return "too_many_series";
+      }
+      s = new Series(name.aggregation());
+      series.put(key, s);
+    }
+    s.add(second, value);
+    return null;
+  }
+
+  /** Closes every second below {@code watermarkSecond} and returns their grid points. */
+  List<GridPoint> closeBelow(long watermarkSecond) {
+    if (watermarkSecond <= closedBelow) {
+      return List.of();
+    }
+    closedBelow = watermarkSecond;
+    List<GridPoint> out = new ArrayList<>();
+    for (Iterator<Map.Entry<Key, Series>> it = series.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Key, Series> e = it.next();
+      e.getValue().closeBelow(watermarkSecond, primaryId, e.getKey(), out);
+    }
+    return out;
+  }
+
+  long closedBelow() {
+    return closedBelow;
+  }
+
+  /** Open seconds of one series: usually one or two, so a TreeMap with a last-bucket cache. */
+  private static final class Series {
+    private final Aggregation aggregation;
+    private final TreeMap<Long, Bucket> open = new TreeMap<>();
+    private long lastSecond = Long.MIN_VALUE;
+    private Bucket last;
+
+    Series(Aggregation aggregation) {
+      this.aggregation = aggregation;
+    }
+
+    void add(long second, double value) {
+      Bucket b;
+      if (second == lastSecond) {
+        b = last;
+      } else {
+        b = open.computeIfAbsent(second, s -> new Bucket());
+        lastSecond = second;
+        last = b;
+      }
+      b.add(value);
+    }
+
+    void closeBelow(long watermark, String primaryId, Key key, List<GridPoint> out) {
+      while (!open.isEmpty() && open.firstKey() < watermark) {
+        Map.Entry<Long, Bucket> e = open.pollFirstEntry();
+        out.add(new GridPoint(primaryId, key.name(), key.labels(), e.getKey(), e.getValue().value(aggregation)));
+        if (e.getKey() == lastSecond) {
+          lastSecond = Long.MIN_VALUE;
+          last = null;
+        }
+      }
+    }
+  }
+
+  private static final class Bucket {
+    double sum;
+    double max = Double.NEGATIVE_INFINITY;
+    double lastValue;
+    int count;
+
+    void add(double v) {
+      sum += v;
+      max = Math.max(max, v);
+      lastValue = v;
+      count++;
+    }
+
+    double value(Aggregation aggregation) {
+      return switch (aggregation) {
+        case MEAN -> sum / count;
+        case SUM -> sum;
+        case MAX -> max;
+        case LAST -> lastValue;
+      };
+    }
+  }
+
+  /** For tests and the dashboard: open seconds per series. */
+  Map<Key, Integer> openSeconds() {
+    Map<Key, Integer> m = new HashMap<>();
+    series.forEach((k, s) -> m.put(k, s.open.size()));
+    return m;
+  }
+}

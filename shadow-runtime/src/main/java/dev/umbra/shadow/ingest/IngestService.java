@@ -1,0 +1,122 @@
+package dev.umbra.shadow.ingest;
+
+import dev.umbra.proto.v1.AgentMessage;
+import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.proto.v1.TelemetryServiceGrpc;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of {@code TelemetryService.Connect}: one {@link AgentStream} per call. A
+ * stream must start with Hello and carries one primary. Bad points are refused and reported in
+ * the next Ack; only protocol violations end the stream, with a status that says why.
+ */
+public final class IngestService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
+  private static final Logger logger = LoggerFactory.getLogger(IngestService.class);
+
+  private final Sessions sessions;
+  private final Clock clock;
+  private final IngestCounters counters;
+
+  IngestService(Sessions sessions, Clock clock, IngestCounters counters) {
+    this.sessions = sessions;
+    this.clock = clock;
+    this.counters = counters;
+  }
+
+  @Override
+  public StreamObserver<AgentMessage> connect(StreamObserver<ShadowCommand> responses) {
+    return new AgentStream(new AgentLink((ServerCallStreamObserver<ShadowCommand>) responses));
+  }
+
+  private final class AgentStream implements StreamObserver<AgentMessage> {
+    private final AgentLink link;
+    private PrimarySession session;
+
+    AgentStream(AgentLink link) {
+      this.link = link;
+    }
+
+    @Override
+    public void onNext(AgentMessage message) {
+      try {
+        switch (message.getKindCase()) {
+          case HELLO -> hello(message);
+          case BATCH -> {
+            requireHello("TelemetryBatch");
+            session.accept(message.getBatch(), clock.millis(), System.nanoTime(), counters);
+          }
+          case HEARTBEAT -> {
+            requireHello("Heartbeat");
+            session.heartbeat(message.getHeartbeat(), clock.millis());
+          }
+          case COMMAND_RESULT -> {
+            requireHello("CommandResult");
+            session.completed(message.getCommandResult());
+          }
+          case KIND_NOT_SET -> throw new IllegalArgumentException("AgentMessage has no kind set");
+        }
+      } catch (ProtocolViolation e) {
+        fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
+      } catch (IllegalArgumentException e) {
+        fail(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+      }
+    }
+
+    private void hello(AgentMessage message) {
+      PrimaryIdentity identity = WireMapping.toIdentity(message.getHello());
+      if (session != null && !session.primaryId().equals(identity.primaryId())) {
+        throw new ProtocolViolation(
+            "a stream carries one primary: Hello for " + identity.primaryId() + " after "
+                + session.primaryId());
+      }
+      session = sessions.attach(identity, link);
+    }
+
+    private void requireHello(String what) {
+      if (session == null) {
+        throw new ProtocolViolation("the first message on a stream must be Hello, not " + what);
+      }
+    }
+
+    private void fail(Status status) {
+      counters.streamError(status.getCode().name());
+      logger.warn("closing agent stream primary={}: {} {}",
+          session == null ? "(before Hello)" : session.primaryId(), status.getCode(), status.getDescription());
+      link.close(status);
+      if (session != null) {
+        sessions.detach(session, link);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      if (session != null) {
+        sessions.detach(session, link);
+        logger.info("primary={} stream ended: {}", session.primaryId(), Status.fromThrowable(t).getCode());
+      }
+    }
+
+    @Override
+    public void onCompleted() {
+      if (session != null) {
+        sessions.detach(session, link);
+        logger.info("primary={} disconnected", session.primaryId());
+      }
+      link.close(Status.OK);
+    }
+  }
+
+  /** The stream broke the protocol (FAILED_PRECONDITION). */
+  private static final class ProtocolViolation extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ProtocolViolation(String message) {
+      super(message);
+    }
+  }
+}

@@ -1,0 +1,86 @@
+package dev.umbra.shadow.ingest;
+
+import dev.umbra.shadow.series.PrimaryRecord;
+import io.grpc.Status;
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every primary this shadow knows, keyed by {@code primary_id}: those streaming now, those
+ * that disconnected, and those known only from history. Thread-safe.
+ */
+public final class Sessions {
+  private static final Logger logger = LoggerFactory.getLogger(Sessions.class);
+
+  private final Map<String, PrimarySession> byId = new ConcurrentHashMap<>();
+  private final Clock clock;
+  private final long lateSeconds;
+
+  /**
+   * @param known primaries from history, listed as gone until they reconnect
+   * @param lateSeconds how far behind the clock the grid closes; a new session's grid starts open there
+   */
+  Sessions(Clock clock, List<PrimaryRecord> known, long lateSeconds) {
+    this.clock = clock;
+    this.lateSeconds = lateSeconds;
+    for (PrimaryRecord r : known) {
+      PrimaryIdentity identity =
+          new PrimaryIdentity(
+              r.primaryId(), r.workload(), r.workloadName(), r.host(), r.pid(), r.jvmStartMillis(),
+              r.agentVersion(), PrimaryIdentity.Criticality.NORMAL,
+              new PrimaryIdentity.JvmFacts("", "", "", "", List.of(), List.of(), 0, 0, 0, 0, ""),
+              new PrimaryIdentity.AgentCapabilities(false, false, false, List.of(), List.of(), List.of()));
+      byId.put(r.primaryId(), PrimarySession.restored(identity, r, Long.MIN_VALUE));
+    }
+  }
+
+  /**
+   * Attaches a stream for {@code identity}: finds or creates its session; a stream already
+   * attached for the same primary is ended with ALREADY_EXISTS.
+   */
+  PrimarySession attach(PrimaryIdentity identity, AgentLink link) {
+    long now = clock.millis();
+    PrimarySession session =
+        byId.computeIfAbsent(
+            identity.primaryId(),
+            id -> new PrimarySession(identity, now, Long.MIN_VALUE));
+    AgentLink replaced = session.attach(identity, link, now);
+    if (replaced != null && replaced != link) {
+      replaced.close(
+          Status.ALREADY_EXISTS.withDescription(
+              "replaced by a newer stream for primary " + identity.primaryId()));
+      logger.info("primary={} reconnected; older stream replaced", identity.primaryId());
+    } else {
+      logger.info("primary={} workload={} ({}) connected", identity.primaryId(), identity.workload(),
+          identity.workloadName());
+    }
+    return session;
+  }
+
+  void detach(PrimarySession session, AgentLink link) {
+    session.detach(link, clock.millis());
+  }
+
+  public Optional<PrimarySession> get(String primaryId) {
+    return Optional.ofNullable(byId.get(primaryId));
+  }
+
+  public Collection<PrimarySession> all() {
+    return byId.values();
+  }
+
+  /** Primaries with an open stream. */
+  public long connected() {
+    return byId.values().stream().filter(s -> s.state() == PrimaryState.CONNECTED).count();
+  }
+
+  long lateSeconds() {
+    return lateSeconds;
+  }
+}

@@ -1,0 +1,169 @@
+package dev.umbra.shadow.ingest;
+
+import dev.umbra.proto.v1.Capabilities;
+import dev.umbra.proto.v1.Hello;
+import dev.umbra.proto.v1.JvmInfo;
+import dev.umbra.proto.v1.SeriesData;
+import dev.umbra.proto.v1.TelemetryBatch;
+import dev.umbra.shadow.series.SeriesName;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Where the wire ({@code dev.umbra.proto.v1}) meets the ingest domain: validates what agents
+ * send and turns it into identities and grid points.
+ */
+final class WireMapping {
+  /** Points further ahead of the shadow's clock than this are refused. */
+  static final long MAX_FUTURE_MILLIS = 5 * 60_000L;
+  /** Points older than this are refused (an agent buffers minutes, not days). */
+  static final long MAX_AGE_MILLIS = 24 * 3_600_000L;
+
+  private static final int MAX_ID_LENGTH = 256;
+  private static final int MAX_LABELS = 8;
+  private static final int MAX_LABEL_LENGTH = 256;
+
+  private WireMapping() {}
+
+  /**
+   * @throws IllegalArgumentException naming the field that is missing or malformed
+   */
+  static PrimaryIdentity toIdentity(Hello hello) {
+    requireId("hello.primary_id", hello.getPrimaryId());
+    requireId("hello.workload", hello.getWorkload());
+    JvmInfo jvm = hello.getJvm();
+    Capabilities caps = hello.getCapabilities();
+    return new PrimaryIdentity(
+        hello.getPrimaryId(),
+        hello.getWorkload(),
+        hello.getWorkloadName().isEmpty() ? jvm.getMain() : hello.getWorkloadName(),
+        hello.getHost(),
+        hello.getPid(),
+        hello.getJvmStartUnixMs(),
+        hello.getAgentVersion(),
+        switch (hello.getSampling().getCriticality()) {
+          case CRITICALITY_LOW -> PrimaryIdentity.Criticality.LOW;
+          case CRITICALITY_HIGH -> PrimaryIdentity.Criticality.HIGH;
+          default -> PrimaryIdentity.Criticality.NORMAL;
+        },
+        new PrimaryIdentity.JvmFacts(
+            jvm.getJavaVersion(),
+            jvm.getVmVendor(),
+            jvm.getVmName(),
+            jvm.getMain(),
+            jvm.getInputArgumentsList(),
+            jvm.getGarbageCollectorsList(),
+            jvm.getMaxHeapBytes(),
+            jvm.getAvailableProcessors(),
+            jvm.getContainerCpuLimitCores(),
+            jvm.getContainerMemoryLimitBytes(),
+            jvm.getOs()),
+        new PrimaryIdentity.AgentCapabilities(
+            caps.getJfr(),
+            caps.getIoHooks(),
+            caps.getCrac(),
+            caps.getCheckpointEnginesList(),
+            caps.getCheckpointablesList(),
+            caps.getManageableFlagsList()));
+  }
+
+  private static void requireId(String field, String value) {
+    if (value.isBlank()) {
+      throw new IllegalArgumentException(field + " is missing");
+    }
+    if (value.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(field + " is longer than " + MAX_ID_LENGTH + " characters");
+    }
+  }
+
+  /** What happened to the points of one batch. */
+  static final class BatchOutcome {
+    long accepted;
+    long rejected;
+    String firstRejection;
+    /** The newest second any accepted point fell into; MIN_VALUE when none. */
+    long maxSecond = Long.MIN_VALUE;
+    final Map<String, Long> rejectedByReason = new TreeMap<>();
+
+    void reject(String reason, String detail, long count) {
+      if (count <= 0) {
+        return;
+      }
+      rejected += count;
+      rejectedByReason.merge(reason, count, Long::sum);
+      if (firstRejection == null) {
+        firstRejection = detail;
+      }
+    }
+  }
+
+  /** Validates every point of {@code batch} and adds the good ones to {@code grid}. */
+  static BatchOutcome addPoints(TelemetryBatch batch, GridAccumulator grid, long nowMillis) {
+    BatchOutcome outcome = new BatchOutcome();
+    for (SeriesData data : batch.getSeriesList()) {
+      int n = data.getValuesCount();
+      SeriesName name;
+      try {
+        name = SeriesName.of(data.getName());
+      } catch (IllegalArgumentException e) {
+        outcome.reject("bad_series", "series: " + e.getMessage(), n);
+        continue;
+      }
+      if (data.getTimeUnixMsCount() != n) {
+        outcome.reject(
+            "bad_series",
+            name + ": " + data.getTimeUnixMsCount() + " times but " + n + " values",
+            Math.max(n, data.getTimeUnixMsCount()));
+        continue;
+      }
+      String labels;
+      try {
+        labels = labels(data.getLabelsMap());
+      } catch (IllegalArgumentException e) {
+        outcome.reject("bad_labels", name + ": " + e.getMessage(), n);
+        continue;
+      }
+      for (int i = 0; i < n; i++) {
+        long t = data.getTimeUnixMs(i);
+        double v = data.getValues(i);
+        if (!Double.isFinite(v)) {
+          outcome.reject("non_finite", name + " at " + t + ": value is " + v, 1);
+        } else if (t > nowMillis + MAX_FUTURE_MILLIS) {
+          outcome.reject("future", name + " at " + t + ": " + (t - nowMillis) / 1000 + " s in the future", 1);
+        } else if (t < nowMillis - MAX_AGE_MILLIS) {
+          outcome.reject("too_old", name + " at " + t + ": " + (nowMillis - t) / 3_600_000 + " h old", 1);
+        } else {
+          String refused = grid.add(name, labels, t, v);
+          if (refused == null) {
+            outcome.accepted++;
+            outcome.maxSecond = Math.max(outcome.maxSecond, Math.floorDiv(t, 1000));
+          } else {
+            outcome.reject(refused, name + " at " + t + ": " + refused.replace('_', ' '), 1);
+          }
+        }
+      }
+    }
+    return outcome;
+  }
+
+  /** "k=v,k=v" sorted by key; "" for none. */
+  static String labels(Map<String, String> labels) {
+    if (labels.isEmpty()) {
+      return "";
+    }
+    if (labels.size() > MAX_LABELS) {
+      throw new IllegalArgumentException(labels.size() + " labels, at most " + MAX_LABELS);
+    }
+    StringBuilder sb = new StringBuilder();
+    for (Map.Entry<String, String> e : new TreeMap<>(labels).entrySet()) {
+      if (e.getKey().isEmpty() || e.getKey().length() > MAX_LABEL_LENGTH || e.getValue().length() > MAX_LABEL_LENGTH) {
+        throw new IllegalArgumentException("label '" + e.getKey() + "' is empty or too long");
+      }
+      if (sb.length() > 0) {
+        sb.append(',');
+      }
+      sb.append(e.getKey()).append('=').append(e.getValue().replace(",", "%2C"));
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,2 @@
+/** The shadow's Prometheus metrics, exported on {@code /metrics}. Thread-safe. */
+package dev.umbra.shadow.metrics;
