@@ -15,6 +15,9 @@ final class ClientOptions {
       description = "Bearer token, when the shadow requires one (env UMBRA_TOKEN).")
   String token;
 
+  @Option(names = "--tls", description = "Use TLS (needed for a shadow that is not on loopback).")
+  boolean tls;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 }

@@ -7,7 +7,16 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.List;
+import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.config.ShadowConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
@@ -84,5 +93,63 @@ class UmbraCliTest {
   void printsAStackTrace_onlyWithVerbose() {
     assertThat(run("--verbose", "serve", "--config", "/nonexistent")).isEqualTo(2);
     assertThat(err.toString()).contains("at dev.umbra.shadow.config.ConfigParser");
+  }
+
+  @Nested
+  class ClientCommands {
+    @TempDir Path data;
+    private Shadow shadow;
+    private String target;
+
+    @BeforeEach
+    void startShadow() throws Exception {
+      shadow =
+          Shadow.start(
+              new ShadowConfig(
+                  new ShadowConfig.Endpoint("127.0.0.1", 0),
+                  new ShadowConfig.Endpoint("127.0.0.1", 0),
+                  data,
+                  ShadowConfig.Security.none(),
+                  ShadowConfig.Limits.none()),
+              Clock.systemUTC());
+      target = "127.0.0.1:" + shadow.grpcAddress().getPort();
+    }
+
+    @AfterEach
+    void stopShadow() {
+      shadow.close();
+    }
+
+    @Test
+    void primariesPrintsATable_andJson() {
+      assertThat(run("primaries", "--shadow", target)).isZero();
+      assertThat(out.toString()).startsWith("PRIMARY  WORKLOAD  STATE  LAST SEEN  BATCHES  LOSS  JAVA");
+      out.getBuffer().setLength(0);
+      assertThat(run("primaries", "--shadow", target, "--json")).isZero();
+      assertThat(out.toString().trim()).isEqualTo("{}");
+    }
+
+    @Test
+    void seriesOfAnUnknownPrimary_failsWithOneLine() {
+      assertThat(run("series", "nope", "cpu.process", "--shadow", target)).isEqualTo(1);
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: NOT_FOUND: no primary nope");
+    }
+
+    @Test
+    void anUnreachableShadow_failsWithOneLine() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      assertThat(run("primaries", "--shadow", "127.0.0.1:" + port)).isEqualTo(1);
+      assertThat(err.toString()).startsWith("umbra: cannot reach the shadow at 127.0.0.1:" + port);
+      assertThat(err.toString().lines().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aMalformedShadowAddress_isAUsageError() {
+      assertThat(run("primaries", "--shadow", "localhost")).isEqualTo(2);
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: --shadow: 'localhost' is not HOST:PORT");
+    }
   }
 }

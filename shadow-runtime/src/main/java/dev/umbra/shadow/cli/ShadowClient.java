@@ -1,0 +1,123 @@
+package dev.umbra.shadow.cli;
+
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.umbra.proto.v1.AnomalyServiceGrpc;
+import dev.umbra.proto.v1.ControlServiceGrpc;
+import dev.umbra.proto.v1.ForecastServiceGrpc;
+import io.grpc.CallCredentials;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A connection to a shadow for the client commands: stubs with the bearer token and a
+ * deadline, and the one place a failed call becomes a one-line message.
+ */
+final class ShadowClient implements AutoCloseable {
+  private static final long DEADLINE_SECONDS = 10;
+
+  private final ManagedChannel channel;
+  private final String target;
+  private final CallCredentials credentials;
+
+  ShadowClient(ClientOptions options) throws UsageException {
+    this.target = options.shadow;
+    int colon = target.lastIndexOf(':');
+    if (colon <= 0 || colon == target.length() - 1) {
+      throw new UsageException("--shadow: '" + target + "' is not HOST:PORT");
+    }
+    int port;
+    try {
+      port = Integer.parseInt(target.substring(colon + 1));
+    } catch (NumberFormatException e) {
+      throw new UsageException("--shadow: '" + target + "' has no numeric port");
+    }
+    if (port < 1 || port > 65535) {
+      throw new UsageException("--shadow: port " + port + " is not in 1..65535");
+    }
+    String host = target.substring(0, colon).replace("[", "").replace("]", "");
+    ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port);
+    if (options.tls) {
+      builder.useTransportSecurity();
+    } else {
+      builder.usePlaintext();
+    }
+    this.channel = builder.build();
+    this.credentials = options.token == null || options.token.isBlank() ? null : bearer(options.token);
+  }
+
+  ControlServiceGrpc.ControlServiceBlockingStub control() {
+    var stub = ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    return credentials == null ? stub : stub.withCallCredentials(credentials);
+  }
+
+  ForecastServiceGrpc.ForecastServiceBlockingStub forecasts() {
+    var stub = ForecastServiceGrpc.newBlockingStub(channel).withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    return credentials == null ? stub : stub.withCallCredentials(credentials);
+  }
+
+  /** Without a deadline: for streams the user follows until Ctrl-C. */
+  AnomalyServiceGrpc.AnomalyServiceBlockingStub anomalies(boolean follow) {
+    var stub = AnomalyServiceGrpc.newBlockingStub(channel);
+    if (!follow) {
+      stub = stub.withDeadlineAfter(DEADLINE_SECONDS, TimeUnit.SECONDS);
+    }
+    return credentials == null ? stub : stub.withCallCredentials(credentials);
+  }
+
+  /** A one-line failure for a call that did not succeed. */
+  CallFailedException failed(StatusRuntimeException e) {
+    Status s = e.getStatus();
+    String detail = s.getDescription() == null ? "" : ": " + s.getDescription();
+    return switch (s.getCode()) {
+      case UNAVAILABLE -> new CallFailedException("cannot reach the shadow at " + target + detail);
+      case DEADLINE_EXCEEDED -> new CallFailedException("the shadow at " + target + " did not answer in " + DEADLINE_SECONDS + " s");
+      case UNAUTHENTICATED, PERMISSION_DENIED -> new CallFailedException("refused by the shadow" + detail + " (check --token)");
+      case UNIMPLEMENTED -> new CallFailedException("the shadow at " + target + " does not offer this yet" + detail);
+      default -> new CallFailedException(s.getCode() + detail);
+    };
+  }
+
+  static String json(MessageOrBuilder message) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(message);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static CallCredentials bearer(String token) {
+    return new CallCredentials() {
+      @Override
+      public void applyRequestMetadata(RequestInfo info, Executor executor, MetadataApplier applier) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        applier.apply(headers);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+    try {
+      channel.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** A call the shadow refused or could not answer (exit 1). */
+  static final class CallFailedException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    CallFailedException(String message) {
+      super(message);
+    }
+  }
+}
