@@ -71,6 +71,13 @@ public final class Shadow implements AutoCloseable {
                 List.of(ingest.service(), new ControlGrpcService(ingest.sessions(), store, clock)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
+    config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
+  }
+
+  /** Stops accepting calls; {@link #awaitTermination()} returns once in-flight calls are done. */
+  private void stopServing() {
+    logger.info("no primary connected for the idle period; shutting down");
+    grpc.shutdown();
   }
 
   private <T extends AutoCloseable> T own(T part) {

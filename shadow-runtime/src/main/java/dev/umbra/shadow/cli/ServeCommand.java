@@ -58,6 +58,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--memory", paramLabel = "SIZE", description = "Put the shadow in its own cgroup with this memory limit (e.g. 512m).")
   String memory;
 
+  @Option(names = "--exit-when-idle", paramLabel = "DURATION", description = "Exit once no primary has been connected for this long (e.g. 30s); used by shadows that agents spawn.")
+  String exitWhenIdle;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -66,6 +69,7 @@ final class ServeCommand implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("umbra: shadow listening on " + format(shadow) + " (Ctrl-C to stop)");
     shadow.awaitTermination();
+    shadow.close();
     return 0;
   }
 
@@ -87,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("tls-key", tlsKey);
     flags.put("cpu", cpu);
     flags.put("memory", memory);
+    flags.put("exit-when-idle", exitWhenIdle);
     return flags;
   }
 }

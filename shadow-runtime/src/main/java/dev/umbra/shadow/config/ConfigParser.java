@@ -27,7 +27,7 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "spawn-grace");
+          "tls-key", "cpu", "memory", "exit-when-idle");
 
   private ConfigParser() {}
 
@@ -87,7 +87,7 @@ public final class ConfigParser {
     }
     var limits =
         new ShadowConfig.Limits(
-            v.cores("cpu"), v.bytes("memory"), v.duration("spawn-grace", Duration.ofSeconds(30)));
+            v.cores("cpu"), v.bytes("memory"), v.optionalDuration("exit-when-idle"));
     return new ShadowConfig(grpc, http, data, security, limits);
   }
 
@@ -182,13 +182,17 @@ public final class ConfigParser {
       }
     }
 
-    Duration duration(String key, Duration fallback) throws ConfigException {
+    Optional<Duration> optionalDuration(String key) throws ConfigException {
       Optional<String> value = optional(key);
       if (value.isEmpty()) {
-        return fallback;
+        return Optional.empty();
       }
       try {
-        return Quantities.parseDuration(value.get());
+        Duration d = Quantities.parseDuration(value.get());
+        if (d.isNegative() || d.isZero()) {
+          throw new IllegalArgumentException("'" + value.get() + "' must be positive");
+        }
+        return Optional.of(d);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(key + ": " + e.getMessage());
       }

@@ -79,18 +79,19 @@ public record ShadowConfig(
   }
 
   /**
-   * Resources the shadow allows itself, so that it cannot starve its primaries; empty means
-   * no cgroup of its own.
+   * Resources the shadow allows itself, so that it cannot starve its primaries (empty: no
+   * cgroup of its own), and whether it exits once no primary has been connected for a while
+   * (a shadow an agent spawned).
    */
-  public record Limits(Optional<Double> cpuCores, Optional<Long> memoryBytes, Duration spawnGrace) {
+  public record Limits(Optional<Double> cpuCores, Optional<Long> memoryBytes, Optional<Duration> exitWhenIdle) {
     public Limits {
       Objects.requireNonNull(cpuCores, "cpuCores");
       Objects.requireNonNull(memoryBytes, "memoryBytes");
-      Objects.requireNonNull(spawnGrace, "spawnGrace");
+      Objects.requireNonNull(exitWhenIdle, "exitWhenIdle");
     }
 
     public static Limits none() {
-      return new Limits(Optional.empty(), Optional.empty(), Duration.ofSeconds(30));
+      return new Limits(Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 }

@@ -131,6 +131,12 @@ public final class ShadowServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** Stops accepting new calls; calls in flight finish. */
+  public void shutdown() {
+    health.enterTerminalState();
+    server.shutdown();
+  }
+
   /** Blocks until the server has terminated. */
   public void awaitTermination() throws InterruptedException {
     server.awaitTermination();
