@@ -31,6 +31,8 @@ public final class CgroupManager {
   private static final int REMOVE_ATTEMPTS = 20;
   private static final Duration REMOVE_PAUSE = Duration.ofMillis(25);
 
+  private static final System.Logger logger = System.getLogger(CgroupManager.class.getName());
+
   private final Hierarchy hierarchy;
   private final Path proc;
   private final CgroupLimits limits;
@@ -185,15 +187,26 @@ public final class CgroupManager {
       throw new AllocatorException(Reason.FAILED, "cannot create " + cgroup + ": " + e, e);
     }
     if (hierarchy.version == CgroupVersion.V1) {
-      // Charge a moved process's existing pages to its new cgroup, so usage (and the
-      // "never below usage" check) covers what it already holds. Deprecated in recent kernels but
-      // still honoured; without it only pages touched after the move count.
-      Path move = cgroup.memoryDirectory().resolve("memory.move_charge_at_immigrate");
-      if (Files.exists(move)) {
-        CgroupFiles.write(cgroup, move, "3");
-      }
+      chargeMovedPages(cgroup);
     }
     return cgroup;
+  }
+
+  /**
+   * Asks v1 to charge a moved process's existing pages to its new cgroup, so usage (and the "never
+   * below usage" check) covers what it already holds. Linux deprecated this in 6.x and newer
+   * kernels answer EINVAL (seen on 6.18); then only pages touched after the move are charged,
+   * which is why {@code umbra run} moves the primary before it starts.
+   */
+  private static void chargeMovedPages(Cgroup cgroup) {
+    Path move = cgroup.memoryDirectory().resolve("memory.move_charge_at_immigrate");
+    if (Files.exists(move)) {
+      try {
+        CgroupFiles.write(cgroup, move, "3");
+      } catch (AllocatorException e) {
+        logger.log(System.Logger.Level.DEBUG, "memory.move_charge_at_immigrate not supported: " + e.getMessage());
+      }
+    }
   }
 
   private void enableControllers(Cgroup parent) throws AllocatorException {
