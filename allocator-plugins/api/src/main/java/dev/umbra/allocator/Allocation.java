@@ -24,6 +24,9 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
   /**
    * Validates the amounts.
    *
+   * @param cpuCores see the record component
+   * @param memoryBytes see the record component
+   * @param heapBytes see the record component
    * @throws NullPointerException if any component is null
    * @throws IllegalArgumentException if an amount is present but not finite and positive
    */

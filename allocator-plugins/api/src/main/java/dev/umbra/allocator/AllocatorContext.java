@@ -27,6 +27,9 @@ public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Objec
   /**
    * Validates and copies.
    *
+   * @param settings see the record component
+   * @param services see the record component
+   * @param clock see the record component
    * @throws NullPointerException if a component, key or value is null
    * @throws IllegalArgumentException if a service is not an instance of its key
    */

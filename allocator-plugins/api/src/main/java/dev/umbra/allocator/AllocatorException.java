@@ -11,6 +11,7 @@ import java.util.Objects;
  */
 public class AllocatorException extends Exception {
 
+  /** Serialisation version. */
   private static final long serialVersionUID = 1L;
 
   /** Why the request failed, for callers that decide by kind. */
@@ -33,6 +34,7 @@ public class AllocatorException extends Exception {
     FAILED
   }
 
+  /** Why it failed. */
   private final Reason reason;
 
   /**

@@ -36,6 +36,9 @@ public record ApplyResult(Status status, Allocation inEffect, String reason) {
   /**
    * Validates the result.
    *
+   * @param status see the record component
+   * @param inEffect see the record component
+   * @param reason see the record component
    * @throws NullPointerException if a component is null
    * @throws IllegalArgumentException if the reason is blank
    */

@@ -25,6 +25,10 @@ public record Target(String primaryId, OptionalLong pid, Optional<String> cgroup
   /**
    * Validates the coordinates.
    *
+   * @param primaryId see the record component
+   * @param pid see the record component
+   * @param cgroup see the record component
+   * @param pod see the record component
    * @throws NullPointerException if any component is null
    * @throws IllegalArgumentException if the id is blank, the pid not positive or the cgroup path
    *     not absolute or escaping the hierarchy
@@ -112,6 +116,9 @@ public record Target(String primaryId, OptionalLong pid, Optional<String> cgroup
     /**
      * Validates the names as Kubernetes does.
      *
+     * @param namespace see the record component
+     * @param pod see the record component
+     * @param container see the record component
      * @throws IllegalArgumentException if a name is not a valid Kubernetes name
      */
     public PodContainer {
