@@ -68,16 +68,27 @@ record ContainerState(
         containerStatus.map(ContainerStatus::getResources).map(r -> Quantities.numeric(r.getRequests())).filter(m -> !m.isEmpty()),
         containerStatus.map(s -> Quantities.numeric(s.getAllocatedResources())).orElse(Map.of()),
         policies,
-        condition(status, POD_RESIZE_PENDING),
-        condition(status, POD_RESIZE_IN_PROGRESS),
+        condition(status, POD_RESIZE_PENDING, generation(pod)),
+        condition(status, POD_RESIZE_IN_PROGRESS, generation(pod)),
         status.getResize() == null ? "" : status.getResize(),
         status.getQosClass() == null ? "" : status.getQosClass());
   }
 
-  private static Optional<PodCondition> condition(PodStatus status, String type) {
+  /**
+   * A true condition of that type that speaks of the current spec. Since 1.33 the kubelet stamps
+   * resize conditions with the pod generation it observed; one older than {@code
+   * metadata.generation} is about an earlier resize (for example a Deferred left over from the
+   * previous request) and is ignored until the kubelet has looked at the new one.
+   */
+  private static Optional<PodCondition> condition(PodStatus status, String type, Long generation) {
     return status.getConditions().stream()
         .filter(c -> type.equals(c.getType()) && "True".equalsIgnoreCase(c.getStatus()))
+        .filter(c -> generation == null || c.getObservedGeneration() == null || c.getObservedGeneration() >= generation)
         .findFirst();
+  }
+
+  private static Long generation(Pod pod) {
+    return pod.getMetadata() == null ? null : pod.getMetadata().getGeneration();
   }
 
   /** What the container runs with: the kubelet's report if any, else the spec. */

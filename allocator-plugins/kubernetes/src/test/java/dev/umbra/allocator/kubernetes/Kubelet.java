@@ -41,7 +41,7 @@ final class Kubelet {
 
   void pend(String namespace, String name, String reason, String message) {
     Pod pod = client.pods().inNamespace(namespace).withName(name).get();
-    setConditions(pod, List.of(condition("PodResizePending", reason, message)));
+    setConditions(pod, List.of(condition("PodResizePending", reason, message, pod.getMetadata().getGeneration())));
     client.pods().inNamespace(namespace).resource(pod).updateStatus();
   }
 
@@ -50,7 +50,7 @@ final class Kubelet {
     for (Container container : pod.getSpec().getContainers()) {
       status(pod, container.getName()).setAllocatedResources(new HashMap<>(container.getResources().getRequests()));
     }
-    setConditions(pod, List.of(condition("PodResizeInProgress", null, null)));
+    setConditions(pod, List.of(condition("PodResizeInProgress", null, null, pod.getMetadata().getGeneration())));
     client.pods().inNamespace(namespace).resource(pod).updateStatus();
   }
 
@@ -65,8 +65,10 @@ final class Kubelet {
     pod.getStatus().setConditions(conditions);
   }
 
-  private static PodCondition condition(String type, String reason, String message) {
+  /** Stamped with the generation the kubelet looked at, as 1.33+ kubelets do. */
+  private static PodCondition condition(String type, String reason, String message, Long observedGeneration) {
     return new PodConditionBuilder().withType(type).withStatus("True").withReason(reason).withMessage(message)
+        .withObservedGeneration(observedGeneration)
         .withLastTransitionTime("2026-11-28T00:00:00Z").build();
   }
 }

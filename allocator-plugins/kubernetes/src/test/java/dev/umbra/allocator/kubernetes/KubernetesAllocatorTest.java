@@ -219,6 +219,19 @@ class KubernetesAllocatorTest {
     }
 
     @Test
+    void aDeferralOfTheEarlierRequest_doesNotAnswerTheNewOne() throws AllocatorException {
+      createPod("Burstable");
+      Allocator allocator = open(Map.of());
+      allocator.apply(TARGET, Allocation.cpu(4));
+      kubelet.pend(NS, POD, "Deferred", "Node didn't have enough resource: cpu");
+
+      ApplyResult smaller = allocator.apply(TARGET, Allocation.cpu(0.75));
+
+      assertThat(smaller.status()).as("the kubelet has not looked at 750m yet").isEqualTo(Status.PENDING);
+      assertThat(dispatcher.resizes).hasSize(2);
+    }
+
+    @Test
     void infeasibleIsReportedAsInfeasible() throws AllocatorException {
       createPod("Burstable");
       Allocator allocator = open(Map.of());

@@ -103,6 +103,9 @@ final class ResizeDispatcher extends Dispatcher {
     if ("Guaranteed".equals(pod.getStatus() == null ? null : pod.getStatus().getQosClass()) && !guaranteed(pod)) {
       return status(422, "Invalid", "Pod \"" + name + "\" is invalid: metadata: Invalid value: \"Guaranteed\": Pod QOS Class may not change as a result of resizing", name);
     }
+    // The API server bumps metadata.generation on every spec change, resizes included.
+    Long generation = pod.getMetadata().getGeneration();
+    pod.getMetadata().setGeneration(generation == null ? 2 : generation + 1);
     RecordedRequest put = new RecordedRequest("HTTP/1.1", HttpMethod.PUT, podPath,
         Headers.builder().add("Content-Type", "application/json").build(),
         new Buffer(json.asJson(pod).getBytes(StandardCharsets.UTF_8)));
