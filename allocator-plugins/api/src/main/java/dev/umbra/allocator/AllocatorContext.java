@@ -1,0 +1,263 @@
+package dev.umbra.allocator;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a host hands a provider when it opens an allocator: the plugin's settings (strings from the
+ * configuration section of that plugin), a clock, and services the host provides (for example a
+ * channel to the primary's agent for the {@code jvm} plugin), so plugins need not depend on the
+ * shadow.
+ *
+ * <p>Immutable and thread-safe. Typed getters throw {@link AllocatorException} with reason {@link
+ * AllocatorException.Reason#INVALID_REQUEST} naming the key and value of a bad setting.
+ *
+ * @param settings the plugin's settings, key to value; copied
+ * @param services host services by the type they are looked up with; copied, each value an
+ *     instance of its key
+ * @param clock the time source for anything decided by time
+ */
+public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Object> services, Clock clock) {
+
+  /**
+   * Validates and copies.
+   *
+   * @param settings see the record component
+   * @param services see the record component
+   * @param clock see the record component
+   * @throws NullPointerException if a component, key or value is null
+   * @throws IllegalArgumentException if a service is not an instance of its key
+   */
+  public AllocatorContext {
+    settings = Map.copyOf(settings);
+    services = Map.copyOf(services);
+    Objects.requireNonNull(clock, "clock");
+    for (Map.Entry<Class<?>, Object> service : services.entrySet()) {
+      if (!service.getKey().isInstance(service.getValue())) {
+        throw new IllegalArgumentException(
+            "service " + service.getValue() + " is not a " + service.getKey().getName());
+      }
+    }
+  }
+
+  /**
+   * Returns a context with settings only and the system clock.
+   *
+   * @param settings the plugin's settings
+   * @return the context
+   */
+  public static AllocatorContext of(Map<String, String> settings) {
+    return new AllocatorContext(settings, Map.of(), Clock.systemUTC());
+  }
+
+  /**
+   * Returns a copy that also offers a service.
+   *
+   * @param type the type the plugin will look it up with
+   * @param service the implementation
+   * @param <T> the service type
+   * @return the copy
+   */
+  public <T> AllocatorContext withService(Class<T> type, T service) {
+    Map<Class<?>, Object> more = new LinkedHashMap<>(services);
+    more.put(type, service);
+    return new AllocatorContext(settings, more, clock);
+  }
+
+  /**
+   * Returns a copy with another clock.
+   *
+   * @param other the clock
+   * @return the copy
+   */
+  public AllocatorContext withClock(Clock other) {
+    return new AllocatorContext(settings, services, other);
+  }
+
+  /**
+   * Looks up a host service.
+   *
+   * @param type the service type
+   * @param <T> the service type
+   * @return the service, or empty if the host offers none of that type
+   */
+  public <T> Optional<T> service(Class<T> type) {
+    return Optional.ofNullable(services.get(type)).map(type::cast);
+  }
+
+  /**
+   * Returns a setting.
+   *
+   * @param key the key
+   * @return its value, or empty if not set
+   */
+  public Optional<String> setting(String key) {
+    return Optional.ofNullable(settings.get(key)).map(String::strip);
+  }
+
+  /**
+   * Returns a setting or a default.
+   *
+   * @param key the key
+   * @param fallback the value when the key is not set
+   * @return the value
+   */
+  public String setting(String key, String fallback) {
+    return setting(key).orElse(fallback);
+  }
+
+  /**
+   * Returns a boolean setting ({@code true} or {@code false}, any case).
+   *
+   * @param key the key
+   * @param fallback the value when the key is not set
+   * @return the value
+   * @throws AllocatorException if the value is neither
+   */
+  public boolean booleanSetting(String key, boolean fallback) throws AllocatorException {
+    Optional<String> value = setting(key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    if (value.get().equalsIgnoreCase("true")) {
+      return true;
+    }
+    if (value.get().equalsIgnoreCase("false")) {
+      return false;
+    }
+    throw bad(key, value.get(), "true or false");
+  }
+
+  /**
+   * Returns a decimal setting.
+   *
+   * @param key the key
+   * @param fallback the value when the key is not set
+   * @return the value, finite
+   * @throws AllocatorException if the value is not a finite number
+   */
+  public double doubleSetting(String key, double fallback) throws AllocatorException {
+    Optional<String> value = setting(key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      double parsed = Double.parseDouble(value.get());
+      if (Double.isFinite(parsed)) {
+        return parsed;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw bad(key, value.get(), "a finite number");
+  }
+
+  /**
+   * Returns a byte-size setting: a whole number with an optional suffix {@code k}, {@code m},
+   * {@code g}, {@code t} (powers of 1024, any case, an optional trailing {@code b} or {@code ib}).
+   *
+   * @param key the key
+   * @param fallback the value when the key is not set
+   * @return the value in bytes, &gt;= 0
+   * @throws AllocatorException if the value is not a size
+   */
+  public long bytesSetting(String key, long fallback) throws AllocatorException {
+    Optional<String> value = setting(key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      return parseBytes(value.get());
+    } catch (IllegalArgumentException e) {
+      throw bad(key, value.get(), "a size such as 512m or 1073741824");
+    }
+  }
+
+  /**
+   * Returns a duration setting, ISO-8601 ({@code PT10S}) or a number with {@code ms}, {@code s},
+   * {@code m} ({@code 10s}).
+   *
+   * @param key the key
+   * @param fallback the value when the key is not set
+   * @return the value, not negative
+   * @throws AllocatorException if the value is not a duration
+   */
+  public Duration durationSetting(String key, Duration fallback) throws AllocatorException {
+    Optional<String> value = setting(key);
+    if (value.isEmpty()) {
+      return fallback;
+    }
+    String text = value.get().toLowerCase(java.util.Locale.ROOT);
+    try {
+      Duration parsed;
+      if (text.startsWith("p")) {
+        parsed = Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+      } else if (text.endsWith("ms")) {
+        parsed = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+      } else if (text.endsWith("s")) {
+        parsed = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
+      } else if (text.endsWith("m")) {
+        parsed = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
+      } else {
+        throw new NumberFormatException(text);
+      }
+      if (!parsed.isNegative()) {
+        return parsed;
+      }
+    } catch (NumberFormatException | DateTimeParseException e) {
+      // reported below
+    }
+    throw bad(key, value.get(), "a duration such as 10s, 500ms or PT1M");
+  }
+
+  /**
+   * Parses a byte size such as {@code 512m}, {@code 2GiB} or {@code 1048576}.
+   *
+   * @param text the size
+   * @return bytes, &gt;= 0
+   * @throws IllegalArgumentException if it is not a size or overflows
+   */
+  public static long parseBytes(String text) {
+    String s = text.strip().toLowerCase(java.util.Locale.ROOT);
+    if (s.endsWith("ib")) {
+      s = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("b")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    int shift = 0;
+    if (!s.isEmpty()) {
+      switch (s.charAt(s.length() - 1)) {
+        case 'k' -> shift = 10;
+        case 'm' -> shift = 20;
+        case 'g' -> shift = 30;
+        case 't' -> shift = 40;
+        default -> shift = -1;
+      }
+      if (shift >= 0) {
+        s = s.substring(0, s.length() - 1);
+      } else {
+        shift = 0;
+      }
+    }
+    long number;
+    try {
+      number = Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("not a size: " + text, e);
+    }
+    if (number < 0 || number > (Long.MAX_VALUE >> shift)) {
+      throw new IllegalArgumentException("size out of range: " + text);
+    }
+    return number << shift;
+  }
+
+  private static AllocatorException bad(String key, String value, String expected) {
+    return new AllocatorException(AllocatorException.Reason.INVALID_REQUEST,
+        "setting " + key + "='" + value + "' is not " + expected);
+  }
+}
