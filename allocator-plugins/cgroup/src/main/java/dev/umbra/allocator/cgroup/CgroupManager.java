@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -27,11 +26,6 @@ import java.util.regex.Pattern;
 public final class CgroupManager {
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  /** rmdir of a cgroup that was just emptied can fail with EBUSY for a moment while tasks exit. */
-  private static final int REMOVE_ATTEMPTS = 20;
-  private static final Duration REMOVE_PAUSE = Duration.ofMillis(25);
-
-  private static final System.Logger logger = System.getLogger(CgroupManager.class.getName());
 
   private final Hierarchy hierarchy;
   private final Path proc;
@@ -131,7 +125,13 @@ public final class CgroupManager {
   public Cgroup adopt(String path) throws AllocatorException {
     checkPath(path);
     Cgroup cgroup = hierarchy.cgroup(path, path);
-    CgroupLimits.requireExists(cgroup);
+    for (Path dir : directories(cgroup)) {
+      if (!Files.isDirectory(dir)) {
+        throw new AllocatorException(Reason.TARGET_GONE, "cgroup " + path + " does not exist (no " + dir + ")"
+            + (hierarchy.version == CgroupVersion.V1 ? "; under v1 a process's cgroup can differ per controller, so "
+                + "target it by pid instead" : ""));
+      }
+    }
     return cgroup;
   }
 
@@ -167,7 +167,7 @@ public final class CgroupManager {
     String leaf = "umbra-" + name;
     Cgroup cgroup = hierarchy.cgroup(child(parent.cpuPath(), leaf), child(parent.memoryPath(), leaf));
     if (hierarchy.version == CgroupVersion.V2) {
-      enableControllers(parent);
+      CgroupTree.enableControllers(parent);
     }
     List<Path> made = new ArrayList<>();
     try {
@@ -176,52 +176,20 @@ public final class CgroupManager {
         made.add(dir);
       }
     } catch (FileAlreadyExistsException e) {
-      undo(made);
+      CgroupTree.undo(made);
       throw new AllocatorException(Reason.INVALID_REQUEST, cgroup + " already exists; adopt it or choose another name", e);
     } catch (java.nio.file.AccessDeniedException e) {
-      undo(made);
+      CgroupTree.undo(made);
       throw new AllocatorException(Reason.FORBIDDEN, "not allowed to create " + cgroup
           + " (run as root or delegate " + parent + ")", e);
     } catch (IOException e) {
-      undo(made);
+      CgroupTree.undo(made);
       throw new AllocatorException(Reason.FAILED, "cannot create " + cgroup + ": " + e, e);
     }
     if (hierarchy.version == CgroupVersion.V1) {
-      chargeMovedPages(cgroup);
+      CgroupTree.chargeMovedPages(cgroup);
     }
     return cgroup;
-  }
-
-  /**
-   * Asks v1 to charge a moved process's existing pages to its new cgroup, so usage (and the "never
-   * below usage" check) covers what it already holds. Linux deprecated this in 6.x and newer
-   * kernels answer EINVAL (seen on 6.18); then only pages touched after the move are charged,
-   * which is why {@code umbra run} moves the primary before it starts.
-   */
-  private static void chargeMovedPages(Cgroup cgroup) {
-    Path move = cgroup.memoryDirectory().resolve("memory.move_charge_at_immigrate");
-    if (Files.exists(move)) {
-      try {
-        CgroupFiles.write(cgroup, move, "3");
-      } catch (AllocatorException e) {
-        logger.log(System.Logger.Level.DEBUG, "memory.move_charge_at_immigrate not supported: " + e.getMessage());
-      }
-    }
-  }
-
-  private void enableControllers(Cgroup parent) throws AllocatorException {
-    Path subtree = parent.cpuDirectory().resolve("cgroup.subtree_control");
-    Set<String> enabled = Hierarchy.controllers(subtree);
-    if (enabled.contains("cpu") && enabled.contains("memory")) {
-      return;
-    }
-    try {
-      CgroupFiles.write(parent, subtree, "+cpu +memory");
-    } catch (AllocatorException e) {
-      throw new AllocatorException(Reason.UNAVAILABLE_HERE, "cannot delegate cpu and memory to children of " + parent
-          + " (" + e.getMessage() + "); under cgroup v2 a cgroup with processes of its own cannot, so choose a "
-          + "delegated parent without processes (for example from systemd-run --scope -p Delegate=yes)", e);
-    }
   }
 
   /**
@@ -249,17 +217,7 @@ public final class CgroupManager {
    * @throws AllocatorException if it is gone
    */
   public List<Long> pids(Cgroup cgroup) throws AllocatorException {
-    return pids(cgroup, cgroup.memoryDirectory());
-  }
-
-  private static List<Long> pids(Cgroup cgroup, Path dir) throws AllocatorException {
-    List<Long> pids = new ArrayList<>();
-    for (String line : CgroupFiles.read(cgroup, dir.resolve("cgroup.procs")).split("\n")) {
-      if (!line.isBlank()) {
-        pids.add(Long.parseLong(line.strip()));
-      }
-    }
-    return pids;
+    return CgroupTree.pids(cgroup, cgroup.memoryDirectory());
   }
 
   /**
@@ -313,61 +271,15 @@ public final class CgroupManager {
       if (dir.equals(hierarchy.cpu.mountPoint()) || dir.equals(hierarchy.memory.mountPoint())) {
         throw new AllocatorException(Reason.INVALID_REQUEST, "refusing to remove the root of a cgroup hierarchy: " + dir);
       }
-      removeDirectory(cgroup, dir);
+      CgroupTree.removeDirectory(cgroup, dir);
     }
   }
 
-  private static void removeDirectory(Cgroup cgroup, Path dir) throws AllocatorException {
-    Path parentProcs = dir.getParent().resolve("cgroup.procs");
-    for (int attempt = 1; ; attempt++) {
-      for (long pid : pids(cgroup, dir)) {
-        try {
-          CgroupFiles.write(cgroup, parentProcs, Long.toString(pid));
-        } catch (AllocatorException e) {
-          if (e.reason() != Reason.TARGET_GONE) { // a process that exited meanwhile is fine
-            throw e;
-          }
-        }
-      }
-      try {
-        Files.delete(dir);
-        return;
-      } catch (java.nio.file.NoSuchFileException gone) {
-        return;
-      } catch (IOException e) {
-        if (attempt == REMOVE_ATTEMPTS) {
-          throw new AllocatorException(Reason.FAILED, "cannot remove " + dir + " after " + attempt
-              + " attempts (child cgroups, or processes that keep arriving?): " + e, e);
-        }
-        pause();
-      }
-    }
-  }
-
-  private static void pause() throws AllocatorException {
-    try {
-      Thread.sleep(REMOVE_PAUSE.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AllocatorException(Reason.FAILED, "interrupted while removing a cgroup", e);
-    }
-  }
-
-  private static Set<Path> directories(Cgroup cgroup) {
+  static Set<Path> directories(Cgroup cgroup) {
     Set<Path> dirs = new LinkedHashSet<>();
     dirs.add(cgroup.cpuDirectory());
     dirs.add(cgroup.memoryDirectory());
     return dirs;
-  }
-
-  private static void undo(List<Path> made) {
-    for (Path dir : made) {
-      try {
-        Files.deleteIfExists(dir);
-      } catch (IOException ignored) {
-        // best effort: the directory is empty and ours; report the original failure
-      }
-    }
   }
 
   private static String child(String parent, String leaf) {

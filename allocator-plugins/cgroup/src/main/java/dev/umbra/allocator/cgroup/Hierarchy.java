@@ -31,12 +31,6 @@ final class Hierarchy {
       }
       return dir;
     }
-
-    String path(Path directory) {
-      Path relative = mountPoint.relativize(directory);
-      String base = root.equals("/") ? "" : root;
-      return relative.toString().isEmpty() ? (base.isEmpty() ? "/" : base) : base + "/" + relative;
-    }
   }
 
   final CgroupVersion version;

@@ -19,6 +19,11 @@ public record JvmFacts(int javaFeatureVersion, GarbageCollector collector, long 
   /**
    * Validates and copies.
    *
+   * @param javaFeatureVersion see the record component
+   * @param collector see the record component
+   * @param maxHeapBytes see the record component
+   * @param minHeapBytes see the record component
+   * @param flags see the record component
    * @throws IllegalArgumentException if the heap sizes are inconsistent or the version below 8
    */
   public JvmFacts {
@@ -30,6 +35,23 @@ public record JvmFacts(int javaFeatureVersion, GarbageCollector collector, long 
     if (maxHeapBytes <= 0 || minHeapBytes < 0 || minHeapBytes > maxHeapBytes) {
       throw new IllegalArgumentException("heap sizes: min " + minHeapBytes + ", max " + maxHeapBytes);
     }
+  }
+
+  /**
+   * Reads the feature version from {@code java.version} as the agent's {@code Hello} reports it:
+   * {@code 17.0.15} gives 17, {@code 1.8.0_392} gives 8, {@code 26-ea} gives 26.
+   *
+   * @param javaVersion the {@code java.version} system property of the primary
+   * @return the feature version
+   * @throws IllegalArgumentException if it is not a Java version
+   */
+  public static int featureVersion(String javaVersion) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?.*").matcher(javaVersion.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a java.version: '" + javaVersion + "'");
+    }
+    int first = Integer.parseInt(m.group(1));
+    return first == 1 && m.group(2) != null ? Integer.parseInt(m.group(2)) : first;
   }
 
   /**

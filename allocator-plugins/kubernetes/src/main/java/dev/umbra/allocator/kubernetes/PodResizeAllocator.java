@@ -114,8 +114,10 @@ final class PodResizeAllocator implements Allocator {
     if (state.actualRequests().isPresent() && matches(state.actualRequests().get(), wanted)) {
       return new ApplyResult(patched ? Status.APPLIED : Status.UNCHANGED, inEffect, done + "; in effect");
     }
-    return new ApplyResult(Status.PENDING, inEffect, done + "; accepted, the kubelet has not reported it in effect yet (in effect: "
-        + inEffect + ")");
+    String stage = matches(state.allocatedRequests(), wanted)
+        ? "; the node admitted it (allocatedResources), the kubelet has not reported it in effect yet"
+        : "; accepted by the API server, the kubelet has not admitted it yet";
+    return new ApplyResult(Status.PENDING, inEffect, done + stage + " (in effect: " + inEffect + ")");
   }
 
   private static boolean matches(Map<String, BigDecimal> actual, Map<String, BigDecimal> wanted) {

@@ -39,6 +39,16 @@ final class Kubelet {
     client.pods().inNamespace(namespace).resource(pod).updateStatus();
   }
 
+  /** Admits the resize (allocatedResources follow the spec) without having applied it yet, and without a condition. */
+  void admit(String namespace, String name) {
+    Pod pod = client.pods().inNamespace(namespace).withName(name).get();
+    for (Container container : pod.getSpec().getContainers()) {
+      status(pod, container.getName()).setAllocatedResources(new HashMap<>(container.getResources().getRequests()));
+    }
+    setConditions(pod, List.of());
+    client.pods().inNamespace(namespace).resource(pod).updateStatus();
+  }
+
   void pend(String namespace, String name, String reason, String message) {
     Pod pod = client.pods().inNamespace(namespace).withName(name).get();
     setConditions(pod, List.of(condition("PodResizePending", reason, message, pod.getMetadata().getGeneration())));

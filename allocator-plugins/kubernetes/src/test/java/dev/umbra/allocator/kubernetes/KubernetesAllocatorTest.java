@@ -246,6 +246,20 @@ class KubernetesAllocatorTest {
     }
 
     @Test
+    void saysHowFarTheKubeletGot_beforeItReportsTheResize() throws AllocatorException {
+      createPod("Burstable");
+      Allocator allocator = open(Map.of());
+
+      ApplyResult patched = allocator.apply(TARGET, Allocation.cpu(1));
+      kubelet.admit(NS, POD);
+      ApplyResult admitted = allocator.apply(TARGET, Allocation.cpu(1));
+
+      assertThat(patched.reason()).contains("accepted by the API server, the kubelet has not admitted it yet");
+      assertThat(admitted.status()).isEqualTo(Status.PENDING);
+      assertThat(admitted.reason()).contains("the node admitted it (allocatedResources)");
+    }
+
+    @Test
     void inProgressIsPending() throws AllocatorException {
       createPod("Burstable");
       Allocator allocator = open(Map.of());
