@@ -1,7 +1,11 @@
 package dev.umbra.shadow;
 
 import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.grpc.ControlGrpcService;
+import dev.umbra.shadow.grpc.TelemetryGrpcService;
+import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.grpc.ServerStartException;
 import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
@@ -32,12 +36,15 @@ public final class Shadow implements AutoCloseable {
   static final Duration GONE_AFTER = Duration.ofSeconds(60);
   /** Seconds of each canonical series kept in memory. */
   static final int RECENT_SECONDS = 3600;
+  /** Checkpoints kept per workload besides its newest known-good. */
+  static final int CHECKPOINTS_KEPT = 5;
 
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final ShadowMetrics metrics = new ShadowMetrics();
   private SeriesStore store;
   private Ingest ingest;
+  private CheckpointCoordinator checkpoints;
   private ShadowServer grpc;
   private HttpEndpoint http;
   private boolean closed;
@@ -63,12 +70,23 @@ public final class Shadow implements AutoCloseable {
   private void startParts(Clock clock) throws ServerStartException {
     store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER));
+    checkpoints =
+        own(
+            new CheckpointCoordinator(
+                new CheckpointStore(config.dataDir().resolve("checkpoints"), CHECKPOINTS_KEPT),
+                new SessionChannel(ingest.sessions()),
+                clock,
+                config.checkpoints().quietPeriod(),
+                Duration.ofSeconds(120),
+                config.checkpoints().every()));
     grpc =
         own(
             ShadowServer.start(
                 config.grpc(),
                 config.security(),
-                List.of(ingest.service(), new ControlGrpcService(ingest.sessions(), store, clock)),
+                List.of(
+                    new TelemetryGrpcService(ingest.service(), checkpoints),
+                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
@@ -99,6 +117,10 @@ public final class Shadow implements AutoCloseable {
 
   public Ingest ingest() {
     return ingest;
+  }
+
+  public CheckpointCoordinator checkpoints() {
+    return checkpoints;
   }
 
   public SeriesStore store() {

@@ -61,6 +61,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--exit-when-idle", paramLabel = "DURATION", description = "Exit once no primary has been connected for this long (e.g. 30s); used by shadows that agents spawn.")
   String exitWhenIdle;
 
+  @Option(names = "--checkpoint-every", paramLabel = "DURATION", description = "Checkpoint every connected primary that offers an engine this often (default: only on request).")
+  String checkpointEvery;
+
+  @Option(names = "--checkpoint-quiet", paramLabel = "DURATION", description = "A checkpoint becomes known-good after this long without an anomaly (default 30s).")
+  String checkpointQuiet;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -92,6 +98,8 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("cpu", cpu);
     flags.put("memory", memory);
     flags.put("exit-when-idle", exitWhenIdle);
+    flags.put("checkpoint-every", checkpointEvery);
+    flags.put("checkpoint-quiet", checkpointQuiet);
     return flags;
   }
 }

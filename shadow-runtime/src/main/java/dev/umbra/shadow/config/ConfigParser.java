@@ -27,7 +27,7 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "exit-when-idle");
+          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet");
 
   private ConfigParser() {}
 
@@ -88,7 +88,11 @@ public final class ConfigParser {
     var limits =
         new ShadowConfig.Limits(
             v.cores("cpu"), v.bytes("memory"), v.optionalDuration("exit-when-idle"));
-    return new ShadowConfig(grpc, http, data, security, limits);
+    var checkpoints =
+        new ShadowConfig.Checkpoints(
+            v.optionalDuration("checkpoint-every"),
+            v.optionalDuration("checkpoint-quiet").orElse(ShadowConfig.Checkpoints.defaults().quietPeriod()));
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints);
   }
 
   private static String defaultDataDir() {

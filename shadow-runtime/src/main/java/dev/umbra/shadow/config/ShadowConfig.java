@@ -14,9 +14,10 @@ import java.util.Optional;
  * @param dataDir the folder for history, models and checkpoints
  * @param security tokens and TLS
  * @param limits isolation of the shadow itself
+ * @param checkpoints when checkpoints are taken and trusted
  */
 public record ShadowConfig(
-    Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits) {
+    Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -28,6 +29,27 @@ public record ShadowConfig(
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(checkpoints, "checkpoints");
+  }
+
+  /** A configuration with defaults for everything but where to listen and where to keep data. */
+  public static ShadowConfig of(Endpoint grpc, Endpoint http, Path dataDir) {
+    return new ShadowConfig(grpc, http, dataDir, Security.none(), Limits.none(), Checkpoints.defaults());
+  }
+
+  /**
+   * @param every checkpoint every connected primary this often (empty: only on request)
+   * @param quietPeriod how long a checkpoint must go without an anomaly to become known-good
+   */
+  public record Checkpoints(Optional<Duration> every, Duration quietPeriod) {
+    public Checkpoints {
+      Objects.requireNonNull(every, "every");
+      Objects.requireNonNull(quietPeriod, "quietPeriod");
+    }
+
+    public static Checkpoints defaults() {
+      return new Checkpoints(Optional.empty(), Duration.ofSeconds(30));
+    }
   }
 
   /** A host and port to listen on; port 0 picks a free one. */

@@ -35,6 +35,24 @@ final class ApiMapping {
     }
   }
 
+  static dev.umbra.proto.v1.CheckpointInfo toProto(dev.umbra.shadow.checkpoint.CheckpointManifest m) {
+    return dev.umbra.proto.v1.CheckpointInfo.newBuilder()
+        .setCheckpointId(m.id())
+        .setPrimaryId(m.primaryId())
+        .setWorkload(m.workload())
+        .setEngine(m.engine())
+        .setState(
+            switch (m.trust()) {
+              case TAKEN -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_TAKEN;
+              case KNOWN_GOOD -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_KNOWN_GOOD;
+              case CORRUPT -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_CORRUPT;
+            })
+        .setCreatedUnixMs(m.created().toEpochMilli())
+        .setSizeBytes(m.sizeBytes())
+        .setSha256(m.sha256())
+        .build();
+  }
+
   static Primary toProto(PrimaryView v) {
     PrimaryIdentity id = v.identity();
     PrimaryIdentity.JvmFacts jvm = id.jvm();

@@ -1,6 +1,19 @@
 package dev.umbra.shadow.grpc;
 
-import dev.umbra.proto.v1.CommandResult;
+import dev.umbra.proto.v1.CheckpointInfo;
+import dev.umbra.proto.v1.CheckpointRequest;
+import dev.umbra.proto.v1.ListCheckpointsRequest;
+import dev.umbra.proto.v1.ListCheckpointsResponse;
+import dev.umbra.proto.v1.RollbackRequest;
+import dev.umbra.proto.v1.RollbackResponse;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.checkpoint.CheckpointException;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
+import dev.umbra.shadow.checkpoint.CorruptCheckpointException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import dev.umbra.proto.v1.CommandStatus;
 import dev.umbra.proto.v1.ControlServiceGrpc;
 import dev.umbra.proto.v1.GetSeriesRequest;
@@ -24,8 +37,8 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code umbra.v1.ControlService}: the primaries, their series, and live sampling. Checkpoints
- * and the resource manager's decisions are served by their own parts when those are present.
+ * {@code umbra.v1.ControlService}: the primaries, their series, live sampling and checkpoints.
+ * Calls that wait for an agent complete asynchronously: no gRPC thread blocks on a primary.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
   static final int DEFAULT_SERIES_LIMIT = 600;
@@ -33,11 +46,15 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   private final Sessions sessions;
   private final SeriesStore store;
+  private final CheckpointCoordinator checkpoints;
   private final Clock clock;
+  /** How long a command to an agent may take; checkpoints of large state take longest. */
+  static final long COMMAND_TIMEOUT_SECONDS = 120;
 
-  public ControlGrpcService(Sessions sessions, SeriesStore store, Clock clock) {
+  public ControlGrpcService(Sessions sessions, SeriesStore store, CheckpointCoordinator checkpoints, Clock clock) {
     this.sessions = sessions;
     this.store = store;
+    this.checkpoints = checkpoints;
     this.clock = clock;
   }
 
@@ -87,24 +104,90 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     if (!request.hasSampling()) {
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("sampling is missing"));
     }
-    CommandResult result;
+    session
+        .send(ShadowCommand.newBuilder().setSetSampling(SetSampling.newBuilder().setSampling(request.getSampling())))
+        .orTimeout(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+        .whenComplete((result, failure) -> {
+          if (failure != null) {
+            out.onError(statusOf(failure).asRuntimeException());
+          } else if (result.getStatus() != CommandStatus.COMMAND_STATUS_OK) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription("the agent refused: " + result.getMessage()).asRuntimeException());
+          } else {
+            out.onNext(SetSamplingResponse.newBuilder().setSampling(request.getSampling()).build());
+            out.onCompleted();
+          }
+        });
+  }
+
+  @Override
+  public void checkpoint(CheckpointRequest request, StreamObserver<CheckpointInfo> out) {
+    ApiMapping.requirePrimary(sessions, request.getPrimaryId());
+    checkpoints.checkpoint(request.getPrimaryId(), request.getEngine()).whenComplete((m, failure) -> {
+      if (failure != null) {
+        out.onError(statusOf(failure).asRuntimeException());
+      } else {
+        out.onNext(ApiMapping.toProto(m));
+        out.onCompleted();
+      }
+    });
+  }
+
+  @Override
+  public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> out) {
+    ApiMapping.requirePrimary(sessions, request.getPrimaryId());
+    Optional<String> target = request.getCheckpointId().isBlank() ? Optional.empty() : Optional.of(request.getCheckpointId());
+    String reason = request.getReason().isBlank() ? "requested through the API" : request.getReason();
+    checkpoints.rollback(request.getPrimaryId(), target, reason).whenComplete((m, failure) -> {
+      if (failure != null) {
+        out.onError(statusOf(failure).asRuntimeException());
+      } else {
+        out.onNext(RollbackResponse.newBuilder().setRestored(ApiMapping.toProto(m))
+            .setMessage("restored " + m.id() + " (" + m.sizeBytes() + " bytes)").build());
+        out.onCompleted();
+      }
+    });
+  }
+
+  @Override
+  public void listCheckpoints(ListCheckpointsRequest request, StreamObserver<ListCheckpointsResponse> out) {
+    List<CheckpointManifest> found;
     try {
-      result =
-          session
-              .send(ShadowCommand.newBuilder().setSetSampling(SetSampling.newBuilder().setSampling(request.getSampling())))
-              .get(10, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new ApiException(Status.DEADLINE_EXCEEDED.withDescription("the agent did not answer within 10 s"));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ApiException(Status.CANCELLED.withDescription("interrupted"));
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw new ApiException(Status.INTERNAL.withDescription(e.getCause().toString()));
+      if (!request.getPrimaryId().isBlank()) {
+        PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
+        found = checkpoints.list(session.identity().workload()).stream()
+            .filter(m -> m.primaryId().equals(request.getPrimaryId())).toList();
+      } else if (!request.getWorkload().isBlank()) {
+        found = checkpoints.list(request.getWorkload());
+      } else {
+        found = checkpoints.listAll();
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(Status.INVALID_ARGUMENT.withDescription(e.getMessage()));
+    } catch (IOException e) {
+      throw new ApiException(Status.INTERNAL.withDescription("cannot read checkpoints: " + e.getMessage()));
     }
-    if (result.getStatus() != CommandStatus.COMMAND_STATUS_OK) {
-      throw new ApiException(Status.FAILED_PRECONDITION.withDescription("the agent refused: " + result.getMessage()));
-    }
-    out.onNext(SetSamplingResponse.newBuilder().setSampling(request.getSampling()).build());
+    ListCheckpointsResponse.Builder response = ListCheckpointsResponse.newBuilder();
+    found.forEach(m -> response.addCheckpoints(ApiMapping.toProto(m)));
+    out.onNext(response.build());
     out.onCompleted();
+  }
+
+  /** The status for a failed asynchronous operation. */
+  static Status statusOf(Throwable failure) {
+    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (cause instanceof TimeoutException) {
+      return Status.DEADLINE_EXCEEDED.withDescription("the agent did not answer within " + COMMAND_TIMEOUT_SECONDS + " s");
+    }
+    if (cause instanceof CorruptCheckpointException) {
+      return Status.DATA_LOSS.withDescription(cause.getMessage());
+    }
+    if (cause instanceof CheckpointException) {
+      return Status.FAILED_PRECONDITION.withDescription(cause.getMessage());
+    }
+    if (cause instanceof ApiException api) {
+      return api.status();
+    }
+    return Status.INTERNAL.withDescription("internal error");
   }
 }

@@ -2,7 +2,6 @@ package dev.umbra.shadow.ingest;
 
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ShadowCommand;
-import dev.umbra.proto.v1.TelemetryServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * stream must start with Hello and carries one primary. Bad points are refused and reported in
  * the next Ack; only protocol violations end the stream, with a status that says why.
  */
-public final class IngestService extends TelemetryServiceGrpc.TelemetryServiceImplBase {
+public final class IngestService {
   private static final Logger logger = LoggerFactory.getLogger(IngestService.class);
 
   private final Sessions sessions;
@@ -28,7 +27,7 @@ public final class IngestService extends TelemetryServiceGrpc.TelemetryServiceIm
     this.counters = counters;
   }
 
-  @Override
+  /** Handles one Connect call. */
   public StreamObserver<AgentMessage> connect(StreamObserver<ShadowCommand> responses) {
     return new AgentStream(new AgentLink((ServerCallStreamObserver<ShadowCommand>) responses));
   }

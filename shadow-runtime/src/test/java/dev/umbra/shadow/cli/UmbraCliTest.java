@@ -105,12 +105,8 @@ class UmbraCliTest {
     void startShadow() throws Exception {
       shadow =
           Shadow.start(
-              new ShadowConfig(
-                  new ShadowConfig.Endpoint("127.0.0.1", 0),
-                  new ShadowConfig.Endpoint("127.0.0.1", 0),
-                  data,
-                  ShadowConfig.Security.none(),
-                  ShadowConfig.Limits.none()),
+              ShadowConfig.of(
+                  new ShadowConfig.Endpoint("127.0.0.1", 0), new ShadowConfig.Endpoint("127.0.0.1", 0), data),
               Clock.systemUTC());
       target = "127.0.0.1:" + shadow.grpcAddress().getPort();
     }

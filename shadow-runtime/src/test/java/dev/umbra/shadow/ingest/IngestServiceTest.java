@@ -11,7 +11,10 @@ import dev.umbra.proto.v1.Primary;
 import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.shadow.MutableClock;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.grpc.ControlGrpcService;
+import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
@@ -42,6 +45,7 @@ class IngestServiceTest {
   private ShadowMetrics metrics;
   private SeriesStore store;
   private Ingest ingest;
+  protected CheckpointCoordinator checkpoints;
   private Server server;
   private ManagedChannel channel;
 
@@ -54,14 +58,23 @@ class IngestServiceTest {
     metrics = new ShadowMetrics();
     store = new SeriesStore(data, Retention.defaults(), 600, clock, metrics);
     ingest = new Ingest(store, clock, metrics, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    checkpoints =
+        new CheckpointCoordinator(
+            new CheckpointStore(data.resolve("checkpoints"), 5),
+            new SessionChannel(ingest.sessions()),
+            clock,
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(10),
+            Optional.empty());
     String name = InProcessServerBuilder.generateName();
     var interceptors = ShadowApi.interceptors(Optional.empty(), Optional.empty());
     server =
         InProcessServerBuilder.forName(name)
             .maxInboundMessageSize(64 * 1024)
-            .addService(ServerInterceptors.intercept(ingest.service(), interceptors))
+            .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
             .addService(
-                ServerInterceptors.intercept(new ControlGrpcService(ingest.sessions(), store, clock), interceptors))
+                ServerInterceptors.intercept(
+                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock), interceptors))
             .build()
             .start();
     channel = InProcessChannelBuilder.forName(name).build();
@@ -71,6 +84,7 @@ class IngestServiceTest {
   void stop() throws Exception {
     channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
     server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    checkpoints.close();
     ingest.close();
     store.close();
   }
