@@ -281,4 +281,125 @@ class IngestServiceTest {
     }
     throw new AssertionError(primary + " never reached " + state);
   }
+
+  @Nested
+  class Checkpoints {
+    private final byte[] state = new byte[3 * CHUNK_BYTES + 123];
+
+    /** Plays the agent's part: answers Checkpoint by uploading, Rollback by downloading. */
+    private void serveCommands(FakeAgent agent, java.util.List<byte[]> restored) {
+      Thread t = new Thread(() -> {
+        try {
+          while (true) {
+            ShadowCommand c = agent.received.poll(10, TimeUnit.SECONDS);
+            if (c == null) {
+              return;
+            }
+            if (c.hasCheckpoint()) {
+              upload(c.getCheckpoint().getCheckpointId());
+              agent.send(AgentMessage.newBuilder().setCommandResult(dev.umbra.proto.v1.CommandResult.newBuilder()
+                  .setCommandId(c.getCommandId()).setStatus(dev.umbra.proto.v1.CommandStatus.COMMAND_STATUS_OK)).build());
+            } else if (c.hasRollback()) {
+              var out = new java.io.ByteArrayOutputStream();
+              dev.umbra.proto.v1.TelemetryServiceGrpc.newBlockingStub(channel)
+                  .downloadCheckpoint(dev.umbra.proto.v1.DownloadCheckpointRequest.newBuilder()
+                      .setPrimaryId("ck").setCheckpointId(c.getRollback().getCheckpointId()).build())
+                  .forEachRemaining(chunk -> out.writeBytes(chunk.getData().toByteArray()));
+              restored.add(out.toByteArray());
+              agent.send(AgentMessage.newBuilder().setCommandResult(dev.umbra.proto.v1.CommandResult.newBuilder()
+                  .setCommandId(c.getCommandId()).setStatus(dev.umbra.proto.v1.CommandStatus.COMMAND_STATUS_OK)).build());
+            }
+          }
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }, "fake-agent-commands");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private void upload(String id) throws Exception {
+      var done = new java.util.concurrent.CompletableFuture<dev.umbra.proto.v1.UploadCheckpointResponse>();
+      var requests = dev.umbra.proto.v1.TelemetryServiceGrpc.newStub(channel).uploadCheckpoint(new io.grpc.stub.StreamObserver<>() {
+        @Override public void onNext(dev.umbra.proto.v1.UploadCheckpointResponse r) { done.complete(r); }
+        @Override public void onError(Throwable t) { done.completeExceptionally(t); }
+        @Override public void onCompleted() {}
+      });
+      String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(state));
+      for (int off = 0; off < state.length; off += CHUNK_BYTES) {
+        int n = Math.min(CHUNK_BYTES, state.length - off);
+        boolean end = off + n == state.length;
+        var chunk = dev.umbra.proto.v1.CheckpointChunk.newBuilder().setPrimaryId("ck").setCheckpointId(id)
+            .setStateName("book").setOffset(off).setData(com.google.protobuf.ByteString.copyFrom(state, off, n)).setStateEnd(end);
+        if (end) {
+          chunk.setStateSha256(sha);
+        }
+        requests.onNext(chunk.build());
+      }
+      requests.onCompleted();
+      done.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void takesACheckpoint_andRollsBackToIt_byteForByte() throws Exception {
+      new java.util.Random(7).nextBytes(state);
+      var restored = new java.util.concurrent.CopyOnWriteArrayList<byte[]>();
+      try (FakeAgent agent = new FakeAgent(channel)) {
+        agent.hello(FakeAgent.hello("ck").toBuilder()
+            .setCapabilities(dev.umbra.proto.v1.Capabilities.newBuilder().addCheckpointEngines("app").addCheckpointables("book"))
+            .build());
+        awaitState("ck", dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED);
+        serveCommands(agent, restored);
+        var control = ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+
+        var info = control.checkpoint(dev.umbra.proto.v1.CheckpointRequest.newBuilder().setPrimaryId("ck").build());
+        assertThat(info.getSizeBytes()).isEqualTo(state.length);
+        assertThat(info.getState()).isEqualTo(dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_TAKEN);
+        assertThat(control.listCheckpoints(dev.umbra.proto.v1.ListCheckpointsRequest.newBuilder().setPrimaryId("ck").build())
+            .getCheckpointsList()).containsExactly(info);
+
+        var noKnownGood = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+            () -> control.rollback(dev.umbra.proto.v1.RollbackRequest.newBuilder().setPrimaryId("ck").build()));
+        assertThat(noKnownGood.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(noKnownGood.getStatus().getDescription()).contains("has no verified known-good checkpoint yet");
+
+        var rolledBack = control.rollback(dev.umbra.proto.v1.RollbackRequest.newBuilder()
+            .setPrimaryId("ck").setCheckpointId(info.getCheckpointId()).setReason("test").build());
+        assertThat(rolledBack.getRestored().getCheckpointId()).isEqualTo(info.getCheckpointId());
+        assertThat(restored).hasSize(1);
+        assertThat(restored.get(0)).isEqualTo(state);
+      }
+    }
+
+    @Test
+    void refusesAnUploadNobodyAskedFor() throws Exception {
+      var done = new java.util.concurrent.CompletableFuture<Status>();
+      var requests = dev.umbra.proto.v1.TelemetryServiceGrpc.newStub(channel).uploadCheckpoint(new io.grpc.stub.StreamObserver<>() {
+        @Override public void onNext(dev.umbra.proto.v1.UploadCheckpointResponse r) { done.complete(Status.OK); }
+        @Override public void onError(Throwable t) { done.complete(Status.fromThrowable(t)); }
+        @Override public void onCompleted() {}
+      });
+      requests.onNext(dev.umbra.proto.v1.CheckpointChunk.newBuilder().setPrimaryId("x").setCheckpointId("ck-forged")
+          .setStateName("s").setData(com.google.protobuf.ByteString.copyFromUtf8("evil")).setStateEnd(true).build());
+      requests.onCompleted();
+      Status status = done.get(5, TimeUnit.SECONDS);
+      assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+      assertThat(status.getDescription()).isEqualTo("no checkpoint ck-forged was requested from primary x");
+    }
+
+    @Test
+    void refusesACheckpointOfAPrimaryWithoutEngine() throws Exception {
+      try (FakeAgent agent = new FakeAgent(channel)) {
+        agent.hello(FakeAgent.hello("plain"));
+        awaitState("plain", dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED);
+        var e = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+            () -> ControlServiceGrpc.newBlockingStub(channel).checkpoint(
+                dev.umbra.proto.v1.CheckpointRequest.newBuilder().setPrimaryId("plain").build()));
+        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(e.getStatus().getDescription()).startsWith("primary plain offers no checkpoint engine");
+      }
+    }
+  }
+
+  private static final int CHUNK_BYTES = 1 << 20;
 }
