@@ -68,6 +68,12 @@ public final class Shadow implements AutoCloseable {
   }
 
   private void startParts(Clock clock) throws ServerStartException {
+    // Fail on a taken port before opening the data folder: another shadow on the same port
+    // most likely holds the same data folder too, and the port says so more clearly.
+    requireFree(config.grpc(), "");
+    if (config.http().port() != config.grpc().port() || config.http().port() == 0) {
+      requireFree(config.http(), " (http)");
+    }
     store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER));
     checkpoints =
@@ -96,6 +102,20 @@ public final class Shadow implements AutoCloseable {
   private void stopServing() {
     logger.info("no primary connected for the idle period; shutting down");
     grpc.shutdown();
+  }
+
+  private static void requireFree(ShadowConfig.Endpoint endpoint, String what) throws ServerStartException {
+    if (endpoint.port() == 0) {
+      return;
+    }
+    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
+    } catch (java.net.BindException e) {
+      throw new ServerStartException("cannot listen on " + endpoint + what + ": address already in use", e);
+    } catch (java.io.IOException e) {
+      throw new ServerStartException("cannot listen on " + endpoint + what + ": " + e.getMessage(), e);
+    }
   }
 
   private <T extends AutoCloseable> T own(T part) {

@@ -13,14 +13,21 @@ import java.util.TreeMap;
 /**
  * Turns one primary's points into grid seconds. Each second stays open until the watermark
  * passes it; then it closes into one {@link GridPoint} per series, aggregated as the series
- * says (mean for rates, last for gauges). A point for a second that is already closed is late
- * and refused.
+ * says (mean for rates, last for gauges).
+ *
+ * <p>A point for a second that is already closed is late: an agent resending what it buffered
+ * while its stream was down. For canonical series the closed second is kept for {@link
+ * #REOPEN_SECONDS} so that a late point updates it and the corrected value is emitted again
+ * (the store keeps the newest value of a second); older or labelled late points start the
+ * second afresh, which is exact when nothing arrived for it before.
  *
  * <p>Not thread-safe: its session serialises access.
  */
 final class GridAccumulator {
   /** More distinct series (name + labels) than this per primary are refused: a cardinality guard. */
   static final int MAX_SERIES = 2_000;
+  /** How long a closed second of a canonical series can still be corrected by late points. */
+  static final int REOPEN_SECONDS = 120;
 
   private final String primaryId;
   private final Map<Key, Series> series = new HashMap<>();
@@ -37,28 +44,26 @@ final class GridAccumulator {
   /** Why a point was refused, or null when it was taken. */
   String add(SeriesName name, String labels, long timeMillis, double value) {
     long second = Math.floorDiv(timeMillis, 1000);
-    if (second < closedBelow) {
-      return "late";
-    }
     Key key = new Key(name, labels);
     Series s = series.get(key);
     if (s == null) {
       if (series.size() >= MAX_SERIES) {
         return "too_many_series";
       }
-      s = new Series(name.aggregation());
+      s = new Series(name.aggregation(), labels.isEmpty());
       series.put(key, s);
     }
-    s.add(second, value);
+    s.add(second, value, closedBelow);
     return null;
   }
 
-  /** Closes every second below {@code watermarkSecond} and returns their grid points. */
+  /**
+   * Closes every second below {@code watermarkSecond} and returns their grid points, with the
+   * corrected values of closed seconds that late points changed.
+   */
   List<GridPoint> closeBelow(long watermarkSecond) {
-    if (watermarkSecond <= closedBelow) {
-      return List.of();
-    }
-    closedBelow = watermarkSecond;
+    closedBelow = Math.max(closedBelow, watermarkSecond);
+    watermarkSecond = closedBelow;
     List<GridPoint> out = new ArrayList<>();
     for (Iterator<Map.Entry<Key, Series>> it = series.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Series> e = it.next();
@@ -71,30 +76,44 @@ final class GridAccumulator {
     return closedBelow;
   }
 
-  /** Open seconds of one series: usually one or two, so a TreeMap with a last-bucket cache. */
+  /**
+   * Open seconds of one series (usually one or two: a TreeMap with a last-bucket cache), the
+   * recently closed ones that late points may still correct, and which of those changed.
+   */
   private static final class Series {
     private final Aggregation aggregation;
+    private final boolean keepClosed;
     private final TreeMap<Long, Bucket> open = new TreeMap<>();
+    private final TreeMap<Long, Bucket> closed = new TreeMap<>();
+    private final java.util.TreeSet<Long> changed = new java.util.TreeSet<>();
     private long lastSecond = Long.MIN_VALUE;
     private Bucket last;
 
-    Series(Aggregation aggregation) {
+    Series(Aggregation aggregation, boolean keepClosed) {
       this.aggregation = aggregation;
+      this.keepClosed = keepClosed;
     }
 
-    void add(long second, double value) {
+    void add(long second, double value, long closedBelow) {
       Bucket b;
       if (second == lastSecond) {
         b = last;
-      } else {
+      } else if (second >= closedBelow) {
         b = open.computeIfAbsent(second, s -> new Bucket());
         lastSecond = second;
         last = b;
+      } else {
+        b = closed.computeIfAbsent(second, s -> new Bucket());
+        changed.add(second);
       }
       b.add(value);
     }
 
     void closeBelow(long watermark, String primaryId, Key key, List<GridPoint> out) {
+      for (Long second : changed) {
+        out.add(new GridPoint(primaryId, key.name(), key.labels(), second, closed.get(second).value(aggregation)));
+      }
+      changed.clear();
       while (!open.isEmpty() && open.firstKey() < watermark) {
         Map.Entry<Long, Bucket> e = open.pollFirstEntry();
         out.add(new GridPoint(primaryId, key.name(), key.labels(), e.getKey(), e.getValue().value(aggregation)));
@@ -102,7 +121,11 @@ final class GridAccumulator {
           lastSecond = Long.MIN_VALUE;
           last = null;
         }
+        if (keepClosed) {
+          closed.put(e.getKey(), e.getValue());
+        }
       }
+      closed.headMap(watermark - REOPEN_SECONDS).clear();
     }
   }
 

@@ -34,6 +34,11 @@ final class HistoryDb implements AutoCloseable {
   private final DuckDBConnection writer;
   private final Connection reader;
   private final Object readLock = new Object();
+  /**
+   * Revision of the last write. A second written again (late points corrected it) has several
+   * rows; readers take the one with the highest revision.
+   */
+  private long lastRevision;
 
   HistoryDb(Path dataDir) {
     try {
@@ -46,8 +51,13 @@ final class HistoryDb implements AutoCloseable {
       writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       reader = writer.duplicate();
       createSchema();
+      lastRevision = maxRevision();
     } catch (Exception e) {
-      throw new StoreException("cannot open history in " + dataDir + ": " + e.getMessage(), e);
+      String message = String.valueOf(e.getMessage());
+      if (message.contains("Could not set lock")) {
+        throw new StoreException("data folder " + dataDir + " is in use by another shadow; give this one its own --data", e);
+      }
+      throw new StoreException("cannot open history in " + dataDir + ": " + message.lines().findFirst().orElse(""), e);
     }
   }
 
@@ -61,11 +71,21 @@ final class HistoryDb implements AutoCloseable {
       s.execute(
           "CREATE TABLE IF NOT EXISTS points_1s ("
               + " primary_id VARCHAR NOT NULL, series VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
-              + " ts BIGINT NOT NULL, value DOUBLE NOT NULL)");
+              + " ts BIGINT NOT NULL, value DOUBLE NOT NULL, rev BIGINT NOT NULL DEFAULT 0)");
+      // history written before revisions existed: every row is revision 0
+      s.execute("ALTER TABLE points_1s ADD COLUMN IF NOT EXISTS rev BIGINT DEFAULT 0");
       s.execute(
           "CREATE TABLE IF NOT EXISTS points_1m ("
               + " primary_id VARCHAR NOT NULL, series VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
               + " ts BIGINT NOT NULL, mean DOUBLE, min DOUBLE, max DOUBLE, n INTEGER)");
+    }
+  }
+
+  private long maxRevision() throws SQLException {
+    try (Statement s = writer.createStatement();
+        ResultSet rs = s.executeQuery("SELECT coalesce(max(rev), 0) FROM points_1s")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -74,6 +94,7 @@ final class HistoryDb implements AutoCloseable {
    * none of it is.
    */
   void write(List<GridPoint> points, List<PrimaryRecord> primaries) throws SQLException {
+    long revision = ++lastRevision;
     writer.setAutoCommit(false);
     try {
       if (!points.isEmpty()) {
@@ -85,6 +106,7 @@ final class HistoryDb implements AutoCloseable {
             appender.append(p.labels());
             appender.append(p.epochSecond());
             appender.append(p.value());
+            appender.append(revision);
             appender.endRow();
           }
         }
@@ -129,8 +151,9 @@ final class HistoryDb implements AutoCloseable {
     try (PreparedStatement roll =
             writer.prepareStatement(
                 "INSERT INTO points_1m SELECT primary_id, series, labels, (ts // 60) * 60,"
-                    + " avg(value), min(value), max(value), count(*)::INTEGER FROM points_1s"
-                    + " WHERE ts < ? GROUP BY ALL");
+                    + " avg(v), min(v), max(v), count(*)::INTEGER FROM (SELECT primary_id, series,"
+                    + " labels, ts, arg_max(value, rev) AS v FROM points_1s WHERE ts < ? GROUP BY ALL)"
+                    + " GROUP BY ALL");
         PreparedStatement dropRaw = writer.prepareStatement("DELETE FROM points_1s WHERE ts < ?");
         PreparedStatement dropMinutes = writer.prepareStatement("DELETE FROM points_1m WHERE ts < ?")) {
       roll.setLong(1, rawCut);
@@ -160,7 +183,7 @@ final class HistoryDb implements AutoCloseable {
     synchronized (readLock) {
       try (PreparedStatement q =
           reader.prepareStatement(
-              "SELECT ts, avg(value) FROM points_1s WHERE primary_id = ? AND series = ?"
+              "SELECT ts, arg_max(value, rev) FROM points_1s WHERE primary_id = ? AND series = ?"
                   + " AND labels = '' AND ts >= ? AND ts < ? GROUP BY ts")) {
         q.setString(1, primaryId);
         q.setString(2, series.value());

@@ -78,11 +78,13 @@ class UmbraCliTest {
         .containsExactly("umbra: cannot read config file /nonexistent/umbra.properties: no such file");
   }
 
+  @TempDir Path data;
+
   @Test
   void reportsAPortInUse_withOneLineAndExit1() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       int port = taken.getLocalPort();
-      assertThat(run("serve", "--port", String.valueOf(port), "--http-port", "0")).isEqualTo(1);
+      assertThat(run("serve", "--port", String.valueOf(port), "--http-port", "0", "--data", data.toString())).isEqualTo(1);
       List<String> lines = err.toString().lines().toList();
       assertThat(lines)
           .containsExactly("umbra: cannot listen on 127.0.0.1:" + port + ": address already in use");

@@ -41,6 +41,20 @@ class SeriesStoreTest {
   }
 
   @Test
+  void readsTheNewestValueOfASecondWrittenTwice() throws Exception {
+    long t = clock.millis() / 1000;
+    try (SeriesStore store = open()) {
+      store.submit(new WriteGroup(List.of(new GridPoint("p", RSS, "", t, 1)), List.of(record(1)), () -> {}));
+      store.awaitDurable(Duration.ofSeconds(5));
+      store.submit(new WriteGroup(List.of(new GridPoint("p", RSS, "", t, 2)), List.of(record(2)), () -> {}));
+      store.awaitDurable(Duration.ofSeconds(5));
+    }
+    try (SeriesStore store = open()) {
+      assertThat(store.window("p", RSS, t, t + 1).values()).containsExactly(2);
+    }
+  }
+
+  @Test
   void answersFromMemoryAndHistoryTogether() throws Exception {
     long t = clock.millis() / 1000;
     try (SeriesStore store = open()) {
