@@ -92,7 +92,7 @@ public final class SimulatedPrimary implements AutoCloseable {
       boolean flood) {
     public Options {
       Objects.requireNonNull(primaryId, "primaryId");
-      if (batchPeriod.toMillis() % pointsPerSeries != 0) {
+      if (!flood && batchPeriod.toMillis() % pointsPerSeries != 0) {
         throw new IllegalArgumentException("batchPeriod must be a multiple of pointsPerSeries ms");
       }
     }
