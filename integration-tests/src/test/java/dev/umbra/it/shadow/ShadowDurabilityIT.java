@@ -111,6 +111,28 @@ class ShadowDurabilityIT {
     }
   }
 
+  /**
+   * The same without a restart: an agent whose stream broke (a network blip) buffers for a few
+   * seconds, reconnects to the live shadow and resends; those seconds must be stored.
+   */
+  @Test
+  @Disabled("shadow bug: resent batches are refused as 'late' (and acknowledged) once the"
+      + " wall-clock watermark has passed their seconds; see the report in bench/INGEST.md")
+  void storesWhatAnAgentResends_afterItsStreamBrokeForAFewSeconds() throws Exception {
+    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    SimulatedPrimary p = start("blip");
+    assertThat(p.awaitAcknowledged(10, ACK_WAIT)).as("acks for %s", p).isTrue();
+    p.abandonStream();
+    Thread.sleep(3_000);
+    p.connect();
+    assertThat(p.awaitAcknowledged(p.producedBatches() + 10, ACK_WAIT)).isTrue();
+    p.stopProducing();
+    assertThat(p.awaitAllAcknowledged(ACK_WAIT)).isTrue();
+    SimulatedPrimary.Verification stored = p.verify(shadow.control());
+    assertThat(stored.problems()).isEmpty();
+    assertThat(stored.rejectedPoints()).as(stored.firstRejection()).isZero();
+  }
+
   /** Two primaries stream; the shadow is killed with batches in flight and started again. */
   private Outage killAndRestartMidIngest() throws Exception {
     shadow = ShadowUnderTest.start(work, "-Xmx512m");
