@@ -164,13 +164,19 @@ final class ShadowUnderTest implements AutoCloseable {
     return sb.toString();
   }
 
+  /** Closes the channel and stops every run of the shadow (SIGTERM, then SIGKILL after 5 s). */
   @Override
-  public void close() throws InterruptedException {
-    if (channel != null) {
-      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    }
-    for (JavaProcess run : runs) {
-      run.close();
+  public void close() {
+    try {
+      if (channel != null) {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      }
+      for (JavaProcess run : runs) {
+        run.close();
+      }
+    } catch (InterruptedException e) {
+      runs.forEach(run -> run.process().destroyForcibly());
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -5,8 +5,6 @@ import dev.umbra.proto.v1.CommandResult;
 import dev.umbra.proto.v1.CommandStatus;
 import dev.umbra.proto.v1.ControlServiceGrpc;
 import dev.umbra.proto.v1.Criticality;
-import dev.umbra.proto.v1.GetSeriesRequest;
-import dev.umbra.proto.v1.GetSeriesResponse;
 import dev.umbra.proto.v1.Hello;
 import dev.umbra.proto.v1.JvmInfo;
 import dev.umbra.proto.v1.SamplingConfig;
@@ -23,9 +21,7 @@ import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -61,15 +57,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SimulatedPrimary implements AutoCloseable {
   /** The canonical series of DESIGN.md, in a fixed order: series {@code i} is this list's i-th. */
-  public static final List<String> CANONICAL_SERIES =
-      List.of(
-          "cpu.process", "cpu.machine", "mem.heap.used", "mem.heap.committed", "mem.rss",
-          "mem.nonheap", "alloc.rate", "gc.pause", "io.disk.read", "io.disk.write", "io.net.rx",
-          "io.net.tx", "io.disk.ops", "io.net.ops", "threads.live", "threads.blocked");
-
-  /** Gauges keep the last point of a grid second; every other canonical series is a rate (mean). */
-  private static final Set<String> GAUGES =
-      Set.of("mem.heap.used", "mem.heap.committed", "mem.rss", "mem.nonheap", "threads.live", "threads.blocked");
+  public static final List<String> CANONICAL_SERIES = SimulatedPrimaryData.CANONICAL_SERIES;
 
   /**
    * How the primary sends.
@@ -222,7 +210,7 @@ public final class SimulatedPrimary implements AutoCloseable {
     long period = options.batchPeriod().toMillis();
     long now = System.currentTimeMillis();
     while (!stopped && originMillis + (produced + 1) * period <= now) {
-      add(pacedBatch(produced + 1));
+      add(SimulatedPrimaryData.pacedBatch(originMillis, options.pointPeriodMillis(), options.pointsPerSeries(), produced + 1));
     }
     drain();
   }
@@ -266,44 +254,12 @@ public final class SimulatedPrimary implements AutoCloseable {
     return n;
   }
 
-  /** Batch {@code sequence} of a paced primary: points [(k-1)·ppb, k·ppb) of every series. */
-  private TelemetryBatch.Builder pacedBatch(long sequence) {
-    int ppb = options.pointsPerSeries();
-    TelemetryBatch.Builder batch = TelemetryBatch.newBuilder();
-    for (int i = 0; i < CANONICAL_SERIES.size(); i++) {
-      SeriesData.Builder data = SeriesData.newBuilder().setName(CANONICAL_SERIES.get(i));
-      for (long n = (sequence - 1) * ppb; n < sequence * ppb; n++) {
-        data.addTimeUnixMs(pointTime(n)).addValues(value(i, n));
-      }
-      batch.addSeries(data);
-    }
-    return batch;
-  }
-
-  private long pointTime(long n) {
-    return originMillis + n * options.pointPeriodMillis();
-  }
-
-  /** The value of point {@code n} of series {@code i}: an integer, so sums are exact. */
-  static double value(int i, long n) {
-    return (double) ((n * 7919 + i * 104_729L) % 1000 + 1000L * (i + 1));
-  }
-
-  /** A flood batch: points spread over the time since the previous one, stamped now. */
+  /** A flood batch stamped now, its points spread over the time since the previous one. */
   private TelemetryBatch.Builder floodBatch() {
     long now = System.currentTimeMillis();
     long from = Math.max(floodLastMillis, now - 1000);
     floodLastMillis = now;
-    int ppb = options.pointsPerSeries();
-    TelemetryBatch.Builder batch = TelemetryBatch.newBuilder();
-    for (int i = 0; i < CANONICAL_SERIES.size(); i++) {
-      SeriesData.Builder data = SeriesData.newBuilder().setName(CANONICAL_SERIES.get(i));
-      for (int j = 0; j < ppb; j++) {
-        data.addTimeUnixMs(from + (now - from) * (j + 1) / ppb).addValues(j + i);
-      }
-      batch.addSeries(data);
-    }
-    return batch;
+    return SimulatedPrimaryData.floodBatch(from, now, options.pointsPerSeries());
   }
 
   /** Sends while the stream is ready; in flood mode, makes a new batch whenever there is room. */
@@ -464,15 +420,7 @@ public final class SimulatedPrimary implements AutoCloseable {
    * (paced mode only).
    */
   public synchronized TreeSet<Long> acknowledgedSeconds() {
-    TreeSet<Long> seconds = new TreeSet<>();
-    int ppb = options.pointsPerSeries();
-    for (long k = 1; k <= Math.min(highestAck, produced); k++) {
-      if (!dropped.get((int) k)) {
-        seconds.add(Math.floorDiv(pointTime((k - 1) * ppb), 1000));
-        seconds.add(Math.floorDiv(pointTime(k * ppb - 1), 1000));
-      }
-    }
-    return seconds;
+    return progress().acknowledgedSeconds();
   }
 
   /**
@@ -487,110 +435,16 @@ public final class SimulatedPrimary implements AutoCloseable {
 
   /** {@link #verify(ControlServiceGrpc.ControlServiceBlockingStub)}, limited to {@code only} seconds. */
   public Verification verify(ControlServiceGrpc.ControlServiceBlockingStub control, Set<Long> only) {
-    TreeSet<Long> seconds;
-    Map<Long, long[]> complete; // second → [first point index, end index) fully acknowledged
-    long rejected;
-    String rejection;
-    synchronized (this) {
-      if (options.flood()) {
-        throw new IllegalStateException("flood primaries do not keep what they sent");
-      }
-      seconds = acknowledgedSeconds();
-      if (only != null) {
-        seconds.retainAll(only);
-      }
-      complete = completeSeconds(seconds);
-      rejected = rejectedPoints;
-      rejection = firstRejection;
-    }
-    List<String> problems = new ArrayList<>();
-    if (seconds.isEmpty()) {
-      return new Verification(primaryId(), 0, 0, rejected, rejection, problems);
-    }
-    long first = seconds.first();
-    long last = seconds.last();
-    int valuesChecked = 0;
-    for (int i = 0; i < CANONICAL_SERIES.size(); i++) {
-      String series = CANONICAL_SERIES.get(i);
-      GetSeriesResponse response =
-          control.getSeries(
-              GetSeriesRequest.newBuilder()
-                  .setPrimaryId(primaryId())
-                  .setSeries(series)
-                  .setSinceUnixMs(first * 1000)
-                  .setLimit((int) (last - first + 1))
-                  .build());
-      Map<Long, Double> stored = new HashMap<>();
-      for (int j = 0; j < response.getTimeUnixMsCount(); j++) {
-        stored.put(response.getTimeUnixMs(j) / 1000, response.getValues(j));
-      }
-      List<Long> missing = new ArrayList<>();
-      for (long second : seconds) {
-        Double actual = stored.get(second);
-        if (actual == null) {
-          missing.add(second);
-          continue;
-        }
-        long[] range = complete.get(second);
-        if (range != null) {
-          double expected = expected(i, range[0], range[1]);
-          valuesChecked++;
-          if (Double.compare(actual, expected) != 0) {
-            problems.add(
-                primaryId() + " " + series + " second " + second + ": stored " + actual + ", expected "
-                    + expected + " from points " + range[0] + ".." + (range[1] - 1));
-          }
-        }
-      }
-      if (!missing.isEmpty()) {
-        problems.add(
-            primaryId() + " " + series + ": " + missing.size() + " acknowledged seconds missing, e.g. "
-                + missing.subList(0, Math.min(5, missing.size())));
-      }
-    }
-    return new Verification(primaryId(), seconds.size(), valuesChecked, rejected, rejection, problems);
+    return progress().verify(control, only);
   }
 
-  /**
-   * Seconds all of whose produced points lie in acknowledged batches, with the range of point
-   * indices in them. A second at the edge (its other points unacknowledged or never produced
-   * while the primary still ran) is only checked for presence.
-   */
-  private Map<Long, long[]> completeSeconds(TreeSet<Long> seconds) {
-    Map<Long, long[]> complete = new HashMap<>();
-    int ppb = options.pointsPerSeries();
-    long pointPeriod = options.pointPeriodMillis();
-    for (long second : seconds) {
-      long firstIndex = Math.max(0, ceilDiv(second * 1000 - originMillis, pointPeriod));
-      long endIndex = ceilDiv((second + 1) * 1000 - originMillis, pointPeriod);
-      if (stopped) {
-        endIndex = Math.min(endIndex, produced * ppb); // the primary stopped inside this second
-      }
-      boolean whole = firstIndex < endIndex && endIndex <= produced * ppb;
-      for (long k = firstIndex / ppb + 1; whole && k <= (endIndex - 1) / ppb + 1; k++) {
-        whole = k <= highestAck && !dropped.get((int) k);
-      }
-      if (whole) {
-        complete.put(second, new long[] {firstIndex, endIndex});
-      }
+  private synchronized SimulatedPrimaryData.Progress progress() {
+    if (options.flood()) {
+      throw new IllegalStateException("flood primaries do not keep what they sent");
     }
-    return complete;
-  }
-
-  private static long ceilDiv(long a, long b) {
-    return -Math.floorDiv(-a, b);
-  }
-
-  /** The grid value of series {@code i} over points [from, to): mean for rates, last for gauges. */
-  private static double expected(int i, long from, long to) {
-    if (GAUGES.contains(CANONICAL_SERIES.get(i))) {
-      return value(i, to - 1);
-    }
-    double sum = 0;
-    for (long n = from; n < to; n++) {
-      sum += value(i, n);
-    }
-    return sum / (to - from);
+    return new SimulatedPrimaryData.Progress(
+        primaryId(), originMillis, options.pointPeriodMillis(), options.pointsPerSeries(), produced, highestAck,
+        dropped, stopped, rejectedPoints, firstRejection);
   }
 
   /**
