@@ -15,7 +15,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -97,8 +96,6 @@ class ShadowDurabilityIT {
    * stored once they resend it: every second from the first to the last is there.
    */
   @Test
-  @Disabled("shadow bug: resent batches are refused as 'late' (and acknowledged) once the"
-      + " wall-clock watermark has passed their seconds; see the report in bench/INGEST.md")
   void storesWhatAgentsResend_afterTheRestart() throws Exception {
     Outage outage = killAndRestartMidIngest();
     reconnectAndDrain(outage);
@@ -116,8 +113,6 @@ class ShadowDurabilityIT {
    * seconds, reconnects to the live shadow and resends; those seconds must be stored.
    */
   @Test
-  @Disabled("shadow bug: resent batches are refused as 'late' (and acknowledged) once the"
-      + " wall-clock watermark has passed their seconds; see the report in bench/INGEST.md")
   void storesWhatAnAgentResends_afterItsStreamBrokeForAFewSeconds() throws Exception {
     shadow = ShadowUnderTest.start(work, "-Xmx512m");
     SimulatedPrimary p = start("blip");

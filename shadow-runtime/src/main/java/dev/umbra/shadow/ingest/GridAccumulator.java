@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * <p>A point for a second that is already closed is late: an agent resending what it buffered
  * while its stream was down. For canonical series the closed second is kept for {@link
  * #REOPEN_SECONDS} so that a late point updates it and the corrected value is emitted again
- * (the store keeps the newest value of a second); older or labelled late points start the
- * second afresh, which is exact when nothing arrived for it before.
+ * (the store keeps the newest value of a second). Other late points start a {@linkplain
+ * GridPoint#partial() partial} second: it fills a second that has no value and never replaces
+ * one that has.
  *
  * <p>Not thread-safe: its session serialises access.
  */
@@ -99,11 +100,11 @@ final class GridAccumulator {
       if (second == lastSecond) {
         b = last;
       } else if (second >= closedBelow) {
-        b = open.computeIfAbsent(second, s -> new Bucket());
+        b = open.computeIfAbsent(second, s -> new Bucket(false));
         lastSecond = second;
         last = b;
       } else {
-        b = closed.computeIfAbsent(second, s -> new Bucket());
+        b = closed.computeIfAbsent(second, s -> new Bucket(true));
         changed.add(second);
       }
       b.add(value);
@@ -111,7 +112,8 @@ final class GridAccumulator {
 
     void closeBelow(long watermark, String primaryId, Key key, List<GridPoint> out) {
       for (Long second : changed) {
-        out.add(new GridPoint(primaryId, key.name(), key.labels(), second, closed.get(second).value(aggregation)));
+        Bucket b = closed.get(second);
+        out.add(new GridPoint(primaryId, key.name(), key.labels(), second, b.value(aggregation), b.partial));
       }
       changed.clear();
       while (!open.isEmpty() && open.firstKey() < watermark) {
@@ -130,10 +132,15 @@ final class GridAccumulator {
   }
 
   private static final class Bucket {
+    final boolean partial;
     double sum;
     double max = Double.NEGATIVE_INFINITY;
     double lastValue;
     int count;
+
+    Bucket(boolean partial) {
+      this.partial = partial;
+    }
 
     void add(double v) {
       sum += v;

@@ -180,12 +180,16 @@ public final class PrimarySession {
     return new Tick(points, ack, arrivals.stream().mapToLong(Long::longValue).toArray(), record);
   }
 
-  /** Called once the batches up to {@code sequence} are durable: acknowledges them. */
+  /**
+   * Called once the batches up to {@code sequence} are durable: acknowledges them, with the
+   * points refused since the last Ack (they belong to batches up to this one).
+   */
   synchronized void durable(long sequence) {
-    if (sequence > durableSequence) {
-      durableSequence = sequence;
+    if (sequence <= durableSequence) {
+      return;
     }
-    if (link != null && (sequence >= 0 || rejectedSinceAck > 0)) {
+    durableSequence = sequence;
+    if (link != null) {
       link.ack(durableSequence, rejectedSinceAck, rejectionSinceAck);
       rejectedSinceAck = 0;
       rejectionSinceAck = null;

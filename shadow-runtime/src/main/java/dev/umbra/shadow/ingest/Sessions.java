@@ -26,7 +26,7 @@ public final class Sessions {
    * @param known primaries from history, listed as gone until they reconnect
    * @param lateSeconds how far behind the clock the grid closes; a new session's grid starts open there
    */
-  Sessions(Clock clock, List<PrimaryRecord> known, long lateSeconds) {
+  Sessions(Clock clock, List<PrimaryRecord> known, Map<String, Long> newestStoredSecond, long lateSeconds) {
     this.clock = clock;
     this.lateSeconds = lateSeconds;
     for (PrimaryRecord r : known) {
@@ -36,7 +36,10 @@ public final class Sessions {
               r.agentVersion(), PrimaryIdentity.Criticality.NORMAL,
               new PrimaryIdentity.JvmFacts("", "", "", "", List.of(), List.of(), 0, 0, 0, 0, ""),
               new PrimaryIdentity.AgentCapabilities(false, false, false, List.of(), List.of(), List.of()));
-      byId.put(r.primaryId(), PrimarySession.restored(identity, r, Long.MIN_VALUE));
+      // Seconds up to the newest stored one are closed: what the agent resends for them can
+      // only fill gaps, never replace a complete second with a part of it.
+      long closedBelow = newestStoredSecond.getOrDefault(r.primaryId(), Long.MIN_VALUE - 1) + 1;
+      byId.put(r.primaryId(), PrimarySession.restored(identity, r, closedBelow));
     }
   }
 

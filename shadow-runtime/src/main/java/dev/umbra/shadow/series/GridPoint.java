@@ -7,8 +7,12 @@ import java.util.Objects;
  * into {@code [epochSecond, epochSecond + 1)}.
  *
  * @param labels "" for canonical series, else "k=v,k=v" sorted by key
+ * @param partial true when it aggregates only points that arrived after the second had closed
+ *     and its earlier state was gone (a resend after a restart): it fills a missing second but
+ *     never replaces a value the second already has
  */
-public record GridPoint(String primaryId, SeriesName series, String labels, long epochSecond, double value) {
+public record GridPoint(
+    String primaryId, SeriesName series, String labels, long epochSecond, double value, boolean partial) {
   public GridPoint {
     Objects.requireNonNull(primaryId, "primaryId");
     Objects.requireNonNull(series, "series");
@@ -16,6 +20,11 @@ public record GridPoint(String primaryId, SeriesName series, String labels, long
     if (!Double.isFinite(value)) {
       throw new IllegalArgumentException(series + " at " + epochSecond + ": value is " + value);
     }
+  }
+
+  /** A complete grid point. */
+  public GridPoint(String primaryId, SeriesName series, String labels, long epochSecond, double value) {
+    this(primaryId, series, labels, epochSecond, value, false);
   }
 
   public boolean canonical() {

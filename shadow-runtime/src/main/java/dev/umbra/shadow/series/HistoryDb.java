@@ -36,9 +36,12 @@ final class HistoryDb implements AutoCloseable {
   private final Object readLock = new Object();
   /**
    * Revision of the last write. A second written again (late points corrected it) has several
-   * rows; readers take the one with the highest revision.
+   * rows; readers take the complete row with the highest revision, or the newest partial row
+   * when the second has no complete one ({@link #NEWEST}).
    */
   private long lastRevision;
+  /** The value of a second: complete rows beat partial ones, newer beats older. */
+  static final String NEWEST = "arg_max(value, rev + CASE WHEN partial = 1 THEN 0::BIGINT ELSE 1125899906842624::BIGINT END)";
 
   HistoryDb(Path dataDir) {
     try {
@@ -71,9 +74,11 @@ final class HistoryDb implements AutoCloseable {
       s.execute(
           "CREATE TABLE IF NOT EXISTS points_1s ("
               + " primary_id VARCHAR NOT NULL, series VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
-              + " ts BIGINT NOT NULL, value DOUBLE NOT NULL, rev BIGINT NOT NULL DEFAULT 0)");
-      // history written before revisions existed: every row is revision 0
+              + " ts BIGINT NOT NULL, value DOUBLE NOT NULL, rev BIGINT NOT NULL DEFAULT 0,"
+              + " partial TINYINT NOT NULL DEFAULT 0)");
+      // history written before revisions existed: every row is revision 0, complete
       s.execute("ALTER TABLE points_1s ADD COLUMN IF NOT EXISTS rev BIGINT DEFAULT 0");
+      s.execute("ALTER TABLE points_1s ADD COLUMN IF NOT EXISTS partial TINYINT DEFAULT 0");
       s.execute(
           "CREATE TABLE IF NOT EXISTS points_1m ("
               + " primary_id VARCHAR NOT NULL, series VARCHAR NOT NULL, labels VARCHAR NOT NULL,"
@@ -107,6 +112,8 @@ final class HistoryDb implements AutoCloseable {
             appender.append(p.epochSecond());
             appender.append(p.value());
             appender.append(revision);
+            // TINYINT, not BOOLEAN: DuckDB 1.5.2's appender stored false for true here
+            appender.append((byte) (p.partial() ? 1 : 0));
             appender.endRow();
           }
         }
@@ -152,7 +159,7 @@ final class HistoryDb implements AutoCloseable {
             writer.prepareStatement(
                 "INSERT INTO points_1m SELECT primary_id, series, labels, (ts // 60) * 60,"
                     + " avg(v), min(v), max(v), count(*)::INTEGER FROM (SELECT primary_id, series,"
-                    + " labels, ts, arg_max(value, rev) AS v FROM points_1s WHERE ts < ? GROUP BY ALL)"
+                    + " labels, ts, " + NEWEST + " AS v FROM points_1s WHERE ts < ? GROUP BY ALL)"
                     + " GROUP BY ALL");
         PreparedStatement dropRaw = writer.prepareStatement("DELETE FROM points_1s WHERE ts < ?");
         PreparedStatement dropMinutes = writer.prepareStatement("DELETE FROM points_1m WHERE ts < ?")) {
@@ -183,7 +190,7 @@ final class HistoryDb implements AutoCloseable {
     synchronized (readLock) {
       try (PreparedStatement q =
           reader.prepareStatement(
-              "SELECT ts, arg_max(value, rev) FROM points_1s WHERE primary_id = ? AND series = ?"
+              "SELECT ts, " + NEWEST + " FROM points_1s WHERE primary_id = ? AND series = ?"
                   + " AND labels = '' AND ts >= ? AND ts < ? GROUP BY ts")) {
         q.setString(1, primaryId);
         q.setString(2, series.value());
@@ -213,6 +220,20 @@ final class HistoryDb implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The newest stored second of each primary. */
+  Map<String, Long> newestSeconds() throws SQLException {
+    Map<String, Long> out = new java.util.HashMap<>();
+    synchronized (readLock) {
+      try (Statement s = reader.createStatement();
+          ResultSet rs = s.executeQuery("SELECT primary_id, max(ts) FROM points_1s GROUP BY primary_id")) {
+        while (rs.next()) {
+          out.put(rs.getString(1), rs.getLong(2));
+        }
+      }
+    }
+    return out;
   }
 
   /** Every primary the history knows, oldest first. */

@@ -38,6 +38,23 @@ final class RecentSeries {
     ring[slot(second)] = value;
   }
 
+  /**
+   * Writes a partial second only where this ring already answers for that second and has no
+   * value: a partial second never replaces a value, and where the ring does not cover the second
+   * (it started later, e.g. after a restart) readers ask history, which knows whether a complete
+   * value exists.
+   */
+  synchronized void putIfMissing(long second, double value) {
+    if (newest == Long.MIN_VALUE || second < first || second <= newest - ring.length) {
+      return;
+    }
+    if (second > newest) {
+      put(second, value);
+    } else if (Double.isNaN(ring[slot(second)])) {
+      ring[slot(second)] = value;
+    }
+  }
+
   /** Seconds in {@code [from, to)} that the ring still holds; NaN where no value was written. */
   synchronized SeriesWindow window(long from, long to) {
     if (newest == Long.MIN_VALUE || to <= from) {

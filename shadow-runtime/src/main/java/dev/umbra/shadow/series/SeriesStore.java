@@ -59,10 +59,14 @@ public final class SeriesStore implements AutoCloseable {
   public void submit(WriteGroup group) {
     for (GridPoint p : group.points()) {
       if (p.canonical()) {
-        recent
+        RecentSeries ring = recent
             .computeIfAbsent(p.primaryId(), k -> new ConcurrentHashMap<>())
-            .computeIfAbsent(p.series(), s -> new RecentSeries(s, recentSeconds))
-            .put(p.epochSecond(), p.value());
+            .computeIfAbsent(p.series(), s -> new RecentSeries(s, recentSeconds));
+        if (p.partial()) {
+          ring.putIfMissing(p.epochSecond(), p.value());
+        } else {
+          ring.put(p.epochSecond(), p.value());
+        }
       }
     }
     queue.add(group);
@@ -108,6 +112,15 @@ public final class SeriesStore implements AutoCloseable {
       return history.newestSecond(primaryId, series);
     } catch (SQLException e) {
       throw new StoreException("reading " + series + " of " + primaryId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The newest stored second of every primary in history. */
+  public Map<String, Long> newestSecondsByPrimary() {
+    try {
+      return history.newestSeconds();
+    } catch (SQLException e) {
+      throw new StoreException("reading history failed: " + e.getMessage(), e);
     }
   }
 

@@ -37,16 +37,16 @@ class GridAccumulatorTest {
     assertThat(grid.add(CPU, "", 9_000, 7.0)).isNull(); // a second that had no point at all
 
     assertThat(grid.closeBelow(11))
-        .containsExactly(new GridPoint("p", CPU, "", 9, 7.0), new GridPoint("p", CPU, "", 10, 2.0));
+        .containsExactly(new GridPoint("p", CPU, "", 9, 7.0, true), new GridPoint("p", CPU, "", 10, 2.0));
     assertThat(grid.closeBelow(12)).isEmpty(); // emitted once
   }
 
   @Test
-  void startsAfresh_whenALatePointIsOlderThanTheReopenWindow() {
+  void startsAPartialSecond_whenALatePointIsOlderThanTheReopenWindow() {
     grid.add(CPU, "", 10_000, 1.0);
     grid.closeBelow(11 + GridAccumulator.REOPEN_SECONDS);
     grid.add(CPU, "", 10_000, 5.0);
-    assertThat(grid.closeBelow(11 + GridAccumulator.REOPEN_SECONDS)).containsExactly(new GridPoint("p", CPU, "", 10, 5.0));
+    assertThat(grid.closeBelow(11 + GridAccumulator.REOPEN_SECONDS)).containsExactly(new GridPoint("p", CPU, "", 10, 5.0, true));
   }
 
   @Test

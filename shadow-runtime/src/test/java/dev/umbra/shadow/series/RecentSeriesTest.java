@@ -42,4 +42,17 @@ class RecentSeriesTest {
     ring.put(150, 9);
     assertThat(ring.window(150, 201).values()).containsExactly(Double.NaN, Double.NaN, Double.NaN, 1);
   }
+
+  @Test
+  void fillsAGapWithAPartialSecond_butNeverReplacesAValue_norAnswersBeforeItsStart() {
+    ring.putIfMissing(100, 9); // an empty ring does not know second 100: history answers
+    assertThat(ring.coveredFrom()).isEqualTo(Long.MAX_VALUE);
+    ring.put(101, 1);
+    ring.put(103, 3);
+    ring.putIfMissing(101, 9);
+    ring.putIfMissing(102, 2);
+    ring.putIfMissing(100, 9);
+    assertThat(ring.window(101, 104).values()).containsExactly(1, 2, 3);
+    assertThat(ring.coveredFrom()).isEqualTo(101);
+  }
 }

@@ -55,6 +55,22 @@ class SeriesStoreTest {
   }
 
   @Test
+  void neverReplacesACompleteSecond_withAPartialOne_butFillsAGap() throws Exception {
+    long t = clock.millis() / 1000;
+    try (SeriesStore store = open()) {
+      store.submit(new WriteGroup(List.of(new GridPoint("p", RSS, "", t, 1)), List.of(record(1)), () -> {}));
+      store.submit(new WriteGroup(
+          List.of(new GridPoint("p", RSS, "", t, 9, true), new GridPoint("p", RSS, "", t + 1, 5, true)),
+          List.of(record(2)), () -> {}));
+      assertThat(store.window("p", RSS, t, t + 2).values()).containsExactly(1, 5); // from memory
+      store.awaitDurable(Duration.ofSeconds(5));
+    }
+    try (SeriesStore store = open()) {
+      assertThat(store.window("p", RSS, t, t + 2).values()).containsExactly(1, 5); // from history
+    }
+  }
+
+  @Test
   void answersFromMemoryAndHistoryTogether() throws Exception {
     long t = clock.millis() / 1000;
     try (SeriesStore store = open()) {
