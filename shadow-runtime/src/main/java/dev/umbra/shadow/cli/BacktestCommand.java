@@ -7,6 +7,8 @@ import dev.umbra.shadow.forecast.backtest.Costs;
 import dev.umbra.shadow.forecast.backtest.FanChart;
 import dev.umbra.shadow.forecast.backtest.FanRecorder;
 import dev.umbra.shadow.forecast.backtest.HourlyBacktest;
+import dev.umbra.shadow.forecast.backtest.LstmFolds;
+import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.backtest.ModelRegistry;
 import dev.umbra.shadow.forecast.backtest.ProgressBar;
 import dev.umbra.shadow.forecast.backtest.Summary;
@@ -103,6 +105,13 @@ final class BacktestCommand implements Callable<Integer> {
     FanRecorder fan = new FanRecorder(plotId, plotResource, plotModel);
     Costs costs = new Costs();
     HourlyBacktest backtest = new HourlyBacktest(config, registry, costs);
+    Map<String, Object> lstmCosts = Map.of();
+    if (config.models().contains(ModelRegistry.LSTM)) {
+      NativeThreads.limit(1);
+      LstmFolds folds = LstmFolds.train(files, resources, config, backtest, System.err);
+      registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
+      lstmCosts = folds.costs();
+    }
     List<VmResult> results = new ArrayList<>();
     long[] counts = new long[4];
     PrintStream err = System.err;
@@ -126,6 +135,8 @@ final class BacktestCommand implements Callable<Integer> {
     }
     double seconds = (System.nanoTime() - started) / 1e9;
     Map<String, Object> meta = meta(config, resources, files.size(), counts, seconds, costs);
+    meta.putAll(lstmCosts);
+    meta.put("max_rss_kb", maxRssKb());
     Summary.write(out, results, meta);
     if (!fan.hours().isEmpty()) {
       List<String> rows = new ArrayList<>(List.of(ModelRegistry.VPA));
@@ -138,6 +149,20 @@ final class BacktestCommand implements Callable<Integer> {
     System.out.printf(Locale.ROOT, "%d VMs, %d hours scored per series and model (%d skipped at gaps, %d unforecastable), %.0f s; results in %s%n",
         files.size(), counts[1], counts[2], counts[3], seconds, out);
     return 0;
+  }
+
+  /** Peak resident set of this process (Linux), or -1. */
+  private static long maxRssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 
   private BacktestConfig config() throws UsageException {

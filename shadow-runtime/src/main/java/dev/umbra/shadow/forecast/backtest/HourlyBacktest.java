@@ -69,7 +69,7 @@ public final class HourlyBacktest {
     List<Runner> runners = new ArrayList<>();
     for (String name : config.models()) {
       if (!name.equals(ModelRegistry.CLAIRVOYANT)) {
-        runners.add(new Runner(name, registry.factory(name, profile).create(resource.key(), horizon(), levels)));
+        runners.add(new Runner(name, registry.factory(name, profile).create(vm.id() + "/" + resource.key(), horizon(), levels)));
       }
     }
     Map<String, Score> scores = new LinkedHashMap<>();

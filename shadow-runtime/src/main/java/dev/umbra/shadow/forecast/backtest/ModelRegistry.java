@@ -24,6 +24,8 @@ public final class ModelRegistry {
   public static final String MOVING_WINDOW = "moving-window";
   public static final String SELECTED = "selected";
   public static final String CLAIRVOYANT = "clairvoyant";
+  /** Registered by the caller after training (see {@link LstmFolds}). */
+  public static final String LSTM = "lstm";
 
   private final Map<String, Function<SeriesProfile, OnlineForecaster.Factory>> factories = new LinkedHashMap<>();
   private final Duration maxGap;
@@ -45,6 +47,9 @@ public final class ModelRegistry {
   /** Every name accepted by {@code --models}. */
   public List<String> names() {
     List<String> names = new ArrayList<>(factories.keySet());
+    if (!names.contains(LSTM)) {
+      names.add(LSTM);
+    }
     names.add(SELECTED);
     names.add(CLAIRVOYANT);
     return names;
@@ -65,6 +70,9 @@ public final class ModelRegistry {
       return SelectingForecaster.factory(candidates, maxGap);
     }
     Function<SeriesProfile, OnlineForecaster.Factory> f = factories.get(name);
+    if (f == null && name.equals(LSTM)) {
+      throw new IllegalStateException("the LSTM must be trained and registered before it is used");
+    }
     if (f == null) {
       throw new IllegalArgumentException("unknown model '" + name + "'; known: " + names());
     }
