@@ -26,14 +26,15 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * Trains the LSTM for the backtest without look-ahead: VMs are split in two folds (by position,
  * alternating); the model a VM uses is trained only on the other fold's VMs ("similar
  * computations"), and only on blocks whose targets were known at the version's start. A first
- * version is trained on the warm-up; then every week a new version is fine-tuned from the
- * previous one on the last 28 days. Costs (training seconds, versions) are recorded.
+ * version is trained on the warm-up; then every 14 days a new version is fine-tuned from the
+ * previous one on the last 14 days. Costs (training seconds, versions) are recorded.
  */
 public final class LstmFolds {
-  static final Duration UPDATE_EVERY = Duration.ofDays(7);
-  static final Duration FINE_TUNE_WINDOW = Duration.ofDays(28);
-  static final int FIRST_EPOCHS = 40;
-  static final int FINE_TUNE_EPOCHS = 4;
+  // Sized to the 2-core machine: ~50 minibatch fits per fold and resource.
+  static final Duration UPDATE_EVERY = Duration.ofDays(14);
+  static final Duration FINE_TUNE_WINDOW = Duration.ofDays(14);
+  static final int FIRST_EPOCHS = 15;
+  static final int FINE_TUNE_EPOCHS = 2;
 
   private final Map<String, ModelSource> sources = new HashMap<>();
   private final Map<String, Object> costs = new LinkedHashMap<>();

@@ -10,7 +10,8 @@ import java.util.List;
  * of all block peaks so far, at least the series' floor) and clipped to [0, 20]: peak, mean,
  * minimum, last value, the peak one day (86400 s / block blocks) earlier, then sin and cos of
  * the time of day of the block end, and the share of the expected samples present. Not
- * thread-safe.
+ * thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
+ * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
  */
 public final class BlockFeatures {
   /** Number of features per block. */
@@ -18,7 +19,16 @@ public final class BlockFeatures {
   static final double CLIP = 20;
 
   /** A closed block: its end (Unix s), its features, and the scale they were divided by. */
-  public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {}
+  public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {
+    /**
+     * What the network's outputs multiply: the block's peak, at least 5 % of the scale (so an
+     * idle block does not forecast zero) and at least the floor.
+     */
+    public double base() {
+      double p = empty ? 0 : peak;
+      return Math.max(p, 0.05 * scale);
+    }
+  }
 
   private final long blockSec;
   private final long offsetSec;

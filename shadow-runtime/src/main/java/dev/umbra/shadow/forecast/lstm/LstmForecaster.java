@@ -25,7 +25,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * forecaster's own copy of the network, so a forecast costs one step, not a re-read of the
  * window. When the {@link ModelSource} hands out a new version, the copy is replaced and the
  * last {@link #REPLAY_BLOCKS} blocks are replayed to rebuild its state. The peak quantiles are
- * the network's outputs × the block scale; per-step quantiles come from a companion
+ * the network's outputs × the last block's base (its peak, at least 5 % of the scale); per-step quantiles come from a companion
  * recent-peak {@link EmpiricalPeakForecaster} (the network forecasts only the peak). Not
  * thread-safe.
  */
@@ -85,7 +85,7 @@ public final class LstmForecaster implements OnlineForecaster {
       if (recent.size() > REPLAY_BLOCKS) {
         recent.removeFirst();
       }
-      lastScale = b.scale();
+      lastScale = b.base();
       if (network != null) {
         INDArray in = Nd4j.create(new double[][] {b.features()}).castTo(DataType.FLOAT);
         lastOutput = network.rnnTimeStep(in).castTo(DataType.DOUBLE).toDoubleVector();

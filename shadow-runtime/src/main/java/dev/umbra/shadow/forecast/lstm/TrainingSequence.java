@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * One series' block features with their targets: the peak over the horizon after each block's
- * end divided by that block's scale, or NaN where it is unknown (a gap, the end of the data, or
+ * end divided by that block's {@link BlockFeatures.Block#base()}, or NaN where it is unknown (a gap, the end of the data, or
  * after the training cut-off). Built from the same {@link BlockFeatures} the forecaster uses, so
  * training and inference see identical inputs.
  */
@@ -39,7 +39,7 @@ public record TrainingSequence(List<BlockFeatures.Block> blocks, double[] target
       while (j < timesSec.length && timesSec[j] <= end) {
         j++;
       }
-      targets[b] = peakAfter(timesSec, values, j, end, horizonSec, maxGapSec) / blocks.get(b).scale();
+      targets[b] = peakAfter(timesSec, values, j, end, horizonSec, maxGapSec) / blocks.get(b).base();
     }
     return new TrainingSequence(blocks, targets);
   }
