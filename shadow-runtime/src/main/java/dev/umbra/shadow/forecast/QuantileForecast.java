@@ -181,7 +181,7 @@ public final class QuantileForecast {
    * P(peak over the horizon &gt; x): the resource manager's confidence that a limit {@code x}
    * will be exceeded. The peak's CDF is linear between the forecast quantiles; below the lowest
    * quantile it falls linearly to 0 at demand 0; above the highest it rises to 1 with the slope
-   * of its last segment. Non-increasing in {@code x}, in [0, 1].
+   * of its last segment of positive width (a point mass when all quantiles are equal). Non-increasing in {@code x}, in [0, 1].
    */
   public double probabilityPeakAbove(double x) {
     if (Double.isNaN(x)) {
@@ -199,11 +199,14 @@ public final class QuantileForecast {
       return levels.get(0) * x / peak[0];
     }
     if (x >= peak[n - 1]) {
-      if (n == 1 || peak[n - 1] == peak[n - 2]) {
-        return 1;
+      // extrapolate with the slope of the last segment of positive width
+      for (int i = n - 1; i > 0; i--) {
+        if (peak[i] > peak[i - 1]) {
+          double slope = (levels.get(i) - levels.get(i - 1)) / (peak[i] - peak[i - 1]);
+          return Math.min(1, levels.get(n - 1) + slope * (x - peak[n - 1]));
+        }
       }
-      double slope = (levels.get(n - 1) - levels.get(n - 2)) / (peak[n - 1] - peak[n - 2]);
-      return Math.min(1, levels.get(n - 1) + slope * (x - peak[n - 1]));
+      return x > peak[n - 1] ? 1 : levels.get(n - 1);
     }
     int i = n - 1;
     while (peak[i] > x) {

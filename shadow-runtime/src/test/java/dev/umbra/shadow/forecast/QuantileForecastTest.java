@@ -89,7 +89,17 @@ class QuantileForecastTest {
         assertThat(p).isLessThanOrEqualTo(previous).isBetween(0.0, 1.0);
         previous = p;
       }
-      assertThat(flat.probabilityPeakAbove(10)).isZero();
+      assertThat(flat.probabilityPeakAbove(10)).isCloseTo(0.1, within(1e-12));
+      assertThat(flat.probabilityPeakAbove(10.001)).isZero();
+    }
+
+    @Test
+    void extrapolatesWithTheLastSegmentOfPositiveWidth_whenTheTopQuantilesAreEqual() {
+      QuantileForecast top = forecast(new double[] {10, 20, 20});
+      assertThat(top.probabilityPeakAbove(20)).isCloseTo(0.1, within(1e-12));
+      // slope of the 10..20 segment: 0.4 per 10 units -> CDF 1 at 20 + 0.1/0.04 = 22.5
+      assertThat(top.probabilityPeakAbove(21.25)).isCloseTo(0.05, within(1e-12));
+      assertThat(top.probabilityPeakAbove(23)).isZero();
     }
 
     @Test
