@@ -1,21 +1,284 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.backtest.BacktestConfig;
+import dev.umbra.shadow.forecast.backtest.BitbrainsReader;
+import dev.umbra.shadow.forecast.backtest.Costs;
+import dev.umbra.shadow.forecast.backtest.FanChart;
+import dev.umbra.shadow.forecast.backtest.FanRecorder;
+import dev.umbra.shadow.forecast.backtest.HourlyBacktest;
+import dev.umbra.shadow.forecast.backtest.LstmFolds;
+import dev.umbra.shadow.forecast.lstm.NativeThreads;
+import dev.umbra.shadow.forecast.backtest.ModelRegistry;
+import dev.umbra.shadow.forecast.backtest.ProgressBar;
+import dev.umbra.shadow.forecast.backtest.Summary;
+import dev.umbra.shadow.forecast.backtest.TraceResource;
+import dev.umbra.shadow.forecast.backtest.VmResult;
+import dev.umbra.shadow.forecast.backtest.VmTrace;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code umbra backtest}: score forecasters on recorded traces. */
 @Command(
     name = "backtest",
     mixinStandardHelpOptions = true,
-    description = "Backtest the forecasters on traces (e.g. ../shared/data/bitbrains-rnd) with a rolling origin.")
+    description = {
+      "Backtest the forecasters on traces (e.g. ../shared/data/bitbrains-rnd) with a rolling origin:",
+      "after the warm-up, at every period boundary each model sets a limit from data available",
+      "lead time earlier and holds it for the period; hours touching a gap are skipped."
+    })
 final class BacktestCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "TRACE_DIR")
+  @Parameters(index = "0", paramLabel = "TRACE_DIR", description = "Bitbrains folder (with vms/) or a folder of <vm>.csv[.gz].")
   Path traces;
+
+  @Option(names = "--series", defaultValue = "cpu,mem", description = "Columns: cpu, mem, disk-read, disk-write, net-rx, net-tx (default ${DEFAULT-VALUE}).")
+  String series;
+
+  @Option(names = "--horizon", defaultValue = "1h", description = "How long each limit is held and forecast (default ${DEFAULT-VALUE}).")
+  String horizon;
+
+  @Option(names = "--lead", defaultValue = "5m", description = "Actuation lead time (default ${DEFAULT-VALUE}).")
+  String lead;
+
+  @Option(names = "--warmup", defaultValue = "8d", description = "History before the first scored period (default ${DEFAULT-VALUE}).")
+  String warmup;
+
+  @Option(names = "--max-gap", defaultValue = "10m", description = "Longer spacing between samples is a gap (default ${DEFAULT-VALUE}).")
+  String maxGap;
+
+  @Option(names = "--step", defaultValue = "5m", description = "The traces' sample cadence (default ${DEFAULT-VALUE}).")
+  String step;
+
+  @Option(names = "--models", description = "Comma list (default: every model).")
+  String models;
+
+  @Option(names = "--confidence", defaultValue = "0.8,0.9,0.95,0.99,0.995,0.999", description = "Peak quantiles at which quantile models set limits (default ${DEFAULT-VALUE}).")
+  String confidences;
+
+  @Option(names = "--vms", description = "Only these VM ids (comma list).")
+  String vms;
+
+  @Option(names = "--out", defaultValue = "results/forecast", description = "Result folder (default ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(names = "--emit-limits", paramLabel = "FILE", description = "Write every limit set: vm,resource,model,hour_start,limit (MHz, KB).")
+  Path emitLimits;
+
+  @Option(names = "--plot-vm", description = "VM whose forecast fan to draw (default: the first).")
+  String plotVm;
+
+  @Option(names = "--plot-series", defaultValue = "cpu", description = "Column of the plot (default ${DEFAULT-VALUE}).")
+  String plotSeries;
+
+  @Option(names = "--plot-model", defaultValue = "selected", description = "Model whose fan to draw (default ${DEFAULT-VALUE}).")
+  String plotModel;
+
+  @Option(names = "--plot-days", defaultValue = "7", description = "Days to draw (default ${DEFAULT-VALUE}).")
+  int plotDays;
 
   @Override
   public Integer call() throws Exception {
-    throw new NotAvailableException("backtest");
+    BacktestConfig config = config();
+    ModelRegistry registry = new ModelRegistry(config.maxGap());
+    List<TraceResource> resources = parseOr(() -> TraceResource.parseList(series));
+    List<Path> files = selectFiles(BitbrainsReader.list(traces));
+    String plotId = plotVm != null ? plotVm : BitbrainsReaderIds.id(files.get(0));
+    TraceResource plotResource = parseOr(() -> TraceResource.parseList(plotSeries)).get(0);
+    FanRecorder fan = new FanRecorder(plotId, plotResource, plotModel);
+    Costs costs = new Costs();
+    HourlyBacktest backtest = new HourlyBacktest(config, registry, costs);
+    Map<String, Object> lstmCosts = Map.of();
+    if (config.models().contains(ModelRegistry.LSTM)) {
+      NativeThreads.limit(1);
+      LstmFolds folds = LstmFolds.train(files, resources, config, backtest, System.err);
+      registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
+      lstmCosts = folds.costs();
+    }
+    List<VmResult> results = new ArrayList<>();
+    long[] counts = new long[4];
+    PrintStream err = System.err;
+    ProgressBar bar = new ProgressBar(err, System.console() != null, files.size());
+    long started = System.nanoTime();
+    try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
+      for (int i = 0; i < files.size(); i++) {
+        VmTrace vm = BitbrainsReader.read(files.get(i));
+        bar.update(i, "vm " + vm.id());
+        for (TraceResource r : resources) {
+          HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
+          results.addAll(result.rows());
+          counts[0] += result.counts().hours();
+          counts[1] += result.counts().scored();
+          counts[2] += result.counts().gapSkipped();
+          counts[3] += result.counts().unforecastable();
+        }
+      }
+      bar.update(files.size(), "done");
+      bar.finish();
+    }
+    double seconds = (System.nanoTime() - started) / 1e9;
+    Map<String, Object> meta = meta(config, resources, files.size(), counts, seconds, costs);
+    meta.putAll(lstmCosts);
+    meta.put("max_rss_kb", maxRssKb());
+    Summary.write(out, results, meta);
+    if (!fan.hours().isEmpty()) {
+      List<String> rows = new ArrayList<>(List.of(ModelRegistry.VPA));
+      if (config.models().contains(plotModel) && !config.confidences().isEmpty()) {
+        rows.add(plotModel + "@" + config.confidences().get(Math.min(1, config.confidences().size() - 1)));
+      }
+      FanChart.write(out.resolve("fan-vm" + plotId + "-" + plotResource.key() + ".svg"), fan, plotDays, rows);
+    }
+    System.out.print(Summary.table(Summary.medians(results)));
+    System.out.printf(Locale.ROOT, "%d VMs, %d hours scored per series and model (%d skipped at gaps, %d unforecastable), %.0f s; results in %s%n",
+        files.size(), counts[1], counts[2], counts[3], seconds, out);
+    return 0;
+  }
+
+  /** Peak resident set of this process (Linux), or -1. */
+  private static long maxRssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  private BacktestConfig config() throws UsageException {
+    List<String> all = new ModelRegistry(Duration.ofMinutes(10)).names();
+    List<String> chosen = models == null ? all : Arrays.stream(models.split(",")).map(String::trim).toList();
+    for (String m : chosen) {
+      if (!all.contains(m)) {
+        throw new UsageException("--models: unknown model '" + m + "'; known: " + String.join(", ", all));
+      }
+    }
+    List<Double> levels = new ArrayList<>();
+    for (String c : confidences.split(",")) {
+      try {
+        levels.add(Double.parseDouble(c.trim()));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--confidence: '" + c + "' is not a number");
+      }
+    }
+    try {
+      return new BacktestConfig(
+          Horizon.parseDuration(warmup, "--warmup"),
+          Horizon.parseDuration(horizon, "--horizon"),
+          Horizon.parseDuration(lead, "--lead"),
+          Horizon.parseDuration(maxGap, "--max-gap"),
+          Horizon.parseDuration(step, "--step"),
+          levels,
+          chosen);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private interface Parse<T> {
+    T get();
+  }
+
+  private static <T> T parseOr(Parse<T> parse) throws UsageException {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+  }
+
+  private List<Path> selectFiles(List<Path> files) throws UsageException {
+    if (vms == null) {
+      return files;
+    }
+    Set<String> wanted = Arrays.stream(vms.split(",")).map(String::trim).collect(Collectors.toSet());
+    List<Path> chosen = files.stream().filter(f -> wanted.contains(BitbrainsReaderIds.id(f))).toList();
+    if (chosen.size() != wanted.size()) {
+      Set<String> found = chosen.stream().map(BitbrainsReaderIds::id).collect(Collectors.toSet());
+      wanted.removeAll(found);
+      throw new UsageException("--vms: no trace for VM " + String.join(", ", wanted) + " in " + traces);
+    }
+    return chosen;
+  }
+
+  private static Map<String, Object> meta(
+      BacktestConfig config, List<TraceResource> resources, int vmCount, long[] counts, double seconds, Costs costs) {
+    Map<String, Object> meta = new LinkedHashMap<>();
+    meta.put("protocol", "hourly limits, rolling origin, data up to hour_start - lead only");
+    meta.put("warmup", config.warmup().toString());
+    meta.put("period", config.period().toString());
+    meta.put("lead", config.lead().toString());
+    meta.put("max_gap", config.maxGap().toString());
+    meta.put("confidences", config.confidences().toString());
+    meta.put("series", resources.stream().map(TraceResource::key).toList().toString());
+    meta.put("vms", vmCount);
+    meta.put("hours_scored", counts[1]);
+    meta.put("hours_skipped_gap", counts[2]);
+    meta.put("hours_unforecastable", counts[3]);
+    meta.put("wall_seconds", seconds);
+    costs.microsPerCall().forEach((m, c) -> {
+      meta.put("us_per_observe." + m, c[0]);
+      meta.put("us_per_forecast." + m, c[1]);
+    });
+    meta.put("pinball", "mean over hours and levels of the pinball loss of the peak quantiles, divided by the mean hourly peak");
+    meta.put("slack", "sum((limit-usage)+)/sum(limit) over scored 5-minute samples");
+    return meta;
+  }
+
+  /** The CSV of {@code --emit-limits}. */
+  private static final class LimitFile implements HourlyBacktest.LimitSink, AutoCloseable {
+    private final BufferedWriter writer;
+
+    LimitFile(Path file) throws IOException {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+      writer.write("vm,resource,model,hour_start,limit\n");
+    }
+
+    @Override
+    public void limit(String vm, TraceResource resource, String row, long hourStartSec, double limit) {
+      try {
+        writer.write(vm + "," + resource.key() + "," + row + "," + hourStartSec + ","
+            + String.format(Locale.ROOT, "%.3f", limit) + "\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      writer.close();
+    }
+  }
+
+  /** VM ids from file names. */
+  private static final class BitbrainsReaderIds {
+    static String id(Path file) {
+      String name = file.getFileName().toString();
+      return name.replaceFirst("\\.csv(\\.gz)?$", "");
+    }
   }
 }

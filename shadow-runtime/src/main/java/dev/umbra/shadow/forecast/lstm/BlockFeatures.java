@@ -1,0 +1,143 @@
+package dev.umbra.shadow.forecast.lstm;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a series' samples into one feature vector per block. Block {@code e} covers
+ * (e − block, e] where {@code (e − offset) mod block = 0}; it closes when a later sample arrives
+ * or when {@link #closeUntil} reaches its end. Features, divided by the running scale (the mean
+ * of all block peaks so far, at least the series' floor) and clipped to [0, 20]: peak, mean,
+ * minimum, last value, the peak one day (86400 s / block blocks) earlier, then sin and cos of
+ * the time of day of the block end, and the share of the expected samples present. Not
+ * thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
+ * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
+ */
+public final class BlockFeatures {
+  /** Number of features per block. */
+  public static final int COUNT = 8;
+  static final double CLIP = 20;
+
+  /** A closed block: its end (Unix s), its features, and the scale they were divided by. */
+  public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {
+    /**
+     * What the network's outputs multiply: the block's peak, at least 5 % of the scale (so an
+     * idle block does not forecast zero) and at least the floor.
+     */
+    public double base() {
+      double p = empty ? 0 : peak;
+      return Math.max(p, 0.05 * scale);
+    }
+  }
+
+  private final long blockSec;
+  private final long offsetSec;
+  private final double expectedSamples;
+  private final double floor;
+  private final int blocksPerDay;
+  private final List<Double> peaks = new ArrayList<>(); // raw peaks, for the seasonal feature
+  private double peakSum;
+  private long openEnd = Long.MIN_VALUE;
+  private double max;
+  private double min;
+  private double sum;
+  private double last;
+  private int count;
+
+  /**
+   * @param blockSec block length
+   * @param offsetSec block ends are at offset + k·block (e.g. −300 for blocks ending 5 minutes
+   *     before each hour)
+   * @param sampleSec expected spacing of samples
+   * @param floor smallest scale, in the series' unit
+   */
+  public BlockFeatures(long blockSec, long offsetSec, long sampleSec, double floor) {
+    if (blockSec <= 0 || sampleSec <= 0 || !(floor > 0)) {
+      throw new IllegalArgumentException("block, sample spacing and floor must be positive");
+    }
+    this.blockSec = blockSec;
+    this.offsetSec = Math.floorMod(offsetSec, blockSec);
+    this.expectedSamples = (double) blockSec / sampleSec;
+    this.floor = floor;
+    this.blocksPerDay = (int) Math.max(1, 86400 / blockSec);
+  }
+
+  /** End of the block holding a sample at {@code t}. */
+  public long endOf(long t) {
+    long k = Math.floorDiv(t - offsetSec + blockSec - 1, blockSec);
+    return k * blockSec + offsetSec;
+  }
+
+  /** Adds a sample; returns the blocks it closed (empty ones for skipped blocks, at most a day). */
+  public List<Block> add(long t, double value) {
+    List<Block> closed = closeUntil(endOf(t) - blockSec);
+    if (openEnd == Long.MIN_VALUE) {
+      openEnd = endOf(t);
+      count = 0;
+    }
+    if (count == 0) {
+      max = value;
+      min = value;
+      sum = 0;
+    }
+    max = Math.max(max, value);
+    min = Math.min(min, value);
+    sum += value;
+    last = value;
+    count++;
+    return closed;
+  }
+
+  /** Closes every block that ends at or before {@code t}. */
+  public List<Block> closeUntil(long t) {
+    List<Block> closed = new ArrayList<>();
+    if (openEnd == Long.MIN_VALUE) {
+      return closed;
+    }
+    int guard = 0;
+    while (openEnd <= t && guard++ < blocksPerDay + 1) {
+      closed.add(close());
+      openEnd += blockSec;
+    }
+    if (openEnd <= t) { // a long hole: jump, the state carries no information across it
+      openEnd = endOf(t + 1);
+      count = 0;
+    }
+    return closed;
+  }
+
+  private Block close() {
+    boolean empty = count == 0;
+    double peak = empty ? Double.NaN : max;
+    if (!empty) {
+      peakSum += peak;
+    }
+    peaks.add(peak);
+    long nonEmpty = peaks.stream().filter(p -> !p.isNaN()).count();
+    double scale = Math.max(floor, nonEmpty == 0 ? floor : peakSum / nonEmpty);
+    double[] f = new double[COUNT];
+    if (!empty) {
+      f[0] = clip(max / scale);
+      f[1] = clip(sum / count / scale);
+      f[2] = clip(min / scale);
+      f[3] = clip(last / scale);
+      int dayAgo = peaks.size() - 1 - blocksPerDay;
+      double seasonal = dayAgo >= 0 && !peaks.get(dayAgo).isNaN() ? peaks.get(dayAgo) : max;
+      f[4] = clip(seasonal / scale);
+    }
+    double dayFraction = Math.floorMod(openEnd, 86400L) / 86400.0;
+    f[5] = Math.sin(2 * Math.PI * dayFraction);
+    f[6] = Math.cos(2 * Math.PI * dayFraction);
+    f[7] = Math.min(1, count / expectedSamples);
+    if (peaks.size() > 2 * blocksPerDay) {
+      peaks.subList(0, peaks.size() - 2 * blocksPerDay).clear();
+    }
+    Block b = new Block(openEnd, f, scale, peak, empty);
+    count = 0;
+    return b;
+  }
+
+  private static double clip(double x) {
+    return Math.max(0, Math.min(CLIP, x));
+  }
+}

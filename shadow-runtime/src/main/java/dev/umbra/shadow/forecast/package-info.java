@@ -1,0 +1,16 @@
+/**
+ * Forecasts of a primary's demand as quantile distributions over a horizon.
+ *
+ * <p>Owns the domain API that the gRPC {@code ForecastService}, the anomaly detector and the
+ * resource manager consume: {@link dev.umbra.shadow.forecast.HistoryWindow} (a regularly spaced
+ * history of one series), {@link dev.umbra.shadow.forecast.Horizon}, {@link
+ * dev.umbra.shadow.forecast.QuantileForecast} (quantiles per step plus the distribution of the
+ * peak over the horizon) and the two model shapes: {@link dev.umbra.shadow.forecast.Forecaster}
+ * (stateless, window in, forecast out, thread-safe) and {@link
+ * dev.umbra.shadow.forecast.OnlineForecaster} (stateful, fed sample by sample, confined to one
+ * thread). No protobuf here: {@code dev.umbra.shadow.grpc} converts.
+ *
+ * <p>Values are in the series' own unit (cores, bytes, bytes/s, …; in the backtest, the trace's
+ * MHz and KB); times are {@link java.time.Instant}s and steps {@link java.time.Duration}s.
+ */
+package dev.umbra.shadow.forecast;

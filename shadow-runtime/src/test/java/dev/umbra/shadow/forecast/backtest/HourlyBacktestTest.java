@@ -1,0 +1,95 @@
+package dev.umbra.shadow.forecast.backtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HourlyBacktestTest {
+  private static final int DAYS_10 = 10 * 288;
+  @TempDir Path dir;
+
+  private static HourlyBacktest backtest(List<String> models) {
+    BacktestConfig config = BacktestConfig.headline(models, List.of(0.9, 0.99));
+    return new HourlyBacktest(config, new ModelRegistry(config.maxGap()), new Costs());
+  }
+
+  private static Map<String, VmResult> byRow(HourlyBacktest.Result result) {
+    Map<String, VmResult> out = new HashMap<>();
+    result.rows().forEach(r -> out.put(r.row(), r));
+    return out;
+  }
+
+  @Test
+  void scoresTheTwoDaysAfterAnEightDayWarmup_andTheClairvoyantHasNoSlack() throws Exception {
+    // a daily cycle: 1000 MHz at night, 3000 MHz by day
+    VmTrace vm = BitbrainsReader.read(SyntheticTrace.write(dir, "1", DAYS_10,
+        t -> (t / 3600) % 24 < 12 ? 1000 : 3000, t -> 1_000_000, null));
+    HourlyBacktest.Result result = backtest(List.of("vpa", "ewma", "clairvoyant")).run(vm, TraceResource.CPU, null, null);
+    // 8 d warm-up from T0 (an hour boundary); the last hour must end before the last sample
+    assertThat(result.counts().scored()).isEqualTo(47);
+    Map<String, VmResult> rows = byRow(result);
+    assertThat(rows.get("clairvoyant").slack()).isZero();
+    assertThat(rows.get("clairvoyant").shortageSteps()).isZero();
+    // VPA: p90 of a half-1000/half-3000 history is 3000 MHz's bucket end (cores at 2000 MHz/core) x 1.15
+    double cores = 1.5;
+    double bucketEnd = dev.umbra.shadow.forecast.baseline.ExponentialBuckets.VPA_CPU_CORES.bucketStart(
+        dev.umbra.shadow.forecast.baseline.ExponentialBuckets.VPA_CPU_CORES.findBucket(cores) + 1);
+    assertThat(rows.get("vpa").shortageSteps()).isZero();
+    // scored: day 8 (12 h at 1000, 12 h at 3000) and day 9 up to 22:00 (12 h at 1000, 11 h at 3000)
+    double meanUsage = (24 * 1000.0 + 23 * 3000.0) / 47;
+    assertThat(rows.get("vpa").slack()).isCloseTo(1 - meanUsage / (bucketEnd * 2000 * 1.15), within(1e-6));
+    assertThat(rows.get("vpa").changesPerDay()).isZero();
+    assertThat(rows.get("ewma@0.9").steps()).isEqualTo(47 * 12);
+  }
+
+  @Test
+  void skipsHoursThatTouchAGap_forEveryModel() throws Exception {
+    // rows 2600..2603 missing: a 25-minute hole on day 9
+    VmTrace vm = BitbrainsReader.read(SyntheticTrace.write(dir, "2", DAYS_10, t -> 1000, t -> 1_000_000,
+        i -> i >= 2600 && i < 2604));
+    HourlyBacktest.Result result = backtest(List.of("vpa", "recent-peak", "clairvoyant")).run(vm, TraceResource.CPU, null, null);
+    assertThat(result.counts().gapSkipped()).isEqualTo(2);
+    assertThat(result.counts().scored()).isEqualTo(45);
+    assertThat(result.rows()).allSatisfy(r -> assertThat(r.hours()).isEqualTo(45));
+  }
+
+  @Test
+  void setsEachLimitFromDataBeforeTheLeadTimeOnly() throws Exception {
+    // two traces identical before 9 d 12:00, then one spikes: limits up to that hour agree
+    long spikeAt = SyntheticTrace.T0 + 9 * 86400 + 12 * 3600;
+    Path calm = SyntheticTrace.write(dir.resolve("a"), "3", DAYS_10, t -> 1000 + (t % 7) * 10, t -> 1_000_000, null);
+    Path spiky = SyntheticTrace.write(dir.resolve("b"), "3", DAYS_10,
+        t -> t >= spikeAt ? 9000 : 1000 + (t % 7) * 10, t -> 1_000_000, null);
+    List<String> models = List.of("vpa", "moving-window", "ewma", "seasonal-naive", "recent-peak", "selected");
+    Map<Long, Map<String, Double>> a = limits(backtest(models), BitbrainsReader.read(calm));
+    Map<Long, Map<String, Double>> b = limits(backtest(models), BitbrainsReader.read(spiky));
+    long decidedBeforeSpike = spikeAt; // the hour starting at 12:00 uses data up to 11:55
+    assertThat(b.get(decidedBeforeSpike)).isEqualTo(a.get(decidedBeforeSpike));
+    assertThat(b.get(decidedBeforeSpike + 3600)).isNotEqualTo(a.get(decidedBeforeSpike + 3600));
+  }
+
+  private static Map<Long, Map<String, Double>> limits(HourlyBacktest backtest, VmTrace vm) {
+    Map<Long, Map<String, Double>> out = new HashMap<>();
+    List<String> seen = new ArrayList<>();
+    backtest.run(vm, TraceResource.CPU, (id, r, row, hour, limit) -> {
+      out.computeIfAbsent(hour, h -> new HashMap<>()).put(row, limit);
+      seen.add(row);
+    }, null);
+    assertThat(seen).isNotEmpty();
+    return out;
+  }
+
+  @Test
+  void horizonCoversLeadPlusPeriodInSampleSteps() {
+    assertThat(backtest(List.of("vpa")).horizon().steps()).isEqualTo(13);
+    assertThat(backtest(List.of("vpa")).horizon().step()).isEqualTo(Duration.ofMinutes(5));
+  }
+}
