@@ -3,7 +3,9 @@ package dev.umbra.shadow;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
+import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.grpc.ControlGrpcService;
+import dev.umbra.shadow.grpc.ForecastGrpcService;
 import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.grpc.ServerStartException;
@@ -92,6 +94,7 @@ public final class Shadow implements AutoCloseable {
                 config.security(),
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
+                    own(new ForecastGrpcService(ingest.sessions(), new LiveForecasts(store, clock), metrics)),
                     new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));

@@ -206,7 +206,7 @@ public final class PrimarySession {
     return false;
   }
 
-  synchronized PrimaryState state() {
+  public synchronized PrimaryState state() {
     return state;
   }
 

@@ -72,6 +72,9 @@ class IngestServiceTest {
         InProcessServerBuilder.forName(name)
             .maxInboundMessageSize(64 * 1024)
             .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
+            .addService(ServerInterceptors.intercept(
+                new dev.umbra.shadow.grpc.ForecastGrpcService(ingest.sessions(), new dev.umbra.shadow.forecast.LiveForecasts(store, clock), metrics),
+                interceptors))
             .addService(
                 ServerInterceptors.intercept(
                     new ControlGrpcService(ingest.sessions(), store, checkpoints, clock), interceptors))
@@ -402,4 +405,66 @@ class IngestServiceTest {
   }
 
   private static final int CHUNK_BYTES = 1 << 20;
+
+  @Nested
+  class Forecasts {
+    private dev.umbra.proto.v1.ForecastServiceGrpc.ForecastServiceBlockingStub forecasts() {
+      return dev.umbra.proto.v1.ForecastServiceGrpc.newBlockingStub(channel);
+    }
+
+    @Test
+    void forecastsQuantilesAndThePeak_fromTheStoredGrid() throws Exception {
+      try (FakeAgent agent = new FakeAgent(channel)) {
+        agent.hello(FakeAgent.hello("fc"));
+        SeriesData.Builder cpu = SeriesData.newBuilder().setName("cpu.process");
+        java.util.Random random = new java.util.Random(3);
+        for (int s = 0; s < 1800; s++) { // 30 minutes of a noisy 1-2 core load
+          cpu.addTimeUnixMs(T0 - 1_800_000L + s * 1000L).addValues(1.0 + random.nextDouble());
+        }
+        agent.batch(1, cpu.build());
+        awaitBatches("fc", 1);
+        settle();
+
+        var f = forecasts().getForecast(dev.umbra.proto.v1.GetForecastRequest.newBuilder()
+            .setPrimaryId("fc").setSeries("cpu.process").addExceedanceThresholds(0.5).addExceedanceThresholds(10).build());
+
+        assertThat(f.getQuantileLevelsList()).containsExactly(0.05, 0.5, 0.9, 0.95, 0.99);
+        assertThat(f.getStepsCount()).isEqualTo(60);
+        assertThat(f.getUnit()).isEqualTo("cores");
+        for (var step : f.getStepsList()) {
+          assertThat(step.getValuesList()).isSorted();
+        }
+        assertThat(f.getPeak().getValuesList()).isSorted();
+        assertThat(f.getPeak().getValues(2)).isBetween(1.5, 3.0); // p90 of the peak of a 1-2 core load
+        assertThat(f.getExceedances(0).getProbability()).isGreaterThan(0.95);
+        assertThat(f.getExceedances(1).getProbability()).isEqualTo(0.0);
+        assertThat(f.getModel()).isNotEmpty();
+      }
+    }
+
+    @Test
+    void refusesUnknownPrimariesSeriesAndHorizons_andSaysWhenItFellBack() throws Exception {
+      try (FakeAgent agent = new FakeAgent(channel)) {
+        agent.hello(FakeAgent.hello("fc2"));
+        agent.batch(1, FakeAgent.series("cpu.process", T0, 1));
+        awaitBatches("fc2", 1);
+        settle();
+        var unknown = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+            () -> forecasts().getForecast(dev.umbra.proto.v1.GetForecastRequest.newBuilder().setPrimaryId("nope").setSeries("cpu.process").build()));
+        assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        var noSeries = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+            () -> forecasts().getForecast(dev.umbra.proto.v1.GetForecastRequest.newBuilder().setPrimaryId("fc2").setSeries("mem.rss").build()));
+        assertThat(noSeries.getStatus().getDescription()).isEqualTo("primary fc2 has no points of mem.rss");
+        var badHorizon = org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+            () -> forecasts().getForecast(dev.umbra.proto.v1.GetForecastRequest.newBuilder().setPrimaryId("fc2").setSeries("cpu.process")
+                .setHorizon(dev.umbra.proto.v1.Horizon.newBuilder().setSteps(0)).build()));
+        assertThat(badHorizon.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        var tooShort = forecasts().getForecast(
+            dev.umbra.proto.v1.GetForecastRequest.newBuilder().setPrimaryId("fc2").setSeries("cpu.process").build());
+        assertThat(tooShort.getFallback()).isTrue();
+        assertThat(tooShort.getModel()).isEqualTo("vpa");
+        assertThat(tooShort.getFallbackReason()).isNotBlank();
+      }
+    }
+  }
 }

@@ -1,0 +1,105 @@
+package dev.umbra.shadow.forecast;
+
+import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
+import dev.umbra.shadow.forecast.baseline.PeakLevel;
+import dev.umbra.shadow.forecast.baseline.VpaForecaster;
+import dev.umbra.shadow.series.SeriesName;
+import dev.umbra.shadow.series.SeriesStore;
+import dev.umbra.shadow.series.SeriesWindow;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Forecasts of live primaries from the series store: the per-workload selector over the
+ * empirical-peak models (what the backtests chose), falling back to the VPA recommender when
+ * history is short. Thread-safe: every call replays a window through fresh model state.
+ */
+public final class LiveForecasts {
+  /** History a forecast looks at, at most. */
+  static final Duration LOOKBACK = Duration.ofHours(2);
+  /** Gaps up to this long are bridged with the last value; longer ones cut the history. */
+  static final int BRIDGE_SECONDS = 5;
+
+  private final SeriesStore store;
+  private final Clock clock;
+  private final Forecaster forecaster;
+
+  public LiveForecasts(SeriesStore store, Clock clock) {
+    this.store = store;
+    this.clock = clock;
+    Duration gap = Duration.ofSeconds(30);
+    Forecaster selected =
+        new ReplayingForecaster(
+            SelectingForecaster.factory(
+                List.of(
+                    EmpiricalPeakForecaster.factory(PeakLevel.EWMA, SeriesProfile::ofCanonical, gap),
+                    EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, SeriesProfile::ofCanonical, gap)),
+                gap));
+    this.forecaster =
+        new FallbackForecaster(selected, new ReplayingForecaster(VpaForecaster.factory(SeriesProfile::ofCanonical)));
+  }
+
+  /**
+   * Forecasts {@code series} of {@code primaryId}.
+   *
+   * @throws InsufficientHistoryException when even the fallback has too little history
+   * @throws IllegalArgumentException when the primary has no point of the series at all
+   */
+  public QuantileForecast forecast(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels)
+      throws InsufficientHistoryException {
+    return forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
+  }
+
+  /**
+   * The recent history of a series on the horizon's step: 1 s grid seconds averaged into steps,
+   * short gaps bridged with the last value, cut after the newest long gap.
+   */
+  HistoryWindow history(String primaryId, SeriesName series, Duration step) {
+    long newest = store.newestSecond(primaryId, series);
+    if (newest == Long.MIN_VALUE) {
+      throw new IllegalArgumentException("primary " + primaryId + " has no points of " + series);
+    }
+    long to = newest + 1;
+    SeriesWindow grid = store.window(primaryId, series, to - LOOKBACK.toSeconds(), to);
+    double[] values = grid.values();
+    int start = 0;
+    double last = Double.NaN;
+    int missing = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (Double.isNaN(values[i])) {
+        missing++;
+        if (missing > BRIDGE_SECONDS || Double.isNaN(last)) {
+          start = i + 1;
+        } else {
+          values[i] = last;
+        }
+      } else {
+        if (missing > BRIDGE_SECONDS) {
+          start = i;
+        }
+        missing = 0;
+        last = Math.max(0, values[i]);
+        values[i] = last;
+      }
+    }
+    int perStep = (int) Math.max(1, step.toSeconds());
+    int usable = values.length - start;
+    int steps = usable / perStep;
+    double[] out = new double[steps];
+    int first = values.length - steps * perStep;
+    for (int s = 0; s < steps; s++) {
+      double sum = 0;
+      for (int k = 0; k < perStep; k++) {
+        sum += values[first + s * perStep + k];
+      }
+      out[s] = sum / perStep;
+    }
+    return HistoryWindow.of(series.value(), Duration.ofSeconds(perStep), out, Instant.ofEpochSecond(to));
+  }
+
+  Clock clock() {
+    return clock;
+  }
+}
