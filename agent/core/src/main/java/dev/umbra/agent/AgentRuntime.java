@@ -18,7 +18,6 @@ import dev.umbra.agent.transport.ShadowConnection;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -35,8 +34,10 @@ import java.util.logging.Logger;
  * them in reverse order from a shutdown hook that never holds JVM exit for more than ~1 s.
  */
 final class AgentRuntime implements AgentStatus {
+  static final java.time.Duration SHUTDOWN_BUDGET = java.time.Duration.ofMillis(800);
+
   private final AgentConfig config;
-  private final Deque<AutoCloseable> started = new ArrayDeque<>();
+  private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
   private volatile Optional<JfrCollector> jfr = Optional.empty();
   private volatile Optional<IoHooks> hooks = Optional.empty();
   private volatile Sampler sampler;
@@ -107,7 +108,8 @@ final class AgentRuntime implements AgentStatus {
       }
       BatchBuffer buffer = new BatchBuffer(config.bufferBatches());
       Clock clock = Clock.systemUTC();
-      sampler = new Sampler(config.sampling(), clock, buffer, jfr);
+      sampler = new Sampler(config.sampling(), clock, buffer, jfr, config.stackDepth());
+      sampler.onAdviceErrors(this::dropHooks);
       sampler.start();
       started.push(sampler);
       CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot());
@@ -115,7 +117,7 @@ final class AgentRuntime implements AgentStatus {
       ShadowConnection connection = ShadowConnection.open(config.shadow(), identity, sampler::sampling,
           config.tags(), sampler::nextSequence, buffer, commands, this, clock);
       started.push(connection);
-      Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::close));
+      Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::shutdown));
  AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()
           + ", jfr " + jfr.isPresent() + ", io hooks " + hooks.isPresent() + ", primary " + identity.primaryId());
     } catch (Throwable t) {
@@ -144,6 +146,34 @@ final class AgentRuntime implements AgentStatus {
       public void close() {}
     });
     shadedLogger = logger;
+  }
+
+  /** Degrades instead of failing: advice that threw (suppressed) is removed from the JDK. */
+  private void dropHooks() {
+    Optional<IoHooks> installed = hooks;
+    if (installed.isPresent()) {
+      hooks = Optional.empty();
+      AgentLog.error("the I/O advice failed " + IoCounters.adviceErrors()
+          + " time(s); I/O hooks removed, disk and network series read 0 from now on");
+      started.remove(installed.get());
+      installed.get().close();
+    }
+  }
+
+  /**
+   * JVM shutdown: closes the parts on a helper thread and waits at most {@link #SHUTDOWN_BUDGET},
+   * so the agent never holds exit for longer. The I/O hooks stay (removing them would
+   * retransform JDK classes on the way out for nothing).
+   */
+  private void shutdown() {
+    hooks.ifPresent(started::remove);
+    Thread closer = AgentThreads.single("close").newThread(this::close);
+    closer.start();
+    try {
+      closer.join(SHUTDOWN_BUDGET.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Closes what started, newest first, each guarded; bounded by the parts' own bounds. */

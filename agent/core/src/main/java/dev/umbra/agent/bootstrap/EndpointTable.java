@@ -95,7 +95,8 @@ public final class EndpointTable {
       return;
     }
     for (int kind = IoCounters.FILE_READ; kind <= IoCounters.FILE_WRITE; kind++) {
-      int slot = slotFor(kind, key, 0, false);
+      // claims the slot: a seek before the first read or write tells where that one starts
+      int slot = slotFor(kind, key, 0, true);
       if (slot >= 0) {
         values.set(slot * WIDTH + SEEK_POSITION, position);
       }

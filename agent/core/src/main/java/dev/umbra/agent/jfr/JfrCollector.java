@@ -123,7 +123,7 @@ public final class JfrCollector implements AutoCloseable {
   public void close() {
     try {
       stream.close();
-      thread.join(500);
+      thread.join(300);
     } catch (Throwable t) {
       AgentLog.warn("closing the JFR stream failed", t);
       if (t instanceof InterruptedException) {

@@ -49,6 +49,8 @@ public final class Sampler implements AutoCloseable {
   private final Clock clock;
   private final BatchBuffer buffer;
   private final Optional<JfrCollector> jfr;
+  private Optional<dev.umbra.agent.jfr.OldObjectSampler> oldObjects = Optional.empty();
+  private final int stackDepth;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(AgentThreads.single("sampler"));
   private final AtomicLong nextSequence = new AtomicLong(1);
@@ -77,12 +79,20 @@ public final class Sampler implements AutoCloseable {
   private final Rate gcMillis = new Rate();
   private final Map<Long, Long> allocatedByThread = new HashMap<>();
   private boolean histogramFailed;
+  private long adviceErrorsSeen;
+  private volatile Runnable onAdviceErrors = () -> {};
 
-  public Sampler(Sampling sampling, Clock clock, BatchBuffer buffer, Optional<JfrCollector> jfr) {
+  public Sampler(Sampling sampling, Clock clock, BatchBuffer buffer, Optional<JfrCollector> jfr, int stackDepth) {
+    this.stackDepth = stackDepth;
     this.sampling = sampling;
     this.clock = clock;
     this.buffer = buffer;
     this.jfr = jfr;
+  }
+
+  /** Runs once, on the sampler thread, the first time the I/O advice reports suppressed errors. */
+  public void onAdviceErrors(Runnable handler) {
+    this.onAdviceErrors = handler;
   }
 
   public void start() {
@@ -115,6 +125,12 @@ public final class Sampler implements AutoCloseable {
         s.gaugePeriod().toMillis(), s.gaugePeriod().toMillis(), TimeUnit.MILLISECONDS));
     tasks.add(executor.scheduleAtFixedRate(guarded("batch", this::closeBatch),
         s.batchPeriod().toMillis(), s.batchPeriod().toMillis(), TimeUnit.MILLISECONDS));
+    if (s.classHistogramOn() && jfr.isPresent() && oldObjects.isEmpty()) {
+      oldObjects = dev.umbra.agent.jfr.OldObjectSampler.start(stackDepth);
+    } else if (!s.classHistogramOn() && oldObjects.isPresent()) {
+      oldObjects.get().close();
+      oldObjects = Optional.empty();
+    }
     if (s.classHistogramOn()) {
       long period = s.classHistogramPeriod().toMillis();
       tasks.add(executor.scheduleAtFixedRate(guarded("class histogram", this::histogram),
@@ -181,6 +197,13 @@ public final class Sampler implements AutoCloseable {
     canonical(THREADS_BLOCKED, now, blockedThreads());
 
     interval.ifPresent(i -> breakdowns(now, seconds, i));
+    long adviceErrors = IoCounters.adviceErrors();
+    if (adviceErrors > adviceErrorsSeen) {
+      adviceErrorsSeen = adviceErrors;
+      Runnable handler = onAdviceErrors;
+      onAdviceErrors = () -> {};
+      handler.run();
+    }
     Duration period = s.gaugePeriod();
     List<AgentEvent.IoEndpoint> endpoints = new ArrayList<>();
     IoCounters.endpoints().drain(new EndpointSink(endpoints));
@@ -258,11 +281,21 @@ public final class Sampler implements AutoCloseable {
       histogramFailed = true;
       AgentLog.warn("class histogram unavailable, turned off", e);
     }
+    if (oldObjects.isPresent()) {
+      try {
+        events.addAll(oldObjects.get().take(clock.millis(), s.topClasses()));
+      } catch (Exception e) {
+        oldObjects.get().close();
+        oldObjects = Optional.empty();
+        AgentLog.warn("old-object samples unavailable, turned off", e);
+      }
+    }
   }
 
   @Override
   public void close() {
     executor.shutdownNow();
+    oldObjects.ifPresent(dev.umbra.agent.jfr.OldObjectSampler::close);
     try {
       executor.awaitTermination(200, TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
