@@ -16,7 +16,8 @@ classes="$root/integration-tests/target/test-classes"
 [[ -d "$classes" ]] || { echo "compile the integration tests first: $classes is missing" >&2; exit 1; }
 cpfile="$(mktemp)"
 trap 'rm -f "$cpfile"' EXIT
-(cd "$root" && mvn -B -q -o -pl integration-tests dependency:build-classpath \
-  -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >/dev/null)
+# -am: the module's own siblings (umbra-proto, …) resolve from their target folders, never ~/.m2
+(cd "$root" && mvn -B -q -o -pl integration-tests -am test-compile dependency:build-classpath \
+  -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >&2)
 exec java -Dumbra.agent.jar="$agent" -Dumbra.java17.home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
   -cp "$classes:$(cat "$cpfile")" dev.umbra.it.agent.AgentOverheadBenchmark "$rounds" "$warmup" "$measure" $out

@@ -26,7 +26,12 @@ import java.util.Map;
 public final class AgentOverheadBenchmark {
   private AgentOverheadBenchmark() {}
 
-  record Run(double statementsPerSecond, long startupMillis, long rssBytes) {}
+  /**
+   * @param processCpuCores the primary's CPU over the measured interval (/proc/pid/stat), cores
+   * @param agentCpuCores the agent threads' own CPU over it (from Heartbeat.agent_cpu_ms), cores
+   */
+  record Run(double statementsPerSecond, long startupMillis, long rssBytes, double processCpuCores,
+      double agentCpuCores) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -44,8 +49,9 @@ public final class AgentOverheadBenchmark {
       for (String config : order) {
         Run run = once(config, javaHome, work.resolve("r" + round + "-" + config), warmup, measure);
         runs.get(config).add(run);
-        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f stmt/s start %4d ms rss %5.1f MB%n", round + 1, config,
-            run.statementsPerSecond(), run.startupMillis(), run.rssBytes() / 1048576.0);
+        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f stmt/s start %4d ms rss %5.1f MB cpu %.2f agent %.3f%n",
+            round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.rssBytes() / 1048576.0,
+            run.processCpuCores(), run.agentCpuCores());
       }
     }
     String report = report(runs, rounds, warmup, measure);
@@ -69,15 +75,38 @@ public final class AgentOverheadBenchmark {
     long startup = (System.nanoTime() - launched) / 1_000_000;
     try {
       h2.load(warmup);
+      long cpuBefore = cpuTicks(h2.server.pid());
+      double agentBefore = agentCpuMillis(collector);
+      long t0 = System.nanoTime();
       long statements = h2.load(measure);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long cpuAfter = cpuTicks(h2.server.pid());
+      Thread.sleep(5500); // the next heartbeat (every 5 s) reports the agent's CPU up to here
+      double agentAfter = agentCpuMillis(collector);
       long rss = rss(h2.server.pid());
-      return new Run(statements / (double) measure.toSeconds(), startup, rss);
+      double agentCores = agentAfter < 0 || agentBefore < 0 ? 0 : (agentAfter - agentBefore) / 1000 / (seconds + 5.5);
+      return new Run(statements / seconds, startup, rss, (cpuAfter - cpuBefore) / 100.0 / seconds, agentCores);
     } finally {
       h2.server.close();
       if (collector != null) {
         collector.close();
       }
     }
+  }
+
+  /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
+  private static long cpuTicks(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+  }
+
+  private static double agentCpuMillis(RecordingCollector collector) {
+    if (collector == null || collector.heartbeats().isEmpty()) {
+      return -1;
+    }
+    List<dev.umbra.proto.v1.Heartbeat> beats = collector.heartbeats();
+    return beats.get(beats.size() - 1).getAgentCpuMs();
   }
 
   private static long rss(long pid) throws Exception {
@@ -101,8 +130,8 @@ public final class AgentOverheadBenchmark {
     md.append(String.format(Locale.ROOT, "%d interleaved rounds, %d s warm-up + %d s measured per run, JDK %s, %d CPUs%n%n",
         rounds, warmup.toSeconds(), measure.toSeconds(), System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors()));
-    md.append("| config | stmt/s (median) | throughput vs none: median ratio | min–max ratio | cost | start-up (median) | start-up added | RSS (median) | RSS added |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| config | stmt/s (median) | throughput vs none: median ratio | min–max ratio | cost | start-up (median) | start-up added | RSS (median) | RSS added | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     double baseStart = median(base.stream().mapToDouble(Run::startupMillis).toArray());
     double baseRss = median(base.stream().mapToDouble(Run::rssBytes).toArray());
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
@@ -114,10 +143,13 @@ public final class AgentOverheadBenchmark {
       double ratio = median(ratios);
       double start = median(r.stream().mapToDouble(Run::startupMillis).toArray());
       double rss = median(r.stream().mapToDouble(Run::rssBytes).toArray());
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB |%n",
+      double cpu = median(r.stream().mapToDouble(Run::processCpuCores).toArray());
+      double agent = median(r.stream().mapToDouble(Run::agentCpuCores).toArray());
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.2f | %.3f | %.1f %% |%n",
           e.getKey(), median(r.stream().mapToDouble(Run::statementsPerSecond).toArray()), ratio,
           Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0), (1 - ratio) * 100,
-          start, start - baseStart, rss / 1048576.0, (rss - baseRss) / 1048576.0));
+          start, start - baseStart, rss / 1048576.0, (rss - baseRss) / 1048576.0, cpu, agent,
+          cpu > 0 ? 100 * agent / cpu : 0));
     }
     return md.toString();
   }

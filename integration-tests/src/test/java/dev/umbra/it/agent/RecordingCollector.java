@@ -40,6 +40,8 @@ final class RecordingCollector implements AutoCloseable {
 
   RecordingCollector start() throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+        // a small HTTP/2 window, so that a stall pushes back on the agent within seconds
+        .flowControlWindow(16 * 1024)
         .addService(new Service())
         .build()
         .start();
