@@ -3,13 +3,13 @@
 # throughput at each criticality against no agent (interleaved rounds, ratio of medians with
 # spread), start-up time added and extra RSS. A benchmark, not a test: it asserts nothing.
 #
-#   agent/bench/agent-overhead.sh [rounds] [warmup s] [measure s] [out.md]
+#   agent/bench/agent-overhead.sh [rounds] [warmup s] [measure s] [out.md] ["none;normal;criticality=normal,jfr=false"]
 #
 # Needs the shaded agent and the integration-test classes built, e.g.
 #   mvn -B -q -pl integration-tests -am test-compile package -DskipTests
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
-rounds="${1:-5}" warmup="${2:-10}" measure="${3:-20}" out="${4:-}"
+rounds="${1:-5}" warmup="${2:-10}" measure="${3:-20}" out="${4:-/dev/null}" configs="${5:-none;low;normal;high;jfr-default}"
 agent="$root/agent/core/target/umbra-agent.jar"
 classes="$root/integration-tests/target/test-classes"
 [[ -f "$agent" ]] || { echo "build the agent first: $agent is missing" >&2; exit 1; }
@@ -20,4 +20,4 @@ trap 'rm -f "$cpfile"' EXIT
 (cd "$root" && mvn -B -q -o -pl integration-tests -am test-compile dependency:build-classpath \
   -Dmdep.includeScope=test -Dmdep.outputFile="$cpfile" >&2)
 exec java -Dumbra.agent.jar="$agent" -Dumbra.java17.home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")}" \
-  -cp "$classes:$(cat "$cpfile")" dev.umbra.it.agent.AgentOverheadBenchmark "$rounds" "$warmup" "$measure" $out
+  -cp "$classes:$(cat "$cpfile")" dev.umbra.it.agent.AgentOverheadBenchmark "$rounds" "$warmup" "$measure" "$out" "$configs"

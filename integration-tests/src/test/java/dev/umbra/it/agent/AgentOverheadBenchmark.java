@@ -21,7 +21,7 @@ import java.util.Map;
  * per-round ratios to the agent-less run of the same round, with their spread. Start-up is the
  * time from launch to H2's "TCP server running"; RSS is VmRSS after the measured load.
  *
- * <p>Arguments: {@code rounds warmupSeconds measureSeconds [out.md]}.
+ * <p>Arguments: {@code rounds warmupSeconds measureSeconds [out.md] [config;config;…]}.
  */
 public final class AgentOverheadBenchmark {
   private AgentOverheadBenchmark() {}
@@ -39,7 +39,9 @@ public final class AgentOverheadBenchmark {
     Duration measure = Duration.ofSeconds(args.length > 2 ? Long.parseLong(args[2]) : 20);
     Path out = args.length > 3 ? Path.of(args[3]) : null;
     Path javaHome = JavaProcess.java17Home();
-    List<String> configs = List.of("none", "low", "normal", "high", "jfr-default");
+    // configs: "none", "jfr-default", a criticality, or agent options ("criticality=normal,jfr=false")
+    List<String> configs = args.length > 4 ? List.of(args[4].split(";"))
+        : List.of("none", "low", "normal", "high", "jfr-default");
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     configs.forEach(c -> runs.put(c, new ArrayList<>()));
     Path work = Files.createTempDirectory("umbra-bench");
@@ -68,10 +70,11 @@ public final class AgentOverheadBenchmark {
       jvm.add("-XX:StartFlightRecording:settings=default,filename=" + dir.resolve("rec.jfr"));
     } else if (!config.equals("none")) {
       collector = new RecordingCollector(FreePort.pick()).start();
-      jvm.add("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port() + ",criticality=" + config);
+      String options = config.contains("=") ? config : "criticality=" + config;
+      jvm.add("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port() + "," + options);
     }
     long launched = System.nanoTime();
-    H2Workload h2 = H2Workload.start("h2-" + config, javaHome, dir, jvm);
+    H2Workload h2 = H2Workload.start("h2-" + config.replaceAll("[^a-z0-9.-]", "_"), javaHome, dir, jvm);
     long startup = (System.nanoTime() - launched) / 1_000_000;
     try {
       h2.load(warmup);

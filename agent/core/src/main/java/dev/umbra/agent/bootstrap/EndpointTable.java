@@ -115,7 +115,7 @@ public final class EndpointTable {
           continue;
         }
         int row = slot * WIDTH;
-        // the row is reset before the key is published, so a reader of the key sees a clean row
+        // drain() resets a row before it frees the key, so a newly claimed row starts clean
         if (keys.compareAndSet(slot, null, key)) {
           values.set(row + KIND_PORT, kindPort);
           return slot;
