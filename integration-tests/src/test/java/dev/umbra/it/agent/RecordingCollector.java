@@ -66,6 +66,16 @@ final class RecordingCollector implements AutoCloseable {
     }
   }
 
+  /** Sends a command on every open stream (the shadow's side of Connect). */
+  void send(ShadowCommand command) {
+    streams.forEach(s -> s.onNext(command));
+  }
+
+  List<dev.umbra.proto.v1.CommandResult> results() {
+    return received.stream().filter(AgentMessage::hasCommandResult).map(AgentMessage::getCommandResult)
+        .collect(Collectors.toList());
+  }
+
   int port() {
     return port;
   }
