@@ -1,0 +1,239 @@
+package dev.umbra.agent;
+
+import dev.umbra.agent.advice.IoHooks;
+import dev.umbra.agent.bootstrap.IoCounters;
+import dev.umbra.agent.command.CommandHandler;
+import dev.umbra.agent.config.AgentConfig;
+import dev.umbra.agent.config.ConfigException;
+import dev.umbra.agent.config.Sampling;
+import dev.umbra.agent.jfr.JfrCollector;
+import dev.umbra.agent.log.AgentLog;
+import dev.umbra.agent.log.AgentThreads;
+import dev.umbra.agent.sampler.JvmIntrospection;
+import dev.umbra.agent.sampler.Sampler;
+import dev.umbra.agent.telemetry.AgentStatus;
+import dev.umbra.agent.telemetry.BatchBuffer;
+import dev.umbra.agent.telemetry.Identity;
+import dev.umbra.agent.transport.ShadowConnection;
+import java.lang.instrument.Instrumentation;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Starts the agent's parts on the {@code umbra-start} thread (I/O hooks, JFR, sampler,
+ * commands, transport), each degrading on failure rather than failing the agent, and closes
+ * them in reverse order from a shutdown hook that never holds JVM exit for more than ~1 s.
+ */
+final class AgentRuntime implements AgentStatus {
+  static final java.time.Duration SHUTDOWN_BUDGET = java.time.Duration.ofMillis(800);
+
+  private final AgentConfig config;
+  private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private volatile Optional<JfrCollector> jfr = Optional.empty();
+  private volatile Optional<IoHooks> hooks = Optional.empty();
+  private volatile Sampler sampler;
+  private volatile List<String> manageableFlags = List.of();
+  private volatile boolean crac;
+  /** Keeps the shaded libraries' JUL logger configured (JUL holds loggers weakly). */
+  private Logger shadedLogger;
+
+  private AgentRuntime(AgentConfig config) {
+    this.config = config;
+  }
+
+  /** Parses the options and starts {@code umbra-start}; a bad option leaves the agent off. */
+  static void launch(String agentArgs, Instrumentation instrumentation, boolean attached) {
+    Map<String, String> properties = new HashMap<>();
+    System.getProperties().forEach((k, v) -> properties.put(String.valueOf(k), String.valueOf(v)));
+    AgentConfig config;
+    try {
+      config = AgentConfig.parse(agentArgs, properties, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("umbra-agent ERROR " + e.getMessage() + "; the agent is off, the application runs without it");
+      return;
+    }
+    AgentLog.configure(config.logLevel());
+    AgentRuntime runtime = new AgentRuntime(config);
+    // A plain thread: AgentThread belongs to the bootstrap package and must not be loaded
+    // before that package is injected into the boot loader; everything after runs on agent
+    // threads so that the agent's own class loading is never counted as the app's disk reads.
+    Thread start = new Thread(() -> runtime.bootstrap(instrumentation, properties), "umbra-start");
+    start.setDaemon(true);
+    start.start();
+  }
+
+  private void bootstrap(Instrumentation instrumentation, Map<String, String> properties) {
+    try {
+      AgentConfig effective = config;
+      if (config.ioHooks()) {
+        try {
+          BootstrapInjector.inject(instrumentation);
+        } catch (Throwable e) {
+          AgentLog.warn("I/O hooks off: cannot define their bootstrap classes", e);
+          effective = config.withoutIoHooks();
+        }
+      }
+      AgentRuntime runtime = effective == config ? this : new AgentRuntime(effective);
+      AgentThreads.single("init").newThread(() -> runtime.start(instrumentation, properties)).start();
+    } catch (Throwable t) {
+      AgentLog.error("the agent failed to start and is off; the application runs without it", t);
+    }
+  }
+
+  private void start(Instrumentation instrumentation, Map<String, String> properties) {
+    long t0 = System.nanoTime();
+    try {
+      if (config.ioHooks()) {
+        hooks = IoHooks.install(instrumentation);
+        hooks.ifPresent(started::push);
+      }
+      AgentLog.debug("start: I/O hooks " + hooks.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      quietShadedLogging();
+      Identity identity = JvmIntrospection.identity(properties);
+      manageableFlags = JvmIntrospection.manageableFlags();
+      crac = JvmIntrospection.cracAvailable();
+      if (config.jfr()) {
+        jfr = JfrCollector.start(config.sampling(), config.stackDepth());
+        jfr.ifPresent(started::push);
+        AgentLog.debug("start: JFR " + jfr.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+      }
+      BatchBuffer buffer = new BatchBuffer(config.bufferBatches());
+      Clock clock = Clock.systemUTC();
+      sampler = new Sampler(config.sampling(), clock, buffer, jfr, config.stackDepth());
+      sampler.onAdviceErrors(this::dropHooks);
+      sampler.start();
+      started.push(sampler);
+      CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot());
+      started.push(commands);
+      ShadowConnection connection = ShadowConnection.open(config.shadow(), identity, sampler::sampling,
+          config.tags(), sampler::nextSequence, buffer, commands, this, clock);
+      started.push(connection);
+      Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::shutdown));
+ AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()
+          + ", jfr " + jfr.isPresent() + ", io hooks " + hooks.isPresent() + ", primary " + identity.primaryId());
+    } catch (Throwable t) {
+      AgentLog.error("the agent failed to start and is off; the application runs without it", t);
+      close();
+    }
+  }
+
+  /** Sends JUL records of the shaded gRPC and Netty to the agent log, never to the app's handlers. */
+  private void quietShadedLogging() {
+    Logger logger = Logger.getLogger("dev.umbra.agent.shaded");
+    logger.setUseParentHandlers(false);
+    logger.setLevel(Level.WARNING);
+    logger.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+          AgentLog.warn(record.getLoggerName() + ": " + record.getMessage(), record.getThrown());
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
+    shadedLogger = logger;
+  }
+
+  /** Degrades instead of failing: advice that threw (suppressed) is removed from the JDK. */
+  private void dropHooks() {
+    Optional<IoHooks> installed = hooks;
+    if (installed.isPresent()) {
+      hooks = Optional.empty();
+      AgentLog.error("the I/O advice failed " + IoCounters.adviceErrors()
+          + " time(s); I/O hooks removed, disk and network series read 0 from now on");
+      started.remove(installed.get());
+      installed.get().close();
+    }
+  }
+
+  /**
+   * JVM shutdown: closes the parts on a helper thread and waits at most {@link #SHUTDOWN_BUDGET},
+   * so the agent never holds exit for longer. The I/O hooks stay (removing them would
+   * retransform JDK classes on the way out for nothing).
+   */
+  private void shutdown() {
+    hooks.ifPresent(started::remove);
+    Thread closer = AgentThreads.single("close").newThread(this::close);
+    closer.start();
+    try {
+      closer.join(SHUTDOWN_BUDGET.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Closes what started, newest first, each guarded; bounded by the parts' own bounds. */
+  private synchronized void close() {
+    while (!started.isEmpty()) {
+      AutoCloseable part = started.pop();
+      try {
+        part.close();
+      } catch (Throwable t) {
+        AgentLog.warn("closing " + part.getClass().getSimpleName() + " failed", t);
+      }
+    }
+  }
+
+  private final class SamplingTarget implements CommandHandler.SamplingTarget {
+    @Override
+    public Sampling current() {
+      return sampler.sampling();
+    }
+
+    @Override
+    public void apply(Sampling next) {
+      sampler.apply(next);
+      jfr.ifPresent(j -> j.apply(next));
+    }
+  }
+
+  @Override
+  public boolean jfrRunning() {
+    return jfr.isPresent();
+  }
+
+  @Override
+  public boolean ioHooksInstalled() {
+    return hooks.isPresent();
+  }
+
+  @Override
+  public boolean cracAvailable() {
+    return crac;
+  }
+
+  @Override
+  public List<String> manageableFlags() {
+    return manageableFlags;
+  }
+
+  @Override
+  public long adviceErrors() {
+    return hooks.isPresent() ? IoCounters.adviceErrors() : 0;
+  }
+
+  @Override
+  public double agentCpuMillis() {
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (long id : AgentThreads.liveThreadIds()) {
+      long cpu = threads.getThreadCpuTime(id);
+      total += Math.max(0, cpu);
+    }
+    return total / 1e6;
+  }
+}

@@ -1,0 +1,22 @@
+package dev.umbra.agent.advice;
+
+import dev.umbra.agent.bootstrap.IoCounters;
+import net.bytebuddy.asm.Advice;
+
+/** {@code FileChannelImpl.write(ByteBuffer[], int, int)}. */
+final class ChannelWriteVectorAdvice {
+  private ChannelWriteVectorAdvice() {}
+
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  static long enter() {
+    return IoCounters.start();
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  static void exit(
+      @Advice.Enter long start,
+      @Advice.FieldValue("path") Object path,
+      @Advice.Return long n) {
+    IoCounters.file(IoCounters.FILE_WRITE, path, n, start);
+  }
+}

@@ -1,0 +1,22 @@
+package dev.umbra.agent.advice;
+
+import dev.umbra.agent.bootstrap.IoCounters;
+import net.bytebuddy.asm.Advice;
+
+/** {@code read()} of {@code FileInputStream} and {@code RandomAccessFile}: one byte or end of file. */
+final class FileReadByteAdvice {
+  private FileReadByteAdvice() {}
+
+  @Advice.OnMethodEnter(suppress = Throwable.class)
+  static long enter() {
+    return IoCounters.start();
+  }
+
+  @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+  static void exit(
+      @Advice.Enter long start,
+      @Advice.FieldValue("path") Object path,
+      @Advice.Return int n) {
+    IoCounters.file(IoCounters.FILE_READ, path, n < 0 ? -1 : 1, start);
+  }
+}

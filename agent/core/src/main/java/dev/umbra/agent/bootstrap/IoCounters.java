@@ -1,0 +1,114 @@
+package dev.umbra.agent.bootstrap;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Exact I/O totals and per-endpoint activity, bumped by the advice inlined into JDK I/O
+ * methods. Every method is allocation-free, lock-free and never throws for valid input; the
+ * advice calls them inside {@code suppress = Throwable.class} anyway, and suppressed failures
+ * end in {@link #adviceError(Throwable)}.
+ *
+ * <p>Kinds follow {@code umbra.v1.IoKind}: 1 file read, 2 file write, 3 socket read, 4 socket
+ * write. Operations that moved no byte and did not reach end of stream (a non-blocking read
+ * that found nothing) are not counted.
+ */
+public final class IoCounters {
+  public static final int FILE_READ = 1;
+  public static final int FILE_WRITE = 2;
+  public static final int SOCKET_READ = 3;
+  public static final int SOCKET_WRITE = 4;
+
+  /** Start value that tells the exit advice to count nothing (an agent thread). */
+  public static final long SKIP = Long.MIN_VALUE;
+
+  static final LongAdder diskReadBytes = new LongAdder();
+  static final LongAdder diskWriteBytes = new LongAdder();
+  static final LongAdder diskOps = new LongAdder();
+  static final LongAdder netRxBytes = new LongAdder();
+  static final LongAdder netTxBytes = new LongAdder();
+  static final LongAdder netOps = new LongAdder();
+  static final LongAdder adviceErrors = new LongAdder();
+
+  private static final EndpointTable endpoints = new EndpointTable(1024);
+
+  private IoCounters() {}
+
+  /** Called on entry: the start time, or {@link #SKIP} on an agent thread. */
+  public static long start() {
+    return AgentThread.current() ? SKIP : System.nanoTime();
+  }
+
+  /** A file read or write of {@code bytes} (-1: end of file) at the current position. */
+  public static void file(int kind, Object path, long bytes, long startNanos) {
+    fileAt(kind, path, EndpointTable.UNKNOWN_POSITION, bytes, startNanos);
+  }
+
+  /** A file read or write at an explicit {@code position}. */
+  public static void fileAt(int kind, Object path, long position, long bytes, long startNanos) {
+    if (startNanos == SKIP || bytes == 0) {
+      return;
+    }
+    long latency = System.nanoTime() - startNanos;
+    long moved = bytes > 0 ? bytes : 0;
+    (kind == FILE_READ ? diskReadBytes : diskWriteBytes).add(moved);
+    diskOps.increment();
+    endpoints.record(kind, path, 0, position, moved, latency);
+  }
+
+  /** A {@code seek} or {@code position(long)}: the next operation on {@code path} starts there. */
+  public static void seek(Object path, long position) {
+    if (!AgentThread.current()) {
+      endpoints.seek(path, position);
+    }
+  }
+
+  /** A socket read or write of {@code bytes} (-1: end of stream) with the peer {@code remote}. */
+  public static void socket(int kind, Object remote, int port, long bytes, long startNanos) {
+    if (startNanos == SKIP || bytes == 0) {
+      return;
+    }
+    long latency = System.nanoTime() - startNanos;
+    long moved = bytes > 0 ? bytes : 0;
+    (kind == SOCKET_READ ? netRxBytes : netTxBytes).add(moved);
+    netOps.increment();
+    endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, latency);
+  }
+
+  /** Receives every Throwable the advice suppressed. */
+  public static void adviceError(Throwable ignored) {
+    adviceErrors.increment();
+  }
+
+  public static long diskReadBytes() {
+    return diskReadBytes.sum();
+  }
+
+  public static long diskWriteBytes() {
+    return diskWriteBytes.sum();
+  }
+
+  public static long diskOps() {
+    return diskOps.sum();
+  }
+
+  public static long netRxBytes() {
+    return netRxBytes.sum();
+  }
+
+  public static long netTxBytes() {
+    return netTxBytes.sum();
+  }
+
+  public static long netOps() {
+    return netOps.sum();
+  }
+
+  public static long adviceErrors() {
+    return adviceErrors.sum();
+  }
+
+  /** The per-endpoint table; drained by the sampler thread only. */
+  public static EndpointTable endpoints() {
+    return endpoints;
+  }
+}

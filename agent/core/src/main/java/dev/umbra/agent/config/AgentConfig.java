@@ -1,0 +1,244 @@
+package dev.umbra.agent.config;
+
+import dev.umbra.agent.log.LogLevel;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The agent's whole configuration, parsed once by {@link #parse}. Each key can be given as an
+ * agent option ({@code -javaagent:umbra-agent.jar=shadow=host:port,criticality=high}), as a
+ * system property ({@code -Dumbra.shadow=…}) or as an environment variable
+ * ({@code UMBRA_SHADOW=…}, dots become underscores); that is also the order of precedence.
+ *
+ * @param bufferBatches how many batches the agent keeps while the shadow is slow or gone
+ * @param ioHooks whether the Byte Buddy I/O hooks are installed
+ * @param jfr whether the JFR recording stream runs
+ * @param stackDepth frames kept per execution sample
+ */
+public record AgentConfig(
+    ShadowAddress shadow,
+    Sampling sampling,
+    int bufferBatches,
+    boolean ioHooks,
+    boolean jfr,
+    LogLevel logLevel,
+    Map<String, String> tags,
+    int stackDepth) {
+
+  /** Every key the agent knows, in the order {@code --help}-style messages list them. */
+  static final List<String> KEYS =
+      List.of(
+          "shadow", "criticality", "batch.period", "gauge.period", "execution.period",
+          "histogram.period", "top.classes", "io.threshold", "contention.threshold",
+          "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth");
+
+  public static final ShadowAddress DEFAULT_SHADOW = new ShadowAddress("127.0.0.1", 7070);
+
+  public AgentConfig {
+    Objects.requireNonNull(shadow, "shadow");
+    Objects.requireNonNull(sampling, "sampling");
+    Objects.requireNonNull(logLevel, "logLevel");
+    tags = Map.copyOf(tags);
+    if (bufferBatches < 1) {
+      throw new IllegalArgumentException("bufferBatches must be at least 1: " + bufferBatches);
+    }
+    if (stackDepth < 1) {
+      throw new IllegalArgumentException("stackDepth must be at least 1: " + stackDepth);
+    }
+  }
+
+  /** This config with the I/O hooks switched off (when they cannot be installed). */
+  public AgentConfig withoutIoHooks() {
+    return new AgentConfig(shadow, sampling, bufferBatches, false, jfr, logLevel, tags, stackDepth);
+  }
+
+  /** The configuration with every default. */
+  public static AgentConfig defaults() {
+    return new AgentConfig(DEFAULT_SHADOW, Sampling.preset(Criticality.NORMAL), 300, true, true,
+        LogLevel.WARN, Map.of(), 8);
+  }
+
+  /**
+   * Parses the agent options string (may be null or empty), the system properties and the
+   * environment into one config.
+   *
+   * @throws ConfigException naming the key, where it came from and the value, for the first
+   *     bad or unknown option
+   */
+  public static AgentConfig parse(String agentArgs, Map<String, String> systemProperties,
+      Map<String, String> env) throws ConfigException {
+    Map<String, Setting> settings = new TreeMap<>();
+    for (String key : KEYS) {
+      String env_key = "UMBRA_" + key.toUpperCase(Locale.ROOT).replace('.', '_');
+      if (env.containsKey(env_key)) {
+        settings.put(key, new Setting(key, env.get(env_key), "environment variable " + env_key));
+      }
+      String property = "umbra." + key;
+      if (systemProperties.containsKey(property)) {
+        settings.put(key, new Setting(key, systemProperties.get(property), "-D" + property));
+      }
+    }
+    settings.putAll(parseOptions(agentArgs));
+    return build(settings);
+  }
+
+  private static Map<String, Setting> parseOptions(String agentArgs) throws ConfigException {
+    Map<String, Setting> options = new LinkedHashMap<>();
+    if (agentArgs == null || agentArgs.isBlank()) {
+      return options;
+    }
+    for (String part : agentArgs.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0) {
+        throw new ConfigException("agent option '" + part.trim() + "' is not key=value");
+      }
+      String key = part.substring(0, eq).trim().toLowerCase(Locale.ROOT);
+      if (!KEYS.contains(key)) {
+        throw new ConfigException("unknown agent option '" + key + "' (known: " + String.join(", ", KEYS) + ")");
+      }
+      options.put(key, new Setting(key, part.substring(eq + 1).trim(), "agent option"));
+    }
+    return options;
+  }
+
+  private static AgentConfig build(Map<String, Setting> settings) throws ConfigException {
+    AgentConfig defaults = defaults();
+    Criticality criticality = Criticality.NORMAL;
+    Setting critical = settings.get("criticality");
+    if (critical != null) {
+      criticality = Criticality.parse(critical.value)
+          .orElseThrow(() -> critical.bad("expected low, normal or high"));
+    }
+    Sampling sampling = Sampling.preset(criticality);
+    ShadowAddress shadow = defaults.shadow();
+    int buffer = defaults.bufferBatches();
+    boolean ioHooks = true;
+    boolean jfr = true;
+    LogLevel log = defaults.logLevel();
+    Map<String, String> tags = Map.of();
+    int stackDepth = defaults.stackDepth();
+    for (Setting s : settings.values()) {
+      switch (s.key) {
+        case "shadow" -> shadow = s.address();
+        case "batch.period" -> sampling = sampling.withBatchPeriod(s.positiveDuration());
+        case "gauge.period" -> sampling = sampling.withGaugePeriod(s.positiveDuration());
+        case "execution.period" -> sampling = sampling.withExecutionSamplePeriod(s.durationOrOff());
+        case "histogram.period" -> sampling = sampling.withClassHistogramPeriod(s.durationOrOff());
+        case "top.classes" -> sampling = sampling.withTopClasses(s.integer(1, 10_000));
+        case "io.threshold" -> sampling = sampling.withIoEventThreshold(s.durationOrOff());
+        case "contention.threshold" -> sampling = sampling.withContentionThreshold(s.durationOrOff());
+        case "buffer.batches" -> buffer = s.integer(1, 1_000_000);
+        case "io.hooks" -> ioHooks = s.bool();
+        case "jfr" -> jfr = s.bool();
+        case "log" -> log = LogLevel.parse(s.value).orElseThrow(() -> s.bad("expected error, warn, info or debug"));
+        case "tags" -> tags = s.tags();
+        case "stack.depth" -> stackDepth = s.integer(1, 256);
+        case "criticality" -> { } // applied first, as the preset
+        default -> throw new IllegalStateException("unhandled key " + s.key);
+      }
+    }
+    return new AgentConfig(shadow, sampling, buffer, ioHooks, jfr, log, tags, stackDepth);
+  }
+
+  /** Parses {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}; empty when not a duration. */
+  static Optional<Duration> parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    String[][] units = {{"ms", "MILLIS"}, {"s", "SECONDS"}, {"m", "MINUTES"}, {"h", "HOURS"}};
+    for (String[] unit : units) {
+      if (t.endsWith(unit[0])) {
+        String number = t.substring(0, t.length() - unit[0].length());
+        if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 10) {
+          return Optional.of(Duration.of(Long.parseLong(number), java.time.temporal.ChronoUnit.valueOf(unit[1])));
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private record Setting(String key, String value, String source) {
+    ConfigException bad(String expected) {
+      return new ConfigException("bad value for " + key + " (" + source + "): '" + value + "'; " + expected);
+    }
+
+    ShadowAddress address() throws ConfigException {
+      if (value.equalsIgnoreCase("spawn")) {
+        throw bad("shadow=spawn is not supported by this agent yet; give host:port");
+      }
+      int colon = value.lastIndexOf(':');
+      if (colon <= 0 || colon == value.length() - 1) {
+        throw bad("expected host:port");
+      }
+      String host = value.substring(0, colon);
+      if (host.startsWith("[") && host.endsWith("]")) {
+        host = host.substring(1, host.length() - 1);
+      }
+      try {
+        return new ShadowAddress(host, Integer.parseInt(value.substring(colon + 1)));
+      } catch (IllegalArgumentException e) {
+        throw bad("expected host:port with a port in 1..65535");
+      }
+    }
+
+    Duration positiveDuration() throws ConfigException {
+      Duration d = parseDuration(value).orElseThrow(() -> bad("expected a duration such as 200ms, 1s or 5m"));
+      if (d.isZero()) {
+        throw bad("expected a positive duration");
+      }
+      return d;
+    }
+
+    Duration durationOrOff() throws ConfigException {
+      if (value.equalsIgnoreCase("off")) {
+        return Duration.ZERO;
+      }
+      return parseDuration(value).orElseThrow(() -> bad("expected a duration such as 20ms or 1m, or off"));
+    }
+
+    int integer(int min, int max) throws ConfigException {
+      try {
+        int n = Integer.parseInt(value);
+        if (n >= min && n <= max) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw bad("expected an integer in " + min + ".." + max);
+    }
+
+    boolean bool() throws ConfigException {
+      if (Set.of("true", "on", "yes").contains(value.toLowerCase(Locale.ROOT))) {
+        return true;
+      }
+      if (Set.of("false", "off", "no").contains(value.toLowerCase(Locale.ROOT))) {
+        return false;
+      }
+      throw bad("expected true or false");
+    }
+
+    Map<String, String> tags() throws ConfigException {
+      Map<String, String> tags = new TreeMap<>();
+      for (String pair : value.split(";")) {
+        if (pair.isBlank()) {
+          continue;
+        }
+        int colon = pair.indexOf(':');
+        if (colon <= 0) {
+          throw bad("expected tags as key:value;key:value");
+        }
+        tags.put(pair.substring(0, colon).trim(), pair.substring(colon + 1).trim());
+      }
+      return tags;
+    }
+  }
+}

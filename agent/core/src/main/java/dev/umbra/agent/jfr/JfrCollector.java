@@ -1,0 +1,135 @@
+package dev.umbra.agent.jfr;
+
+import dev.umbra.agent.config.Sampling;
+import dev.umbra.agent.log.AgentLog;
+import dev.umbra.agent.log.AgentThreads;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import jdk.jfr.consumer.RecordedClass;
+import jdk.jfr.consumer.RecordedFrame;
+import jdk.jfr.consumer.RecordedStackTrace;
+import jdk.jfr.consumer.RecordedThread;
+import jdk.jfr.consumer.RecordingStream;
+
+/**
+ * A JFR {@code RecordingStream} run by the {@code umbra-jfr} thread (its own, so that reading
+ * the repository is the agent's I/O, not the application's), folding events into
+ * {@link JfrAggregates}. Settings change live through {@link #apply(Sampling)}.
+ */
+public final class JfrCollector implements AutoCloseable {
+  private final RecordingStream stream;
+  private final JfrAggregates aggregates = new JfrAggregates();
+  private final Thread thread;
+  private final int stackDepth;
+  private final int processors = Runtime.getRuntime().availableProcessors();
+
+  private JfrCollector(RecordingStream stream, int stackDepth) {
+    this.stream = stream;
+    this.stackDepth = stackDepth;
+    this.thread = AgentThreads.single("jfr").newThread(this::run);
+  }
+
+  /** Starts the stream; empty (logged once) when JFR is unavailable or refuses. */
+  public static java.util.Optional<JfrCollector> start(Sampling sampling, int stackDepth) {
+    try {
+      RecordingStream stream = new RecordingStream();
+      stream.setSettings(JfrSettings.forSampling(sampling));
+      stream.setMaxAge(Duration.ofSeconds(30));
+      stream.setReuse(true);
+      stream.setOrdered(false);
+      JfrCollector collector = new JfrCollector(stream, stackDepth);
+      collector.subscribe();
+      collector.thread.start();
+      return java.util.Optional.of(collector);
+    } catch (Throwable t) {
+      AgentLog.warn("JFR is not available, running without it", t);
+      return java.util.Optional.empty();
+    }
+  }
+
+  private void run() {
+    try {
+      stream.start();
+    } catch (Throwable t) {
+      AgentLog.warn("JFR stream stopped", t);
+    }
+  }
+
+  private void subscribe() {
+    stream.onEvent(JfrSettings.GC, e -> aggregates.gc(e.getLong("gcId"), e.getEndTime().toEpochMilli(),
+        e.getString("name"), String.valueOf(e.getString("cause")), millis(e.getDuration("sumOfPauses"))));
+    stream.onEvent(JfrSettings.HEAP_SUMMARY, e -> aggregates.heapSummary(e.getLong("gcId"),
+        "Before GC".equals(e.getString("when")), e.getLong("heapUsed")));
+    stream.onEvent(JfrSettings.ALLOCATION_SAMPLE, e -> {
+      RecordedClass type = e.getClass("objectClass");
+      aggregates.allocation(type == null ? "(unknown)" : type.getName(), e.getLong("weight"));
+    });
+    stream.onEvent(JfrSettings.EXECUTION_SAMPLE, e -> aggregates.executionSample(frames(e.getStackTrace())));
+    stream.onEvent(JfrSettings.MONITOR_ENTER, e -> aggregates.contention(
+        className(e.getClass("monitorClass")), "monitor", millis(e.getDuration())));
+    stream.onEvent(JfrSettings.THREAD_PARK, e -> aggregates.contention(
+        className(e.getClass("parkedClass")), "park", millis(e.getDuration())));
+    stream.onEvent(JfrSettings.SAFEPOINT, e -> aggregates.safepoint(millis(e.getDuration())));
+    stream.onEvent(JfrSettings.THREAD_CPU, e -> {
+      RecordedThread t = e.getThread();
+      double load = e.getFloat("user") + e.getFloat("system");
+      if (t != null && load > 0) {
+        aggregates.threadCpu(String.valueOf(t.getJavaName()), load * processors);
+      }
+    });
+    stream.onEvent(JfrSettings.CPU_LOAD, e -> aggregates.machineCpu(e.getFloat("machineTotal") * processors));
+    stream.onEvent(JfrSettings.FILE_READ, e -> aggregates.slowIo("file.read"));
+    stream.onEvent(JfrSettings.FILE_WRITE, e -> aggregates.slowIo("file.write"));
+    stream.onEvent(JfrSettings.SOCKET_READ, e -> aggregates.slowIo("socket.read"));
+    stream.onEvent(JfrSettings.SOCKET_WRITE, e -> aggregates.slowIo("socket.write"));
+    stream.onEvent(JfrSettings.CONTAINER_CPU, e -> aggregates.container("container.cpu.time", e.getLong("cpuTime")));
+    stream.onEvent(JfrSettings.CONTAINER_MEMORY, e -> aggregates.container("container.memory.usage", e.getLong("memoryUsage")));
+    stream.onEvent(JfrSettings.CONTAINER_THROTTLING, e -> aggregates.container("container.cpu.throttled", e.getLong("cpuThrottledSlices")));
+  }
+
+  private List<String> frames(RecordedStackTrace trace) {
+    if (trace == null) {
+      return List.of();
+    }
+    List<RecordedFrame> frames = trace.getFrames();
+    List<String> top = new ArrayList<>(Math.min(frames.size(), stackDepth));
+    for (int i = 0; i < frames.size() && top.size() < stackDepth; i++) {
+      RecordedFrame f = frames.get(i);
+      top.add(f.getMethod().getType().getName() + "." + f.getMethod().getName() + ":" + f.getLineNumber());
+    }
+    return List.copyOf(top);
+  }
+
+  private static String className(RecordedClass c) {
+    return c == null ? "(unknown)" : c.getName();
+  }
+
+  private static double millis(Duration d) {
+    return d == null ? 0 : d.toNanos() / 1e6;
+  }
+
+  /** Changes the settings of the running stream. */
+  public void apply(Sampling sampling) {
+    stream.setSettings(JfrSettings.forSampling(sampling));
+  }
+
+  /** What the events since the previous drain add up to. Sampler thread. */
+  public JfrInterval drain(long nowUnixMs, Duration interval, int topClasses) {
+    return aggregates.drain(nowUnixMs, interval, topClasses);
+  }
+
+  @Override
+  public void close() {
+    try {
+      stream.close();
+      thread.join(300);
+    } catch (Throwable t) {
+      AgentLog.warn("closing the JFR stream failed", t);
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+}

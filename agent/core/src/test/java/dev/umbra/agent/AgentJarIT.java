@@ -1,0 +1,64 @@
+package dev.umbra.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The shaded agent jar as users get it (built by package, path from failsafe). */
+class AgentJarIT {
+  private static JarFile jar() throws Exception {
+    return new JarFile(Path.of(System.getProperty("umbra.agent.jar")).toFile());
+  }
+
+  @Test
+  void containsNoClassOutsideDevUmbra() throws Exception {
+    try (JarFile jar = jar()) {
+      List<String> foreign = Collections.list(jar.entries()).stream()
+          .map(JarEntry::getName)
+          .filter(n -> n.endsWith(".class"))
+          .map(n -> n.replaceFirst("^META-INF/versions/\\d+/", ""))
+          .filter(n -> !n.startsWith("dev/umbra/"))
+          .collect(Collectors.toList());
+
+      assertThat(foreign).isEmpty();
+    }
+  }
+
+  @Test
+  void relocatesEveryDependency_underTheShadedPackage() throws Exception {
+    try (JarFile jar = jar()) {
+      List<String> names = Collections.list(jar.entries()).stream().map(JarEntry::getName).collect(Collectors.toList());
+
+      assertThat(names).filteredOn(n -> n.endsWith(".class") && n.startsWith("dev/umbra/")
+              && !n.startsWith("dev/umbra/agent/") && !n.startsWith("dev/umbra/api/"))
+          .isEmpty();
+      assertThat(names).contains("dev/umbra/agent/shaded/io/grpc/ManagedChannel.class",
+          "dev/umbra/agent/shaded/io/netty/channel/Channel.class",
+          "dev/umbra/agent/shaded/com/google/protobuf/Message.class",
+          "dev/umbra/agent/shaded/net/bytebuddy/agent/builder/AgentBuilder.class",
+          "dev/umbra/agent/shaded/proto/v1/AgentMessage.class");
+      assertThat(names).filteredOn(n -> n.startsWith("META-INF/services/") && !n.endsWith("/"))
+          .allMatch(n -> n.startsWith("META-INF/services/dev.umbra.agent.shaded."));
+      assertThat(names).noneMatch(n -> n.endsWith("module-info.class") || n.endsWith(".SF") || n.endsWith(".RSA"));
+    }
+  }
+
+  @Test
+  void declaresAgentEntryPoints() throws Exception {
+    try (JarFile jar = jar()) {
+      Attributes main = jar.getManifest().getMainAttributes();
+
+      assertThat(main.getValue("Premain-Class")).isEqualTo("dev.umbra.agent.UmbraAgent");
+      assertThat(main.getValue("Agent-Class")).isEqualTo("dev.umbra.agent.UmbraAgent");
+      assertThat(main.getValue("Can-Retransform-Classes")).isEqualTo("true");
+      assertThat(main.getValue("Can-Redefine-Classes")).isEqualTo("true");
+    }
+  }
+}

@@ -1,0 +1,146 @@
+package dev.umbra.agent.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.umbra.agent.log.LogLevel;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class AgentConfigTest {
+  @Test
+  void usesDefaults_whenNothingIsGiven() throws Exception {
+    AgentConfig config = AgentConfig.parse(null, Map.of(), Map.of());
+
+    assertThat(config).isEqualTo(AgentConfig.defaults());
+    assertThat(config.shadow()).isEqualTo(new ShadowAddress("127.0.0.1", 7070));
+    assertThat(config.sampling().criticality()).isEqualTo(Criticality.NORMAL);
+    assertThat(config.sampling().batchPeriod()).isEqualTo(Duration.ofMillis(200));
+    assertThat(config.sampling().gaugePeriod()).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void parsesEveryAgentOption() throws Exception {
+    AgentConfig config = AgentConfig.parse(
+        "shadow=shadow.local:7171,criticality=high,batch.period=500ms,gauge.period=2s,"
+            + "execution.period=off,histogram.period=10m,top.classes=7,io.threshold=5ms,"
+            + "contention.threshold=1s,buffer.batches=42,io.hooks=false,jfr=false,log=debug,"
+            + "tags=team:db;env:test,stack.depth=3",
+        Map.of(), Map.of());
+
+    assertThat(config.shadow()).isEqualTo(new ShadowAddress("shadow.local", 7171));
+    Sampling s = config.sampling();
+    assertThat(s.criticality()).isEqualTo(Criticality.HIGH);
+    assertThat(s.batchPeriod()).isEqualTo(Duration.ofMillis(500));
+    assertThat(s.gaugePeriod()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(s.executionSamplesOn()).isFalse();
+    assertThat(s.classHistogramPeriod()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(s.topClasses()).isEqualTo(7);
+    assertThat(s.ioEventThreshold()).isEqualTo(Duration.ofMillis(5));
+    assertThat(s.contentionThreshold()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(config.bufferBatches()).isEqualTo(42);
+    assertThat(config.ioHooks()).isFalse();
+    assertThat(config.jfr()).isFalse();
+    assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
+    assertThat(config.tags()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "db", "env", "test"));
+    assertThat(config.stackDepth()).isEqualTo(3);
+  }
+
+  @Test
+  void appliesExplicitFieldsOnTopOfThePreset_whateverTheirOrder() throws Exception {
+    AgentConfig config = AgentConfig.parse("top.classes=3,criticality=low", Map.of(), Map.of());
+
+    assertThat(config.sampling().criticality()).isEqualTo(Criticality.LOW);
+    assertThat(config.sampling().topClasses()).isEqualTo(3);
+    assertThat(config.sampling().classHistogramOn()).isFalse();
+  }
+
+  @Nested
+  class Precedence {
+    @Test
+    void agentOptionWins_overSystemPropertyAndEnvironment() throws Exception {
+      AgentConfig config = AgentConfig.parse("criticality=high",
+          Map.of("umbra.criticality", "low"), Map.of("UMBRA_CRITICALITY", "normal"));
+
+      assertThat(config.sampling().criticality()).isEqualTo(Criticality.HIGH);
+    }
+
+    @Test
+    void systemPropertyWins_overEnvironment() throws Exception {
+      AgentConfig config = AgentConfig.parse("",
+          Map.of("umbra.shadow", "a:1"), Map.of("UMBRA_SHADOW", "b:2", "UMBRA_BUFFER_BATCHES", "9"));
+
+      assertThat(config.shadow()).isEqualTo(new ShadowAddress("a", 1));
+      assertThat(config.bufferBatches()).isEqualTo(9);
+    }
+
+    @Test
+    void ignoresUnrelatedSystemProperties() throws Exception {
+      AgentConfig config = AgentConfig.parse("", Map.of("umbra.agent.jar", "/x.jar", "java.version", "17"), Map.of());
+
+      assertThat(config).isEqualTo(AgentConfig.defaults());
+    }
+  }
+
+  @Nested
+  class BadValues {
+    @Test
+    void namesKeySourceAndValue_forABadCriticality() {
+      assertThatThrownBy(() -> AgentConfig.parse("criticality=extreme", Map.of(), Map.of()))
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("criticality")
+          .hasMessageContaining("agent option")
+          .hasMessageContaining("'extreme'");
+    }
+
+    @Test
+    void namesTheEnvironmentVariable_whenTheBadValueCameFromThere() {
+      assertThatThrownBy(() -> AgentConfig.parse("", Map.of(), Map.of("UMBRA_BATCH_PERIOD", "fast")))
+          .hasMessageContaining("UMBRA_BATCH_PERIOD")
+          .hasMessageContaining("'fast'");
+    }
+
+    @Test
+    void rejectsUnknownOptions() {
+      assertThatThrownBy(() -> AgentConfig.parse("shadw=a:1", Map.of(), Map.of()))
+          .hasMessageContaining("unknown agent option 'shadw'");
+    }
+
+    @Test
+    void rejectsAShadowWithoutPort() {
+      assertThatThrownBy(() -> AgentConfig.parse("shadow=localhost", Map.of(), Map.of()))
+          .hasMessageContaining("shadow").hasMessageContaining("host:port");
+      assertThatThrownBy(() -> AgentConfig.parse("shadow=localhost:99999", Map.of(), Map.of()))
+          .hasMessageContaining("1..65535");
+    }
+
+    @Test
+    void rejectsAZeroBatchPeriod_andMalformedPairs() {
+      assertThatThrownBy(() -> AgentConfig.parse("batch.period=0ms", Map.of(), Map.of()))
+          .hasMessageContaining("positive");
+      assertThatThrownBy(() -> AgentConfig.parse("criticality", Map.of(), Map.of()))
+          .hasMessageContaining("not key=value");
+    }
+  }
+
+  @Test
+  void parsesDurations() {
+    assertThat(AgentConfig.parseDuration("250ms")).contains(Duration.ofMillis(250));
+    assertThat(AgentConfig.parseDuration("2s")).contains(Duration.ofSeconds(2));
+    assertThat(AgentConfig.parseDuration("5m")).contains(Duration.ofMinutes(5));
+    assertThat(AgentConfig.parseDuration("1h")).contains(Duration.ofHours(1));
+    assertThat(AgentConfig.parseDuration("-1s")).isEmpty();
+    assertThat(AgentConfig.parseDuration("ms")).isEmpty();
+    assertThat(AgentConfig.parseDuration("1.5s")).isEmpty();
+  }
+
+  @Test
+  void acceptsBracketedIpv6Shadows() throws Exception {
+    AgentConfig config = AgentConfig.parse("shadow=[::1]:7070", Map.of(), Map.of());
+
+    assertThat(config.shadow()).isEqualTo(new ShadowAddress("::1", 7070));
+    assertThat(config.shadow()).hasToString("[::1]:7070");
+  }
+}
