@@ -47,6 +47,7 @@ public final class Shadow implements AutoCloseable {
   private SeriesStore store;
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
+  private LiveForecasts forecasts;
   private ShadowServer grpc;
   private HttpEndpoint http;
   private boolean closed;
@@ -87,6 +88,7 @@ public final class Shadow implements AutoCloseable {
                 config.checkpoints().quietPeriod(),
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
+    forecasts = new LiveForecasts(store, clock);
     grpc =
         own(
             ShadowServer.start(
@@ -94,7 +96,7 @@ public final class Shadow implements AutoCloseable {
                 config.security(),
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
-                    own(new ForecastGrpcService(ingest.sessions(), new LiveForecasts(store, clock), metrics)),
+                    own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
                     new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
@@ -140,6 +142,10 @@ public final class Shadow implements AutoCloseable {
 
   public Ingest ingest() {
     return ingest;
+  }
+
+  public LiveForecasts forecasts() {
+    return forecasts;
   }
 
   public CheckpointCoordinator checkpoints() {

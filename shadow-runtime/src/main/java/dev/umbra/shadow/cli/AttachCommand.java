@@ -79,7 +79,7 @@ final class AttachCommand implements Callable<Integer> {
   }
 
   /** The folder of the running umbra-shadow.jar, when run from a jar. */
-  private static Optional<Path> shadowJarFolder() {
+  static Optional<Path> shadowJarFolder() {
     try {
       Path self = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       return Files.isRegularFile(self) ? Optional.ofNullable(self.getParent()) : Optional.empty();
