@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * tests need to talk to it: a channel, the control API, health and {@code /metrics}. It can be
  * killed (SIGKILL) and started again on the same ports and data.
  */
-final class ShadowUnderTest implements AutoCloseable {
+public final class ShadowUnderTest implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path work;
@@ -51,7 +51,7 @@ final class ShadowUnderTest implements AutoCloseable {
   }
 
   /** Starts a shadow and waits until it listens. */
-  static ShadowUnderTest start(Path work, String... jvmArgs) throws IOException, InterruptedException {
+  public static ShadowUnderTest start(Path work, String... jvmArgs) throws IOException, InterruptedException {
     ShadowUnderTest shadow = new ShadowUnderTest(work, List.of(jvmArgs));
     shadow.startProcess();
     shadow.health(); // connects the channel and loads gRPC in the test JVM before primaries start
@@ -88,7 +88,7 @@ final class ShadowUnderTest implements AutoCloseable {
     }
   }
 
-  JavaProcess current() {
+  public JavaProcess current() {
     return runs.get(runs.size() - 1);
   }
 
@@ -96,7 +96,7 @@ final class ShadowUnderTest implements AutoCloseable {
     return current().pid();
   }
 
-  int grpcPort() {
+  public int grpcPort() {
     return grpcPort;
   }
 
@@ -117,11 +117,11 @@ final class ShadowUnderTest implements AutoCloseable {
   }
 
   /** A control stub with a fresh 30 s deadline. */
-  ControlServiceGrpc.ControlServiceBlockingStub control() {
+  public ControlServiceGrpc.ControlServiceBlockingStub control() {
     return ControlServiceGrpc.newBlockingStub(channel()).withWaitForReady().withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  List<Primary> primaries(boolean includeGone) {
+  public List<Primary> primaries(boolean includeGone) {
     return control().listPrimaries(ListPrimariesRequest.newBuilder().setIncludeGone(includeGone).build())
         .getPrimariesList();
   }
