@@ -2,7 +2,7 @@ package dev.umbra.it.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.umbra.it.shadow.ShadowUnderTest;
+import dev.umbra.it.shadow.ShadowProcess;
 import dev.umbra.it.support.JavaProcess;
 import dev.umbra.proto.v1.GetSeriesRequest;
 import dev.umbra.proto.v1.Primary;
@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AgentShadowIT {
   @TempDir Path work;
-  private ShadowUnderTest shadow;
+  private ShadowProcess shadow;
   private H2Workload h2;
 
   @AfterEach
@@ -43,7 +43,7 @@ class AgentShadowIT {
   @ValueSource(ints = {17, 25})
   void theShadowStoresNonZeroSeries_ofAPrimaryWithTheAgentFromLaunch(int jdk) throws Exception {
     Path javaHome = AgentH2IT.javaHome(jdk);
-    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    shadow = ShadowProcess.start(work, "-Xmx512m");
     h2 = H2Workload.start("h2-" + jdk, javaHome, work,
         List.of("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort()));
     Primary primary = awaitPrimary(h2.server.pid());
@@ -60,7 +60,7 @@ class AgentShadowIT {
 
   @Test
   void theShadowStoresNonZeroSeries_ofAPrimaryTheAgentWasAttachedTo() throws Exception {
-    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    shadow = ShadowProcess.start(work, "-Xmx512m");
     h2 = H2Workload.start("h2-attach", JavaProcess.java17Home(), work, List.of());
     JavaProcess attach = JavaProcess.start("attach", JavaProcess.java17Home(),
         List.of("-jar", JavaProcess.shadowJar().toString(), "attach", Long.toString(h2.server.pid()),

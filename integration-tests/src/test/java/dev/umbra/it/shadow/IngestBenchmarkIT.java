@@ -97,7 +97,7 @@ class IngestBenchmarkIT {
     ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
     List<ManagedChannel> channels = new ArrayList<>();
     List<SimulatedPrimary> primaries = new ArrayList<>();
-    try (ShadowUnderTest shadow = ShadowUnderTest.start(dir, jvm.toArray(String[]::new))) {
+    try (ShadowProcess shadow = ShadowProcess.start(dir, jvm.toArray(String[]::new))) {
       for (int i = 0; i < PRIMARIES; i++) {
         ManagedChannel channel = shadow.newChannel();
         channels.add(channel);
@@ -108,16 +108,16 @@ class IngestBenchmarkIT {
             SimulatedPrimary.start(SimulatedPrimary.Options.flood(name + "-" + i, POINTS), channels.get(i), scheduler));
       }
       Thread.sleep(TimeUnit.SECONDS.toMillis(WARMUP));
-      ShadowUnderTest.Metrics m0 = shadow.metrics();
-      ShadowUnderTest.ProcStats s0 = ShadowUnderTest.procStats(shadow.pid());
-      ShadowUnderTest.ProcStats c0 = ShadowUnderTest.procStats(ProcessHandle.current().pid());
+      ShadowProcess.Metrics m0 = shadow.metrics();
+      ShadowProcess.ProcStats s0 = ShadowProcess.procStats(shadow.pid());
+      ShadowProcess.ProcStats c0 = ShadowProcess.procStats(ProcessHandle.current().pid());
       long t0 = System.nanoTime();
       Instant from = Instant.now();
       Thread.sleep(TimeUnit.SECONDS.toMillis(SECONDS));
       Instant to = Instant.now();
-      ShadowUnderTest.Metrics m1 = shadow.metrics();
-      ShadowUnderTest.ProcStats s1 = ShadowUnderTest.procStats(shadow.pid());
-      ShadowUnderTest.ProcStats c1 = ShadowUnderTest.procStats(ProcessHandle.current().pid());
+      ShadowProcess.Metrics m1 = shadow.metrics();
+      ShadowProcess.ProcStats s1 = ShadowProcess.procStats(shadow.pid());
+      ShadowProcess.ProcStats c1 = ShadowProcess.procStats(ProcessHandle.current().pid());
       double elapsed = (System.nanoTime() - t0) / 1e9;
       primaries.forEach(SimulatedPrimary::close);
       if (profile) {
@@ -263,8 +263,8 @@ class IngestBenchmarkIT {
       double batchesPerSecond,
       double rejectedPerSecond,
       Map<String, Double> rejectedByReason,
-      ShadowUnderTest.Quantile p99,
-      ShadowUnderTest.Quantile storeWriteP99,
+      ShadowProcess.Quantile p99,
+      ShadowProcess.Quantile storeWriteP99,
       double shadowCores,
       double clientCores,
       long rssBytes,

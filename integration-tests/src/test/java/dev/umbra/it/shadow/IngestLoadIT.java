@@ -41,7 +41,7 @@ class IngestLoadIT {
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<SimulatedPrimary> primaries = new ArrayList<>();
-  private ShadowUnderTest shadow;
+  private ShadowProcess shadow;
 
   @RegisterExtension
   final AfterTestExecutionCallback printOnFailure =
@@ -66,7 +66,7 @@ class IngestLoadIT {
 
   @Test
   void hundredPrimariesAtHighCriticality_loseNothingTheShadowAcknowledged() throws Exception {
-    shadow = ShadowUnderTest.start(work, "-Xmx1g", "-XX:+UseG1GC");
+    shadow = ShadowProcess.start(work, "-Xmx1g", "-XX:+UseG1GC");
     // one connection per primary, as with real agents; connected before the primaries start so
     // that their first batches are not held up by 100 handshakes
     for (int i = 0; i < PRIMARIES; i++) {
@@ -74,8 +74,8 @@ class IngestLoadIT {
       channels.add(channel);
       HealthGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
     }
-    ShadowUnderTest.Metrics before = shadow.metrics();
-    ShadowUnderTest.ProcStats cpuBefore = ShadowUnderTest.procStats(shadow.pid());
+    ShadowProcess.Metrics before = shadow.metrics();
+    ShadowProcess.ProcStats cpuBefore = ShadowProcess.procStats(shadow.pid());
     long startNanos = System.nanoTime();
     for (int i = 0; i < PRIMARIES; i++) {
       String id = String.format(Locale.ROOT, "load-%03d", i);
@@ -96,8 +96,8 @@ class IngestLoadIT {
     for (SimulatedPrimary p : primaries) {
       assertThat(p.awaitAllAcknowledged(DRAIN)).as("all acknowledged: %s", p).isTrue();
     }
-    ShadowUnderTest.Metrics after = shadow.metrics();
-    ShadowUnderTest.ProcStats cpuAfter = ShadowUnderTest.procStats(shadow.pid());
+    ShadowProcess.Metrics after = shadow.metrics();
+    ShadowProcess.ProcStats cpuAfter = ShadowProcess.procStats(shadow.pid());
 
     int seconds = 0;
     int values = 0;

@@ -47,7 +47,7 @@ class ShadowBadInputIT {
   @TempDir Path work;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final List<RawStream> raws = new ArrayList<>();
-  private ShadowUnderTest shadow;
+  private ShadowProcess shadow;
   private SimulatedPrimary bystander;
 
   @RegisterExtension
@@ -61,7 +61,7 @@ class ShadowBadInputIT {
 
   @BeforeEach
   void startShadowAndBystander() throws Exception {
-    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    shadow = ShadowProcess.start(work, "-Xmx512m");
     bystander = SimulatedPrimary.start(SimulatedPrimary.Options.high("bystander"), shadow.channel(), scheduler);
     assertThat(bystander.awaitAcknowledged(5, WAIT)).as("bystander acknowledged: %s", bystander).isTrue();
   }
@@ -198,7 +198,7 @@ class ShadowBadInputIT {
     assertThat(bad.awaitAck(2).points).isZero();
     assertThat(bad.end).isNotDone();
 
-    ShadowUnderTest.Metrics metrics = shadow.metrics();
+    ShadowProcess.Metrics metrics = shadow.metrics();
     assertThat(metrics.value("umbra_ingest_rejected_points_total", "reason", "non_finite")).isEqualTo(2);
     assertThat(metrics.value("umbra_ingest_rejected_points_total", "reason", "future")).isEqualTo(1);
     assertThat(metrics.value("umbra_ingest_rejected_points_total", "reason", "too_old")).isEqualTo(1);

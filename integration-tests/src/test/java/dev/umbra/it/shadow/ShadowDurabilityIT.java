@@ -32,7 +32,7 @@ class ShadowDurabilityIT {
   @TempDir Path work;
   private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2);
   private final List<SimulatedPrimary> primaries = new ArrayList<>();
-  private ShadowUnderTest shadow;
+  private ShadowProcess shadow;
 
   @RegisterExtension
   final AfterTestExecutionCallback printOnFailure =
@@ -114,7 +114,7 @@ class ShadowDurabilityIT {
    */
   @Test
   void storesWhatAnAgentResends_afterItsStreamBrokeForAFewSeconds() throws Exception {
-    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    shadow = ShadowProcess.start(work, "-Xmx512m");
     SimulatedPrimary p = start("blip");
     assertThat(p.awaitAcknowledged(10, ACK_WAIT)).as("acks for %s", p).isTrue();
     p.abandonStream();
@@ -130,7 +130,7 @@ class ShadowDurabilityIT {
 
   /** Two primaries stream; the shadow is killed with batches in flight and started again. */
   private Outage killAndRestartMidIngest() throws Exception {
-    shadow = ShadowUnderTest.start(work, "-Xmx512m");
+    shadow = ShadowProcess.start(work, "-Xmx512m");
     SimulatedPrimary a = start("durability-a");
     SimulatedPrimary b = start("durability-b");
     assertThat(a.awaitAcknowledged(20, ACK_WAIT)).as("acks for %s", a).isTrue();

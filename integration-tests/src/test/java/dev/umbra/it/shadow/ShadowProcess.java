@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * tests need to talk to it: a channel, the control API, health and {@code /metrics}. It can be
  * killed (SIGKILL) and started again on the same ports and data.
  */
-public final class ShadowUnderTest implements AutoCloseable {
+public final class ShadowProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final Path work;
@@ -44,15 +44,15 @@ public final class ShadowUnderTest implements AutoCloseable {
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ManagedChannel channel;
 
-  private ShadowUnderTest(Path work, List<String> jvmArgs) {
+  private ShadowProcess(Path work, List<String> jvmArgs) {
     this.work = work;
     this.data = work.resolve("data");
     this.jvmArgs = List.copyOf(jvmArgs);
   }
 
   /** Starts a shadow and waits until it listens. */
-  public static ShadowUnderTest start(Path work, String... jvmArgs) throws IOException, InterruptedException {
-    ShadowUnderTest shadow = new ShadowUnderTest(work, List.of(jvmArgs));
+  public static ShadowProcess start(Path work, String... jvmArgs) throws IOException, InterruptedException {
+    ShadowProcess shadow = new ShadowProcess(work, List.of(jvmArgs));
     shadow.startProcess();
     shadow.health(); // connects the channel and loads gRPC in the test JVM before primaries start
     return shadow;
