@@ -42,19 +42,36 @@ final class GridAccumulator {
 
   record Key(SeriesName name, String labels) {}
 
-  /** Why a point was refused, or null when it was taken. */
-  String add(SeriesName name, String labels, long timeMillis, double value) {
-    long second = Math.floorDiv(timeMillis, 1000);
+  /**
+   * The accumulator of one series, created on first use; null when the primary already has
+   * {@link #MAX_SERIES} series (the point must be refused as {@code too_many_series}). Look it up
+   * once per series of a batch, then {@link #add(Series, long, double)} each point.
+   */
+  Series series(SeriesName name, String labels) {
     Key key = new Key(name, labels);
     Series s = series.get(key);
     if (s == null) {
       if (series.size() >= MAX_SERIES) {
-        return "too_many_series";
+        return null;
       }
       s = new Series(name.aggregation(), labels.isEmpty());
       series.put(key, s);
     }
-    s.add(second, value, closedBelow);
+    return s;
+  }
+
+  /** Adds one point to a series this accumulator returned. */
+  void add(Series s, long timeMillis, double value) {
+    s.add(Math.floorDiv(timeMillis, 1000), value, closedBelow);
+  }
+
+  /** One point, looking its series up: why it was refused, or null when it was taken. */
+  String add(SeriesName name, String labels, long timeMillis, double value) {
+    Series s = series(name, labels);
+    if (s == null) {
+      return "too_many_series";
+    }
+    add(s, timeMillis, value);
     return null;
   }
 
@@ -81,7 +98,7 @@ final class GridAccumulator {
    * Open seconds of one series (usually one or two: a TreeMap with a last-bucket cache), the
    * recently closed ones that late points may still correct, and which of those changed.
    */
-  private static final class Series {
+  static final class Series {
     private final Aggregation aggregation;
     private final boolean keepClosed;
     private final TreeMap<Long, Bucket> open = new TreeMap<>();

@@ -85,14 +85,15 @@ final class WireMapping {
     long maxSecond = Long.MIN_VALUE;
     final Map<String, Long> rejectedByReason = new TreeMap<>();
 
-    void reject(String reason, String detail, long count) {
+    /** Counts refused points; the detail is built only for the first refusal, which the Ack reports. */
+    void reject(String reason, long count, java.util.function.Supplier<String> detail) {
       if (count <= 0) {
         return;
       }
       rejected += count;
       rejectedByReason.merge(reason, count, Long::sum);
       if (firstRejection == null) {
-        firstRejection = detail;
+        firstRejection = detail.get();
       }
     }
   }
@@ -106,40 +107,45 @@ final class WireMapping {
       try {
         name = SeriesName.of(data.getName());
       } catch (IllegalArgumentException e) {
-        outcome.reject("bad_series", "series: " + e.getMessage(), n);
+        outcome.reject("bad_series", n, () -> "series: " + e.getMessage());
         continue;
       }
       if (data.getTimeUnixMsCount() != n) {
-        outcome.reject(
-            "bad_series",
-            name + ": " + data.getTimeUnixMsCount() + " times but " + n + " values",
-            Math.max(n, data.getTimeUnixMsCount()));
+        SeriesName bad = name;
+        outcome.reject("bad_series", Math.max(n, data.getTimeUnixMsCount()),
+            () -> bad + ": " + data.getTimeUnixMsCount() + " times but " + n + " values");
         continue;
       }
       String labels;
       try {
         labels = labels(data.getLabelsMap());
       } catch (IllegalArgumentException e) {
-        outcome.reject("bad_labels", name + ": " + e.getMessage(), n);
+        SeriesName bad = name;
+        outcome.reject("bad_labels", n, () -> bad + ": " + e.getMessage());
+        continue;
+      }
+      GridAccumulator.Series series = grid.series(name, labels);
+      if (series == null) {
+        SeriesName bad = name;
+        outcome.reject("too_many_series", n, () -> bad + ": more than " + GridAccumulator.MAX_SERIES + " series");
         continue;
       }
       for (int i = 0; i < n; i++) {
         long t = data.getTimeUnixMs(i);
         double v = data.getValues(i);
         if (!Double.isFinite(v)) {
-          outcome.reject("non_finite", name + " at " + t + ": value is " + v, 1);
+          SeriesName bad = name;
+          outcome.reject("non_finite", 1, () -> bad + " at " + t + ": value is " + v);
         } else if (t > nowMillis + MAX_FUTURE_MILLIS) {
-          outcome.reject("future", name + " at " + t + ": " + (t - nowMillis) / 1000 + " s in the future", 1);
+          SeriesName bad = name;
+          outcome.reject("future", 1, () -> bad + " at " + t + ": " + (t - nowMillis) / 1000 + " s in the future");
         } else if (t < nowMillis - MAX_AGE_MILLIS) {
-          outcome.reject("too_old", name + " at " + t + ": " + (nowMillis - t) / 3_600_000 + " h old", 1);
+          SeriesName bad = name;
+          outcome.reject("too_old", 1, () -> bad + " at " + t + ": " + (nowMillis - t) / 3_600_000 + " h old");
         } else {
-          String refused = grid.add(name, labels, t, v);
-          if (refused == null) {
-            outcome.accepted++;
-            outcome.maxSecond = Math.max(outcome.maxSecond, Math.floorDiv(t, 1000));
-          } else {
-            outcome.reject(refused, name + " at " + t + ": " + refused.replace('_', ' '), 1);
-          }
+          grid.add(series, t, v);
+          outcome.accepted++;
+          outcome.maxSecond = Math.max(outcome.maxSecond, Math.floorDiv(t, 1000));
         }
       }
     }
