@@ -90,10 +90,6 @@ final class GridAccumulator {
     return out;
   }
 
-  long closedBelow() {
-    return closedBelow;
-  }
-
   /**
    * Open seconds of one series (usually one or two: a TreeMap with a last-bucket cache), the
    * recently closed ones that late points may still correct, and which of those changed.
@@ -174,12 +170,5 @@ final class GridAccumulator {
         case LAST -> lastValue;
       };
     }
-  }
-
-  /** For tests and the dashboard: open seconds per series. */
-  Map<Key, Integer> openSeconds() {
-    Map<Key, Integer> m = new HashMap<>();
-    series.forEach((k, s) -> m.put(k, s.open.size()));
-    return m;
   }
 }

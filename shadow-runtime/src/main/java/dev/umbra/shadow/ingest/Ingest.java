@@ -43,7 +43,7 @@ public final class Ingest implements AutoCloseable {
     this.metrics = metrics;
     this.lateness = lateness;
     this.goneAfter = goneAfter;
-    this.sessions = new Sessions(clock, store.knownPrimaries(), store.newestSecondsByPrimary(), lateness.toSeconds());
+    this.sessions = new Sessions(clock, store.knownPrimaries(), store.newestSecondsByPrimary());
     this.service = new IngestService(sessions, clock, new IngestCounters(metrics));
     this.ticker = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("ingest-tick", true));
     ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);

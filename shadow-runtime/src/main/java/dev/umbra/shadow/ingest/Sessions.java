@@ -20,15 +20,13 @@ public final class Sessions {
 
   private final Map<String, PrimarySession> byId = new ConcurrentHashMap<>();
   private final Clock clock;
-  private final long lateSeconds;
 
   /**
    * @param known primaries from history, listed as gone until they reconnect
-   * @param lateSeconds how far behind the clock the grid closes; a new session's grid starts open there
+   * @param newestStoredSecond per primary, the newest second history holds
    */
-  Sessions(Clock clock, List<PrimaryRecord> known, Map<String, Long> newestStoredSecond, long lateSeconds) {
+  Sessions(Clock clock, List<PrimaryRecord> known, Map<String, Long> newestStoredSecond) {
     this.clock = clock;
-    this.lateSeconds = lateSeconds;
     for (PrimaryRecord r : known) {
       PrimaryIdentity identity =
           new PrimaryIdentity(
@@ -83,7 +81,4 @@ public final class Sessions {
     return byId.values().stream().filter(s -> s.state() == PrimaryState.CONNECTED).count();
   }
 
-  long lateSeconds() {
-    return lateSeconds;
-  }
 }
