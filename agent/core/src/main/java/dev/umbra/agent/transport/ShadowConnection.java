@@ -60,6 +60,7 @@ public final class ShadowConnection implements AutoCloseable {
   private final java.util.function.LongSupplier sequenceAfterBuffer;
   private volatile boolean closed;
   private volatile boolean connected;
+  private volatile boolean helloStale;
   private boolean warnedDown;
   private long streams;
 
@@ -112,6 +113,17 @@ public final class ShadowConnection implements AutoCloseable {
     return connection;
   }
 
+  /** Checkpoint state transfer over this connection's channel. */
+  public dev.umbra.agent.checkpoint.StateTransfer stateTransfer(String primaryId) {
+    return new GrpcStateTransfer(channel, primaryId);
+  }
+
+  /** Sends a fresh Hello on the open stream (capabilities changed, e.g. a state was registered). */
+  public void capabilitiesChanged() {
+    helloStale = true;
+    wake();
+  }
+
   /** For tests: starts the transport thread over any channel (in-process). */
   void start() {
     thread.start();
@@ -154,6 +166,10 @@ public final class ShadowConnection implements AutoCloseable {
           }
           connected = true;
           warnedDown = false;
+        }
+        if (helloStale && stream.ready()) {
+          helloStale = false;
+          stream.requests.onNext(hello.apply(buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong())));
         }
         AgentMessage result;
         while (stream.ready() && (result = results.poll()) != null) {
