@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * subscribe(Consumer<Anomaly>)}), it tells the {@link AnomalyLedger} about each one (so nothing
  * taken after the onset becomes known-good), and rolls the primary back to its last known-good
  * state when the anomaly's kind is enabled and its score reaches the minimum, at most once per
- * cooldown and {@code maxPerWindow} times per window per primary, never while one of its
- * rollbacks is still running. Rate limits make a rollback loop impossible: a primary that
- * misbehaves again right after each rollback is left alone once the budget is spent.
+ * cooldown and {@code maxPerWindow} times per window per workload (a relaunched primary is a
+ * new primary of the same workload), never while one of its rollbacks is still running. Rate
+ * limits make a rollback loop impossible: a workload that misbehaves again right after each
+ * rollback or restart is left alone once the budget is spent.
  *
  * <p>Imports the {@code umbra.v1.Anomaly} message on purpose: it is the detector's currency.
  * Thread-safe; {@link #accept} never blocks (the rollback runs on the target's threads).
@@ -130,17 +131,23 @@ public final class AutoRollback implements Consumer<Anomaly> {
     } catch (RuntimeException e) {
       rollback = CompletableFuture.failedFuture(e);
     }
+    String key = budgetKey(anomaly);
     synchronized (this) {
-      running.put(primaryId, rollback);
+      running.put(key, rollback);
     }
     rollback.whenComplete((ok, failure) -> {
       synchronized (this) {
-        running.remove(primaryId);
+        running.remove(key, rollback);
       }
       if (failure != null) {
         logger.error("primary={} automatic rollback failed: {}", primaryId, failure.toString());
       }
     });
+  }
+
+  /** Rollbacks are budgeted per workload; per primary when the anomaly names no workload. */
+  private static String budgetKey(Anomaly anomaly) {
+    return anomaly.getWorkload().isEmpty() ? "primary:" + anomaly.getPrimaryId() : "workload:" + anomaly.getWorkload();
   }
 
   /** Applies the policy and, for ROLLBACK, books the rollback against the primary's budget. */
@@ -151,13 +158,13 @@ public final class AutoRollback implements Consumer<Anomaly> {
     if (!policy.kinds().isEmpty() && !policy.kinds().contains(anomaly.getKind())) {
       return Decision.KIND_NOT_ENABLED;
     }
-    String primaryId = anomaly.getPrimaryId();
-    CompletableFuture<?> inFlight = running.get(primaryId);
+    String key = budgetKey(anomaly);
+    CompletableFuture<?> inFlight = running.get(key);
     if (inFlight != null && !inFlight.isDone()) {
       return Decision.ROLLBACK_RUNNING;
     }
     Instant now = clock.instant();
-    Deque<Instant> times = recent.computeIfAbsent(primaryId, id -> new ArrayDeque<>());
+    Deque<Instant> times = recent.computeIfAbsent(key, id -> new ArrayDeque<>());
     while (!times.isEmpty() && !times.peekFirst().plus(policy.window()).isAfter(now)) {
       times.removeFirst();
     }

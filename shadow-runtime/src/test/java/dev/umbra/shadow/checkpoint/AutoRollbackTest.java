@@ -86,6 +86,16 @@ class AutoRollbackTest {
     }
 
     @Test
+    void countsRestartedPrimariesOfOneWorkloadAgainstOneBudget() {
+      AutoRollback budget = policy(new Policy(0.5, Set.of(), Duration.ZERO, 2, Duration.ofMinutes(10)));
+      for (String primary : List.of("run-1", "run-2", "run-3")) {
+        budget.accept(anomaly(primary, 0.9, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT).toBuilder().setWorkload("wl").build());
+        clock.advance(Duration.ofSeconds(20));
+      }
+      assertThat(rollbacks).hasSize(2);
+    }
+
+    @Test
     void neverStartsASecondRollbackWhileOneRuns() {
       AutoRollback noCooldown = policy(new Policy(0.5, Set.of(), Duration.ZERO, 10, Duration.ofMinutes(10)));
       pending = new CompletableFuture<>();
