@@ -122,6 +122,9 @@ final class AgentRuntime implements AgentStatus {
           config.tags(), sampler::nextSequence, buffer, commands, this, clock);
       link.set(connection);
       app.onRegistriesChanged(connection::capabilitiesChanged);
+      if (app.available()) {
+        connection.capabilitiesChanged(); // registered between the first Hello and the listener
+      }
       started.push(connection);
       Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::shutdown));
  AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()

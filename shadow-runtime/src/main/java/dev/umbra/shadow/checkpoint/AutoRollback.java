@@ -125,12 +125,7 @@ public final class AutoRollback implements Consumer<Anomaly> {
         + " of " + anomaly.getSeries() + ", score " + String.format(java.util.Locale.ROOT, "%.2f", anomaly.getScore())
         + (anomaly.getExplanation().isEmpty() ? "" : " (" + anomaly.getExplanation() + ")");
     logger.info("primary={} rolling back: {}", primaryId, reason);
-    CompletableFuture<?> rollback;
-    try {
-      rollback = target.rollback(primaryId, reason);
-    } catch (RuntimeException e) {
-      rollback = CompletableFuture.failedFuture(e);
-    }
+    CompletableFuture<?> rollback = start(primaryId, reason);
     String key = budgetKey(anomaly);
     synchronized (this) {
       running.put(key, rollback);
@@ -143,6 +138,14 @@ public final class AutoRollback implements Consumer<Anomaly> {
         logger.error("primary={} automatic rollback failed: {}", primaryId, failure.toString());
       }
     });
+  }
+
+  private CompletableFuture<?> start(String primaryId, String reason) {
+    try {
+      return target.rollback(primaryId, reason);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** Rollbacks are budgeted per workload; per primary when the anomaly names no workload. */

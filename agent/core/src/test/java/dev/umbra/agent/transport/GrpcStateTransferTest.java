@@ -57,7 +57,7 @@ class GrpcStateTransferTest {
             response.onError(Status.INVALID_ARGUMENT.withDescription("offset").asRuntimeException());
             return;
           }
-          c.getData().writeTo(current);
+          current.writeBytes(c.getData().toByteArray());
           if (c.getStateEnd()) {
             byte[] bytes = current.toByteArray();
             if (!sha(bytes).equals(c.getStateSha256())) {
