@@ -111,8 +111,9 @@ final class CracEngine implements Engine {
           throw new IOException("the primary did not exit after JDK.checkpoint (" + said + ")");
         }
         Files.move(current(), image(id), StandardCopyOption.ATOMIC_MOVE);
-        CheckpointStore.Pending pending = store.begin(id, primaryId, supervisor.workload(primaryId), NAME, created);
-        pending.commit();
+        String workload = supervisor.workload(primaryId);
+        store.begin(id, primaryId, workload, NAME, created).commit();
+        pruneImages(workload);
       }, () -> restoreCommand(supervisor.command(), image(id)));
       return id;
     });
@@ -127,6 +128,23 @@ final class CracEngine implements Engine {
           () -> restoreCommand(supervisor.command(), image(target.id())));
       return "CRaC image " + target.id();
     });
+  }
+
+  /** Deletes images whose checkpoint retention removed (the store keeps only manifests). */
+  void pruneImages(String workload) throws IOException {
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    store.list(workload).forEach(m -> kept.add(m.id()));
+    try (java.util.stream.Stream<Path> images = Files.list(root)) {
+      for (Path image : images.filter(p -> p.getFileName().toString().startsWith("crac-")).toList()) {
+        if (!kept.contains(image.getFileName().toString())) {
+          try (java.util.stream.Stream<Path> walk = Files.walk(image)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+              Files.deleteIfExists(p);
+            }
+          }
+        }
+      }
+    }
   }
 
   java.util.Optional<CheckpointManifest> newestKnownGood(String workload) throws IOException {

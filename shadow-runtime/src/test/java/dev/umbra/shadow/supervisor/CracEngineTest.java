@@ -51,6 +51,23 @@ class CracEngineTest {
     assertThat(engine().newestKnownGood("wl")).isEmpty();
   }
 
+  @Test
+  void keepsTheImagesOfKeptCheckpointsOnly() throws Exception {
+    CheckpointStore store = new CheckpointStore(data.resolve("checkpoints"), 5);
+    CracEngine engine = new CracEngine(data.resolve("crac"), store, Clock.systemUTC());
+    store.begin("crac-2-1", "p1", "wl", "crac", java.time.Instant.ofEpochMilli(2)).commit();
+    java.nio.file.Files.createDirectories(engine.image("crac-1-0").resolve("sub"));
+    java.nio.file.Files.writeString(engine.image("crac-1-0").resolve("sub/core.img"), "x");
+    java.nio.file.Files.createDirectories(engine.image("crac-2-1"));
+    java.nio.file.Files.createDirectories(engine.current());
+
+    engine.pruneImages("wl");
+
+    assertThat(engine.image("crac-1-0")).doesNotExist();
+    assertThat(engine.image("crac-2-1")).isDirectory();
+    assertThat(engine.current()).isDirectory();
+  }
+
   @Nested
   class Phases {
     @Test
