@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
+import dev.umbra.it.support.JavaProcess;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * test triggers the fault: the field is corrupted and the run leaks memory; the shadow sees the
  * heap climb (the anomaly source of {@code umbra run}), rolls the primary back in place to the
  * last known-good checkpoint, and the simulation finishes with exactly the fault-free result.
+ * Primaries on JDK 17 and, where installed, 25.
  */
 class AppRollbackIT {
   static final int STEPS = 700;
@@ -34,11 +37,16 @@ class AppRollbackIT {
     }
   }
 
-  @Test
-  void rollsBackToTheLastKnownGoodCheckpoint_andFinishesWithTheFaultFreeResult() throws Exception {
+  static java.util.stream.Stream<Path> javaHomes() {
+    return java.util.stream.Stream.concat(java.util.stream.Stream.of(JavaProcess.java17Home()), JavaProcess.java25Home().stream());
+  }
+
+  @ParameterizedTest(name = "primary on {0}")
+  @MethodSource("javaHomes")
+  void rollsBackToTheLastKnownGoodCheckpoint_andFinishesWithTheFaultFreeResult(Path javaHome) throws Exception {
     String expected = HeatSimulation.expected(STEPS);
     run = UmbraRun.start(work, List.of("--checkpoint-every", "2s", "--checkpoint-quiet", "8s", "--rollback-cooldown", "60s"),
-        UmbraRun.primary(List.of("-Xmx1g", "-Xmn24m"), "dev.umbra.it.primaries.HeatSimulation", "app", Integer.toString(STEPS), "25"));
+        UmbraRun.primary(javaHome, List.of("-Xmx1g", "-Xmn24m"), "dev.umbra.it.primaries.HeatSimulation", "app", Integer.toString(STEPS), "25"));
 
     AtomicReference<Primary> primary = new AtomicReference<>();
     run.process.awaitCondition("the primary to connect and offer the app engine", () -> {

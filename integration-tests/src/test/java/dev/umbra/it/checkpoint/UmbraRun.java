@@ -43,8 +43,13 @@ final class UmbraRun implements AutoCloseable {
 
   /** A JDK 17 primary running {@code mainClass} from the test classes, with umbra-api on its class path. */
   static List<String> primary(List<String> jvmOptions, String mainClass, String... args) {
+    return primary(JavaProcess.java17Home(), jvmOptions, mainClass, args);
+  }
+
+  /** The same on the JDK in {@code javaHome}. */
+  static List<String> primary(Path javaHome, List<String> jvmOptions, String mainClass, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(JavaProcess.java17Home().resolve("bin/java").toString());
+    command.add(javaHome.resolve("bin/java").toString());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(JavaProcess.testClasses() + java.io.File.pathSeparator + umbraApi());
