@@ -31,23 +31,29 @@ import org.bytedeco.javacpp.Pointer;
  *
  * <pre>
  * java -cp shadow-runtime/target/classes:shadow-runtime/target/test-classes:$(cat cp.txt) \
- *   dev.umbra.shadow.forecast.ForecastCostBenchmark [reps]
+ *   dev.umbra.shadow.forecast.ForecastCostBenchmark [reps] [training hours, e.g. 6,24]
  * </pre>
  */
 public final class ForecastCostBenchmark {
   private static final long T0 = 1_764_300_000L;
 
+  private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
   private ForecastCostBenchmark() {}
 
   public static void main(String[] args) throws Exception {
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int[] trainHours = args.length > 1 ? (args[1].equals("none") ? new int[0]
+        : java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()) : new int[] {6, 24};
     NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
     NativeThreads.limit(1);
     System.out.printf(Locale.ROOT, "ND4J threads %d, javacpp maxBytes %s, reps %d%n", NativeThreads.current(),
         System.getProperty("org.bytedeco.javacpp.maxbytes"), reps);
-    training(reps);
+    System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    training(reps, trainHours);
     inference(reps);
     pipeline(reps);
+    System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
   }
 
   static SampleRun run(String id, long from, int seconds, long seed) {
@@ -61,10 +67,10 @@ public final class ForecastCostBenchmark {
     return new SampleRun(id, t, v);
   }
 
-  private static void training(int reps) throws Exception {
+  private static void training(int reps, int[] trainHours) throws Exception {
     TrainingPlan plan = TrainingPlan.live(Horizon.DEFAULT, QuantileLevels.DEFAULT, 0.01);
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-    for (int hours : new int[] {6, 24}) {
+    for (int hours : trainHours) {
       double[] first = new double[reps];
       double[] update = new double[reps];
       double[] allocMb = new double[reps];
@@ -109,13 +115,15 @@ public final class ForecastCostBenchmark {
           f[i][k] = random.nextDouble();
         }
       }
-      int calls = Math.max(50, 20_000 / n);
+      int calls = Math.max(50, 5_000 / n);
       double[] perPrimaryUs = new double[reps];
       double[] perCallUs = new double[reps];
+      double[] cpuPerPrimaryUs = new double[reps];
       for (int w = 0; w < calls; w++) {
         bank.step(states, f); // warm-up
       }
       for (int r = 0; r < reps; r++) {
+        long cpu0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         for (int c = 0; c < calls; c++) {
           bank.step(states, f);
@@ -123,9 +131,10 @@ public final class ForecastCostBenchmark {
         double perCall = (System.nanoTime() - t0) / 1e3 / calls;
         perCallUs[r] = perCall;
         perPrimaryUs[r] = perCall / n;
+        cpuPerPrimaryUs[r] = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls / n;
       }
-      System.out.printf(Locale.ROOT, "rnnTimeStep batch of %4d: %s µs per call, %s µs per primary%n", n,
-          spread(perCallUs), spread(perPrimaryUs));
+      System.out.printf(Locale.ROOT, "rnnTimeStep batch of %4d: wall %s µs per call, %s µs per primary; CPU %s µs per primary%n", n,
+          spread(perCallUs), spread(perPrimaryUs), spread(cpuPerPrimaryUs));
     }
   }
 
@@ -136,6 +145,7 @@ public final class ForecastCostBenchmark {
     SeriesName cpu = SeriesName.of("cpu.process");
     for (int n : new int[] {10, 100}) {
       double[] us = new double[reps];
+      double[] cpuUs = new double[reps];
       for (int r = 0; r < reps; r++) {
         LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
             QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
@@ -144,22 +154,26 @@ public final class ForecastCostBenchmark {
           Random random = new Random(r);
           int seconds = 1800;
           long total = 0;
+          long cpuTotal = 0;
           for (long s = T0; s < T0 + seconds; s++) {
             List<LiveStreams.Tick> ticks = new ArrayList<>();
             for (int p = 0; p < n; p++) {
               ticks.add(new LiveStreams.Tick("wl", "p" + p, List.of(new GridPoint("p" + p, cpu, "", s, 1 + random.nextDouble()))));
             }
+            long cpu0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             streams.process(ticks);
             if (s >= T0 + 900) {
               total += System.nanoTime() - t0; // after the selectors have warmed up
+              cpuTotal += CPU.getCurrentThreadCpuTime() - cpu0;
             }
           }
           us[r] = total / 1e3 / (seconds - 900) / n;
+          cpuUs[r] = cpuTotal / 1e3 / (seconds - 900) / n;
         }
       }
-      System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x 60x1s: %s µs per primary-second%n", n,
-          spread(us));
+      System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x 60x1s: wall %s, CPU %s µs per primary-second%n", n,
+          spread(us), spread(cpuUs));
     }
   }
 
