@@ -234,7 +234,7 @@ final class BacktestCommand implements Callable<Integer> {
     List<String> chosen = ids.stream().filter(wanted::contains).toList();
     if (chosen.size() != wanted.size()) {
       wanted.removeAll(chosen);
-      throw new UsageException("--vms: no trace " + String.join(", ", wanted) + " in " + traces);
+      throw new UsageException("--vms: no trace for VM " + String.join(", ", wanted) + " in " + traces);
     }
     return chosen;
   }
