@@ -4,6 +4,8 @@ import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.forecast.LiveForecasts;
+import dev.umbra.shadow.forecast.LiveModelSettings;
+import dev.umbra.shadow.forecast.LiveModels;
 import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
 import dev.umbra.shadow.grpc.TelemetryGrpcService;
@@ -88,7 +90,9 @@ public final class Shadow implements AutoCloseable {
                 config.checkpoints().quietPeriod(),
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
-    forecasts = new LiveForecasts(store, clock);
+    LiveModels models = own(new LiveModels(store, config.dataDir().resolve("models"), LiveModelSettings.defaults(), clock));
+    ingest.addListener((session, points) -> models.offer(session.identity().workload(), session.primaryId(), points));
+    forecasts = new LiveForecasts(store, clock, models);
     grpc =
         own(
             ShadowServer.start(

@@ -11,6 +11,8 @@ import dev.umbra.shadow.forecast.backtest.LstmFolds;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.backtest.ModelRegistry;
 import dev.umbra.shadow.forecast.backtest.ProgressBar;
+import dev.umbra.shadow.forecast.backtest.ShadowHistory;
+import dev.umbra.shadow.forecast.backtest.TraceSource;
 import dev.umbra.shadow.forecast.backtest.Summary;
 import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
@@ -46,25 +48,27 @@ import picocli.CommandLine.Parameters;
       "lead time earlier and holds it for the period; hours touching a gap are skipped."
     })
 final class BacktestCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "TRACE_DIR", description = "Bitbrains folder (with vms/) or a folder of <vm>.csv[.gz].")
+  @Parameters(index = "0", paramLabel = "TRACE_DIR", description = {
+      "Bitbrains folder (with vms/), a folder of <vm>.csv[.gz], or a shadow's data folder",
+      "(with history.duckdb: each primary run's 1 s history; stop that shadow or copy the folder)."})
   Path traces;
 
   @Option(names = "--series", defaultValue = "cpu,mem", description = "Columns: cpu, mem, disk-read, disk-write, net-rx, net-tx (default ${DEFAULT-VALUE}).")
   String series;
 
-  @Option(names = "--horizon", defaultValue = "1h", description = "How long each limit is held and forecast (default ${DEFAULT-VALUE}).")
+  @Option(names = "--horizon", description = "How long each limit is held and forecast (default 1h; 60s for a shadow's history).")
   String horizon;
 
-  @Option(names = "--lead", defaultValue = "5m", description = "Actuation lead time (default ${DEFAULT-VALUE}).")
+  @Option(names = "--lead", description = "Actuation lead time (default 5m; 2s for a shadow's history).")
   String lead;
 
-  @Option(names = "--warmup", defaultValue = "8d", description = "History before the first scored period (default ${DEFAULT-VALUE}).")
+  @Option(names = "--warmup", description = "History before the first scored period (default 8d; 30m for a shadow's history).")
   String warmup;
 
-  @Option(names = "--max-gap", defaultValue = "10m", description = "Longer spacing between samples is a gap (default ${DEFAULT-VALUE}).")
+  @Option(names = "--max-gap", description = "Longer spacing between samples is a gap (default 10m; 5s for a shadow's history).")
   String maxGap;
 
-  @Option(names = "--step", defaultValue = "5m", description = "The traces' sample cadence (default ${DEFAULT-VALUE}).")
+  @Option(names = "--step", description = "The traces' sample cadence (default 5m; 1s for a shadow's history).")
   String step;
 
   @Option(names = "--models", description = "Comma list (default: every model).")
@@ -96,11 +100,19 @@ final class BacktestCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    BacktestConfig config = config();
+    boolean history = ShadowHistory.isDataDir(traces);
+    BacktestConfig config = config(history);
     ModelRegistry registry = new ModelRegistry(config.maxGap());
     List<TraceResource> resources = parseOr(() -> TraceResource.parseList(series));
-    List<Path> files = selectFiles(BitbrainsReader.list(traces));
-    String plotId = plotVm != null ? plotVm : BitbrainsReaderIds.id(files.get(0));
+    try (ShadowHistory recorded = history ? ShadowHistory.open(traces, resources) : null) {
+      TraceSource source = recorded != null ? recorded : TraceSource.files(BitbrainsReader.list(traces));
+      return run(config, registry, resources, source, selectIds(source.ids()));
+    }
+  }
+
+  private Integer run(BacktestConfig config, ModelRegistry registry, List<TraceResource> resources, TraceSource source,
+      List<String> files) throws Exception {
+    String plotId = plotVm != null ? plotVm : files.get(0);
     TraceResource plotResource = parseOr(() -> TraceResource.parseList(plotSeries)).get(0);
     FanRecorder fan = new FanRecorder(plotId, plotResource, plotModel);
     Costs costs = new Costs();
@@ -108,7 +120,7 @@ final class BacktestCommand implements Callable<Integer> {
     Map<String, Object> lstmCosts = Map.of();
     if (config.models().contains(ModelRegistry.LSTM)) {
       NativeThreads.limit(1);
-      LstmFolds folds = LstmFolds.train(files, resources, config, backtest, System.err);
+      LstmFolds folds = LstmFolds.train(source, files, resources, config, backtest, System.err);
       registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
       lstmCosts = folds.costs();
     }
@@ -119,7 +131,7 @@ final class BacktestCommand implements Callable<Integer> {
     long started = System.nanoTime();
     try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
       for (int i = 0; i < files.size(); i++) {
-        VmTrace vm = BitbrainsReader.read(files.get(i));
+        VmTrace vm = source.read(files.get(i));
         bar.update(i, "vm " + vm.id());
         for (TraceResource r : resources) {
           HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
@@ -143,7 +155,7 @@ final class BacktestCommand implements Callable<Integer> {
       if (config.models().contains(plotModel) && !config.confidences().isEmpty()) {
         rows.add(plotModel + "@" + config.confidences().get(Math.min(1, config.confidences().size() - 1)));
       }
-      FanChart.write(out.resolve("fan-vm" + plotId + "-" + plotResource.key() + ".svg"), fan, plotDays, rows);
+      FanChart.write(out.resolve("fan-vm" + plotId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + plotResource.key() + ".svg"), fan, plotDays, rows);
     }
     System.out.print(Summary.table(Summary.medians(results)));
     System.out.printf(Locale.ROOT, "%d VMs, %d hours scored per series and model (%d skipped at gaps, %d unforecastable), %.0f s; results in %s%n",
@@ -165,7 +177,7 @@ final class BacktestCommand implements Callable<Integer> {
     return -1;
   }
 
-  private BacktestConfig config() throws UsageException {
+  private BacktestConfig config(boolean history) throws UsageException {
     List<String> all = new ModelRegistry(Duration.ofMinutes(10)).names();
     List<String> chosen = models == null ? all : Arrays.stream(models.split(",")).map(String::trim).toList();
     for (String m : chosen) {
@@ -183,16 +195,20 @@ final class BacktestCommand implements Callable<Integer> {
     }
     try {
       return new BacktestConfig(
-          Horizon.parseDuration(warmup, "--warmup"),
-          Horizon.parseDuration(horizon, "--horizon"),
-          Horizon.parseDuration(lead, "--lead"),
-          Horizon.parseDuration(maxGap, "--max-gap"),
-          Horizon.parseDuration(step, "--step"),
+          Horizon.parseDuration(or(warmup, history ? "30m" : "8d"), "--warmup"),
+          Horizon.parseDuration(or(horizon, history ? "60s" : "1h"), "--horizon"),
+          Horizon.parseDuration(or(lead, history ? "2s" : "5m"), "--lead"),
+          Horizon.parseDuration(or(maxGap, history ? "5s" : "10m"), "--max-gap"),
+          Horizon.parseDuration(or(step, history ? "1s" : "5m"), "--step"),
           levels,
           chosen);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
+  }
+
+  private static String or(String given, String otherwise) {
+    return given != null ? given : otherwise;
   }
 
   private interface Parse<T> {
@@ -207,15 +223,17 @@ final class BacktestCommand implements Callable<Integer> {
     }
   }
 
-  private List<Path> selectFiles(List<Path> files) throws UsageException {
+  private List<String> selectIds(List<String> ids) throws UsageException {
+    if (ids.isEmpty()) {
+      throw new UsageException("no traces in " + traces);
+    }
     if (vms == null) {
-      return files;
+      return ids;
     }
     Set<String> wanted = Arrays.stream(vms.split(",")).map(String::trim).collect(Collectors.toSet());
-    List<Path> chosen = files.stream().filter(f -> wanted.contains(BitbrainsReaderIds.id(f))).toList();
+    List<String> chosen = ids.stream().filter(wanted::contains).toList();
     if (chosen.size() != wanted.size()) {
-      Set<String> found = chosen.stream().map(BitbrainsReaderIds::id).collect(Collectors.toSet());
-      wanted.removeAll(found);
+      wanted.removeAll(chosen);
       throw new UsageException("--vms: no trace for VM " + String.join(", ", wanted) + " in " + traces);
     }
     return chosen;
@@ -271,14 +289,6 @@ final class BacktestCommand implements Callable<Integer> {
     @Override
     public void close() throws IOException {
       writer.close();
-    }
-  }
-
-  /** VM ids from file names. */
-  private static final class BitbrainsReaderIds {
-    static String id(Path file) {
-      String name = file.getFileName().toString();
-      return name.replaceFirst("\\.csv(\\.gz)?$", "");
     }
   }
 }

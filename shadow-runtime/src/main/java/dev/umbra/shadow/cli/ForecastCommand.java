@@ -58,6 +58,9 @@ final class ForecastCommand implements Callable<Integer> {
     }
     out.printf(Locale.ROOT, "%s %s (%s), model %s%s%n", f.getPrimaryId(), f.getSeries(), f.getUnit(), f.getModel(),
         f.getFallback() ? " (fallback: " + f.getFallbackReason() + ")" : "");
+    if (!f.getSelectionReason().isEmpty()) {
+      out.printf(Locale.ROOT, "why %s: %s%n", f.getModel(), f.getSelectionReason());
+    }
     String[] headers = new String[f.getQuantileLevelsCount() + 1];
     headers[0] = "TIME";
     for (int i = 0; i < f.getQuantileLevelsCount(); i++) {

@@ -10,11 +10,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Forecasts of live primaries from the series store: the per-workload selector over the
- * empirical-peak models (what the backtests chose), falling back to the VPA recommender when
- * history is short. Thread-safe: every call replays a window through fresh model state.
+ * Forecasts of live primaries. With {@link LiveModels}, a target series at a live horizon is
+ * served from the stream kept up to date every second (the LSTM where its rolling backtest beats
+ * the baseline selector, else the selector); everything else, and a stream not ready yet, from
+ * the per-workload selector over the empirical-peak models replayed over the series store's
+ * recent window, falling back to the VPA recommender when history is short. Every forecast says
+ * which model made it and why ({@code selection}, {@code fallbackReason}). Thread-safe: the
+ * replay path uses fresh model state per call; live forecasts are immutable snapshots.
  */
 public final class LiveForecasts {
   /** History a forecast looks at, at most. */
@@ -25,8 +30,18 @@ public final class LiveForecasts {
   private final SeriesStore store;
   private final Clock clock;
   private final Forecaster forecaster;
+  private final LiveModels live;
 
   public LiveForecasts(SeriesStore store, Clock clock) {
+    this(store, clock, null);
+  }
+
+  /**
+   * @param live the live models (LSTM and selector, updated every second), or null for replayed
+   *     baselines only
+   */
+  public LiveForecasts(SeriesStore store, Clock clock, LiveModels live) {
+    this.live = live;
     this.store = store;
     this.clock = clock;
     Duration gap = Duration.ofSeconds(30);
@@ -49,7 +64,18 @@ public final class LiveForecasts {
    */
   public QuantileForecast forecast(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels)
       throws InsufficientHistoryException {
-    return forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
+    if (live == null) {
+      return forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
+    }
+    Optional<QuantileForecast> latest = live.streams().latest(primaryId, series.value(), horizon);
+    long newest = store.newestSecond(primaryId, series);
+    if (latest.isPresent() && newest != Long.MIN_VALUE
+        && latest.get().origin().getEpochSecond() + 2 * horizon.step().toSeconds() + 1 >= newest) {
+      return latest.get().atLevels(levels);
+    }
+    QuantileForecast replayed = forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
+    return replayed.withSelection("replayed baselines; live selector: "
+        + live.streams().problem(primaryId, series.value(), horizon));
   }
 
   /**

@@ -20,6 +20,7 @@ public final class QuantileForecast {
   private final double[][] steps;
   private final double[] peak;
   private final String fallbackReason;
+  private final String selection;
 
   private QuantileForecast(
       Provenance provenance,
@@ -28,7 +29,8 @@ public final class QuantileForecast {
       QuantileLevels levels,
       double[][] steps,
       double[] peak,
-      String fallbackReason) {
+      String fallbackReason,
+      String selection) {
     this.provenance = provenance;
     this.origin = origin;
     this.horizon = horizon;
@@ -36,6 +38,7 @@ public final class QuantileForecast {
     this.steps = steps;
     this.peak = peak;
     this.fallbackReason = fallbackReason;
+    this.selection = selection;
   }
 
   /**
@@ -64,7 +67,7 @@ public final class QuantileForecast {
       stepsCopy[i] = checkedRow(provenance, "step " + i, steps[i], levels);
     }
     return new QuantileForecast(
-        provenance, origin, horizon, levels, stepsCopy, checkedRow(provenance, "peak", peak, levels), "");
+        provenance, origin, horizon, levels, stepsCopy, checkedRow(provenance, "peak", peak, levels), "", "");
   }
 
   private static double[] checkedRow(Provenance p, String what, double[] row, QuantileLevels levels) {
@@ -100,7 +103,59 @@ public final class QuantileForecast {
     if (reason.isBlank()) {
       throw new IllegalArgumentException("fallback reason is blank");
     }
-    return new QuantileForecast(provenance, origin, horizon, levels, steps, peak, reason);
+    return new QuantileForecast(provenance, origin, horizon, levels, steps, peak, reason, selection);
+  }
+
+  /** The same forecast with why its model was chosen, e.g. the rolling losses compared. */
+  public QuantileForecast withSelection(String why) {
+    Objects.requireNonNull(why, "why");
+    return new QuantileForecast(provenance, origin, horizon, levels, steps, peak, fallbackReason, why);
+  }
+
+  /** Why this model was chosen over the others, when a selector chose it. */
+  public Optional<String> selection() {
+    return selection.isEmpty() ? Optional.empty() : Optional.of(selection);
+  }
+
+  /**
+   * The same forecast at other quantile levels: each row interpolated linearly between this
+   * forecast's levels and clamped to its lowest and highest quantile outside them (the rows
+   * stay non-decreasing). Returns this when the levels are equal.
+   */
+  public QuantileForecast atLevels(QuantileLevels wanted) {
+    if (wanted.equals(levels)) {
+      return this;
+    }
+    double[][] rows = new double[steps.length][];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = interpolate(steps[i], wanted);
+    }
+    return new QuantileForecast(provenance, origin, horizon, wanted, rows, interpolate(peak, wanted), fallbackReason,
+        selection);
+  }
+
+  private double[] interpolate(double[] row, QuantileLevels wanted) {
+    double[] out = new double[wanted.size()];
+    int n = levels.size();
+    for (int j = 0; j < out.length; j++) {
+      double level = wanted.get(j);
+      if (level <= levels.get(0)) {
+        out[j] = row[0];
+      } else if (level >= levels.get(n - 1)) {
+        out[j] = row[n - 1];
+      } else {
+        int i = 1;
+        while (levels.get(i) < level) {
+          i++;
+        }
+        double w = (level - levels.get(i - 1)) / (levels.get(i) - levels.get(i - 1));
+        out[j] = row[i - 1] + w * (row[i] - row[i - 1]);
+      }
+      if (j > 0) {
+        out[j] = Math.max(out[j], out[j - 1]);
+      }
+    }
+    return out;
   }
 
   public Provenance provenance() {
@@ -226,6 +281,7 @@ public final class QuantileForecast {
   public String toString() {
     return "QuantileForecast[" + provenance + ", origin " + origin + ", " + horizon.steps() + " x "
         + horizon.step() + ", peak " + Arrays.toString(peak) + " at " + levels
-        + (fallbackReason.isEmpty() ? "" : ", fallback: " + fallbackReason) + "]";
+        + (fallbackReason.isEmpty() ? "" : ", fallback: " + fallbackReason)
+        + (selection.isEmpty() ? "" : ", selection: " + selection) + "]";
   }
 }

@@ -128,6 +128,7 @@ public final class ForecastGrpcService extends ForecastServiceGrpc.ForecastServi
       b.addExceedances(Exceedance.newBuilder().setThreshold(x).setProbability(f.probabilityPeakAbove(x)));
     }
     f.fallbackReason().ifPresent(reason -> b.setFallback(true).setFallbackReason(reason));
+    f.selection().ifPresent(b::setSelectionReason);
     return b.build();
   }
 

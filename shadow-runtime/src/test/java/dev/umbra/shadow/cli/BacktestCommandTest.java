@@ -70,4 +70,49 @@ class BacktestCommandTest {
     assertThat(run("backtest", dir.resolve("nope").toString())).isEqualTo(1);
     assertThat(err.toString().trim()).startsWith("umbra: ").contains("not a directory").doesNotContain("\n");
   }
+
+  /** A shadow data folder whose history holds {@code runs} primaries of one workload, 40 minutes each. */
+  private Path recordedHistory(int runs, boolean withMemory) throws Exception {
+    Path data = dir.resolve("data");
+    long start = java.time.Instant.now().getEpochSecond() - 3 * 3600;
+    try (var store = new dev.umbra.shadow.series.SeriesStore(data, dev.umbra.shadow.series.Retention.defaults(), 60,
+        java.time.Clock.systemUTC(), new dev.umbra.shadow.metrics.ShadowMetrics())) {
+      for (int r = 0; r < runs; r++) {
+        String id = "host/" + (100 + r) + "/1";
+        List<dev.umbra.shadow.series.GridPoint> points = new java.util.ArrayList<>();
+        for (long s = start; s < start + 2400; s++) {
+          double cpu = 0.5 + 0.3 * Math.sin(2 * Math.PI * s / 300.0) + (s * 7919 % 100) / 500.0;
+          points.add(new dev.umbra.shadow.series.GridPoint(id, dev.umbra.shadow.series.SeriesName.of("cpu.process"), "", s, cpu));
+          if (withMemory) {
+            points.add(new dev.umbra.shadow.series.GridPoint(id, dev.umbra.shadow.series.SeriesName.of("mem.rss"), "", s,
+                2e8 + 1e6 * (s % 600)));
+          }
+        }
+        store.submit(new dev.umbra.shadow.series.WriteGroup(points, List.of(new dev.umbra.shadow.series.PrimaryRecord(
+            id, "wl", "Main", "host", 100 + r, 1, start * 1000, (start + 2400) * 1000, "test", 1)), () -> {}));
+      }
+      store.awaitDurable(java.time.Duration.ofSeconds(60));
+    }
+    return data;
+  }
+
+  @Test
+  void backtestsAShadowsRecordedHistory_perPrimaryRun() throws Exception {
+    Path data = recordedHistory(2, true);
+    Path out = dir.resolve("hist-out");
+    int code = run("backtest", data.toString(), "--models", "vpa,recent-peak,selected,clairvoyant", "--confidence", "0.9",
+        "--warmup", "25m", "--out", out.toString());
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(Files.readString(out.resolve("summary.csv"))).contains("cpu,vpa,2,").contains("mem,selected@0.9,2,");
+    assertThat(Files.readString(out.resolve("results.csv"))).contains("host/100/1").contains("host/101/1");
+    assertThat(Files.readString(out.resolve("summary.json"))).contains("\"period\": \"PT1M\"");
+  }
+
+  @Test
+  void failsWithOneLine_whenNoRunHasTheSeries() throws Exception {
+    Path data = recordedHistory(1, false);
+    assertThat(run("backtest", data.toString(), "--out", dir.resolve("o").toString())).isEqualTo(1);
+    assertThat(err.toString().trim()).startsWith("umbra: ").contains("no primary has 1 s history of [cpu.process, mem.rss]")
+        .doesNotContain("\n");
+  }
 }

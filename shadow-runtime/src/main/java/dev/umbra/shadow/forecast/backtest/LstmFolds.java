@@ -44,6 +44,13 @@ public final class LstmFolds {
   /** Reads every trace, builds block sequences and trains both folds' versions. */
   public static LstmFolds train(List<Path> files, List<TraceResource> resources, BacktestConfig config,
       HourlyBacktest backtest, PrintStream progress) throws IOException {
+    TraceSource source = TraceSource.files(files);
+    return train(source, source.ids(), resources, config, backtest, progress);
+  }
+
+  /** As {@link #train(List, List, BacktestConfig, HourlyBacktest, PrintStream)}, over any trace source. */
+  public static LstmFolds train(TraceSource traces, List<String> traceIds, List<TraceResource> resources,
+      BacktestConfig config, HourlyBacktest backtest, PrintStream progress) throws IOException {
     LstmFolds folds = new LstmFolds();
     QuantileLevels levels = config.modelLevels();
     long period = config.period().toSeconds();
@@ -53,8 +60,8 @@ public final class LstmFolds {
     Map<TraceResource, List<TrainingSequence>> sequences = new LinkedHashMap<>();
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
-    for (Path file : files) {
-      VmTrace vm = BitbrainsReader.read(file);
+    for (String traceId : traceIds) {
+      VmTrace vm = traces.read(traceId);
       ids.add(vm.id());
       start = Math.min(start, vm.timeSec(0));
       end = Math.max(end, vm.timeSec(vm.size() - 1));

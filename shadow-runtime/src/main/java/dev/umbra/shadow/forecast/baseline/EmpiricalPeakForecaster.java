@@ -79,7 +79,9 @@ public final class EmpiricalPeakForecaster implements OnlineForecaster {
     this.horizonMillis = horizon.duration().toMillis();
     this.originEveryMillis = horizon.step().toMillis();
     this.maxGapMillis = maxGap.toMillis();
-    this.ring = new SampleRing(SEASON.toMillis() + 2 * horizonMillis);
+    // Only the seasonal level looks a day back; the others need two horizons (a day of 1 s
+    // samples is 1.4 MB per series, which the live shadow keeps for every primary).
+    this.ring = new SampleRing((level == PeakLevel.SEASONAL_NAIVE ? SEASON.toMillis() : 0) + 2 * horizonMillis);
   }
 
   public static OnlineForecaster.Factory factory(

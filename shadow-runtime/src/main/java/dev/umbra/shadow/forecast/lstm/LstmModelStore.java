@@ -1,33 +1,47 @@
 package dev.umbra.shadow.forecast.lstm;
 
 import dev.umbra.shadow.forecast.QuantileLevels;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Saves and loads LSTM models per workload and series under {@code <root>/<workload>/<series>/}
- * as {@code lstm-v<N>.zip} (network, DL4J format) plus {@code lstm-v<N>.properties} (levels,
- * block, horizon, trained-until, format). Each file is written to a temporary name and moved
- * into place, the properties last, so a reader never sees half a version. Thread-safe for
- * distinct workloads; one writer per workload and series.
+ * Saves and loads LSTM models per {@link ModelKey} (workload and target) and version, under
+ * {@code <root>/<workload>/<target>/lstm-v<N>.model}. A model file is the bytes of {@link
+ * #toBytes}: a zip with {@code model.properties} (format, version, levels, block, horizon,
+ * trained-until) and {@code network.zip} (DL4J's own format, without updater state). The same
+ * bytes are what the fleet trainer ships between hosts. A file is written to a temporary name,
+ * forced to disk and renamed, so a reader never sees half a version; {@link #loadLatest} skips a
+ * version it cannot read for the one before. Thread-safe for distinct keys; one writer per key.
  */
 public final class LstmModelStore {
-  static final int FORMAT = 1;
-  private static final Pattern VERSION = Pattern.compile("lstm-v(\\d+)\\.properties");
+  private static final Logger logger = LoggerFactory.getLogger(LstmModelStore.class);
+  static final int FORMAT = 2;
+  private static final Pattern VERSION = Pattern.compile("lstm-v(\\d+)\\.model");
 
   private final Path root;
 
@@ -35,8 +49,8 @@ public final class LstmModelStore {
     this.root = root;
   }
 
-  private Path dir(String workload, String series) {
-    return root.resolve(safe(workload)).resolve(safe(series));
+  Path dir(ModelKey key) {
+    return root.resolve(safe(key.workload())).resolve(safe(key.target()));
   }
 
   static String safe(String name) {
@@ -46,14 +60,96 @@ public final class LstmModelStore {
     return name.replaceAll("[^A-Za-z0-9._-]", "_");
   }
 
-  /** Writes {@code model} as its version; returns the network file. */
-  public Path save(String workload, String series, LstmModel model) throws IOException {
-    Path dir = dir(workload, series);
+  /** The file of one version. */
+  public Path file(ModelKey key, int version) {
+    return dir(key).resolve("lstm-v" + version + ".model");
+  }
+
+  /** Writes {@code model} as its version, atomically; returns the file. */
+  public Path save(ModelKey key, LstmModel model) throws IOException {
+    return saveBytes(key, model.version(), toBytes(model));
+  }
+
+  /** Writes serialized model bytes (from {@link #toBytes}) as {@code version}, atomically. */
+  public Path saveBytes(ModelKey key, int version, byte[] bytes) throws IOException {
+    Path dir = dir(key);
     Files.createDirectories(dir);
-    Path zip = dir.resolve("lstm-v" + model.version() + ".zip");
-    Path tmpZip = dir.resolve(zip.getFileName() + ".tmp");
-    ModelSerializer.writeModel(model.network(), tmpZip.toFile(), false);
-    move(tmpZip, zip);
+    Path target = file(key, version);
+    Path tmp = dir.resolve(target.getFileName() + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ch.write(java.nio.ByteBuffer.wrap(bytes));
+      ch.force(true);
+    }
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+    return target;
+  }
+
+  /** Saved versions of a key, oldest first. */
+  public List<Integer> versions(ModelKey key) throws IOException {
+    Path dir = dir(key);
+    List<Integer> out = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        Matcher m = VERSION.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          out.add(Integer.parseInt(m.group(1)));
+        }
+      }
+    }
+    out.sort(Comparator.naturalOrder());
+    return out;
+  }
+
+  /** One version. @throws IOException naming the file when it is missing or unreadable */
+  public LstmModel load(ModelKey key, int version) throws IOException {
+    Path file = file(key, version);
+    try {
+      return fromBytes(Files.readAllBytes(file));
+    } catch (IOException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The newest version that loads; an unreadable one (truncated, other format) is logged and
+   * skipped for the one before. Empty when none loads.
+   */
+  public Optional<LstmModel> loadLatest(ModelKey key) throws IOException {
+    List<Integer> versions = versions(key);
+    for (int i = versions.size() - 1; i >= 0; i--) {
+      try {
+        return Optional.of(load(key, versions.get(i)));
+      } catch (IOException e) {
+        logger.warn("model={} version={} unreadable, trying the previous one: {}", key, versions.get(i), e.getMessage());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The next version number to save: one past the highest file, readable or not. */
+  public int nextVersion(ModelKey key) throws IOException {
+    List<Integer> versions = versions(key);
+    return versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1;
+  }
+
+  /** Deletes all but the newest {@code keep} versions. */
+  public void prune(ModelKey key, int keep) throws IOException {
+    List<Integer> versions = versions(key);
+    for (int i = 0; i < versions.size() - keep; i++) {
+      Files.deleteIfExists(file(key, versions.get(i)));
+    }
+  }
+
+  /** The model as bytes: what {@link #save} writes and the fleet ships. */
+  public static byte[] toBytes(LstmModel model) throws IOException {
     Properties p = new Properties();
     p.setProperty("format", Integer.toString(FORMAT));
     p.setProperty("version", Integer.toString(model.version()));
@@ -61,63 +157,59 @@ public final class LstmModelStore {
     p.setProperty("blockSec", Long.toString(model.blockSec()));
     p.setProperty("horizonSec", Long.toString(model.horizonSec()));
     p.setProperty("trainedUntil", model.trainedUntil().toString());
-    Path props = dir.resolve("lstm-v" + model.version() + ".properties");
-    Path tmpProps = dir.resolve(props.getFileName() + ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmpProps)) {
-      p.store(out, "umbra LSTM model " + safe(workload) + "/" + safe(series));
+    ByteArrayOutputStream net = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(model.network(), net, false);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("model.properties"));
+      p.store(zip, "umbra LSTM model");
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("network.zip"));
+      net.writeTo(zip);
+      zip.closeEntry();
     }
-    move(tmpProps, props);
-    return zip;
+    return out.toByteArray();
   }
 
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-    }
-  }
-
-  /** The highest saved version, or empty when there is none. */
-  public Optional<LstmModel> loadLatest(String workload, String series) throws IOException {
-    Path dir = dir(workload, series);
-    if (!Files.isDirectory(dir)) {
-      return Optional.empty();
-    }
-    int latest = -1;
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : (Iterable<Path>) files::iterator) {
-        Matcher m = VERSION.matcher(f.getFileName().toString());
-        if (m.matches()) {
-          latest = Math.max(latest, Integer.parseInt(m.group(1)));
+  /** @throws IOException when the bytes are not a model of this format */
+  public static LstmModel fromBytes(byte[] bytes) throws IOException {
+    Properties p = null;
+    byte[] net = null;
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(bytes))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (e.getName().equals("model.properties")) {
+          p = new Properties();
+          p.load(new NonClosing(zip));
+        } else if (e.getName().equals("network.zip")) {
+          net = zip.readAllBytes();
         }
       }
     }
-    return latest < 0 ? Optional.empty() : Optional.of(load(dir, latest));
-  }
-
-  /** The next version number to save for a workload and series. */
-  public int nextVersion(String workload, String series) throws IOException {
-    return loadLatest(workload, series).map(m -> m.version() + 1).orElse(1);
-  }
-
-  private static LstmModel load(Path dir, int version) throws IOException {
-    Path props = dir.resolve("lstm-v" + version + ".properties");
-    Properties p = new Properties();
-    try (InputStream in = Files.newInputStream(props)) {
-      p.load(in);
+    if (p == null || net == null) {
+      throw new IOException("not an umbra LSTM model (model.properties or network.zip missing)");
+    }
+    int format = Integer.parseInt(p.getProperty("format", "0"));
+    if (format != FORMAT) {
+      throw new IOException("model format " + format + ", this build reads " + FORMAT);
     }
     try {
-      int format = Integer.parseInt(p.getProperty("format", "0"));
-      if (format != FORMAT) {
-        throw new IOException(props + ": format " + format + ", this build reads " + FORMAT);
-      }
       double[] levels = Arrays.stream(p.getProperty("levels").split(",")).mapToDouble(Double::parseDouble).toArray();
-      MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(dir.resolve("lstm-v" + version + ".zip").toFile(), false);
-      return new LstmModel(net, QuantileLevels.of(levels), Long.parseLong(p.getProperty("blockSec")),
-          Long.parseLong(p.getProperty("horizonSec")), version, Instant.parse(p.getProperty("trainedUntil")));
-    } catch (RuntimeException e) {
-      throw new IOException(props + ": cannot load model version " + version + ": " + e.getMessage(), e);
+      MultiLayerNetwork network = ModelSerializer.restoreMultiLayerNetwork(new ByteArrayInputStream(net), false);
+      return new LstmModel(network, QuantileLevels.of(levels), Long.parseLong(p.getProperty("blockSec")),
+          Long.parseLong(p.getProperty("horizonSec")), Integer.parseInt(p.getProperty("version")),
+          Instant.parse(p.getProperty("trainedUntil")));
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("cannot read model: " + e.getMessage(), e);
     }
+  }
+
+  /** Properties.load closes nothing, but be explicit: the zip stream must stay open. */
+  private static final class NonClosing extends java.io.FilterInputStream {
+    NonClosing(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public void close() {}
   }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,6 +75,18 @@ public final class LstmTrainer {
    */
   public LstmModel fit(MultiLayerNetwork network, QuantileLevels levels, List<TrainingSequence> sequences, int epochs,
       long blockSec, long horizonSec, int version, Instant trainedUntil) {
+    return fit(network, levels, sequences, epochs, blockSec, horizonSec, version, trainedUntil, () -> false);
+  }
+
+  /**
+   * As {@link #fit(MultiLayerNetwork, QuantileLevels, List, int, long, long, int, Instant)}, checking
+   * {@code cancelled} before every minibatch.
+   *
+   * @throws CancellationException as soon as {@code cancelled} says so; the network is then
+   *     partly trained and must be dropped
+   */
+  public LstmModel fit(MultiLayerNetwork network, QuantileLevels levels, List<TrainingSequence> sequences, int epochs,
+      long blockSec, long horizonSec, int version, Instant trainedUntil, BooleanSupplier cancelled) {
     List<double[][][]> segments = segments(sequences, levels.size());
     if (segments.isEmpty()) {
       return null;
@@ -81,6 +95,9 @@ public final class LstmTrainer {
     for (int epoch = 0; epoch < epochs; epoch++) {
       Collections.shuffle(segments, random);
       for (int from = 0; from < segments.size(); from += batchSize) {
+        if (cancelled.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+          throw new CancellationException("training of version " + version + " cancelled");
+        }
         List<double[][][]> batch = segments.subList(from, Math.min(segments.size(), from + batchSize));
         network.fit(toDataSet(batch, levels.size()));
       }

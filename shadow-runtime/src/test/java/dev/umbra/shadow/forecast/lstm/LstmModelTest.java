@@ -108,33 +108,37 @@ class LstmModelTest {
   @Nested
   class Persistence {
     @TempDir Path dir;
+    private final ModelKey key = new ModelKey("wl", "cpu.process@60x1s");
 
     @Test
     void reloadsTheLatestVersion_withIdenticalOutputs() throws Exception {
       LstmModelStore store = new LstmModelStore(dir);
-      assertThat(store.loadLatest("wl", "cpu.process")).isEmpty();
-      assertThat(store.nextVersion("wl", "cpu.process")).isEqualTo(1);
+      assertThat(store.loadLatest(key)).isEmpty();
+      assertThat(store.nextVersion(key)).isEqualTo(1);
       LstmModel v1 = new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0));
       LstmModel v2 = new LstmModel(LstmModel.newNetwork(LEVELS, 2), LEVELS, HOUR, 3900, 2, Instant.ofEpochSecond(T0 + 86400));
-      store.save("wl", "cpu.process", v1);
-      store.save("wl", "cpu.process", v2);
-      LstmModel loaded = store.loadLatest("wl", "cpu.process").orElseThrow();
+      store.save(key, v1);
+      store.save(key, v2);
+      LstmModel loaded = store.loadLatest(key).orElseThrow();
       assertThat(loaded.version()).isEqualTo(2);
       assertThat(loaded.trainedUntil()).isEqualTo(Instant.ofEpochSecond(T0 + 86400));
       assertThat(loaded.levels()).isEqualTo(LEVELS);
-      assertThat(store.nextVersion("wl", "cpu.process")).isEqualTo(3);
+      assertThat(store.nextVersion(key)).isEqualTo(3);
       INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}}});
       assertThat(loaded.copyNetwork().output(in).ravel().toDoubleVector())
           .containsExactly(v2.copyNetwork().output(in).ravel().toDoubleVector(), within(1e-6));
     }
 
     @Test
-    void namesTheFile_whenAVersionIsUnreadable() throws Exception {
+    void skipsAnUnreadableVersion_forThePreviousOne_andNamesTheFile() throws Exception {
       LstmModelStore store = new LstmModelStore(dir);
-      store.save("wl", "mem", new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0)));
-      Path props = dir.resolve("wl/mem/lstm-v1.properties");
-      Files.writeString(props, Files.readString(props).replace("format=1", "format=9"));
-      assertThatThrownBy(() -> store.loadLatest("wl", "mem")).hasMessageContaining("lstm-v1.properties").hasMessageContaining("format 9");
+      store.save(key, new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0)));
+      store.save(key, new LstmModel(LstmModel.newNetwork(LEVELS, 2), LEVELS, HOUR, 3900, 2, Instant.ofEpochSecond(T0)));
+      Path v2 = store.file(key, 2);
+      Files.write(v2, java.util.Arrays.copyOf(Files.readAllBytes(v2), 100)); // truncated, as after a crash
+      assertThat(store.loadLatest(key).orElseThrow().version()).isEqualTo(1);
+      assertThat(store.nextVersion(key)).isEqualTo(3);
+      assertThatThrownBy(() -> store.load(key, 2)).hasMessageContaining("lstm-v2.model");
     }
   }
 

@@ -1,0 +1,248 @@
+package dev.umbra.shadow.forecast;
+
+import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.forecast.lstm.LstmModel;
+import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.ModelKey;
+import dev.umbra.shadow.forecast.lstm.NativeThreads;
+import dev.umbra.shadow.forecast.lstm.SampleRun;
+import dev.umbra.shadow.forecast.lstm.TrainingPlan;
+import dev.umbra.shadow.forecast.lstm.WorkloadTrainer;
+import dev.umbra.shadow.series.PrimaryRecord;
+import dev.umbra.shadow.series.SeriesName;
+import dev.umbra.shadow.series.SeriesStore;
+import dev.umbra.shadow.series.SeriesWindow;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background training of each live workload's LSTMs on one thread, {@code umbra-train-1}: nice
+ * 19, ND4J/OpenMP/BLAS limited to one thread, javacpp's off-heap memory capped (unless the
+ * launcher set a cap). Every {@link LiveModelSettings#checkEvery()} it looks at the workloads
+ * with live streams; for each model key it first loads the newest saved version (so a restarted
+ * shadow forecasts with what it learned before), then, at most every {@link
+ * LiveModelSettings#trainEvery()}, reads the workload's runs from the series store (history of
+ * the same workload = similar computations), trains a new version ({@link WorkloadTrainer}: from
+ * scratch, or fine-tuned from the previous one on the newer data), saves it and publishes it.
+ * Forecast queries and ingest never wait for it; {@link #close} cancels a fit between
+ * minibatches.
+ */
+public final class ModelTraining implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(ModelTraining.class);
+  /** Versions kept on disk per key. */
+  static final int KEEP_VERSIONS = 3;
+
+  private final SeriesStore store;
+  private final LstmModelStore saved;
+  private final Supplier<Map<String, Set<String>>> liveWorkloads;
+  private final LiveModelSettings settings;
+  private final Clock clock;
+  private final Map<ModelKey, LstmModel> published = new ConcurrentHashMap<>();
+  private final Map<ModelKey, String> problems = new ConcurrentHashMap<>();
+  private final Map<ModelKey, Long> lastAttempt = new ConcurrentHashMap<>();
+  private final Set<ModelKey> loaded = new HashSet<>();
+  private final Object wake = new Object();
+  private final Thread thread;
+  private volatile boolean closed;
+  private volatile int nice = Integer.MIN_VALUE;
+  private volatile long versionsTrained;
+  private boolean nativeReady;
+
+  /**
+   * @param liveWorkloads the workloads with live streams and their primaries
+   */
+  public ModelTraining(SeriesStore store, LstmModelStore saved, Supplier<Map<String, Set<String>>> liveWorkloads,
+      LiveModelSettings settings, Clock clock) {
+    this.store = store;
+    this.saved = saved;
+    this.liveWorkloads = liveWorkloads;
+    this.settings = settings;
+    this.clock = clock;
+    this.thread = ShadowThreads.factory("train", true).newThread(this::loop);
+    thread.start();
+  }
+
+  /** The newest published model of a key. Thread-safe. */
+  public Optional<LstmModel> model(ModelKey key) {
+    return Optional.ofNullable(published.get(key));
+  }
+
+  /** Why a key has no model (yet). Thread-safe. */
+  public String problem(ModelKey key) {
+    return problems.getOrDefault(key, "not trained yet (the trainer looks every " + settings.checkEvery() + ")");
+  }
+
+  /** The training thread's nice value once it has started, or {@code Integer.MIN_VALUE}. */
+  public int nice() {
+    return nice;
+  }
+
+  /** The training thread (tests check its bounds). */
+  Thread thread() {
+    return thread;
+  }
+
+  public long versionsTrained() {
+    return versionsTrained;
+  }
+
+  /** Asks the trainer to look for work now rather than at its next check. */
+  public void wakeUp() {
+    synchronized (wake) {
+      wake.notifyAll();
+    }
+  }
+
+  private void loop() {
+    nice = LowPriority.applyToCurrentThread();
+    NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
+    while (!closed) {
+      try {
+        cycle();
+      } catch (CancellationException e) {
+        return;
+      } catch (RuntimeException e) {
+        logger.error("model training cycle failed; next try in {}", settings.checkEvery(), e);
+      }
+      synchronized (wake) {
+        if (closed) {
+          return;
+        }
+        try {
+          wake.wait(settings.checkEvery().toMillis());
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void cycle() {
+    for (Map.Entry<String, Set<String>> w : liveWorkloads.get().entrySet()) {
+      for (String series : settings.targets()) {
+        for (Horizon horizon : settings.horizons()) {
+          if (closed) {
+            throw new CancellationException("closing");
+          }
+          ModelKey key = ModelKey.of(w.getKey(), series, horizon);
+          if (loaded.add(key)) {
+            reload(key);
+          }
+          long now = clock.millis();
+          Long last = lastAttempt.get(key);
+          if (last == null || now - last >= settings.trainEvery().toMillis()) {
+            lastAttempt.put(key, now);
+            train(key, series, horizon, w.getValue());
+          }
+        }
+      }
+    }
+  }
+
+  private void ensureNative() {
+    if (!nativeReady) {
+      NativeThreads.limit(1);
+      nativeReady = true;
+    }
+  }
+
+  private void reload(ModelKey key) {
+    try {
+      if (saved.versions(key).isEmpty()) {
+        return;
+      }
+      ensureNative();
+      saved.loadLatest(key).ifPresent(m -> {
+        published.put(key, m);
+        logger.info("model={} version={} loaded from disk", key, m.versionLabel());
+      });
+    } catch (IOException e) {
+      logger.warn("model={} cannot be loaded: {}", key, e.getMessage());
+    }
+  }
+
+  private void train(ModelKey key, String series, Horizon horizon, Set<String> livePrimaries) {
+    List<SampleRun> runs = runs(key.workload(), SeriesName.of(series), horizon, livePrimaries);
+    long newest = runs.stream().mapToLong(r -> r.size() == 0 ? Long.MIN_VALUE : r.timesSec()[r.size() - 1])
+        .max().orElse(Long.MIN_VALUE);
+    Optional<LstmModel> previous = model(key);
+    if (newest == Long.MIN_VALUE) {
+      problems.put(key, "no history of " + series + " for this workload");
+      return;
+    }
+    if (previous.isPresent() && newest < previous.get().trainedUntil().getEpochSecond() + horizon.duration().toSeconds()) {
+      return; // nothing new since the last version
+    }
+    TrainingPlan plan = TrainingPlan.live(horizon, settings.levels(), SeriesProfile.ofCanonical(series).floor());
+    long start = System.nanoTime();
+    try {
+      ensureNative();
+      LstmModel model = new WorkloadTrainer(plan, key.hashCode()).train(runs, previous, saved.nextVersion(key),
+          Instant.ofEpochSecond(newest), () -> closed);
+      saved.save(key, model);
+      saved.prune(key, KEEP_VERSIONS);
+      published.put(key, model);
+      problems.remove(key);
+      versionsTrained++;
+      logger.info("model={} version={} trained on {} run(s) in {} ms", key, model.versionLabel(), runs.size(),
+          (System.nanoTime() - start) / 1_000_000);
+    } catch (InsufficientHistoryException e) {
+      problems.put(key, e.getMessage());
+    } catch (IOException e) {
+      problems.put(key, "saving failed: " + e.getMessage());
+      logger.warn("model={} could not be saved: {}", key, e.getMessage());
+    }
+  }
+
+  /** Each run's samples at the horizon's step: live primaries and earlier runs of the workload, newest first. */
+  private List<SampleRun> runs(String workload, SeriesName series, Horizon horizon, Set<String> livePrimaries) {
+    Set<String> primaries = new LinkedHashSet<>(livePrimaries);
+    store.knownPrimaries().stream()
+        .filter(r -> r.workload().equals(workload))
+        .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
+        .forEach(r -> primaries.add(r.primaryId()));
+    List<SampleRun> runs = new ArrayList<>();
+    for (String primary : primaries) {
+      if (runs.size() >= settings.maxRuns()) {
+        break;
+      }
+      long newest = store.newestSecond(primary, series);
+      if (newest == Long.MIN_VALUE) {
+        continue;
+      }
+      long from = newest + 1 - settings.history().toSeconds();
+      SeriesWindow grid = store.window(primary, series, from, newest + 1);
+      runs.add(SampleRun.fromGrid(primary, from, grid.values(), horizon.step().toSeconds()));
+    }
+    return runs;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    wakeUp();
+    thread.interrupt();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      logger.warn("the training thread did not stop within 10 s");
+    }
+  }
+}

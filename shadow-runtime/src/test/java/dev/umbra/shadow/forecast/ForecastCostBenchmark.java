@@ -1,0 +1,205 @@
+package dev.umbra.shadow.forecast;
+
+import com.sun.management.ThreadMXBean;
+import dev.umbra.shadow.forecast.lstm.BlockFeatures;
+import dev.umbra.shadow.forecast.lstm.LstmBank;
+import dev.umbra.shadow.forecast.lstm.LstmModel;
+import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.NativeThreads;
+import dev.umbra.shadow.forecast.lstm.SampleRun;
+import dev.umbra.shadow.forecast.lstm.TrainingPlan;
+import dev.umbra.shadow.forecast.lstm.WorkloadTrainer;
+import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.series.SeriesName;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Cost figures of the live LSTM (README "Forecasts"): training time and memory per workload,
+ * inference per step single and batched, and the whole live pipeline per primary-second. Not a
+ * test (no assertions, not run by surefire). Run with OMP_NUM_THREADS=1 on one thread:
+ *
+ * <pre>
+ * java -cp shadow-runtime/target/classes:shadow-runtime/target/test-classes:$(cat cp.txt) \
+ *   dev.umbra.shadow.forecast.ForecastCostBenchmark [reps] [training hours, e.g. 6,24]
+ * </pre>
+ */
+public final class ForecastCostBenchmark {
+  private static final long T0 = 1_764_300_000L;
+
+  private static final java.lang.management.ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+  private ForecastCostBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+    int[] trainHours = args.length > 1 ? (args[1].equals("none") ? new int[0]
+        : java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()) : new int[] {6, 24};
+    NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
+    NativeThreads.limit(1);
+    System.out.printf(Locale.ROOT, "ND4J threads %d, javacpp maxBytes %s, reps %d%n", NativeThreads.current(),
+        System.getProperty("org.bytedeco.javacpp.maxbytes"), reps);
+    System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
+    training(reps, trainHours);
+    inference(reps);
+    pipeline(reps);
+    System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
+  }
+
+  static SampleRun run(String id, long from, int seconds, long seed) {
+    Random random = new Random(seed);
+    long[] t = new long[seconds];
+    double[] v = new double[seconds];
+    for (int i = 0; i < seconds; i++) {
+      t[i] = from + i;
+      v[i] = 1 + 0.5 * Math.sin(2 * Math.PI * i / 600.0) + 0.2 * random.nextDouble() + (random.nextInt(200) == 0 ? 1 : 0);
+    }
+    return new SampleRun(id, t, v);
+  }
+
+  private static void training(int reps, int[] trainHours) throws Exception {
+    TrainingPlan plan = TrainingPlan.live(Horizon.DEFAULT, QuantileLevels.DEFAULT, 0.01);
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    for (int hours : trainHours) {
+      double[] first = new double[reps];
+      double[] update = new double[reps];
+      double[] allocMb = new double[reps];
+      double[] offHeapMb = new double[reps];
+      int bytes = 0;
+      for (int r = 0; r < reps; r++) {
+        WorkloadTrainer trainer = new WorkloadTrainer(plan, r);
+        SampleRun data = run("p", T0, hours * 3600, r);
+        long alloc0 = threads.getCurrentThreadAllocatedBytes();
+        long off0 = Pointer.totalBytes();
+        long t0 = System.nanoTime();
+        LstmModel v1 = trainer.train(List.of(data), Optional.empty(), 1, Instant.ofEpochSecond(T0 + hours * 3600L), () -> false);
+        first[r] = (System.nanoTime() - t0) / 1e9;
+        allocMb[r] = (threads.getCurrentThreadAllocatedBytes() - alloc0) / 1e6;
+        offHeapMb[r] = Math.max(0, Pointer.totalBytes() - off0) / 1e6;
+        SampleRun more = run("p", T0, hours * 3600 + 600, r);
+        t0 = System.nanoTime();
+        LstmModel v2 = trainer.train(List.of(more), Optional.of(v1), 2, Instant.ofEpochSecond(T0 + hours * 3600L + 600), () -> false);
+        update[r] = (System.nanoTime() - t0) / 1e9;
+        bytes = LstmModelStore.toBytes(v2).length;
+      }
+      System.out.printf(Locale.ROOT, "train %2d h of 1 s samples (%d blocks): first version %s s, incremental %s s,"
+          + " heap allocated %s MB, off-heap held after %s MB, model %d bytes, %d parameters%n", hours, hours * 60,
+          spread(first), spread(update), spread(allocMb), spread(offHeapMb), bytes,
+          LstmModel.newNetwork(QuantileLevels.DEFAULT, 1).numParams());
+    }
+    System.out.printf(Locale.ROOT, "process: javacpp physical %d MB, max RSS %d MB%n", Pointer.physicalBytes() / 1_000_000,
+        maxRssKb() / 1000);
+  }
+
+  private static void inference(int reps) {
+    LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, 60, 60, 1,
+        Instant.ofEpochSecond(T0));
+    LstmBank bank = new LstmBank(model);
+    Random random = new Random(1);
+    for (int n : new int[] {1, 10, 100, 1000}) {
+      List<LstmBank.State> states = new ArrayList<>();
+      double[][] f = new double[n][BlockFeatures.COUNT];
+      for (int i = 0; i < n; i++) {
+        states.add(bank.newState());
+        for (int k = 0; k < BlockFeatures.COUNT; k++) {
+          f[i][k] = random.nextDouble();
+        }
+      }
+      int calls = Math.max(50, 5_000 / n);
+      double[] perPrimaryUs = new double[reps];
+      double[] perCallUs = new double[reps];
+      double[] cpuPerPrimaryUs = new double[reps];
+      for (int w = 0; w < calls; w++) {
+        bank.step(states, f); // warm-up
+      }
+      for (int r = 0; r < reps; r++) {
+        long cpu0 = CPU.getCurrentThreadCpuTime();
+        long t0 = System.nanoTime();
+        for (int c = 0; c < calls; c++) {
+          bank.step(states, f);
+        }
+        double perCall = (System.nanoTime() - t0) / 1e3 / calls;
+        perCallUs[r] = perCall;
+        perPrimaryUs[r] = perCall / n;
+        cpuPerPrimaryUs[r] = (CPU.getCurrentThreadCpuTime() - cpu0) / 1e3 / calls / n;
+      }
+      System.out.printf(Locale.ROOT, "rnnTimeStep batch of %4d: wall %s µs per call, %s µs per primary; CPU %s µs per primary%n", n,
+          spread(perCallUs), spread(perPrimaryUs), spread(cpuPerPrimaryUs));
+    }
+  }
+
+  /** The live pipeline (grid second → step → blocks → batched LSTM → selector → published forecast). */
+  private static void pipeline(int reps) throws Exception {
+    LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, 60, 60, 1,
+        Instant.ofEpochSecond(T0));
+    SeriesName cpu = SeriesName.of("cpu.process");
+    for (int n : new int[] {10, 100}) {
+      double[] us = new double[reps];
+      double[] cpuUs = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
+            QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
+            java.time.Duration.ofDays(1), 10, 1000);
+        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(model), k -> "", Clock.systemUTC())) {
+          Random random = new Random(r);
+          int seconds = 1800;
+          long total = 0;
+          long cpuTotal = 0;
+          for (long s = T0; s < T0 + seconds; s++) {
+            List<LiveStreams.Tick> ticks = new ArrayList<>();
+            for (int p = 0; p < n; p++) {
+              ticks.add(new LiveStreams.Tick("wl", "p" + p, List.of(new GridPoint("p" + p, cpu, "", s, 1 + random.nextDouble()))));
+            }
+            long cpu0 = CPU.getCurrentThreadCpuTime();
+            long t0 = System.nanoTime();
+            streams.process(ticks);
+            if (s >= T0 + 900) {
+              total += System.nanoTime() - t0; // after the selectors have warmed up
+              cpuTotal += CPU.getCurrentThreadCpuTime() - cpu0;
+            }
+          }
+          us[r] = total / 1e3 / (seconds - 900) / n;
+          cpuUs[r] = cpuTotal / 1e3 / (seconds - 900) / n;
+        }
+      }
+      System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x 60x1s: wall %s, CPU %s µs per primary-second%n", n,
+          spread(us), spread(cpuUs));
+    }
+  }
+
+  /** "median (min–max)". */
+  static String spread(double[] xs) {
+    double[] s = xs.clone();
+    Arrays.sort(s);
+    double median = s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    return String.format(Locale.ROOT, "%s (%s–%s)", fmt(median), fmt(s[0]), fmt(s[s.length - 1]));
+  }
+
+  private static String fmt(double x) {
+    return x >= 100 ? String.format(Locale.ROOT, "%.0f", x) : x >= 1 ? String.format(Locale.ROOT, "%.2f", x)
+        : String.format(Locale.ROOT, "%.3f", x);
+  }
+
+  private static long maxRssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return -1;
+  }
+}

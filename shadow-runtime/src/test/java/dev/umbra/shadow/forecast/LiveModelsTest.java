@@ -1,0 +1,186 @@
+package dev.umbra.shadow.forecast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.umbra.shadow.forecast.lstm.LstmModel;
+import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.ModelKey;
+import dev.umbra.shadow.forecast.lstm.NativeThreads;
+import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.series.PrimaryRecord;
+import dev.umbra.shadow.series.Retention;
+import dev.umbra.shadow.series.SeriesName;
+import dev.umbra.shadow.series.SeriesStore;
+import dev.umbra.shadow.series.WriteGroup;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Background training and batched live inference over a real series store (DuckDB in a temp folder). */
+class LiveModelsTest {
+  private static final SeriesName CPU = SeriesName.of("cpu.process");
+  private static final String WORKLOAD = "wl-orders";
+
+  @TempDir Path data;
+  private final Clock clock = Clock.systemUTC();
+  private final long start = Instant.now().getEpochSecond() - 5 * 3600;
+  private SeriesStore store;
+  private LiveModels live;
+
+  private final LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
+      QuantileLevels.DEFAULT, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
+
+  @AfterEach
+  void close() {
+    if (live != null) {
+      live.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private static double cpu(long second, Random random) {
+    return 1 + 0.5 * Math.sin(2 * Math.PI * second / 600.0) + 0.2 * random.nextDouble() + (random.nextInt(200) == 0 ? 1 : 0);
+  }
+
+  /** Stores {@code seconds} of a primary's CPU from {@code from}, as ingest would. */
+  private void record(String primary, long from, int seconds, long seed) throws Exception {
+    Random random = new Random(seed);
+    List<GridPoint> points = new ArrayList<>();
+    for (long s = from; s < from + seconds; s++) {
+      points.add(new GridPoint(primary, CPU, "", s, cpu(s, random)));
+    }
+    PrimaryRecord record = new PrimaryRecord(primary, WORKLOAD, "Orders", "h", 1, from * 1000, from * 1000,
+        (from + seconds) * 1000L, "test", 0);
+    store.submit(new WriteGroup(points, List.of(record), () -> {}));
+    store.awaitDurable(Duration.ofSeconds(60));
+  }
+
+  private SeriesStore openStore() {
+    return new SeriesStore(data, new Retention(Duration.ofDays(1), Duration.ofDays(30)), 3600, clock, new ShadowMetrics());
+  }
+
+  private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+      }
+      Thread.sleep(50);
+    }
+  }
+
+  /** Feeds {@code seconds} of two live primaries, one tick per second carrying both, into the store and the streams. */
+  private void feedLive(long from, int seconds) {
+    Random r1 = new Random(11);
+    Random r2 = new Random(12);
+    for (long s = from; s < from + seconds; s++) {
+      GridPoint a = new GridPoint("p1", CPU, "", s, cpu(s, r1));
+      GridPoint b = new GridPoint("p2", CPU, "", s, 0.5 * cpu(s, r2));
+      store.submit(new WriteGroup(List.of(a, b), List.of(), () -> {}));
+      live.streams().process(List.of(new LiveStreams.Tick(WORKLOAD, "p1", List.of(a)),
+          new LiveStreams.Tick(WORKLOAD, "p2", List.of(b))));
+    }
+  }
+
+  @Test
+  void trainsOnEarlierRuns_stepsPrimariesInOneBatch_andSaysWhichModelServesAndWhy() throws Exception {
+    store = openStore();
+    record("p0", start, 3 * 3600, 1); // an earlier run of the same workload
+    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    long liveFrom = start + 3 * 3600;
+    feedLive(liveFrom, 5); // the workload is live: the trainer picks it up
+    ModelKey key = ModelKey.of(WORKLOAD, "cpu.process", Horizon.DEFAULT);
+    await(() -> live.training().model(key).isPresent(), Duration.ofMinutes(3), "a first model");
+    assertThat(new LstmModelStore(data.resolve("models")).versions(key)).containsExactly(1);
+
+    feedLive(liveFrom + 5, 3600);
+
+    long[] stats = live.streams().stepStats();
+    assertThat(stats[0]).as("batched calls").isGreaterThan(30);
+    assertThat(stats[1]).as("both primaries in every call").isEqualTo(2 * stats[0]);
+    store.awaitDurable(Duration.ofSeconds(60));
+    LiveForecasts forecasts = new LiveForecasts(store, clock, live);
+    QuantileForecast f = forecasts.forecast("p1", CPU, Horizon.DEFAULT, QuantileLevels.of(0.1, 0.5, 0.9));
+    assertThat(f.model()).isIn("lstm", "ewma", "recent-peak");
+    assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("leads: rolling pinball lstm"));
+    assertThat(f.levels()).isEqualTo(QuantileLevels.of(0.1, 0.5, 0.9));
+    double[] peak = f.peakQuantiles();
+    assertThat(peak).isSorted();
+    assertThat(f.probabilityPeakAbove(peak[2])).isBetween(0.0, 0.2);
+  }
+
+  @Test
+  void saysWhatIsMissing_andRefusesAnUnknownPrimary() throws Exception {
+    store = openStore();
+    Horizon tenMinutes = new Horizon(60, Duration.ofSeconds(10));
+    LiveModelSettings both = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT, tenMinutes),
+        QuantileLevels.DEFAULT, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
+    live = new LiveModels(store, data.resolve("models"), both, clock);
+    feedLive(start, 40 * 60);
+    store.awaitDurable(Duration.ofSeconds(60));
+    LiveForecasts forecasts = new LiveForecasts(store, clock, live);
+    QuantileForecast f = forecasts.forecast("p1", CPU, Horizon.DEFAULT, QuantileLevels.DEFAULT);
+    // 40 minutes: the baselines forecast at 60 x 1 s, the LSTM has not been scored enough
+    assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("lstm scored on"));
+    // 4 blocks of 10 minutes per run: too little to train, and the trainer says so
+    await(() -> live.training().problem(ModelKey.of(WORKLOAD, "cpu.process", tenMinutes)).contains("need 30"),
+        Duration.ofMinutes(2), "the trainer's reason");
+    QuantileForecast slow = forecasts.forecast("p1", CPU, tenMinutes, QuantileLevels.DEFAULT);
+    assertThat(slow.fallbackReason()).isPresent();
+    assertThat(slow.selection()).hasValueSatisfying(why -> assertThat(why).contains("replayed baselines; live selector"));
+    QuantileForecast other = forecasts.forecast("p1", CPU, new Horizon(12, Duration.ofSeconds(5)), QuantileLevels.DEFAULT);
+    assertThat(other.selection()).hasValueSatisfying(why -> assertThat(why).contains("live models serve"));
+    assertThatThrownBy(() -> forecasts.forecast("nobody", CPU, Horizon.DEFAULT, QuantileLevels.DEFAULT))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nobody");
+  }
+
+  @Test
+  void reloadsTheSavedVersion_whenTheWorkloadComesBack() throws Exception {
+    NativeThreads.limit(1);
+    ModelKey key = ModelKey.of(WORKLOAD, "cpu.process", Horizon.DEFAULT);
+    LstmModel saved = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 60, 60, 4,
+        Instant.ofEpochSecond(start));
+    new LstmModelStore(data.resolve("models")).save(key, saved);
+    store = openStore();
+    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    feedLive(start, 3);
+    await(() -> live.training().model(key).isPresent(), Duration.ofMinutes(1), "the saved model");
+    assertThat(live.training().model(key).orElseThrow().versionLabel()).isEqualTo(saved.versionLabel());
+  }
+
+  @Test
+  void trainsOnOneNicedThread_andStopsMidFitOnClose() throws Exception {
+    store = openStore();
+    record("p0", start, 5 * 3600, 1);
+    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    Thread trainer = live.training().thread();
+    assertThat(trainer.getName()).startsWith("umbra-train-");
+    feedLive(start + 5 * 3600, 3);
+    await(() -> live.training().versionsTrained() > 0 || Arrays.stream(trainer.getStackTrace())
+        .anyMatch(e -> e.getClassName().endsWith("LstmTrainer")), Duration.ofMinutes(2), "a fit to start");
+    boolean caughtMidFit = live.training().versionsTrained() == 0;
+    assertThat(NativeThreads.current()).isEqualTo(1);
+    assumeThat(LowPriority.currentNice()).as("Linux /proc").isNotEqualTo(Integer.MIN_VALUE);
+    assertThat(live.training().nice()).isEqualTo(LowPriority.NICE);
+    live.training().close();
+    assertThat(trainer.isAlive()).isFalse();
+    if (caughtMidFit) {
+      assertThat(new LstmModelStore(data.resolve("models")).versions(ModelKey.of(WORKLOAD, "cpu.process",
+          Horizon.DEFAULT))).isEmpty();
+    }
+  }
+}
