@@ -82,8 +82,8 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
     return new PrimaryDetector(settings, name -> {
       Canonical c = Canonical.byName(name);
       return c == null
-          ? new SeriesDetector(name, "", 0, settings)
-          : new SeriesDetector(name, c.unit(), absoluteFloor(c), settings);
+          ? new SeriesDetector(name, "", 0, true, settings)
+          : new SeriesDetector(name, c.unit(), absoluteFloor(c), c.unit().endsWith("/s") || c.unit().equals("cores"), settings);
     });
   }
 
@@ -91,7 +91,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
   public void onGrid(PrimarySession session, List<GridPoint> points) {
     TreeMap<Long, Map<String, Double>> seconds = new TreeMap<>();
     for (GridPoint p : points) {
-      if (p.canonical() && !p.partial()) {
+      if (p.canonical() && !p.partial() && Canonical.byName(p.series().value()) != null) {
         seconds.computeIfAbsent(p.epochSecond(), s -> new LinkedHashMap<>()).put(p.series().value(), p.value());
       }
     }
@@ -100,13 +100,17 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
     }
     String primaryId = session.primaryId();
     String workload = session.identity().workload();
-    worker.execute(() -> {
-      try {
-        score(primaryId, workload, seconds);
-      } catch (RuntimeException e) {
-        logger.warn("anomaly detection failed primary={}", primaryId, e);
-      }
-    });
+    try {
+      worker.execute(() -> {
+        try {
+          score(primaryId, workload, seconds);
+        } catch (RuntimeException e) {
+          logger.warn("anomaly detection failed primary={}", primaryId, e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: the shadow is shutting down and ingest closes its last seconds
+    }
   }
 
   private void score(String primaryId, String workload, TreeMap<Long, Map<String, Double>> seconds) {

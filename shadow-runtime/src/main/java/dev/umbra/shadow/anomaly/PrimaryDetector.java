@@ -10,14 +10,12 @@ import java.util.function.Function;
 
 /**
  * The detectors of one primary's series and the incident they share: alarms of several series
- * close together in time are one anomaly. An incident stays open while any of its series is
- * still alarming and for {@code mergeGap} steps after the last alarm; alarms in that time join
- * it as related series instead of starting a new anomaly. Not thread-safe.
+ * close together in time are one anomaly. An incident stays open for {@code mergeGap} steps
+ * after its last alarm; alarms in that time join it as related series instead of starting a new
+ * anomaly (a series that keeps alarming does not alarm again: its detector suppresses it, so it
+ * cannot hold an incident open and swallow the next one). Not thread-safe.
  */
 public final class PrimaryDetector {
-  /** An incident whose series keep alarming closes this long after it opened, so later faults are not swallowed. */
-  static final int MAX_OPEN_STEPS = 60;
-
   private final DetectorSettings settings;
   private final Function<String, SeriesDetector> newDetector;
   private final Map<String, SeriesDetector> detectors = new LinkedHashMap<>();
@@ -66,22 +64,7 @@ public final class PrimaryDetector {
   }
 
   private boolean stillOpen(long step) {
-    if (step - lastAlarmStep <= settings.mergeGap()) {
-      return true;
-    }
-    if (step - open.lead().decidedStep() > MAX_OPEN_STEPS) {
-      return false;
-    }
-    if (detectors.get(open.lead().series()).alarming()) {
-      return true;
-    }
-    for (String s : open.related()) {
-      SeriesDetector d = detectors.get(s);
-      if (d != null && d.alarming()) {
-        return true;
-      }
-    }
-    return false;
+    return step - lastAlarmStep <= settings.mergeGap();
   }
 
   /** The newest score of a series, 0 when it was never seen. */

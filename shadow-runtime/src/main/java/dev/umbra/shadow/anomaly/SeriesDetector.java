@@ -8,10 +8,10 @@ import java.util.Optional;
  *
  * <ol>
  *   <li>Forecast: the next value is distributed like the last {@code window} values, with
- *       exponential tails beyond their 2 % and 98 % quantiles (the expected band) whose scale is
+ *       exponential tails beyond their 10 % and 90 % quantiles (the expected band) whose scale is
  *       the window's robust spread (MAD, IQR) but at least a floor: the unit's smallest
  *       meaningful change, or {@code relativeFloor} of the median.
- *   <li>Surprise: −ln of the value's tail probability relative to the band's 2 %, i.e. how many
+ *   <li>Surprise: −ln of the value's tail probability relative to the band's 10 %, i.e. how many
  *       scales it lies beyond the band; plus two surprises that a band cannot see: a run of
  *       values at zero when the series rarely is, and a run of identical values when the
  *       series usually moves (both −ln of the run's probability under the window's frequencies).
@@ -19,8 +19,9 @@ import java.util.Optional;
  *   <li>Adaptive threshold: mean + k·sd of the series' own recent smoothed surprises (each
  *       capped at the threshold it was judged by, so one incident does not blind the series),
  *       never below {@code minThreshold}.
- *   <li>Alarm and suppression: crossing the threshold raises an alarm unless the series is
- *       still in one; it stays in it until the surprise has stayed under half the threshold
+ *   <li>Alarm and suppression: crossing the threshold raises an alarm (a lone value outside
+ *       the band only when its surprise is 4 thresholds: telemetry has one-second hiccups)
+ *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
  *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (a
  *       line fits the last {@code trendSteps} values well and climbs out of the band), level
@@ -31,14 +32,18 @@ import java.util.Optional;
  * Not thread-safe: one instance per series, fed by one thread.
  */
 public final class SeriesDetector {
-  private static final double TAIL = 0.02;
+  /** The expected band runs from this quantile to 1 − it: robust to a recent fault filling up to a tenth of the window. */
+  private static final double TAIL = 0.1;
   private static final double LN_TAIL = -Math.log(TAIL);
   /** Runs of zero or frozen values are judged over at most this many steps. */
   private static final int MAX_RUN = 8;
+  /** A single value outside the band must be this many thresholds surprising to alarm alone. */
+  static final double SINGLE_STEP_FACTOR = 4;
 
   private final String series;
   private final String unit;
   private final double absoluteFloor;
+  private final boolean freezing;
   private final DetectorSettings settings;
   private final Ring values;
   private final Ring scores;
@@ -62,9 +67,12 @@ public final class SeriesDetector {
   /**
    * @param unit printed in explanations ("" for none)
    * @param absoluteFloor the smallest change of this series that matters, in its unit (0: none)
+   * @param freezing whether a run of identical values is surprising (rates: yes; levels such as
+   *     committed memory or a thread count, which often hold still: no)
    */
-  public SeriesDetector(String series, String unit, double absoluteFloor, DetectorSettings settings) {
+  public SeriesDetector(String series, String unit, double absoluteFloor, boolean freezing, DetectorSettings settings) {
     this.series = series;
+    this.freezing = freezing;
     this.unit = unit;
     this.absoluteFloor = Math.max(0, absoluteFloor);
     this.settings = settings;
@@ -166,7 +174,7 @@ public final class SeriesDetector {
     boolean zero = Math.abs(value) <= zeroTolerance(band.scale()) && band.median() > band.scale();
     zeroRun = zero ? Math.min(MAX_RUN, zeroRun + 1) : 0;
     boolean frozen = Math.abs(value - values.fromEnd(0)) <= 1e-9 * (1 + Math.abs(value));
-    frozenRun = frozen ? Math.min(MAX_RUN, frozenRun + 1) : 0;
+    frozenRun = frozen && freezing ? Math.min(MAX_RUN, frozenRun + 1) : 0;
     double zeroSurprise = zeroRun == 0 ? 0 : Math.max(0, -zeroRun * Math.log(band.zeroFrequency()) - LN_TAIL);
     double frozenSurprise =
         frozenRun < 2 ? 0 : Math.max(0, -frozenRun * Math.log(band.stillFrequency()) - LN_TAIL);
@@ -189,7 +197,7 @@ public final class SeriesDetector {
   private Optional<SeriesAlarm> decide(long step, double value, Band band, double surprise, double threshold) {
     if (pending != null) {
       Candidate c = pending.strongest(value, band, surprise, step);
-      Kind kind = outsideRun == 0 ? Kind.SPIKE : classify(band, c);
+      Kind kind = outsideRun == 0 || side != c.side() ? Kind.SPIKE : classify(band, c);
       if (kind != null || step - pending.decidedStep() >= settings.confirmSteps()) {
         pending = null;
         return Optional.of(alarm(kind == null ? Kind.LEVEL_SHIFT : kind, c, step, threshold));
@@ -204,13 +212,14 @@ public final class SeriesDetector {
       }
       return Optional.empty();
     }
-    if (smoothed < threshold || outsideRun == 0) {
+    // one odd value alarms only when it is extreme: telemetry has one-second hiccups (a late JFR chunk, a sample missed)
+    if (smoothed < threshold || outsideRun == 0 || (outsideRun == 1 && surprise < SINGLE_STEP_FACTOR * threshold)) {
       return Optional.empty();
     }
     alarming = true;
     alarmStep = step;
     calmRun = 0;
-    Candidate c = new Candidate(excursionStart, step, value, band, surprise);
+    Candidate c = new Candidate(excursionStart, step, value, band, surprise, side);
     Kind kind = classify(band, c);
     if (kind == null && settings.confirmSteps() > 0) {
       pending = c;
@@ -283,9 +292,9 @@ public final class SeriesDetector {
     String expected = "expected " + Units.band(c.band().low(), c.band().high(), unit);
     String text = switch (kind) {
       case SPIKE -> series + " spiked to " + Units.format(c.value(), unit) + ", " + expected;
-      case LEVEL_SHIFT -> series + " shifted " + (side > 0 ? "up" : "down") + " to " + Units.format(c.value(), unit)
+      case LEVEL_SHIFT -> series + " shifted " + (c.side() > 0 ? "up" : "down") + " to " + Units.format(c.value(), unit)
           + " for " + duration + " s, " + expected;
-      case TREND -> series + " " + (side > 0 ? "rising " : "falling ")
+      case TREND -> series + " " + (c.side() > 0 ? "rising " : "falling ")
           + Units.format(Math.abs(slopePerStep()), unit) + "/s for " + duration + " s to " + Units.format(c.value(), unit) + ", " + expected;
       case STALL -> series + " stalled at " + Units.format(c.value(), unit) + " for " + duration + " s, " + expected;
     };
@@ -309,9 +318,9 @@ public final class SeriesDetector {
   record Band(double low, double high, double median, double scale, double zeroFrequency, double stillFrequency) {}
 
   /** An alarm waiting for its kind: the most surprising value of its excursion so far. */
-  private record Candidate(long onset, long decidedStep, double value, Band band, double surprise) {
+  private record Candidate(long onset, long decidedStep, double value, Band band, double surprise, int side) {
     Candidate strongest(double newValue, Band newBand, double newSurprise, long step) {
-      return newSurprise > surprise ? new Candidate(onset, decidedStep, newValue, newBand, newSurprise) : this;
+      return newSurprise > surprise ? new Candidate(onset, decidedStep, newValue, newBand, newSurprise, side) : this;
     }
   }
 }

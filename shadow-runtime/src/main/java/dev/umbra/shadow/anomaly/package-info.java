@@ -4,7 +4,7 @@
  *
  * <p>The pipeline, per series and streaming (no look-ahead): {@link
  * dev.umbra.shadow.anomaly.SeriesDetector} forecasts the next value as the empirical
- * distribution of the recent window with exponential tails beyond its 2 % and 98 % quantiles,
+ * distribution of the recent window with exponential tails beyond its 10 % and 90 % quantiles,
  * turns each observation into a surprise (the negative log of its tail probability relative to
  * the band's), smooths it, and compares it with a threshold learned from the series' own recent
  * smoothed surprises (nonparametric dynamic thresholding, after Hundman et al. 2018); repeated

@@ -23,7 +23,7 @@ class SeriesDetectorTest {
   }
 
   private static List<SeriesAlarm> run(double[] values) {
-    SeriesDetector d = new SeriesDetector("cpu.process", "cores", 0.05, S);
+    SeriesDetector d = new SeriesDetector("cpu.process", "cores", 0.05, true, S);
     List<SeriesAlarm> alarms = new ArrayList<>();
     for (int i = 0; i < values.length; i++) {
       d.observe(i, values[i]).ifPresent(alarms::add);
@@ -86,7 +86,7 @@ class SeriesDetectorTest {
       for (int i = 300; i < 500; i++) {
         v[i] += (i - 299) * 10e6;
       }
-      SeriesDetector d = new SeriesDetector("mem.heap.used", "bytes", 8 << 20, S);
+      SeriesDetector d = new SeriesDetector("mem.heap.used", "bytes", 8 << 20, false, S);
       List<SeriesAlarm> alarms = new ArrayList<>();
       for (int i = 0; i < v.length; i++) {
         d.observe(i, v[i]).ifPresent(alarms::add);
@@ -129,8 +129,8 @@ class SeriesDetectorTest {
     void scoresOfAPrefix_doNotDependOnWhatFollows() {
       double[] v = steady(800, 2.0, 12);
       v[500] = 9;
-      SeriesDetector full = new SeriesDetector("s", "", 0, S);
-      SeriesDetector prefix = new SeriesDetector("s", "", 0, S);
+      SeriesDetector full = new SeriesDetector("s", "", 0, true, S);
+      SeriesDetector prefix = new SeriesDetector("s", "", 0, true, S);
       for (int i = 0; i < 800; i++) {
         Optional<SeriesAlarm> a = full.observe(i, v[i]);
         if (i < 400) {
@@ -153,7 +153,7 @@ class SeriesDetectorTest {
 
     @Test
     void rejectsStepsThatDoNotAdvance_andValuesThatAreNotFinite() {
-      SeriesDetector d = new SeriesDetector("s", "", 0, S);
+      SeriesDetector d = new SeriesDetector("s", "", 0, true, S);
       d.observe(5, 1);
       org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.observe(5, 1))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not after");
