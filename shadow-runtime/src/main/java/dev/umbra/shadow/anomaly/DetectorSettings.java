@@ -12,7 +12,6 @@ package dev.umbra.shadow.anomaly;
  * @param smoothing EWMA weight of the newest surprise, in (0, 1]
  * @param relativeFloor the forecast's scale is at least this fraction of the median's size
  * @param confirmSteps how long a fresh one-step excursion may wait to tell a spike from a shift
- * @param trendSteps values the trend test fits a line through
  * @param minSuppression steps after an alarm before the same series may alarm again
  * @param clearSteps calm steps (smoothed surprise below half the threshold) that end an alarm
  * @param mergeGap steps after the last alarm during which a new alarm joins the same incident
@@ -26,13 +25,12 @@ public record DetectorSettings(
     double smoothing,
     double relativeFloor,
     int confirmSteps,
-    int trendSteps,
     int minSuppression,
     int clearSteps,
     int mergeGap) {
 
   public static final DetectorSettings DEFAULT =
-      new DetectorSettings(120, 30, 600, 6, 3.0, 0.5, 0.05, 2, 8, 10, 5, 5);
+      new DetectorSettings(120, 30, 600, 6, 3.0, 0.5, 0.05, 2, 10, 5, 5);
 
   public DetectorSettings {
     if (window < 10 || warmup < 5 || warmup > window || scoreWindow < 10) {
@@ -41,8 +39,8 @@ public record DetectorSettings(
     if (!(smoothing > 0 && smoothing <= 1) || !(thresholdSigmas > 0) || !(minThreshold > 0) || !(relativeFloor >= 0)) {
       throw new IllegalArgumentException("smoothing, thresholdSigmas, minThreshold or relativeFloor out of range");
     }
-    if (confirmSteps < 0 || trendSteps < 3 || minSuppression < 1 || clearSteps < 1 || mergeGap < 0) {
-      throw new IllegalArgumentException("confirm/trend/suppression/clear/merge steps out of range");
+    if (confirmSteps < 0 || minSuppression < 1 || clearSteps < 1 || mergeGap < 0) {
+      throw new IllegalArgumentException("confirm/suppression/clear/merge steps out of range");
     }
   }
 }

@@ -23,10 +23,10 @@ import java.util.Optional;
  *       the band only when its surprise is 4 thresholds: telemetry has one-second hiccups)
  *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
- *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (a
- *       line fits the last {@code trendSteps} values well and climbs out of the band), level
- *       shift (three or more steps outside on one side) or spike (back in the band within
- *       {@code confirmSteps}).
+ *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
+ *       excursion climbs out of the band step by step, see {@link #trending}), level shift
+ *       (three or more steps outside on one side) or spike (back within a scale of the band
+ *       within {@code confirmSteps}).
  * </ol>
  *
  * Not thread-safe: one instance per series, fed by one thread.
@@ -197,7 +197,8 @@ public final class SeriesDetector {
   private Optional<SeriesAlarm> decide(long step, double value, Band band, double surprise, double threshold) {
     if (pending != null) {
       Candidate c = pending.strongest(value, band, surprise, step);
-      Kind kind = outsideRun == 0 || side != c.side() ? Kind.SPIKE : classify(band, c);
+      // back within one scale of the band (or across it): the excursion was a spike
+      Kind kind = outsideRun == 0 || side != c.side() || surprise < 1 ? Kind.SPIKE : classify(band, c);
       if (kind != null || step - pending.decidedStep() >= settings.confirmSteps()) {
         pending = null;
         return Optional.of(alarm(kind == null ? Kind.LEVEL_SHIFT : kind, c, step, threshold));
@@ -243,37 +244,21 @@ public final class SeriesDetector {
   }
 
   /**
-   * A line through the newest {@code trendSteps} values explains most of their variance, its
-   * rise exceeds three scales on the excursion's side, the first of them was near the band, at
-   * least 70 % of the moves go up (down) and no single move makes half the rise.
+   * The excursion so far (with the value just before it) is a climb, not a step: it has lasted
+   * at least three steps, moved at least three scales its way, at least 60 % of its moves go
+   * that way and no single move makes more than half of it.
    */
   private boolean trending(Band band) {
-    int n = settings.trendSteps();
-    if (values.size() < n - 1) {
+    if (outsideRun < 3 || Math.abs(side) != 1) {
       return false;
     }
+    int n = Math.min(outsideRun + 1, values.size() + 1);
     double[] y = new double[n];
     for (int i = 0; i < n - 1; i++) {
       y[i] = values.fromEnd(n - 2 - i);
     }
     y[n - 1] = current;
-    double mx = (n - 1) / 2.0;
-    double my = Arrays.stream(y).average().orElse(0);
-    double sxy = 0;
-    double sxx = 0;
-    double syy = 0;
-    for (int i = 0; i < n; i++) {
-      sxy += (i - mx) * (y[i] - my);
-      sxx += (i - mx) * (i - mx);
-      syy += (y[i] - my) * (y[i] - my);
-    }
-    if (syy == 0) {
-      return false;
-    }
-    double slope = sxy / sxx;
-    double r2 = sxy * sxy / (sxx * syy);
-    double rise = slope * (n - 1);
-    boolean gradual = side > 0 ? y[0] <= band.high() + band.scale() : y[0] >= band.low() - band.scale();
+    double total = side * (y[n - 1] - y[0]);
     int along = 0;
     double largest = 0;
     for (int i = 1; i < n; i++) {
@@ -281,9 +266,13 @@ public final class SeriesDetector {
       along += d > 0 ? 1 : 0;
       largest = Math.max(largest, d);
     }
-    // a climb, not a step: most moves go its way and no single one makes half of it
-    boolean steady = along >= 0.7 * (n - 1) && largest <= 0.5 * side * (y[n - 1] - y[0]);
-    return r2 >= 0.7 && side * rise >= 3 * band.scale() && Math.abs(side) == 1 && gradual && steady;
+    return total >= 3 * band.scale() && largest <= 0.5 * total && along >= 0.6 * (n - 1);
+  }
+
+  /** The slope of the excursion so far, per step. */
+  private double slopePerStep() {
+    int n = Math.min(outsideRun + 1, values.size() + 1);
+    return n < 2 ? 0 : (current - values.fromEnd(n - 2)) / (n - 1);
   }
 
   private SeriesAlarm alarm(Kind kind, Candidate c, long step, double threshold) {
@@ -300,11 +289,6 @@ public final class SeriesDetector {
     };
     return new SeriesAlarm(series, kind, c.onset(), step, Math.min(1, score), c.value(), c.band().low(),
         c.band().high(), text);
-  }
-
-  private double slopePerStep() {
-    int n = Math.min(settings.trendSteps(), values.size());
-    return (current - values.fromEnd(n - 2)) / (n - 1);
   }
 
   private static double quantile(double[] sorted, double q) {

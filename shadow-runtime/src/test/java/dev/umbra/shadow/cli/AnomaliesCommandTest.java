@@ -74,4 +74,24 @@ class AnomaliesCommandTest {
     assertThat(run("anomalies", "--shadow", target, "--limit", "0")).isEqualTo(2);
     assertThat(err.toString().lines().toList()).containsExactly("umbra: --limit: 0 is not in 1..10000");
   }
+  @Test
+  void followPrintsEachNewAnomaly_untilTheShadowGoes() throws Exception {
+    int[] exit = new int[1];
+    Thread follower = new Thread(() -> exit[0] = run("anomalies", "--shadow", target, "--follow"));
+    follower.start();
+    for (int i = 0; i < 300 && !out.toString().contains("p1-new"); i++) { // until the watch is subscribed
+      shadow.anomalies().publish(Anomaly.newBuilder().setId("p1-new").setPrimaryId("p1").setSeries("threads.live")
+          .setKind(AnomalyKind.ANOMALY_KIND_SPIKE).setDetectedUnixMs(2000).setScore(0.7)
+          .setExplanation("threads.live spiked to 400 threads, expected 18–19 threads").build());
+      Thread.sleep(100);
+    }
+    shadow.close();
+    follower.join(30_000);
+    List<String> lines = out.toString().lines().toList();
+    assertThat(lines.get(0)).startsWith("DETECTED (UTC)");
+    assertThat(lines.get(1)).contains("1970-01-01 00:00:02", "spike", "0.70", "p1", "threads.live",
+        "threads.live spiked to 400 threads");
+    assertThat(exit[0]).isEqualTo(1);
+    assertThat(err.toString().lines().toList()).hasSize(1);
+  }
 }

@@ -80,8 +80,13 @@ class NabCommandTest {
       assertThat(Files.readAllLines(calm)).hasSize(801);
     }
     List<String> umbra = Files.readAllLines(out.resolve("umbra/artificialWithAnomaly/umbra_spike.csv"));
-    double atSpike = Double.parseDouble(umbra.get(602).split(",")[2]); // a spike is decided one row later
-    assertThat(atSpike).isGreaterThanOrEqualTo(0.5);
+    int reported = -1; // a spike is decided when the series is back, 1 or 2 rows later
+    for (int row = 600; row <= 603 && reported < 0; row++) {
+      if (Double.parseDouble(umbra.get(row + 1).split(",")[2]) >= 0.5) {
+        reported = row;
+      }
+    }
+    assertThat(reported).isBetween(601, 603);
     assertThat(stdout.toString())
         .contains("NAB: 2 files in 2 categories, 1 windows")
         .contains("umbra             standard")
@@ -89,7 +94,7 @@ class NabCommandTest {
     List<String> scores = Files.readAllLines(out.resolve("scores.csv"));
     assertThat(scores.get(0)).isEqualTo("detector,profile,category,threshold,score,raw,null,perfect");
     String standard = scores.stream().filter(l -> l.startsWith("umbra,standard,ALL,")).findFirst().orElseThrow();
-    // the spike is found 21 of 61 rows into its window: σ(−40/61)/σ(−1) ≈ 0.93 of a perfect score
+    // the spike is found ~21 of 61 rows into its window: σ(−40/61)/σ(−1) ≈ 0.93 of a perfect score
     assertThat(Double.parseDouble(standard.split(",")[4])).isGreaterThan(50);
   }
 
