@@ -20,7 +20,8 @@ import java.util.Optional;
  *       capped at the threshold it was judged by, so one incident does not blind the series),
  *       never below {@code minThreshold}.
  *   <li>Alarm and suppression: crossing the threshold raises an alarm (a lone value outside
- *       the band only when its surprise is 4 thresholds: telemetry has one-second hiccups)
+ *       the band only when it is above it and its surprise is 4 thresholds: telemetry has
+ *       one-second hiccups)
  *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
  *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
@@ -213,8 +214,11 @@ public final class SeriesDetector {
       }
       return Optional.empty();
     }
-    // one odd value alarms only when it is extreme: telemetry has one-second hiccups (a late JFR chunk, a sample missed)
-    if (smoothed < threshold || outsideRun == 0 || (outsideRun == 1 && surprise < SINGLE_STEP_FACTOR * threshold)) {
+    // one odd value alarms alone only when it is high and extreme: telemetry has one-second
+    // hiccups (in real runs alloc.rate reads 0 for a second now and then), and a lone low value
+    // is more likely a missed sample than a stall
+    if (smoothed < threshold || outsideRun == 0
+        || (outsideRun == 1 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))) {
       return Optional.empty();
     }
     alarming = true;

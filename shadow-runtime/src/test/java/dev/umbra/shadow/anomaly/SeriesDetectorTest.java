@@ -111,6 +111,13 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void aLoneZeroReading_isNotAnAlarm() {
+      double[] v = steady(400, 50e3, 14);
+      v[300] = 0; // a missed sample, as real telemetry has now and then
+      assertThat(run(v)).isEmpty();
+    }
+
+    @Test
     void aSeriesThatFreezes_isAStall() {
       double[] v = steady(400, 10.0, 11);
       for (int i = 300; i < 400; i++) {
