@@ -52,6 +52,8 @@ public final class SeriesDetector {
   private long lastStep = Long.MIN_VALUE;
   // the current excursion: consecutive steps with a surprise, on one side
   private int outsideRun;
+  /** Consecutive steps at least one scale beyond the band (a tenth of normal values lie just outside it). */
+  private int strongRun;
   private int side;
   private long excursionStart;
   private int zeroRun;
@@ -180,6 +182,7 @@ public final class SeriesDetector {
     double frozenSurprise =
         frozenRun < 2 ? 0 : Math.max(0, -frozenRun * Math.log(band.stillFrequency()) - LN_TAIL);
     double surprise = Math.max(z, Math.max(zeroSurprise, frozenSurprise));
+    strongRun = surprise >= 1 ? strongRun + 1 : 0;
     int excursionSide = newSide != 0 ? newSide : (zeroSurprise > 0 || frozenSurprise > 0) ? -2 : 0;
     if (surprise > 0 && excursionSide != 0) {
       if (outsideRun == 0 || excursionSide != side) {
@@ -218,7 +221,7 @@ public final class SeriesDetector {
     // hiccups (in real runs alloc.rate reads 0 for a second now and then), and a lone low value
     // is more likely a missed sample than a stall
     if (smoothed < threshold || outsideRun == 0
-        || (outsideRun == 1 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))) {
+        || (strongRun < 2 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))) {
       return Optional.empty();
     }
     alarming = true;
