@@ -40,6 +40,15 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
   private final DetectorSettings settings;
   private final Map<String, PrimaryDetector> detectors = new HashMap<>();
   private final Map<String, Long> lastSecond = new HashMap<>();
+  /** Per primary, the recent seconds of {@code alloc.rate} (see {@link #BURSTY}). */
+  private final Map<String, Ring> allocation = new HashMap<>();
+
+  /**
+   * {@code alloc.rate} comes from JFR allocation samples, which arrive in bursts (seen in the
+   * fault IT: 0 B/s for 4 s, then three times the rate for 3 s, in a steady workload); the
+   * detector sees its trailing mean over this many seconds instead.
+   */
+  static final int BURSTY = 5;
   private final ExecutorService worker =
       new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
           ShadowThreads.factory("anomaly-detect", true));
@@ -123,7 +132,14 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
       }
       last = second;
       long start = System.nanoTime();
-      PrimaryDetector.Step step = detector.observe(second, e.getValue());
+      Map<String, Double> values = e.getValue();
+      Double alloc = values.get(Canonical.ALLOC_RATE.seriesName().value());
+      if (alloc != null) {
+        Ring recent = allocation.computeIfAbsent(primaryId, p -> new Ring(BURSTY));
+        recent.add(alloc);
+        values.put(Canonical.ALLOC_RATE.seriesName().value(), recent.mean());
+      }
+      PrimaryDetector.Step step = detector.observe(second, values);
       metrics.detectorSeconds.observe((System.nanoTime() - start) / 1e9);
       step.started().ifPresent(incident -> {
         Anomaly a = toProto(primaryId, workload, incident, clock.millis());
