@@ -1,6 +1,11 @@
 package dev.umbra.shadow;
 
+import dev.umbra.shadow.anomaly.Alerts;
+import dev.umbra.shadow.anomaly.AnomalyDetection;
+import dev.umbra.shadow.anomaly.AnomalyLog;
+import dev.umbra.shadow.anomaly.DetectorSettings;
 import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.forecast.LiveForecasts;
@@ -42,6 +47,8 @@ public final class Shadow implements AutoCloseable {
   static final int RECENT_SECONDS = 3600;
   /** Checkpoints kept per workload besides its newest known-good. */
   static final int CHECKPOINTS_KEPT = 5;
+  /** Anomalies kept per primary for ListAnomalies. */
+  static final int ANOMALIES_KEPT = 1000;
 
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
@@ -50,6 +57,7 @@ public final class Shadow implements AutoCloseable {
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
+  private final AnomalyLog anomalies = new AnomalyLog(ANOMALIES_KEPT);
   private ShadowServer grpc;
   private HttpEndpoint http;
   private boolean closed;
@@ -93,6 +101,10 @@ public final class Shadow implements AutoCloseable {
     LiveModels models = own(new LiveModels(store, config.dataDir().resolve("models"), LiveModelSettings.defaults(), clock));
     ingest.addListener((session, points) -> models.offer(session.identity().workload(), session.primaryId(), points));
     forecasts = new LiveForecasts(store, clock, models);
+    Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
+    anomalies.subscribe(alerts);
+    ingest.addListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
+    AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
     grpc =
         own(
             ShadowServer.start(
@@ -101,8 +113,10 @@ public final class Shadow implements AutoCloseable {
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
                     own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
-                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
+                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock),
+                    anomalyApi),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
+    own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }
@@ -158,6 +172,11 @@ public final class Shadow implements AutoCloseable {
 
   public SeriesStore store() {
     return store;
+  }
+
+  /** Recent anomalies of every primary; subscribe to hear of new ones. */
+  public AnomalyLog anomalies() {
+    return anomalies;
   }
 
   public ShadowMetrics metrics() {

@@ -67,6 +67,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-quiet", paramLabel = "DURATION", description = "A checkpoint becomes known-good after this long without an anomaly (default 30s).")
   String checkpointQuiet;
 
+  @Option(names = "--alert-webhook", paramLabel = "URL", description = "POST each anomaly as JSON to this http(s) URL (5 s timeout, 3 attempts).")
+  String alertWebhook;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -100,6 +103,7 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("exit-when-idle", exitWhenIdle);
     flags.put("checkpoint-every", checkpointEvery);
     flags.put("checkpoint-quiet", checkpointQuiet);
+    flags.put("alert-webhook", alertWebhook);
     return flags;
   }
 }

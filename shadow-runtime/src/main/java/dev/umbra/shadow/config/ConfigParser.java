@@ -27,7 +27,8 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet");
+          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet",
+          "alert-webhook");
 
   private ConfigParser() {}
 
@@ -92,7 +93,13 @@ public final class ConfigParser {
         new ShadowConfig.Checkpoints(
             v.optionalDuration("checkpoint-every"),
             v.optionalDuration("checkpoint-quiet").orElse(ShadowConfig.Checkpoints.defaults().quietPeriod()));
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints);
+    ShadowConfig.Alerts alerts;
+    try {
+      alerts = new ShadowConfig.Alerts(v.optional("alert-webhook").map(java.net.URI::create));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("alert-webhook: " + e.getMessage());
+    }
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts);
   }
 
   private static String defaultDataDir() {

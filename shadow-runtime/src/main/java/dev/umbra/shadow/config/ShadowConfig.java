@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param security tokens and TLS
  * @param limits isolation of the shadow itself
  * @param checkpoints when checkpoints are taken and trusted
+ * @param alerts where anomaly alerts go besides the log and /metrics
  */
 public record ShadowConfig(
-    Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
+    Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints,
+    Alerts alerts) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -30,6 +32,29 @@ public record ShadowConfig(
     Objects.requireNonNull(security, "security");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(checkpoints, "checkpoints");
+    Objects.requireNonNull(alerts, "alerts");
+  }
+
+  /** Without alert settings: alerts go to the log and /metrics only. */
+  public ShadowConfig(
+      Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
+    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none());
+  }
+
+  /** @param webhook where each anomaly is POSTed as JSON, if anywhere (http or https) */
+  public record Alerts(Optional<java.net.URI> webhook) {
+    public Alerts {
+      Objects.requireNonNull(webhook, "webhook");
+      webhook.ifPresent(uri -> {
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+          throw new IllegalArgumentException("'" + uri + "' is not an http(s) URL");
+        }
+      });
+    }
+
+    public static Alerts none() {
+      return new Alerts(Optional.empty());
+    }
   }
 
   /** A configuration with defaults for everything but where to listen and where to keep data. */

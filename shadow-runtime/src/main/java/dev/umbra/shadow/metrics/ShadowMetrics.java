@@ -53,6 +53,16 @@ public final class ShadowMetrics {
       Histogram.builder().name("umbra_detector_seconds").help("Time to score one grid second.")
           .register(registry);
 
+  public final Counter anomalies =
+      Counter.builder().name("umbra_anomalies_total").help("Anomalies detected, by kind.")
+          .labelNames("kind").register(registry);
+  public final Counter alertWebhookPosts =
+      Counter.builder().name("umbra_alert_webhook_posts_total").help("Anomaly alerts the webhook accepted.")
+          .register(registry);
+  public final Counter alertWebhookFailures =
+      Counter.builder().name("umbra_alert_webhook_failures_total")
+          .help("Anomaly alerts not delivered to the webhook, by reason.").labelNames("reason").register(registry);
+
   public ShadowMetrics() {
     JvmMetrics.builder().register(registry);
   }

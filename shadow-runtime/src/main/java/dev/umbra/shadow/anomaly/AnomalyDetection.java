@@ -1,0 +1,198 @@
+package dev.umbra.shadow.anomaly;
+
+import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.proto.v1.AnomalyKind;
+import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.ingest.GridListener;
+import dev.umbra.shadow.ingest.PrimarySession;
+import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.series.Canonical;
+import dev.umbra.shadow.series.GridPoint;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The detector in the shadow: told of each primary's closed grid seconds on the ingest tick
+ * thread, it copies their canonical points and scores them on its own thread ({@code
+ * umbra-anomaly-detect-1}), one {@link PrimaryDetector} per primary, one step per grid second.
+ * New anomalies go to the {@link AnomalyLog} (and so to the alerts and watch streams) and to the
+ * checkpoint coordinator, so that no checkpoint taken before an anomaly becomes known-good.
+ */
+public final class AnomalyDetection implements GridListener, AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(AnomalyDetection.class);
+
+  private final AnomalyLog log;
+  private final CheckpointCoordinator checkpoints;
+  private final ShadowMetrics metrics;
+  private final Clock clock;
+  private final DetectorSettings settings;
+  private final Map<String, PrimaryDetector> detectors = new HashMap<>();
+  private final Map<String, Long> lastSecond = new HashMap<>();
+  /** Per primary, the recent seconds of {@code alloc.rate} (see {@link #BURSTY}). */
+  private final Map<String, Ring> allocation = new HashMap<>();
+
+  /**
+   * {@code alloc.rate} comes from JFR allocation samples, which arrive in bursts (seen in the
+   * fault IT: 0 B/s for 4 s, then three times the rate for 3 s, in a steady workload); the
+   * detector sees its trailing mean over this many seconds instead.
+   */
+  static final int BURSTY = 5;
+  private final ExecutorService worker =
+      new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+          ShadowThreads.factory("anomaly-detect", true));
+
+  public AnomalyDetection(
+      AnomalyLog log, CheckpointCoordinator checkpoints, ShadowMetrics metrics, Clock clock, DetectorSettings settings) {
+    this.log = log;
+    this.checkpoints = checkpoints;
+    this.metrics = metrics;
+    this.clock = clock;
+    this.settings = settings;
+  }
+
+  /** The smallest change that matters, by unit: below it, no value is surprising. */
+  static double absoluteFloor(Canonical series) {
+    switch (series) {
+      case MEM_HEAP_COMMITTED, MEM_RSS -> {
+        return 32 << 20; // capacity the JVM resizes on its own: only large moves matter
+      }
+      case MEM_HEAP_USED, MEM_NONHEAP -> {
+        return 16 << 20;
+      }
+      default -> {
+        // by unit below
+      }
+    }
+    return switch (series.unit()) {
+      case "cores" -> 0.03;
+      case "bytes" -> 8 << 20;
+      case "bytes/s" -> 64 << 10;
+      case "ms/s" -> 20;
+      case "ops/s" -> 5;
+      case "threads" -> 3;
+      default -> 0;
+    };
+  }
+
+  /** A detector for the series of one primary, as the shadow runs it. */
+  public static PrimaryDetector newPrimaryDetector(DetectorSettings settings) {
+    return new PrimaryDetector(settings, name -> {
+      Canonical c = Canonical.byName(name);
+      return c == null
+          ? new SeriesDetector(name, "", 0, true, settings)
+          : new SeriesDetector(name, c.unit(), absoluteFloor(c), c.unit().endsWith("/s") || c.unit().equals("cores"), settings);
+    });
+  }
+
+  @Override
+  public void onGrid(PrimarySession session, List<GridPoint> points) {
+    TreeMap<Long, Map<String, Double>> seconds = new TreeMap<>();
+    for (GridPoint p : points) {
+      if (p.canonical() && !p.partial() && Canonical.byName(p.series().value()) != null) {
+        seconds.computeIfAbsent(p.epochSecond(), s -> new LinkedHashMap<>()).put(p.series().value(), p.value());
+      }
+    }
+    if (seconds.isEmpty()) {
+      return;
+    }
+    String primaryId = session.primaryId();
+    String workload = session.identity().workload();
+    try {
+      worker.execute(() -> {
+        try {
+          score(primaryId, workload, seconds);
+        } catch (RuntimeException e) {
+          logger.warn("anomaly detection failed primary={}", primaryId, e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closed: the shadow is shutting down and ingest closes its last seconds
+    }
+  }
+
+  private void score(String primaryId, String workload, TreeMap<Long, Map<String, Double>> seconds) {
+    PrimaryDetector detector = detectors.computeIfAbsent(primaryId, p -> newPrimaryDetector(settings));
+    long last = lastSecond.getOrDefault(primaryId, Long.MIN_VALUE);
+    for (Map.Entry<Long, Map<String, Double>> e : seconds.entrySet()) {
+      long second = e.getKey();
+      if (second <= last) {
+        continue; // a late or resent second: the detector has moved on
+      }
+      last = second;
+      long start = System.nanoTime();
+      Map<String, Double> values = e.getValue();
+      Double alloc = values.get(Canonical.ALLOC_RATE.seriesName().value());
+      if (alloc != null) {
+        Ring recent = allocation.computeIfAbsent(primaryId, p -> new Ring(BURSTY));
+        recent.add(alloc);
+        values.put(Canonical.ALLOC_RATE.seriesName().value(), recent.mean());
+      }
+      PrimaryDetector.Step step = detector.observe(second, values);
+      metrics.detectorSeconds.observe((System.nanoTime() - start) / 1e9);
+      step.started().ifPresent(incident -> {
+        Anomaly a = toProto(primaryId, workload, incident, clock.millis());
+        checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
+        log.publish(a);
+      });
+      step.grown().ifPresent(incident -> log.list(primaryId, 0, Integer.MAX_VALUE).stream()
+          .filter(a -> a.getId().equals(id(primaryId, incident)))
+          .findFirst()
+          .ifPresent(a -> log.update(a.toBuilder().clearRelatedSeries().addAllRelatedSeries(incident.related()).build())));
+    }
+    lastSecond.put(primaryId, last);
+  }
+
+  private static String id(String primaryId, Incident incident) {
+    return primaryId + "-" + incident.number();
+  }
+
+  static Anomaly toProto(String primaryId, String workload, Incident incident, long nowMillis) {
+    SeriesAlarm lead = incident.lead();
+    return Anomaly.newBuilder()
+        .setId(id(primaryId, incident))
+        .setPrimaryId(primaryId)
+        .setWorkload(workload)
+        .setSeries(lead.series())
+        .addAllRelatedSeries(incident.related())
+        .setKind(switch (lead.kind()) {
+          case SPIKE -> AnomalyKind.ANOMALY_KIND_SPIKE;
+          case LEVEL_SHIFT -> AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT;
+          case TREND -> AnomalyKind.ANOMALY_KIND_TREND;
+          case STALL -> AnomalyKind.ANOMALY_KIND_STALL;
+        })
+        .setOnsetUnixMs(lead.onsetStep() * 1000)
+        .setDetectedUnixMs(nowMillis)
+        .setEvidenceUnixMs(lead.decidedStep() * 1000)
+        .setScore(lead.score())
+        .setObserved(lead.observed())
+        .setExpectedLow(lead.expectedLow())
+        .setExpectedHigh(lead.expectedHigh())
+        .setExplanation(lead.explanation())
+        .build();
+  }
+
+  @Override
+  public void close() {
+    worker.shutdown();
+    try {
+      if (!worker.awaitTermination(2, TimeUnit.SECONDS)) {
+        worker.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      worker.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package dev.umbra.shadow.anomaly;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One anomaly of one primary: the alarm that opened it and the other series that alarmed while
+ * it was open.
+ *
+ * @param number 1, 2, … per primary detector
+ * @param lead the first (and, within its step, strongest) alarm
+ * @param related other series that alarmed during the incident, in order
+ */
+public record Incident(long number, SeriesAlarm lead, List<String> related) {
+  public Incident {
+    Objects.requireNonNull(lead, "lead");
+    related = List.copyOf(related);
+  }
+
+  Incident with(String series) {
+    if (series.equals(lead.series()) || related.contains(series)) {
+      return this;
+    }
+    var more = new java.util.ArrayList<>(related);
+    more.add(series);
+    return new Incident(number, lead, more);
+  }
+}

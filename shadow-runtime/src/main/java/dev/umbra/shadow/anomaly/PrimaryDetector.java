@@ -1,0 +1,75 @@
+package dev.umbra.shadow.anomaly;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * The detectors of one primary's series and the incident they share: alarms of several series
+ * close together in time are one anomaly. An incident stays open for {@code mergeGap} steps
+ * after its last alarm; alarms in that time join it as related series instead of starting a new
+ * anomaly (a series that keeps alarming does not alarm again: its detector suppresses it, so it
+ * cannot hold an incident open and swallow the next one). Not thread-safe.
+ */
+public final class PrimaryDetector {
+  private final DetectorSettings settings;
+  private final Function<String, SeriesDetector> newDetector;
+  private final Map<String, SeriesDetector> detectors = new LinkedHashMap<>();
+  private Incident open;
+  private long lastAlarmStep;
+  private long incidents;
+
+  /** @param newDetector makes the detector of a series seen for the first time */
+  public PrimaryDetector(DetectorSettings settings, Function<String, SeriesDetector> newDetector) {
+    this.settings = settings;
+    this.newDetector = newDetector;
+  }
+
+  /** What one step changed. */
+  public record Step(Optional<Incident> started, Optional<Incident> grown) {}
+
+  /**
+   * Scores one step's values (series → value); series missing from this step are skipped.
+   *
+   * @return the incident that started at this step, or the open one if it gained series
+   */
+  public Step observe(long step, Map<String, Double> valuesBySeries) {
+    List<SeriesAlarm> alarms = new ArrayList<>();
+    for (Map.Entry<String, Double> e : valuesBySeries.entrySet()) {
+      SeriesDetector d = detectors.computeIfAbsent(e.getKey(), newDetector);
+      d.observe(step, e.getValue()).ifPresent(alarms::add);
+    }
+    if (open != null && !stillOpen(step)) {
+      open = null;
+    }
+    if (alarms.isEmpty()) {
+      return new Step(Optional.empty(), Optional.empty());
+    }
+    lastAlarmStep = step;
+    alarms.sort(Comparator.comparingDouble(SeriesAlarm::score).reversed());
+    if (open == null) {
+      List<String> related = alarms.stream().skip(1).map(SeriesAlarm::series).toList();
+      open = new Incident(++incidents, alarms.get(0), related);
+      return new Step(Optional.of(open), Optional.empty());
+    }
+    Incident before = open;
+    for (SeriesAlarm a : alarms) {
+      open = open.with(a.series());
+    }
+    return new Step(Optional.empty(), open.equals(before) ? Optional.empty() : Optional.of(open));
+  }
+
+  private boolean stillOpen(long step) {
+    return step - lastAlarmStep <= settings.mergeGap();
+  }
+
+  /** The newest score of a series, 0 when it was never seen. */
+  public double score(String series) {
+    SeriesDetector d = detectors.get(series);
+    return d == null ? 0 : d.lastScore();
+  }
+}

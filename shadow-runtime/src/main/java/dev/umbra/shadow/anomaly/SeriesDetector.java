@@ -1,0 +1,317 @@
+package dev.umbra.shadow.anomaly;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Streaming detector of one series. For each value, with no look-ahead:
+ *
+ * <ol>
+ *   <li>Forecast: the next value is distributed like the last {@code window} values, with
+ *       exponential tails beyond their 10 % and 90 % quantiles (the expected band) whose scale is
+ *       the window's robust spread (MAD, IQR) but at least a floor: the unit's smallest
+ *       meaningful change, or {@code relativeFloor} of the median.
+ *   <li>Surprise: −ln of the value's tail probability relative to the band's 10 %, i.e. how many
+ *       scales it lies beyond the band; plus two surprises that a band cannot see: a run of
+ *       values at zero when the series rarely is, and a run of identical values when the
+ *       series usually moves (both −ln of the run's probability under the window's frequencies).
+ *   <li>Smoothing: an EWMA of the surprise.
+ *   <li>Adaptive threshold: mean + k·sd of the series' own recent smoothed surprises (each
+ *       capped at the threshold it was judged by, so one incident does not blind the series),
+ *       never below {@code minThreshold}.
+ *   <li>Alarm and suppression: crossing the threshold raises an alarm (a lone value outside
+ *       the band only when it is above it and its surprise is 4 thresholds: telemetry has
+ *       one-second hiccups)
+ *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
+ *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
+ *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
+ *       excursion climbs out of the band step by step, see {@link #trending}), level shift
+ *       (three or more steps outside on one side) or spike (back within a scale of the band
+ *       within {@code confirmSteps}).
+ * </ol>
+ *
+ * Not thread-safe: one instance per series, fed by one thread.
+ */
+public final class SeriesDetector {
+  /** The expected band runs from this quantile to 1 − it: robust to a recent fault filling up to a tenth of the window. */
+  private static final double TAIL = 0.1;
+  private static final double LN_TAIL = -Math.log(TAIL);
+  /** Runs of zero or frozen values are judged over at most this many steps. */
+  private static final int MAX_RUN = 8;
+  /** A single value outside the band must be this many thresholds surprising to alarm alone. */
+  static final double SINGLE_STEP_FACTOR = 4;
+
+  private final String series;
+  private final String unit;
+  private final double absoluteFloor;
+  private final boolean freezing;
+  private final DetectorSettings settings;
+  private final Ring values;
+  private final Ring scores;
+  private double smoothed;
+  private long lastStep = Long.MIN_VALUE;
+  // the current excursion: consecutive steps with a surprise, on one side
+  private int outsideRun;
+  /** Consecutive steps at least one scale beyond the band (a tenth of normal values lie just outside it). */
+  private int strongRun;
+  private int side;
+  private long excursionStart;
+  private int zeroRun;
+  private int frozenRun;
+  // alarm state
+  private boolean alarming;
+  private long alarmStep;
+  private int calmRun;
+  private Candidate pending;
+  private double lastScore;
+  /** The value being observed (not yet in {@link #values}). */
+  private double current;
+
+  /**
+   * @param unit printed in explanations ("" for none)
+   * @param absoluteFloor the smallest change of this series that matters, in its unit (0: none)
+   * @param freezing whether a run of identical values is surprising (rates: yes; levels such as
+   *     committed memory or a thread count, which often hold still: no)
+   */
+  public SeriesDetector(String series, String unit, double absoluteFloor, boolean freezing, DetectorSettings settings) {
+    this.series = series;
+    this.freezing = freezing;
+    this.unit = unit;
+    this.absoluteFloor = Math.max(0, absoluteFloor);
+    this.settings = settings;
+    this.values = new Ring(settings.window());
+    this.scores = new Ring(settings.scoreWindow());
+  }
+
+  public String series() {
+    return series;
+  }
+
+  /** The score of the newest value, 0..1 (0.5 at the adaptive threshold); 0 while warming up. */
+  public double lastScore() {
+    return lastScore;
+  }
+
+  /** True while an alarm of this series has not calmed down. */
+  public boolean alarming() {
+    return alarming;
+  }
+
+  /**
+   * Scores {@code value} at {@code step} (strictly increasing; gaps allowed).
+   *
+   * @return an alarm decided at this step, if any
+   */
+  public Optional<SeriesAlarm> observe(long step, double value) {
+    if (step <= lastStep) {
+      throw new IllegalArgumentException(series + ": step " + step + " is not after " + lastStep);
+    }
+    if (!Double.isFinite(value)) {
+      throw new IllegalArgumentException(series + ": value at step " + step + " is " + value);
+    }
+    lastStep = step;
+    current = value;
+    if (values.size() < settings.warmup()) {
+      values.add(value);
+      lastScore = 0;
+      return Optional.empty();
+    }
+    Band band = band();
+    double surprise = surprise(step, value, band);
+    smoothed = settings.smoothing() * surprise + (1 - settings.smoothing()) * smoothed;
+    double threshold = threshold();
+    lastScore = 1 - Math.pow(2, -smoothed / threshold);
+    scores.add(Math.min(smoothed, threshold));
+    Optional<SeriesAlarm> alarm = decide(step, value, band, surprise, threshold);
+    values.add(value);
+    return alarm;
+  }
+
+  private double threshold() {
+    if (scores.size() < settings.warmup()) {
+      return settings.minThreshold() * 2; // few scores yet: stay cautious
+    }
+    return Math.max(settings.minThreshold(), scores.mean() + settings.thresholdSigmas() * scores.std());
+  }
+
+  /** The expected band and scale of the next value, from the recent window. */
+  private Band band() {
+    double[] sorted = values.toArray();
+    Arrays.sort(sorted);
+    double median = quantile(sorted, 0.5);
+    double[] deviations = new double[sorted.length];
+    for (int i = 0; i < sorted.length; i++) {
+      deviations[i] = Math.abs(sorted[i] - median);
+    }
+    Arrays.sort(deviations);
+    double mad = 1.4826 * quantile(deviations, 0.5);
+    double iqr = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+    double range = sorted[sorted.length - 1] - sorted[0];
+    double floor = Math.max(Math.max(absoluteFloor, settings.relativeFloor() * Math.abs(median)),
+        Math.max(1e-3 * range, 1e-12 * (1 + Math.abs(median))));
+    double scale = Math.max(Math.max(mad, iqr), floor);
+    int zeros = 0;
+    int still = 0;
+    for (int i = 1; i < values.size(); i++) {
+      if (Math.abs(values.get(i) - values.get(i - 1)) <= 1e-9 * (1 + Math.abs(values.get(i)))) {
+        still++;
+      }
+    }
+    for (double v : sorted) {
+      if (Math.abs(v) <= zeroTolerance(scale)) {
+        zeros++;
+      }
+    }
+    return new Band(quantile(sorted, TAIL), quantile(sorted, 1 - TAIL), median, scale,
+        (zeros + 1.0) / (sorted.length + 2.0), (still + 1.0) / (values.size() + 1.0));
+  }
+
+  private static double zeroTolerance(double scale) {
+    return 1e-6 * scale;
+  }
+
+  private double surprise(long step, double value, Band band) {
+    int newSide = value > band.high() ? 1 : value < band.low() ? -1 : 0;
+    double beyond = newSide > 0 ? value - band.high() : newSide < 0 ? band.low() - value : 0;
+    double z = beyond / band.scale();
+    boolean zero = Math.abs(value) <= zeroTolerance(band.scale()) && band.median() > band.scale();
+    zeroRun = zero ? Math.min(MAX_RUN, zeroRun + 1) : 0;
+    boolean frozen = Math.abs(value - values.fromEnd(0)) <= 1e-9 * (1 + Math.abs(value));
+    frozenRun = frozen && freezing ? Math.min(MAX_RUN, frozenRun + 1) : 0;
+    double zeroSurprise = zeroRun == 0 ? 0 : Math.max(0, -zeroRun * Math.log(band.zeroFrequency()) - LN_TAIL);
+    double frozenSurprise =
+        frozenRun < 2 ? 0 : Math.max(0, -frozenRun * Math.log(band.stillFrequency()) - LN_TAIL);
+    double surprise = Math.max(z, Math.max(zeroSurprise, frozenSurprise));
+    strongRun = surprise >= 1 ? strongRun + 1 : 0;
+    int excursionSide = newSide != 0 ? newSide : (zeroSurprise > 0 || frozenSurprise > 0) ? -2 : 0;
+    if (surprise > 0 && excursionSide != 0) {
+      if (outsideRun == 0 || excursionSide != side) {
+        excursionStart = step;
+        outsideRun = 0;
+        side = excursionSide;
+      }
+      outsideRun++;
+    } else {
+      outsideRun = 0;
+      side = 0;
+    }
+    return surprise;
+  }
+
+  private Optional<SeriesAlarm> decide(long step, double value, Band band, double surprise, double threshold) {
+    if (pending != null) {
+      Candidate c = pending.strongest(value, band, surprise, step);
+      // back within one scale of the band (or across it): the excursion was a spike
+      Kind kind = outsideRun == 0 || side != c.side() || surprise < 1 ? Kind.SPIKE : classify(band, c);
+      if (kind != null || step - pending.decidedStep() >= settings.confirmSteps()) {
+        pending = null;
+        return Optional.of(alarm(kind == null ? Kind.LEVEL_SHIFT : kind, c, step, threshold));
+      }
+      pending = c;
+      return Optional.empty();
+    }
+    if (alarming) {
+      calmRun = smoothed < threshold / 2 ? calmRun + 1 : 0;
+      if (calmRun >= settings.clearSteps() && step - alarmStep >= settings.minSuppression()) {
+        alarming = false;
+      }
+      return Optional.empty();
+    }
+    // one odd value alarms alone only when it is high and extreme: telemetry has one-second
+    // hiccups (in real runs alloc.rate reads 0 for a second now and then), and a lone low value
+    // is more likely a missed sample than a stall
+    if (smoothed < threshold || outsideRun == 0
+        || (strongRun < 2 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))) {
+      return Optional.empty();
+    }
+    alarming = true;
+    alarmStep = step;
+    calmRun = 0;
+    Candidate c = new Candidate(excursionStart, step, value, band, surprise, side);
+    Kind kind = classify(band, c);
+    if (kind == null && settings.confirmSteps() > 0) {
+      pending = c;
+      return Optional.empty();
+    }
+    return Optional.of(alarm(kind == null ? Kind.SPIKE : kind, c, step, threshold));
+  }
+
+  /** The kind, when the values so far decide it; null while a fresh excursion may be a spike. */
+  private Kind classify(Band band, Candidate c) {
+    if (side == -2 || (side < 0 && c.value() <= 0.1 * band.median() && band.median() > band.scale())) {
+      return Kind.STALL;
+    }
+    if (trending(band)) {
+      return Kind.TREND;
+    }
+    if (outsideRun >= 1 + settings.confirmSteps()) {
+      return Kind.LEVEL_SHIFT;
+    }
+    return null;
+  }
+
+  /**
+   * The excursion so far (with the value just before it) is a climb, not a step: it has lasted
+   * at least three steps, moved at least three scales its way, at least 60 % of its moves go
+   * that way and no single move makes more than half of it.
+   */
+  private boolean trending(Band band) {
+    if (outsideRun < 3 || Math.abs(side) != 1) {
+      return false;
+    }
+    int n = Math.min(outsideRun + 1, values.size() + 1);
+    double[] y = new double[n];
+    for (int i = 0; i < n - 1; i++) {
+      y[i] = values.fromEnd(n - 2 - i);
+    }
+    y[n - 1] = current;
+    double total = side * (y[n - 1] - y[0]);
+    int along = 0;
+    double largest = 0;
+    for (int i = 1; i < n; i++) {
+      double d = side * (y[i] - y[i - 1]);
+      along += d > 0 ? 1 : 0;
+      largest = Math.max(largest, d);
+    }
+    return total >= 3 * band.scale() && largest <= 0.5 * total && along >= 0.6 * (n - 1);
+  }
+
+  /** The slope of the excursion so far, per step. */
+  private double slopePerStep() {
+    int n = Math.min(outsideRun + 1, values.size() + 1);
+    return n < 2 ? 0 : (current - values.fromEnd(n - 2)) / (n - 1);
+  }
+
+  private SeriesAlarm alarm(Kind kind, Candidate c, long step, double threshold) {
+    double score = Math.max(0.5, 1 - Math.pow(2, -Math.max(smoothed, threshold) / threshold));
+    long duration = step - c.onset() + 1;
+    String expected = "expected " + Units.band(c.band().low(), c.band().high(), unit);
+    String text = switch (kind) {
+      case SPIKE -> series + " spiked to " + Units.format(c.value(), unit) + ", " + expected;
+      case LEVEL_SHIFT -> series + " shifted " + (c.side() > 0 ? "up" : "down") + " to " + Units.format(c.value(), unit)
+          + " for " + duration + " s, " + expected;
+      case TREND -> series + " " + (c.side() > 0 ? "rising " : "falling ")
+          + Units.format(Math.abs(slopePerStep()), unit) + "/s for " + duration + " s to " + Units.format(c.value(), unit) + ", " + expected;
+      case STALL -> series + " stalled at " + Units.format(c.value(), unit) + " for " + duration + " s, " + expected;
+    };
+    return new SeriesAlarm(series, kind, c.onset(), step, Math.min(1, score), c.value(), c.band().low(),
+        c.band().high(), text);
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+  }
+
+  /** The forecast of the next value: the expected band, its median and scale, and frequencies of zero and of no change. */
+  record Band(double low, double high, double median, double scale, double zeroFrequency, double stillFrequency) {}
+
+  /** An alarm waiting for its kind: the most surprising value of its excursion so far. */
+  private record Candidate(long onset, long decidedStep, double value, Band band, double surprise, int side) {
+    Candidate strongest(double newValue, Band newBand, double newSurprise, long step) {
+      return newSurprise > surprise ? new Candidate(onset, decidedStep, newValue, newBand, newSurprise, side) : this;
+    }
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Anomaly detection: behaviour of a primary that the short-horizon forecast distribution of each
+ * series says is unlikely, merged across series into one anomaly per incident.
+ *
+ * <p>The pipeline, per series and streaming (no look-ahead): {@link
+ * dev.umbra.shadow.anomaly.SeriesDetector} forecasts the next value as the empirical
+ * distribution of the recent window with exponential tails beyond its 10 % and 90 % quantiles,
+ * turns each observation into a surprise (the negative log of its tail probability relative to
+ * the band's), smooths it, and compares it with a threshold learned from the series' own recent
+ * smoothed surprises (nonparametric dynamic thresholding, after Hundman et al. 2018); repeated
+ * alarms are suppressed until the series has calmed down. {@link
+ * dev.umbra.shadow.anomaly.PrimaryDetector} merges the alarms of one primary's series into
+ * incidents. Both are confined to one thread and know nothing of gRPC or the store, so {@code
+ * umbra nab} runs exactly the same code over NAB files.
+ *
+ * <p>In the shadow, {@link dev.umbra.shadow.anomaly.AnomalyDetection} is the ingest {@code
+ * GridListener}: it copies each closed grid second onto its own thread ({@code
+ * umbra-anomaly-detect-1}), feeds the primary's detector and publishes anomalies to {@link
+ * dev.umbra.shadow.anomaly.AnomalyLog}, the checkpoint coordinator and the {@link
+ * dev.umbra.shadow.anomaly.Alerts}. The log speaks {@code umbra.v1.Anomaly} because its
+ * consumers (gRPC, dashboard, checkpoint auto-rollback) all want the wire message; this package
+ * is the one place that builds it.
+ */
+package dev.umbra.shadow.anomaly;

@@ -1,0 +1,176 @@
+package dev.umbra.shadow.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+
+class SeriesDetectorTest {
+  private static final DetectorSettings S = DetectorSettings.DEFAULT;
+
+  /** Noisy steady values around {@code level} (Gaussian, sd = 5 % of the level), seeded. */
+  private static double[] steady(int n, double level, long seed) {
+    Random r = new Random(seed);
+    double[] v = new double[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = level * (1 + 0.05 * r.nextGaussian());
+    }
+    return v;
+  }
+
+  private static List<SeriesAlarm> run(double[] values) {
+    SeriesDetector d = new SeriesDetector("cpu.process", "cores", 0.05, true, S);
+    List<SeriesAlarm> alarms = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      d.observe(i, values[i]).ifPresent(alarms::add);
+    }
+    return alarms;
+  }
+
+  @Nested
+  class OnASteadySeries {
+    @Test
+    void raisesNoAlarm_overAnHourOfNoise() {
+      for (long seed = 1; seed <= 5; seed++) {
+        assertThat(run(steady(3600, 2.0, seed))).as("seed " + seed).isEmpty();
+      }
+    }
+
+    @Test
+    void raisesNoAlarm_whenTheSeriesIsConstant() {
+      assertThat(run(new double[600])).isEmpty();
+      double[] flat = new double[600];
+      java.util.Arrays.fill(flat, 3.0);
+      assertThat(run(flat)).isEmpty();
+    }
+  }
+
+  @Nested
+  class Kinds {
+    @Test
+    void aSingleHighValue_isASpike_decidedWhenTheSeriesIsBack() {
+      double[] v = steady(400, 2.0, 7);
+      v[300] = 6.0;
+      List<SeriesAlarm> alarms = run(v);
+      assertThat(alarms).hasSize(1);
+      SeriesAlarm a = alarms.get(0);
+      assertThat(a.kind()).isEqualTo(Kind.SPIKE);
+      assertThat(a.onsetStep()).isEqualTo(300);
+      assertThat(a.decidedStep()).isEqualTo(301);
+      assertThat(a.observed()).isEqualTo(6.0);
+      assertThat(a.expectedHigh()).isBetween(2.0, 2.5);
+      assertThat(a.score()).isBetween(0.5, 1.0);
+      assertThat(a.explanation()).startsWith("cpu.process spiked to 6 cores, expected ").endsWith(" cores");
+    }
+
+    @Test
+    void aLastingStepUp_isOneLevelShift() {
+      double[] v = steady(600, 2.0, 8);
+      for (int i = 300; i < 600; i++) {
+        v[i] += 3.0;
+      }
+      List<SeriesAlarm> alarms = run(v);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.LEVEL_SHIFT);
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
+      assertThat(alarms.get(0).decidedStep()).isBetween(300L, 300L + S.confirmSteps());
+    }
+
+    @Test
+    void aSteadyClimb_isATrend() {
+      double[] v = steady(500, 100e6, 9);
+      for (int i = 300; i < 500; i++) {
+        v[i] += (i - 299) * 10e6;
+      }
+      SeriesDetector d = new SeriesDetector("mem.heap.used", "bytes", 8 << 20, false, S);
+      List<SeriesAlarm> alarms = new ArrayList<>();
+      for (int i = 0; i < v.length; i++) {
+        d.observe(i, v[i]).ifPresent(alarms::add);
+      }
+      assertThat(alarms).isNotEmpty();
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.TREND);
+      assertThat(alarms.get(0).decidedStep()).isBetween(300L, 310L);
+      assertThat(alarms.get(0).explanation()).contains("mem.heap.used rising").contains("MB/s");
+    }
+
+    @Test
+    void aDropToZero_isAStall() {
+      double[] v = steady(400, 50e3, 10);
+      for (int i = 300; i < 400; i++) {
+        v[i] = 0;
+      }
+      List<SeriesAlarm> alarms = run(v);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.STALL);
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
+      assertThat(alarms.get(0).decidedStep()).isLessThanOrEqualTo(303);
+    }
+
+    @Test
+    void aLoneZeroReading_isRarelyAnAlarm() {
+      int alarms = 0;
+      for (long seed = 1; seed <= 100; seed++) {
+        double[] v = steady(400, 50e3, seed);
+        v[300] = 0; // a missed sample, as real telemetry has now and then
+        alarms += run(v).size();
+      }
+      // only when a neighbour happens to lie a scale below the band too (≈ 1 % each side)
+      assertThat(alarms).isLessThanOrEqualTo(10);
+    }
+
+    @Test
+    void aSeriesThatFreezes_isAStall() {
+      double[] v = steady(400, 10.0, 11);
+      for (int i = 300; i < 400; i++) {
+        v[i] = v[299];
+      }
+      List<SeriesAlarm> alarms = run(v);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.STALL);
+      assertThat(alarms.get(0).decidedStep()).isLessThanOrEqualTo(306);
+    }
+  }
+
+  @Nested
+  class Streaming {
+    @Test
+    void scoresOfAPrefix_doNotDependOnWhatFollows() {
+      double[] v = steady(800, 2.0, 12);
+      v[500] = 9;
+      SeriesDetector full = new SeriesDetector("s", "", 0, true, S);
+      SeriesDetector prefix = new SeriesDetector("s", "", 0, true, S);
+      for (int i = 0; i < 800; i++) {
+        Optional<SeriesAlarm> a = full.observe(i, v[i]);
+        if (i < 400) {
+          Optional<SeriesAlarm> b = prefix.observe(i, v[i]);
+          assertThat(full.lastScore()).isEqualTo(prefix.lastScore());
+          assertThat(a).isEqualTo(b);
+        }
+      }
+    }
+
+    @Test
+    void aRepeatedSpike_alarmsAgainOnlyAfterTheSeriesCalmedDown() {
+      double[] v = steady(1000, 2.0, 13);
+      v[300] = 8;
+      v[302] = 8; // within the same alarm: suppressed
+      v[700] = 8; // long after: a new alarm
+      List<SeriesAlarm> alarms = run(v);
+      assertThat(alarms).extracting(SeriesAlarm::onsetStep).containsExactly(300L, 700L);
+    }
+
+    @Test
+    void rejectsStepsThatDoNotAdvance_andValuesThatAreNotFinite() {
+      SeriesDetector d = new SeriesDetector("s", "", 0, true, S);
+      d.observe(5, 1);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.observe(5, 1))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not after");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> d.observe(6, Double.NaN))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN");
+    }
+  }
+}
