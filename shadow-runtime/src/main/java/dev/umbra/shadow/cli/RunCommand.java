@@ -5,7 +5,6 @@ import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.checkpoint.AutoRollback;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.supervisor.LevelWatch;
 import dev.umbra.shadow.supervisor.PrimaryCgroup;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
 import dev.umbra.shadow.supervisor.Supervisor;
@@ -127,12 +126,7 @@ final class RunCommand implements Callable<Integer> {
           dataDir.resolve("crac"), clock, RunCommand::say)) {
         if (autoRollback) {
           AutoRollback rollbacks = new AutoRollback(policy, shadow.checkpoints()::anomalyObserved, supervisor::rollback, clock);
-          // The anomaly source. Until the forecast-based detector is merged, the stop-gap
-          // LevelWatch (heap level shift); to switch, replace the next two lines with
-          //   shadow.detector().subscribe(rollbacks);
-          LevelWatch anomalies = LevelWatch.heap(clock);
-          shadow.ingest().addListener(anomalies);
-          anomalies.subscribe(rollbacks);
+          shadow.anomalies().subscribe(rollbacks);
         }
         Signals.forward(supervisor::signal);
         Thread safety = new Thread(supervisor::close, "umbra-run-stop");
