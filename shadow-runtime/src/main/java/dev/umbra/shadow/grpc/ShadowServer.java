@@ -138,6 +138,12 @@ public final class ShadowServer implements AutoCloseable {
     server.shutdown();
   }
 
+  /** Stops accepting calls and cancels those in flight. */
+  public void shutdownNow() {
+    enterTerminalState();
+    server.shutdownNow();
+  }
+
   /** Once only: a second call makes grpc log "Already terminating" with a stack trace. */
   private synchronized void enterTerminalState() {
     if (!terminal) {

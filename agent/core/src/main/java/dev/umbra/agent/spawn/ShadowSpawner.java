@@ -209,7 +209,7 @@ public final class ShadowSpawner implements AutoCloseable {
       }
       if (!process.isAlive()) {
         String tail = tail(log);
-        if (tail.contains("address already in use") || tail.contains("in use by another shadow")) {
+        if ((tail.contains("address already in use") || tail.contains("in use by another shadow")) && listening()) {
           AgentLog.info("shadow=spawn: another shadow took " + address + " first; using it");
           onListening.run();
         } else {

@@ -62,6 +62,7 @@ public final class ShadowConnection implements AutoCloseable {
   /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
   private volatile boolean retryNow;
   private boolean warnedDown;
+  private Status.Code lastWarned;
   private long streams;
 
   /**
@@ -238,8 +239,10 @@ public final class ShadowConnection implements AutoCloseable {
     if (!stream.stable && stream.ended.getCode() == Status.Code.UNAVAILABLE) {
       failed.whenAbsent().run(); // shadow=spawn: start one there (never blocks)
     }
-    if (!warnedDown) {
+    // once per change of state: down, or down for another reason (UNAVAILABLE, then UNAUTHENTICATED)
+    if (!warnedDown || stream.ended.getCode() != lastWarned) {
       warnedDown = true;
+      lastWarned = stream.ended.getCode();
       AgentLog.warn("shadow " + failed.target() + " unavailable (" + describe(stream.ended)
           + "); the application runs on, data is buffered and the oldest dropped; retrying with back-off");
     } else {
