@@ -43,6 +43,7 @@ final class AgentRuntime implements AgentStatus {
   private volatile Sampler sampler;
   private volatile List<String> manageableFlags = List.of();
   private volatile boolean crac;
+  private volatile dev.umbra.agent.checkpoint.AppEngine app;
   /** Keeps the shaded libraries' JUL logger configured (JUL holds loggers weakly). */
   private Logger shadedLogger;
 
@@ -112,10 +113,18 @@ final class AgentRuntime implements AgentStatus {
       sampler.onAdviceErrors(this::dropHooks);
       sampler.start();
       started.push(sampler);
-      CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot());
+      java.util.concurrent.atomic.AtomicReference<ShadowConnection> link = new java.util.concurrent.atomic.AtomicReference<>();
+      app = new dev.umbra.agent.checkpoint.AppEngine(ManagementFactory.getPlatformMBeanServer(),
+          () -> link.get() == null ? null : link.get().stateTransfer(identity.primaryId()));
+      CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot(), List.of(app));
       started.push(commands);
       ShadowConnection connection = ShadowConnection.open(config.shadow(), identity, sampler::sampling,
           config.tags(), sampler::nextSequence, buffer, commands, this, clock);
+      link.set(connection);
+      app.onRegistriesChanged(connection::capabilitiesChanged);
+      if (app.available()) {
+        connection.capabilitiesChanged(); // registered between the first Hello and the listener
+      }
       started.push(connection);
       Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::shutdown));
  AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()
@@ -214,6 +223,18 @@ final class AgentRuntime implements AgentStatus {
   @Override
   public boolean cracAvailable() {
     return crac;
+  }
+
+  @Override
+  public List<String> checkpointEngines() {
+    dev.umbra.agent.checkpoint.AppEngine engine = app;
+    return engine != null && engine.available() ? List.of(engine.name()) : List.of();
+  }
+
+  @Override
+  public List<String> checkpointables() {
+    dev.umbra.agent.checkpoint.AppEngine engine = app;
+    return engine == null ? List.of() : engine.stateNames();
   }
 
   @Override

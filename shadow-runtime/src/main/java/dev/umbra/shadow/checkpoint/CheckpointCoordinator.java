@@ -223,6 +223,28 @@ public final class CheckpointCoordinator implements AutoCloseable {
     lastAnomaly.merge(primaryId, at, (a, b) -> a.isAfter(b) ? a : b);
   }
 
+  /**
+   * Records an anomaly that began at {@code onset} and was detected at {@code detected}: no
+   * checkpoint of this primary taken before {@code detected} is promoted any more, and a
+   * known-good one taken at or after {@code onset} (it may hold the bad state already) goes back
+   * to TAKEN, so a rollback never lands on it.
+   */
+  public void anomalyObserved(String primaryId, Instant onset, Instant detected) {
+    anomalyObserved(primaryId, detected.isBefore(onset) ? onset : detected);
+    try {
+      for (String workload : store.workloads()) {
+        for (CheckpointManifest m : store.list(workload)) {
+          if (m.primaryId().equals(primaryId) && m.trust() == Trust.KNOWN_GOOD && !m.created().isBefore(onset)) {
+            store.markTrust(m, Trust.TAKEN);
+            logger.warn("primary={} checkpoint {} is no longer known-good: an anomaly began at {}", primaryId, m.id(), onset);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      logger.warn("primary={} cannot revisit checkpoints after an anomaly: {}", primaryId, e.toString());
+    }
+  }
+
   private void housekeepSafely() {
     try {
       promote();

@@ -20,6 +20,7 @@ public final class CommandHandler implements AutoCloseable {
   private final ExecutorService executor = Executors.newSingleThreadExecutor(AgentThreads.single("command"));
   private final SamplingTarget sampling;
   private final JvmFlags flags;
+  private final java.util.List<dev.umbra.agent.checkpoint.CheckpointEngine> engines;
 
   /** Where a new sampling goes: the sampler and the JFR stream. */
   public interface SamplingTarget {
@@ -36,8 +37,15 @@ public final class CommandHandler implements AutoCloseable {
   }
 
   public CommandHandler(SamplingTarget sampling, JvmFlags flags) {
+    this(sampling, flags, java.util.List.of());
+  }
+
+  /** @param engines in-process checkpoint engines ("app"), tried in order for a rollback */
+  public CommandHandler(SamplingTarget sampling, JvmFlags flags,
+      java.util.List<dev.umbra.agent.checkpoint.CheckpointEngine> engines) {
     this.sampling = sampling;
     this.flags = flags;
+    this.engines = java.util.List.copyOf(engines);
   }
 
   /** The real JVM: {@code HotSpotDiagnosticMXBean.setVMOption} and {@code System.gc()}. */
@@ -73,11 +81,9 @@ public final class CommandHandler implements AutoCloseable {
         return applyJvmSettings(a);
       }
       if (command instanceof Command.Checkpoint c) {
-        return unsupported(c.id(), "checkpoint (engine '" + c.engine()
-            + "') is not supported by this agent yet: no checkpoint engine is installed");
+        return CheckpointCommands.checkpoint(engines, c);
       }
-      return unsupported(command.id(),
-          "rollback is not supported by this agent yet: no checkpoint engine is installed");
+      return CheckpointCommands.rollback(engines, (Command.Rollback) command);
     } catch (RuntimeException e) {
       return new CommandResult(command.id(), CommandResult.Status.FAILED, String.valueOf(e), Map.of());
     }
@@ -113,10 +119,6 @@ public final class CommandHandler implements AutoCloseable {
     failures.forEach((name, why) -> message.append(message.length() == 0 ? "" : "; ").append(name).append(": ").append(why));
     // details still names the flags that were applied before or after the failing ones
     return new CommandResult(command.id(), CommandResult.Status.FAILED, "not applied: " + message, details);
-  }
-
-  private static CommandResult unsupported(long id, String message) {
-    return new CommandResult(id, CommandResult.Status.UNSUPPORTED, message, Map.of());
   }
 
   @Override

@@ -15,6 +15,16 @@ public interface AgentStatus {
 
   List<String> manageableFlags();
 
+  /** Checkpoint engines this agent runs in-process ("app"), for Hello. */
+  default List<String> checkpointEngines() {
+    return List.of();
+  }
+
+  /** Names of the states the application registered, for Hello. */
+  default List<String> checkpointables() {
+    return List.of();
+  }
+
   /** Throwables suppressed inside advice since start. */
   long adviceErrors();
 

@@ -45,7 +45,7 @@ public final class ShadowConnection implements AutoCloseable {
 
   /** The shadows to try, in order; {@link #route} is the one in use (transport thread only). */
   private final java.util.List<Route> routes;
-  private int route;
+  private volatile int route;
   private final Runnable releaseResources;
   private final LongFunction<AgentMessage> hello;
   private final BatchBuffer buffer;
@@ -61,6 +61,7 @@ public final class ShadowConnection implements AutoCloseable {
   private volatile boolean connected;
   /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
   private volatile boolean retryNow;
+  private volatile boolean helloStale;
   private boolean warnedDown;
   private Status.Code lastWarned;
   private long streams;
@@ -139,6 +140,32 @@ public final class ShadowConnection implements AutoCloseable {
     wake();
   }
 
+  /**
+   * Checkpoint state transfer over the channel of the shadow in use now, with the bearer token
+   * when one is configured.
+   */
+  public dev.umbra.agent.checkpoint.StateTransfer stateTransfer(String primaryId) {
+    Route current = route();
+    io.grpc.CallCredentials credentials = current.stub().getCallOptions().getCredentials();
+    io.grpc.Channel channel = current.channel();
+    if (credentials != null) {
+      channel = io.grpc.ClientInterceptors.intercept(channel, new io.grpc.ClientInterceptor() {
+        @Override
+        public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+            io.grpc.CallOptions options, io.grpc.Channel next) {
+          return next.newCall(method, options.withCallCredentials(credentials));
+        }
+      });
+    }
+    return new GrpcStateTransfer(channel, primaryId);
+  }
+
+  /** Sends a fresh Hello on the open stream (capabilities changed, e.g. a state was registered). */
+  public void capabilitiesChanged() {
+    helloStale = true;
+    wake();
+  }
+
   /** For tests: starts the transport thread over any channel (in-process). */
   void start() {
     thread.start();
@@ -185,6 +212,10 @@ public final class ShadowConnection implements AutoCloseable {
           }
           connected = true;
           warnedDown = false;
+        }
+        if (helloStale && stream.ready()) {
+          helloStale = false;
+          stream.requests.onNext(hello.apply(buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong())));
         }
         AgentMessage result;
         while (stream.ready() && (result = results.poll()) != null) {

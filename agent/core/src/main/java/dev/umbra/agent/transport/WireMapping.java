@@ -70,6 +70,8 @@ final class WireMapping {
             .setJfr(status.jfrRunning())
             .setIoHooks(status.ioHooksInstalled())
             .setCrac(status.cracAvailable())
+            .addAllCheckpointEngines(status.checkpointEngines())
+            .addAllCheckpointables(status.checkpointables())
             .addAllManageableFlags(status.manageableFlags()))
         .setSampling(sampling(sampling))
         .setAgentVersion(AGENT_VERSION)

@@ -89,12 +89,13 @@ class CommandHandlerTest {
   }
 
   @Test
-  void checkpointAndRollback_areUnsupported_withAReason() {
+  void checkpointAndRollback_areUnsupported_withoutAnEngine() {
     assertThat(handler.run(new Command.Checkpoint(5, "c1", "app")))
         .satisfies(r -> {
           assertThat(r.status()).isEqualTo(CommandResult.Status.UNSUPPORTED);
-          assertThat(r.message()).contains("checkpoint").contains("not supported");
+          assertThat(r.message()).contains("checkpoint engine 'app' is not supported");
         });
+    assertThat(handler.run(new Command.Checkpoint(7, "c1", "crac")).message()).contains("supervisor");
     assertThat(handler.run(new Command.Rollback(6, "c1", "anomaly")).status())
         .isEqualTo(CommandResult.Status.UNSUPPORTED);
   }

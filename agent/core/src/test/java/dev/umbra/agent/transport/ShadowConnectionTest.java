@@ -212,6 +212,18 @@ class ShadowConnectionTest {
   }
 
   @Test
+  void resendsHelloOnTheSameStream_whenCapabilitiesChange() throws Exception {
+    startServer();
+    startAgent();
+    await("the stream", () -> recorder.toAgent != null && recorder.count(AgentMessage::hasHello) == 1);
+
+    connection.capabilitiesChanged();
+
+    await("a second Hello", () -> recorder.count(AgentMessage::hasHello) == 2);
+    assertThat(connection.streamsOpened()).isEqualTo(1);
+  }
+
+  @Test
   void answersCommands_onTheAgentsOwnThread() throws Exception {
     startServer();
     startAgent();

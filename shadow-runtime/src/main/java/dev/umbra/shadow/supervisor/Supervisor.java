@@ -1,0 +1,321 @@
+package dev.umbra.shadow.supervisor;
+
+import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.ingest.PrimarySession;
+import dev.umbra.shadow.ingest.PrimaryState;
+import dev.umbra.shadow.ingest.Sessions;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Runs one primary as a child process until it exits on its own: starts it with the engine's
+ * launch command inside its cgroup, checkpoints it periodically, executes rollbacks (in place or
+ * by replacing the process), forwards signals, and returns the primary's exit code. Thread-safe.
+ */
+public final class Supervisor implements AutoCloseable {
+  static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final Options options;
+  private final Sessions sessions;
+  private final CheckpointCoordinator coordinator;
+  private final Clock clock;
+  private final Consumer<String> say;
+  private final PrimaryCgroup cgroup;
+  private final Object lock = new Object();
+  private final Object replacing = new Object();
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("supervisor", true));
+  private final ExecutorService work = Executors.newSingleThreadExecutor(ShadowThreads.factory("supervisor-work", true));
+  private volatile Engine engine;
+  private Phase phase = Phase.STARTING;
+  private Process process;
+  private Instant lastCheckpoint = Instant.EPOCH;
+  private CompletableFuture<String> checkpointing = CompletableFuture.completedFuture("");
+
+  /**
+   * What to run and how.
+   *
+   * @param command the primary's command with the agent already injected
+   * @param engine "auto", "app", "crac" or "restart"
+   * @param checkpointEvery how often to checkpoint (empty: never periodically)
+   */
+  public record Options(PrimaryCommand command, String engine, Optional<Duration> checkpointEvery) {}
+
+  /** Ends a process that is being replaced (and may do work first, like a CRaC checkpoint). */
+  @FunctionalInterface
+  interface Stopper {
+    void stop(Process old) throws Exception;
+  }
+
+  public Supervisor(Options options, Sessions sessions, CheckpointCoordinator coordinator, PrimaryCgroup cgroup,
+      java.nio.file.Path cracRoot, Clock clock, Consumer<String> say) {
+    this.options = options;
+    this.sessions = sessions;
+    this.coordinator = coordinator;
+    this.cgroup = cgroup;
+    this.clock = clock;
+    this.say = say;
+    this.engine = switch (options.engine()) {
+      case "app" -> new AppEngine(coordinator);
+      case "crac" -> new CracEngine(cracRoot, coordinator.store(), clock);
+      case "restart", "auto" -> new RestartEngine();
+      default -> throw new IllegalArgumentException("--engine must be auto, app, crac or restart, not '" + options.engine() + "'");
+    };
+  }
+
+  /** Starts the primary and waits for it to exit on its own; returns its exit code. */
+  public int run() throws IOException, InterruptedException {
+    Process first = start(engine.launch(options.command()), "started");
+    synchronized (lock) {
+      phase = phase.moveTo(Phase.RUNNING);
+      process = first;
+    }
+    timer.scheduleWithFixedDelay(this::tickSafely, 1, 1, TimeUnit.SECONDS);
+    while (true) {
+      Process watched;
+      synchronized (lock) {
+        watched = process;
+      }
+      int code = watched.waitFor();
+      synchronized (lock) {
+        while (phase == Phase.REPLACING) {
+          lock.wait();
+        }
+        if (process != watched && phase == Phase.RUNNING) {
+          continue; // replaced: wait for the new one
+        }
+        phase = phase.moveTo(Phase.EXITED);
+        say("primary pid " + watched.pid() + " exited with code " + code);
+        return code;
+      }
+    }
+  }
+
+  /** The pid of the process running now, or -1 before the start. */
+  public long pid() {
+    synchronized (lock) {
+      return process == null ? -1 : process.pid();
+    }
+  }
+
+  /** The engine in use now ("restart" until an {@code auto} primary registers state). */
+  public String engine() {
+    return engine.name();
+  }
+
+  /** The connected session of the process running now. */
+  public Optional<String> primaryId() {
+    long pid = pid();
+    return sessions.all().stream()
+        .filter(s -> s.identity().pid() == pid && s.state() == PrimaryState.CONNECTED)
+        .max(Comparator.comparingLong(s -> s.identity().jvmStartMillis()))
+        .map(PrimarySession::primaryId);
+  }
+
+  /**
+   * Rolls the running primary back with its engine. An anomaly of a process that was replaced
+   * since is ignored.
+   */
+  public CompletableFuture<String> rollback(String primaryId, String reason) {
+    Optional<String> current = primaryId();
+    if (current.isEmpty() || !current.get().equals(primaryId)) {
+      return CompletableFuture.completedFuture("nothing: " + primaryId + " is not the running primary any more");
+    }
+    say("rolling back " + primaryId + " with the " + engine.name() + " engine: " + reason);
+    return engine.rollback(this, primaryId, reason).whenComplete((what, failure) -> {
+      if (failure == null) {
+        say("rolled back to " + what);
+      } else {
+        say("rollback failed: " + rootMessage(failure));
+      }
+    });
+  }
+
+  /** A signal for the primary: it is forwarded, and no relaunch happens after it. */
+  public void signal(String name) {
+    long pid;
+    synchronized (lock) {
+      if (phase == Phase.RUNNING || phase == Phase.REPLACING || phase == Phase.STARTING) {
+        phase = phase.moveTo(Phase.STOPPING);
+      }
+      pid = process == null ? -1 : process.pid();
+    }
+    if (pid > 0) {
+      say("forwarding SIG" + name + " to the primary (pid " + pid + ")");
+      ProcessHandle.of(pid).ifPresent(h -> sendSignal(h, name));
+    }
+  }
+
+  private static void sendSignal(ProcessHandle handle, String name) {
+    try {
+      Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(handle.pid()))
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      if (kill.waitFor(10, TimeUnit.SECONDS) && kill.exitValue() == 0) {
+        return;
+      }
+    } catch (IOException e) {
+      // no kill(1): SIGTERM is what Java can send
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    handle.destroy();
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      say("checkpoint tick failed: " + e);
+    }
+  }
+
+  private void tick() {
+    Optional<String> id = primaryId();
+    if (id.isEmpty()) {
+      return;
+    }
+    if (options.engine().equals("auto") && engine instanceof RestartEngine
+        && sessions.get(id.get()).map(s -> s.identity().capabilities().checkpointEngines().contains(AppEngine.NAME)).orElse(false)) {
+      engine = new AppEngine(coordinator);
+      say("the primary registered Checkpointable state: engine app");
+    }
+    Optional<Duration> every = options.checkpointEvery();
+    synchronized (lock) {
+      if (every.isEmpty() || phase != Phase.RUNNING || !engine.checkpointsPeriodically() || !checkpointing.isDone()
+          || lastCheckpoint.plus(every.get()).isAfter(clock.instant())) {
+        return;
+      }
+      lastCheckpoint = clock.instant();
+      checkpointing = engine.checkpoint(this, id.get()).whenComplete((what, failure) -> {
+        if (failure == null) {
+          say("checkpoint " + what + " taken");
+        } else {
+          say("checkpoint failed, the primary runs on: " + rootMessage(failure));
+        }
+      });
+    }
+  }
+
+  // ---- for the engines ----
+
+  PrimaryCommand command() {
+    return options.command();
+  }
+
+  List<String> launchArgv() {
+    return engine.launch(options.command());
+  }
+
+  String workload(String primaryId) {
+    return sessions.get(primaryId).map(s -> s.identity().workload()).orElse("unknown");
+  }
+
+  void say(String message) {
+    say.accept(message);
+  }
+
+  <T> CompletableFuture<T> async(Callable<T> task) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    work.execute(() -> {
+      try {
+        result.complete(task.call());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    });
+    return result;
+  }
+
+  /**
+   * Replaces the running process: {@code stopper} ends it, then {@code next} is started in its
+   * place. The main loop treats the old process's exit as expected. Refused once a signal asked
+   * the primary to stop.
+   */
+  void replace(String why, Stopper stopper, Supplier<List<String>> next) throws Exception {
+    synchronized (replacing) {
+      Process old;
+      synchronized (lock) {
+        phase = phase.moveTo(Phase.REPLACING);
+        old = process;
+      }
+      Process fresh = null;
+      try {
+        stopper.stop(old);
+        cgroup.killLeftovers();
+        synchronized (lock) {
+          if (phase != Phase.REPLACING) {
+            throw new IllegalStateException("the primary is stopping; not starting it again");
+          }
+        }
+        fresh = start(next.get(), why);
+      } finally {
+        synchronized (lock) {
+          if (fresh != null) {
+            process = fresh;
+          }
+          if (phase == Phase.REPLACING) {
+            phase = phase.moveTo(Phase.RUNNING);
+          }
+          lock.notifyAll();
+        }
+      }
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after {@link #STOP_GRACE}; returns once the process is gone. */
+  static void terminate(Process process) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      process.waitFor();
+    }
+  }
+
+  private Process start(List<String> argv, String why) throws IOException {
+    ProcessBuilder builder = new ProcessBuilder(cgroup.wrap(argv)).inheritIO();
+    Process p = builder.start();
+    say("primary pid " + p.pid() + " " + why + (cgroup.describe().isEmpty() ? "" : " in " + cgroup.describe()));
+    return p;
+  }
+
+  private static String rootMessage(Throwable t) {
+    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.toString() : t.getMessage();
+  }
+
+  /** Stops the timers; ends the primary if it still runs (SIGTERM, then SIGKILL). */
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    work.shutdownNow();
+    Process p;
+    synchronized (lock) {
+      p = process;
+    }
+    if (p != null && p.isAlive()) {
+      try {
+        terminate(p);
+      } catch (InterruptedException e) {
+        p.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    cgroup.killLeftovers();
+  }
+}
