@@ -124,7 +124,9 @@ public final class Shadow implements AutoCloseable {
   /** Stops accepting calls; {@link #awaitTermination()} returns once in-flight calls are done. */
   private void stopServing() {
     logger.info("no primary connected for the idle period; shutting down");
-    grpc.shutdown();
+    // now, not after in-flight calls: a stream accepted in this instant would keep the shadow up
+    // without a listener (and its data folder locked); its agent reconnects and spawns anew
+    grpc.shutdownNow();
   }
 
   private static void requireFree(ShadowConfig.Endpoint endpoint, String what) throws ServerStartException {

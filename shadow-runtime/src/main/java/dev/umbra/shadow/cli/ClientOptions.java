@@ -18,6 +18,10 @@ final class ClientOptions {
   @Option(names = "--tls", description = "Use TLS (needed for a shadow that is not on loopback).")
   boolean tls;
 
+  @Option(names = "--tls-ca", paramLabel = "PEM", defaultValue = "${env:UMBRA_TLS_CA}",
+      description = "Trust this certificate (PEM) for TLS, e.g. the shadow's self-signed one; implies --tls (env UMBRA_TLS_CA).")
+  String tlsCa;
+
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 }

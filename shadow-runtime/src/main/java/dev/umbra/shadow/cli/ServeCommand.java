@@ -3,6 +3,7 @@ package dev.umbra.shadow.cli;
 import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.config.ConfigParser;
 import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.isolation.SelfIsolation;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -73,12 +74,24 @@ final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
-    Shadow shadow = Shadow.start(config, java.time.Clock.systemUTC());
-    Thread hook = new Thread(shadow::close, "umbra-shutdown");
+    // First, so that what the shadow allocates from here on is charged to its own cgroup
+    SelfIsolation isolation = SelfIsolation.apply(config.limits());
+    Shadow shadow;
+    try {
+      shadow = Shadow.start(config, java.time.Clock.systemUTC());
+    } catch (Exception | Error e) {
+      isolation.close();
+      throw e;
+    }
+    Thread hook = new Thread(() -> {
+      shadow.close();
+      isolation.close();
+    }, "umbra-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     System.err.println("umbra: shadow listening on " + format(shadow) + " (Ctrl-C to stop)");
     shadow.awaitTermination();
     shadow.close();
+    isolation.close();
     return 0;
   }
 

@@ -42,13 +42,24 @@ final class ShadowClient implements AutoCloseable {
     }
     String host = target.substring(0, colon).replace("[", "").replace("]", "");
     ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port);
-    if (options.tls) {
+    if (options.tlsCa != null && !options.tlsCa.isBlank()) {
+      builder = trusting(host, port, options.tlsCa);
+    } else if (options.tls) {
       builder.useTransportSecurity();
     } else {
       builder.usePlaintext();
     }
     this.channel = builder.build();
     this.credentials = options.token == null || options.token.isBlank() ? null : bearer(options.token);
+  }
+
+  private static ManagedChannelBuilder<?> trusting(String host, int port, String pem) throws UsageException {
+    try {
+      return io.grpc.netty.NettyChannelBuilder.forAddress(host, port)
+          .sslContext(io.grpc.netty.GrpcSslContexts.forClient().trustManager(new java.io.File(pem)).build());
+    } catch (javax.net.ssl.SSLException | RuntimeException e) {
+      throw new UsageException("--tls-ca: cannot use '" + pem + "' as trusted certificates: " + e.getMessage());
+    }
   }
 
   ControlServiceGrpc.ControlServiceBlockingStub control() {

@@ -44,6 +44,7 @@ public final class ShadowServer implements AutoCloseable {
   private final ExecutorService executor;
   private final ShadowConfig.Endpoint endpoint;
   private boolean closed;
+  private boolean terminal;
 
   private ShadowServer(
       ShadowConfig.Endpoint endpoint,
@@ -133,8 +134,22 @@ public final class ShadowServer implements AutoCloseable {
 
   /** Stops accepting new calls; calls in flight finish. */
   public void shutdown() {
-    health.enterTerminalState();
+    enterTerminalState();
     server.shutdown();
+  }
+
+  /** Stops accepting calls and cancels those in flight. */
+  public void shutdownNow() {
+    enterTerminalState();
+    server.shutdownNow();
+  }
+
+  /** Once only: a second call makes grpc log "Already terminating" with a stack trace. */
+  private synchronized void enterTerminalState() {
+    if (!terminal) {
+      terminal = true;
+      health.enterTerminalState();
+    }
   }
 
   /** Blocks until the server has terminated. */
@@ -149,7 +164,7 @@ public final class ShadowServer implements AutoCloseable {
       return;
     }
     closed = true;
-    health.enterTerminalState();
+    enterTerminalState();
     server.shutdown();
     try {
       if (!server.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * @param stackDepth frames kept per execution sample
  */
 public record AgentConfig(
-    ShadowAddress shadow,
+    ShadowTargets shadow,
     Sampling sampling,
     int bufferBatches,
     boolean ioHooks,
@@ -37,7 +37,10 @@ public record AgentConfig(
       List.of(
           "shadow", "criticality", "batch.period", "gauge.period", "execution.period",
           "histogram.period", "top.classes", "io.threshold", "contention.threshold",
-          "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth");
+          "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth",
+          // how the shadow is reached and, for shadow=spawn, started (ShadowTargets)
+          "token", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
+          "spawn.idle", "spawn.data", "spawn.http.port");
 
   public static final ShadowAddress DEFAULT_SHADOW = new ShadowAddress("127.0.0.1", 7070);
 
@@ -61,7 +64,7 @@ public record AgentConfig(
 
   /** The configuration with every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(DEFAULT_SHADOW, Sampling.preset(Criticality.NORMAL), 300, true, true,
+    return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, true,
         LogLevel.WARN, Map.of(), 8);
   }
 
@@ -86,7 +89,7 @@ public record AgentConfig(
       }
     }
     settings.putAll(parseOptions(agentArgs));
-    return build(settings);
+    return build(settings, systemProperties);
   }
 
   private static Map<String, Setting> parseOptions(String agentArgs) throws ConfigException {
@@ -94,11 +97,18 @@ public record AgentConfig(
     if (agentArgs == null || agentArgs.isBlank()) {
       return options;
     }
+    String previous = null;
     for (String part : agentArgs.split(",")) {
       if (part.isBlank()) {
         continue;
       }
       int eq = part.indexOf('=');
+      if (eq < 0 && "shadow".equals(previous)) {
+        // shadow=a:7070,b:7070: a list of shadows, since ',' also separates the options
+        Setting list = options.get("shadow");
+        options.put("shadow", new Setting("shadow", list.value + "," + part.trim(), list.source));
+        continue;
+      }
       if (eq <= 0) {
         throw new ConfigException("agent option '" + part.trim() + "' is not key=value");
       }
@@ -107,11 +117,13 @@ public record AgentConfig(
         throw new ConfigException("unknown agent option '" + key + "' (known: " + String.join(", ", KEYS) + ")");
       }
       options.put(key, new Setting(key, part.substring(eq + 1).trim(), "agent option"));
+      previous = key;
     }
     return options;
   }
 
-  private static AgentConfig build(Map<String, Setting> settings) throws ConfigException {
+  private static AgentConfig build(Map<String, Setting> settings, Map<String, String> systemProperties)
+      throws ConfigException {
     AgentConfig defaults = defaults();
     Criticality criticality = Criticality.NORMAL;
     Setting critical = settings.get("criticality");
@@ -120,7 +132,8 @@ public record AgentConfig(
           .orElseThrow(() -> critical.bad("expected low, normal or high"));
     }
     Sampling sampling = Sampling.preset(criticality);
-    ShadowAddress shadow = defaults.shadow();
+    Setting shadow = null;
+    Map<String, Setting> link = new TreeMap<>();
     int buffer = defaults.bufferBatches();
     boolean ioHooks = true;
     boolean jfr = true;
@@ -129,7 +142,9 @@ public record AgentConfig(
     int stackDepth = defaults.stackDepth();
     for (Setting s : settings.values()) {
       switch (s.key) {
-        case "shadow" -> shadow = s.address();
+        case "shadow" -> shadow = s;
+        case "token", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
+            "spawn.idle", "spawn.data", "spawn.http.port" -> link.put(s.key, s);
         case "batch.period" -> sampling = sampling.withBatchPeriod(s.positiveDuration());
         case "gauge.period" -> sampling = sampling.withGaugePeriod(s.positiveDuration());
         case "execution.period" -> sampling = sampling.withExecutionSamplePeriod(s.durationOrOff());
@@ -147,7 +162,8 @@ public record AgentConfig(
         default -> throw new IllegalStateException("unhandled key " + s.key);
       }
     }
-    return new AgentConfig(shadow, sampling, buffer, ioHooks, jfr, log, tags, stackDepth);
+    ShadowTargets targets = ShadowTargetsParser.parse(shadow, link, systemProperties);
+    return new AgentConfig(targets, sampling, buffer, ioHooks, jfr, log, tags, stackDepth);
   }
 
   /** Parses {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}; empty when not a duration. */
@@ -165,27 +181,24 @@ public record AgentConfig(
     return Optional.empty();
   }
 
-  private record Setting(String key, String value, String source) {
+  record Setting(String key, String value, String source) {
     ConfigException bad(String expected) {
       return new ConfigException("bad value for " + key + " (" + source + "): '" + value + "'; " + expected);
     }
 
-    ShadowAddress address() throws ConfigException {
-      if (value.equalsIgnoreCase("spawn")) {
-        throw bad("shadow=spawn is not supported by this agent yet; give host:port");
+    ShadowAddress address(String text) throws ConfigException {
+      int colon = text.lastIndexOf(':');
+      if (colon <= 0 || colon == text.length() - 1) {
+        throw bad("expected host:port, spawn or spawn:host:port, separated by '|' or ','");
       }
-      int colon = value.lastIndexOf(':');
-      if (colon <= 0 || colon == value.length() - 1) {
-        throw bad("expected host:port");
-      }
-      String host = value.substring(0, colon);
+      String host = text.substring(0, colon);
       if (host.startsWith("[") && host.endsWith("]")) {
         host = host.substring(1, host.length() - 1);
       }
       try {
-        return new ShadowAddress(host, Integer.parseInt(value.substring(colon + 1)));
+        return new ShadowAddress(host, Integer.parseInt(text.substring(colon + 1)));
       } catch (IllegalArgumentException e) {
-        throw bad("expected host:port with a port in 1..65535");
+        throw bad("expected host:port with a port in 1..65535 (in '" + text + "')");
       }
     }
 

@@ -2,7 +2,8 @@ package dev.umbra.agent.transport;
 
 import dev.umbra.agent.command.CommandHandler;
 import dev.umbra.agent.config.Sampling;
-import dev.umbra.agent.config.ShadowAddress;
+import dev.umbra.agent.config.ShadowTargets;
+import dev.umbra.agent.spawn.ShadowSpawner;
 import dev.umbra.agent.telemetry.Identity;
 import dev.umbra.agent.log.AgentLog;
 import dev.umbra.agent.log.AgentThreads;
@@ -13,13 +14,11 @@ import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Queue;
@@ -44,10 +43,10 @@ public final class ShadowConnection implements AutoCloseable {
   static final Duration STABLE_AFTER = Duration.ofSeconds(2);
   private static final long POLL_MILLIS = 50;
 
-  private final String target;
-  private final ManagedChannel channel;
+  /** The shadows to try, in order; {@link #route} is the one in use (transport thread only). */
+  private final java.util.List<Route> routes;
+  private volatile int route;
   private final Runnable releaseResources;
-  private final TelemetryServiceGrpc.TelemetryServiceStub stub;
   private final LongFunction<AgentMessage> hello;
   private final BatchBuffer buffer;
   private final CommandHandler commands;
@@ -60,8 +59,11 @@ public final class ShadowConnection implements AutoCloseable {
   private final java.util.function.LongSupplier sequenceAfterBuffer;
   private volatile boolean closed;
   private volatile boolean connected;
+  /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
+  private volatile boolean retryNow;
   private volatile boolean helloStale;
   private boolean warnedDown;
+  private Status.Code lastWarned;
   private long streams;
 
   /**
@@ -71,10 +73,16 @@ public final class ShadowConnection implements AutoCloseable {
   ShadowConnection(String target, ManagedChannel channel, Runnable releaseResources, LongFunction<AgentMessage> hello,
       java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands, AgentStatus status,
       Clock clock, Backoff backoff) {
-    this.target = target;
-    this.channel = channel;
+    this(java.util.List.of(new Route(target, channel, TelemetryServiceGrpc.newStub(channel), () -> {})),
+        releaseResources, hello, nextSequence, buffer, commands, status, clock, backoff);
+  }
+
+  /** @param routes the shadows in order of preference: a lost or failed stream moves to the next */
+  ShadowConnection(java.util.List<Route> routes, Runnable releaseResources, LongFunction<AgentMessage> hello,
+      java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands, AgentStatus status,
+      Clock clock, Backoff backoff) {
+    this.routes = java.util.List.copyOf(routes);
     this.releaseResources = releaseResources;
-    this.stub = TelemetryServiceGrpc.newStub(channel);
     this.hello = hello;
     this.sequenceAfterBuffer = nextSequence;
     this.buffer = buffer;
@@ -85,36 +93,70 @@ public final class ShadowConnection implements AutoCloseable {
     this.thread = AgentThreads.single("transport").newThread(this::run);
   }
 
-  /** A connection over plaintext HTTP/2 to {@code shadow}, all of gRPC's threads ours. */
-  public static ShadowConnection open(ShadowAddress shadow, Identity identity,
+  /**
+   * A connection to the first of {@code shadow}'s addresses that answers (failing over in order),
+   * over HTTP/2 with TLS and a bearer token when configured, all of gRPC's threads ours; a spawn
+   * address gets a {@link ShadowSpawner} that starts a shadow there when nothing answers.
+   */
+  public static ShadowConnection open(ShadowTargets shadow, Identity identity,
       java.util.function.Supplier<Sampling> sampling, java.util.Map<String, String> tags,
       java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands,
       AgentStatus status, Clock clock) {
     LongFunction<AgentMessage> hello = next -> WireMapping.hello(identity, status, sampling.get(), tags, next);
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ExecutorService callbacks = Executors.newSingleThreadExecutor(AgentThreads.single("transport-callbacks"));
-    ManagedChannel channel = NettyChannelBuilder.forAddress(shadow.host(), shadow.port())
-        .usePlaintext()
-        .eventLoopGroup(loop)
-        .channelType(NioSocketChannel.class)
-        .executor(callbacks)
-        .offloadExecutor(callbacks)
-        .keepAliveTime(5, TimeUnit.MINUTES)
-        .disableRetry()
-        .userAgent("umbra-agent/" + WireMapping.AGENT_VERSION)
-        .build();
+    java.util.List<Route> routes = new java.util.ArrayList<>();
+    java.util.List<ShadowSpawner> spawners = new java.util.ArrayList<>();
+    java.util.Optional<io.grpc.CallCredentials> credentials = shadow.token().map(BearerToken::new);
+    for (ShadowTargets.Target target : shadow.targets()) {
+      ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, callbacks);
+      TelemetryServiceGrpc.TelemetryServiceStub stub = TelemetryServiceGrpc.newStub(channel);
+      if (credentials.isPresent()) {
+        stub = stub.withCallCredentials(credentials.get());
+      }
+      Runnable whenAbsent = () -> {};
+      if (target.spawn()) {
+        ShadowSpawner spawner = ShadowSpawner.forAddress(target.address(), shadow.spawn(), shadow.token(), clock);
+        spawners.add(spawner);
+        whenAbsent = spawner::shadowAbsent;
+      }
+      routes.add(new Route(target.toString(), channel, stub, whenAbsent));
+    }
     Runnable release = () -> {
+      spawners.forEach(ShadowSpawner::close);
       callbacks.shutdownNow();
       loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     };
-    ShadowConnection connection = new ShadowConnection(shadow.toString(), channel, release, hello, nextSequence,
+    ShadowConnection connection = new ShadowConnection(routes, release, hello, nextSequence,
         buffer, commands, status, clock, Backoff.standard(clock));
+    spawners.forEach(spawner -> spawner.onListening(connection::retryNow));
     connection.thread.start();
     return connection;
   }
 
-  /** Checkpoint state transfer over this connection's channel. */
+  /** Connects at once instead of waiting out the back-off (a spawned shadow just started). */
+  void retryNow() {
+    retryNow = true;
+    wake();
+  }
+
+  /**
+   * Checkpoint state transfer over the channel of the shadow in use now, with the bearer token
+   * when one is configured.
+   */
   public dev.umbra.agent.checkpoint.StateTransfer stateTransfer(String primaryId) {
+    Route current = route();
+    io.grpc.CallCredentials credentials = current.stub().getCallOptions().getCredentials();
+    io.grpc.Channel channel = current.channel();
+    if (credentials != null) {
+      channel = io.grpc.ClientInterceptors.intercept(channel, new io.grpc.ClientInterceptor() {
+        @Override
+        public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+            io.grpc.CallOptions options, io.grpc.Channel next) {
+          return next.newCall(method, options.withCallCredentials(credentials));
+        }
+      });
+    }
     return new GrpcStateTransfer(channel, primaryId);
   }
 
@@ -144,6 +186,10 @@ public final class ShadowConnection implements AutoCloseable {
     while (!closed) {
       try {
         if (stream == null) {
+          if (retryNow) {
+            retryNow = false;
+            backoff.succeeded();
+          }
           if (backoff.mayAttempt()) {
             stream = openStream();
             lastHeartbeat = clock.millis();
@@ -158,11 +204,11 @@ public final class ShadowConnection implements AutoCloseable {
           continue;
         }
         if (!stream.stable && clock.millis() - stream.openedAt >= STABLE_AFTER.toMillis()
-            && channel.getState(false) == io.grpc.ConnectivityState.READY) {
+            && route().channel().getState(false) == io.grpc.ConnectivityState.READY) {
           stream.stable = true;
           backoff.succeeded();
           if (!connected || warnedDown) {
-            AgentLog.info("connected to shadow " + target);
+            AgentLog.info("connected to shadow " + route().target());
           }
           connected = true;
           warnedDown = false;
@@ -189,7 +235,7 @@ public final class ShadowConnection implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       } catch (Throwable t) {
-        AgentLog.warn("transport to " + target + " failed, reconnecting", t);
+        AgentLog.warn("transport to " + route().target() + " failed, reconnecting", t);
         if (stream != null) {
           stream.cancel("agent transport error");
           streamEnded(stream);
@@ -211,7 +257,7 @@ public final class ShadowConnection implements AutoCloseable {
     buffer.requeueInFlight();
     long next = buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong());
     Stream stream = new Stream(clock.millis());
-    stub.connect(stream);
+    route().stub().connect(stream);
     stream.requests.onNext(hello.apply(next));
     return stream;
   }
@@ -220,13 +266,32 @@ public final class ShadowConnection implements AutoCloseable {
     connected = false;
     buffer.requeueInFlight();
     Duration delay = backoff.failed();
-    if (!warnedDown) {
+    Route failed = route();
+    if (!stream.stable && stream.ended.getCode() == Status.Code.UNAVAILABLE) {
+      failed.whenAbsent().run(); // shadow=spawn: start one there (never blocks)
+    }
+    // once per change of state: down, or down for another reason (UNAVAILABLE, then UNAUTHENTICATED)
+    if (!warnedDown || stream.ended.getCode() != lastWarned) {
       warnedDown = true;
-      AgentLog.warn("shadow " + target + " unavailable (" + describe(stream.ended)
+      lastWarned = stream.ended.getCode();
+      AgentLog.warn("shadow " + failed.target() + " unavailable (" + describe(stream.ended)
           + "); the application runs on, data is buffered and the oldest dropped; retrying with back-off");
     } else {
-      AgentLog.debug("shadow " + target + " still unavailable, next attempt in " + delay.toMillis() + " ms");
+      AgentLog.debug("shadow " + failed.target() + " still unavailable, next attempt in " + delay.toMillis() + " ms");
     }
+    if (routes.size() > 1) {
+      route = (route + 1) % routes.size();
+      String message = "failing over from shadow " + failed.target() + " to " + route().target();
+      if (stream.stable) {
+        AgentLog.info(message);
+      } else {
+        AgentLog.debug(message);
+      }
+    }
+  }
+
+  private Route route() {
+    return routes.get(route);
   }
 
   private static String describe(Status status) {
@@ -254,14 +319,25 @@ public final class ShadowConnection implements AutoCloseable {
     thread.interrupt();
     try {
       thread.join(300);
-      channel.shutdownNow();
-      channel.awaitTermination(200, TimeUnit.MILLISECONDS);
+      for (Route r : routes) {
+        r.channel().shutdownNow();
+      }
+      for (Route r : routes) {
+        r.channel().awaitTermination(200 / routes.size(), TimeUnit.MILLISECONDS);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } finally {
       releaseResources.run();
     }
   }
+
+  /**
+   * One shadow to try: its channel, the stub (with the token), and what to do when nothing
+   * answers there (start a shadow, for a spawn address).
+   */
+  record Route(String target, ManagedChannel channel, TelemetryServiceGrpc.TelemetryServiceStub stub,
+      Runnable whenAbsent) {}
 
   /** One Connect stream; callbacks arrive on gRPC's executor (ours), state is read by the loop. */
   private final class Stream implements ClientResponseObserver<AgentMessage, ShadowCommand> {

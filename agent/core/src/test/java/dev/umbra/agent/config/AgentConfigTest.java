@@ -15,7 +15,7 @@ class AgentConfigTest {
     AgentConfig config = AgentConfig.parse(null, Map.of(), Map.of());
 
     assertThat(config).isEqualTo(AgentConfig.defaults());
-    assertThat(config.shadow()).isEqualTo(new ShadowAddress("127.0.0.1", 7070));
+    assertThat(config.shadow().first()).isEqualTo(new ShadowAddress("127.0.0.1", 7070));
     assertThat(config.sampling().criticality()).isEqualTo(Criticality.NORMAL);
     assertThat(config.sampling().batchPeriod()).isEqualTo(Duration.ofMillis(200));
     assertThat(config.sampling().gaugePeriod()).isEqualTo(Duration.ofSeconds(1));
@@ -30,7 +30,7 @@ class AgentConfigTest {
             + "tags=team:db;env:test,stack.depth=3",
         Map.of(), Map.of());
 
-    assertThat(config.shadow()).isEqualTo(new ShadowAddress("shadow.local", 7171));
+    assertThat(config.shadow().first()).isEqualTo(new ShadowAddress("shadow.local", 7171));
     Sampling s = config.sampling();
     assertThat(s.criticality()).isEqualTo(Criticality.HIGH);
     assertThat(s.batchPeriod()).isEqualTo(Duration.ofMillis(500));
@@ -72,7 +72,7 @@ class AgentConfigTest {
       AgentConfig config = AgentConfig.parse("",
           Map.of("umbra.shadow", "a:1"), Map.of("UMBRA_SHADOW", "b:2", "UMBRA_BUFFER_BATCHES", "9"));
 
-      assertThat(config.shadow()).isEqualTo(new ShadowAddress("a", 1));
+      assertThat(config.shadow().first()).isEqualTo(new ShadowAddress("a", 1));
       assertThat(config.bufferBatches()).isEqualTo(9);
     }
 
@@ -140,7 +140,7 @@ class AgentConfigTest {
   void acceptsBracketedIpv6Shadows() throws Exception {
     AgentConfig config = AgentConfig.parse("shadow=[::1]:7070", Map.of(), Map.of());
 
-    assertThat(config.shadow()).isEqualTo(new ShadowAddress("::1", 7070));
+    assertThat(config.shadow().first()).isEqualTo(new ShadowAddress("::1", 7070));
     assertThat(config.shadow()).hasToString("[::1]:7070");
   }
 }

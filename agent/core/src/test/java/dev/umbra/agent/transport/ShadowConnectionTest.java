@@ -243,4 +243,42 @@ class ShadowConnectionTest {
             org.assertj.core.groups.Tuple.tuple(10L, CommandStatus.COMMAND_STATUS_FAILED));
     assertThat(results.get(1).getMessage()).contains("NoSuchFlag");
   }
+
+  @Test
+  void failsOverToTheNextShadow_andAsksForASpawnWhereNothingAnswered() throws Exception {
+    String first = InProcessServerBuilder.generateName();
+    ManagedChannel firstChannel = InProcessChannelBuilder.forName(first).directExecutor().build();
+    java.util.concurrent.atomic.AtomicInteger spawnRequests = new java.util.concurrent.atomic.AtomicInteger();
+    Recorder firstRecorder = new Recorder();
+    Clock clock = Clock.systemUTC();
+    startServer(); // only the second shadow is up
+    connection = new ShadowConnection(
+        List.of(new ShadowConnection.Route("first", firstChannel, TelemetryServiceGrpc.newStub(firstChannel),
+                spawnRequests::incrementAndGet),
+            new ShadowConnection.Route("second", channel, TelemetryServiceGrpc.newStub(channel), () -> {})),
+        firstChannel::shutdownNow,
+        next -> WireMapping.hello(IDENTITY, STATUS, Sampling.preset(Criticality.NORMAL), Map.of(), next),
+        () -> nextSequence, buffer, commands, STATUS, clock,
+        new Backoff(clock, Duration.ofMillis(20), Duration.ofMillis(100), 0.2, Math::random));
+    connection.start();
+    produce(3);
+
+    await("batches at the second shadow", () -> recorder.count(AgentMessage::hasBatch) == 3);
+    assertThat(spawnRequests.get()).isGreaterThanOrEqualTo(1);
+    assertThat(recorder.received.get(0).hasHello()).isTrue();
+
+    Server firstServer = InProcessServerBuilder.forName(first).directExecutor().addService(firstRecorder).build().start();
+    try {
+      server.shutdownNow(); // the second shadow goes away: the agent fails over, with a new Hello
+      server.awaitTermination();
+      produce(2);
+
+      await("batches at the first shadow", () -> firstRecorder.count(AgentMessage::hasBatch) == 2);
+      assertThat(firstRecorder.received.get(0).getHello().getNextSequence()).isEqualTo(4);
+      assertThat(firstRecorder.received.stream().filter(AgentMessage::hasBatch).map(m -> m.getBatch().getSequence()))
+          .containsExactly(4L, 5L);
+    } finally {
+      firstServer.shutdownNow();
+    }
+  }
 }

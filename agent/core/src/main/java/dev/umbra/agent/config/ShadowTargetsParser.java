@@ -1,0 +1,168 @@
+package dev.umbra.agent.config;
+
+import dev.umbra.agent.config.AgentConfig.Setting;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds {@link ShadowTargets} from the {@code shadow}, {@code token}, {@code tls*}, {@code home}
+ * and {@code spawn.*} settings. {@code shadow} is a list separated by {@code |} or {@code ,} of
+ * {@code host:port}, {@code spawn} (the default address, spawned if absent) or
+ * {@code spawn:host:port} (a loopback address).
+ */
+final class ShadowTargetsParser {
+  private ShadowTargetsParser() {}
+
+  static ShadowTargets parse(Setting shadow, Map<String, Setting> settings, Map<String, String> systemProperties)
+      throws ConfigException {
+    List<ShadowTargets.Target> targets = shadow == null
+        ? List.of(new ShadowTargets.Target(AgentConfig.DEFAULT_SHADOW, false))
+        : targets(shadow);
+    Optional<String> token = Optional.ofNullable(settings.get("token")).map(Setting::value).filter(t -> !t.isBlank());
+    Optional<ShadowTargets.Tls> tls = tls(settings.get("tls"), settings.get("tls.ca"));
+    if (tls.isPresent() && targets.stream().anyMatch(ShadowTargets.Target::spawn)) {
+      throw shadow.bad("a spawned shadow listens in plaintext on loopback; drop tls/tls.ca or give host:port");
+    }
+    SpawnSettings spawn = spawn(settings, systemProperties);
+    if (targets.stream().filter(ShadowTargets.Target::spawn).count() > 1) {
+      throw shadow.bad("at most one entry may be spawn");
+    }
+    return new ShadowTargets(targets, token, tls, spawn);
+  }
+
+  private static List<ShadowTargets.Target> targets(Setting shadow) throws ConfigException {
+    List<ShadowTargets.Target> targets = new ArrayList<>();
+    for (String entry : shadow.value().split("[|,]")) {
+      String e = entry.trim();
+      if (e.isEmpty()) {
+        continue;
+      }
+      String lower = e.toLowerCase(Locale.ROOT);
+      if (lower.equals("spawn")) {
+        targets.add(new ShadowTargets.Target(AgentConfig.DEFAULT_SHADOW, true));
+      } else if (lower.startsWith("spawn:")) {
+        ShadowAddress address = shadow.address(e.substring("spawn:".length()));
+        if (!loopback(address.host())) {
+          throw shadow.bad("a spawned shadow listens on loopback only, not " + address.host()
+              + " (use 127.0.0.1, ::1 or localhost)");
+        }
+        targets.add(new ShadowTargets.Target(address, true));
+      } else {
+        targets.add(new ShadowTargets.Target(shadow.address(e), false));
+      }
+    }
+    if (targets.isEmpty()) {
+      throw shadow.bad("expected host:port, spawn or spawn:host:port");
+    }
+    return targets;
+  }
+
+  static boolean loopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  private static Optional<ShadowTargets.Tls> tls(Setting tls, Setting ca) throws ConfigException {
+    Optional<Path> trusted = Optional.empty();
+    if (ca != null && !ca.value().isBlank()) {
+      Path file = Path.of(ca.value());
+      if (!java.nio.file.Files.isReadable(file)) {
+        throw ca.bad("not a readable PEM file");
+      }
+      trusted = Optional.of(file);
+    }
+    boolean on = trusted.isPresent();
+    if (tls != null) {
+      on = tls.bool();
+      if (!on && trusted.isPresent()) {
+        throw tls.bad("tls=false contradicts tls.ca");
+      }
+    }
+    return on ? Optional.of(new ShadowTargets.Tls(trusted)) : Optional.empty();
+  }
+
+  private static SpawnSettings spawn(Map<String, Setting> settings, Map<String, String> systemProperties)
+      throws ConfigException {
+    SpawnSettings d = SpawnSettings.defaults();
+    Optional<Path> home = path(settings.get("home"));
+    long heap = bytes(settings.get("spawn.heap"), d.heapBytes());
+    long offHeap = bytes(settings.get("spawn.offheap"), d.offHeapBytes());
+    Optional<Double> cpu = Optional.empty();
+    Setting cpuSetting = settings.get("spawn.cpu");
+    if (cpuSetting != null) {
+      try {
+        double cores = Double.parseDouble(cpuSetting.value());
+        if (!(cores >= 0.01) || !Double.isFinite(cores)) {
+          throw cpuSetting.bad("expected a number of cores of at least 0.01, such as 0.5");
+        }
+        cpu = Optional.of(cores);
+      } catch (NumberFormatException e) {
+        throw cpuSetting.bad("expected a number of cores such as 0.5");
+      }
+    }
+    Optional<Long> memory = Optional.empty();
+    Setting memorySetting = settings.get("spawn.memory");
+    if (memorySetting != null) {
+      long bytes = bytes(memorySetting, 0);
+      if (bytes < heap + offHeap) {
+        throw memorySetting.bad("below spawn.heap + spawn.offheap (" + ((heap + offHeap) >> 20)
+            + "m): the shadow would be killed for memory; raise it or lower spawn.heap");
+      }
+      memory = Optional.of(bytes);
+    }
+    Duration idle = d.idleExit();
+    Setting idleSetting = settings.get("spawn.idle");
+    if (idleSetting != null) {
+      idle = idleSetting.positiveDuration();
+    }
+    Optional<Path> data = path(settings.get("spawn.data")).or(() -> defaultDataDir(systemProperties));
+    Setting port = settings.get("spawn.http.port");
+    int httpPort = port == null ? d.httpPort() : port.integer(0, 65535);
+    if (heap < (16L << 20)) {
+      throw settings.get("spawn.heap").bad("expected at least 16m");
+    }
+    if (offHeap < (16L << 20)) {
+      throw settings.get("spawn.offheap").bad("expected at least 16m");
+    }
+    return new SpawnSettings(home, heap, offHeap, cpu, memory, idle, data, httpPort);
+  }
+
+  /** {@code ~/.umbra/shadow}: one history for every spawned shadow of this user, across runs. */
+  private static Optional<Path> defaultDataDir(Map<String, String> systemProperties) {
+    String home = systemProperties.get("user.home");
+    if (home != null && !home.isBlank() && !home.equals("?")) {
+      return Optional.of(Path.of(home, ".umbra", "shadow"));
+    }
+    return Optional.ofNullable(systemProperties.get("java.io.tmpdir")).map(t -> Path.of(t, "umbra-shadow"));
+  }
+
+  private static Optional<Path> path(Setting s) {
+    return s == null || s.value().isBlank() ? Optional.empty() : Optional.of(Path.of(s.value()));
+  }
+
+  /** {@code 512m}, {@code 1g}, {@code 65536k} or plain bytes. */
+  static long bytes(Setting s, long fallback) throws ConfigException {
+    if (s == null) {
+      return fallback;
+    }
+    String t = s.value().trim().toLowerCase(Locale.ROOT);
+    int shift = 0;
+    if (!t.isEmpty()) {
+      switch (t.charAt(t.length() - 1)) {
+        case 'k' -> shift = 10;
+        case 'm' -> shift = 20;
+        case 'g' -> shift = 30;
+        default -> shift = -1;
+      }
+    }
+    String number = shift > 0 ? t.substring(0, t.length() - 1) : t;
+    if (number.isEmpty() || number.length() > 12 || !number.chars().allMatch(Character::isDigit)) {
+      throw s.bad("expected a size such as 512m or 1g");
+    }
+    return Long.parseLong(number) << Math.max(0, shift);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.umbra.agent.transport;
+
+import dev.umbra.agent.config.ShadowAddress;
+import dev.umbra.agent.config.ShadowTargets;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** Builds the agent's channels: our event loop and executor, plaintext or TLS. */
+final class Channels {
+  private Channels() {}
+
+  /**
+   * @throws IllegalArgumentException when the trusted-certificates file cannot be read as PEM
+   */
+  static ManagedChannel build(ShadowAddress address, Optional<ShadowTargets.Tls> tls, EventLoopGroup loop,
+      ExecutorService callbacks) {
+    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port())
+        .eventLoopGroup(loop)
+        .channelType(NioSocketChannel.class)
+        .executor(callbacks)
+        .offloadExecutor(callbacks)
+        .keepAliveTime(5, TimeUnit.MINUTES)
+        .disableRetry()
+        .userAgent("umbra-agent/" + WireMapping.AGENT_VERSION);
+    if (tls.isEmpty()) {
+      return builder.usePlaintext().build();
+    }
+    try {
+      SslContextBuilder ssl = GrpcSslContexts.forClient();
+      if (tls.get().trustedCertificates().isPresent()) {
+        ssl.trustManager(tls.get().trustedCertificates().get().toFile());
+      }
+      return builder.useTransportSecurity().sslContext(ssl.build()).build();
+    } catch (javax.net.ssl.SSLException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot set up TLS with "
+          + tls.get().trustedCertificates().map(Object::toString).orElse("the default trust store") + ": " + e.getMessage(), e);
+    }
+  }
+}
