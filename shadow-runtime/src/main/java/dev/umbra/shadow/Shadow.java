@@ -13,6 +13,8 @@ import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.manager.DecisionLog;
+import dev.umbra.shadow.manager.ResourceManager;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
@@ -44,6 +46,7 @@ public final class Shadow implements AutoCloseable {
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final ShadowMetrics metrics = new ShadowMetrics();
+  private final DecisionLog decisions = new DecisionLog();
   private SeriesStore store;
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
@@ -89,6 +92,9 @@ public final class Shadow implements AutoCloseable {
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
     forecasts = new LiveForecasts(store, clock);
+    if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
+      own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));
+    }
     grpc =
         own(
             ShadowServer.start(
@@ -97,7 +103,7 @@ public final class Shadow implements AutoCloseable {
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
                     own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
-                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
+                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock, decisions)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));

@@ -67,6 +67,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-quiet", paramLabel = "DURATION", description = "A checkpoint becomes known-good after this long without an anomaly (default 30s).")
   String checkpointQuiet;
 
+  @Option(names = "--manage", paramLabel = "MODE", description = "Resource manager: off (default), recommend or auto (true/false also accepted); tune it with the manage-* keys in the config file or UMBRA_MANAGE_*.")
+  String manage;
+
+  @Option(names = "--allocator", paramLabel = "NAME", description = "Allocator plugin the resource manager applies through: cgroup (default), kubernetes, jvm or log.")
+  String allocator;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -100,6 +106,8 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("exit-when-idle", exitWhenIdle);
     flags.put("checkpoint-every", checkpointEvery);
     flags.put("checkpoint-quiet", checkpointQuiet);
+    flags.put("manage", manage);
+    flags.put("allocator", allocator);
     return flags;
   }
 }

@@ -27,7 +27,11 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet");
+          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet",
+          // the resource manager (ManageParser)
+          "manage", "allocator", "allocator-options", "manage-confidence", "manage-threshold", "manage-lead",
+          "manage-every", "manage-headroom", "manage-band", "manage-cooldown", "manage-max-step", "manage-cpu-min",
+          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod");
 
   private ConfigParser() {}
 
@@ -92,7 +96,7 @@ public final class ConfigParser {
         new ShadowConfig.Checkpoints(
             v.optionalDuration("checkpoint-every"),
             v.optionalDuration("checkpoint-quiet").orElse(ShadowConfig.Checkpoints.defaults().quietPeriod()));
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints);
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, ManageParser.parse(v.map()));
   }
 
   private static String defaultDataDir() {
