@@ -126,8 +126,14 @@ class ManagerIT {
     long deadline = System.nanoTime() + WAIT.toNanos();
     List<Decision> seen = List.of();
     while (System.nanoTime() < deadline) {
-      seen = ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-          .listDecisions(ListDecisionsRequest.newBuilder().setLimit(200).build()).getDecisionsList();
+      try {
+        seen = ControlServiceGrpc.newBlockingStub(channel).withWaitForReady().withDeadlineAfter(30, TimeUnit.SECONDS)
+            .listDecisions(ListDecisionsRequest.newBuilder().setLimit(200).build()).getDecisionsList();
+      } catch (io.grpc.StatusRuntimeException e) {
+        // a loaded machine: the shadow may answer late; try again until the deadline
+        System.out.println("listDecisions: " + e.getStatus());
+        continue;
+      }
       Optional<Decision> found = seen.stream().filter(wanted).findFirst();
       if (found.isPresent()) {
         return found.get();
