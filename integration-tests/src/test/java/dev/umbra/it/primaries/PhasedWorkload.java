@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.LongAdder;
  * A primary whose CPU and memory demand follows a schedule of phases, open loop: every 100 ms
  * window each worker owes its share of the phase's CPU (calibrated in thread CPU time, so the
  * demand does not depend on how busy the machine is) and allocates garbage in proportion; a
- * retainer keeps the phase's live set (1 MiB arrays, every page touched). A window that cannot
+ * retainer keeps the phase's live set (256 KiB arrays, every page touched). A window that cannot
  * be finished in time (throttling, contention) delays the ones after it, so the run's completion
  * time and window lateness measure what the primary lost.
  *
@@ -128,19 +128,22 @@ public final class PhasedWorkload {
     }
   }
 
-  /** Keeps the current phase's live set: whole MiB arrays with every page written. */
+  /**
+   * Keeps the current phase's live set in 256 KiB arrays with every page written (1 MiB arrays
+   * would be humongous objects on G1 with 1 MiB regions, taking two regions each).
+   */
   private static void retain(long start, long phaseMillis, int[] liveMiB, long totalMillis) {
     List<byte[]> live = new ArrayList<>();
     while (true) {
       long t = (System.nanoTime() - start) / 1_000_000;
       int phase = t < 0 ? 0 : (int) ((t / phaseMillis) % liveMiB.length);
-      int target = t >= totalMillis ? liveMiB[liveMiB.length - 1] : liveMiB[phase];
+      int target = (t >= totalMillis ? liveMiB[liveMiB.length - 1] : liveMiB[phase]) * 4;
       while (live.size() < target) {
-        byte[] mib = new byte[1 << 20];
-        for (int p = 0; p < mib.length; p += 4096) {
-          mib[p] = 1;
+        byte[] chunk = new byte[256 << 10];
+        for (int p = 0; p < chunk.length; p += 4096) {
+          chunk[p] = 1;
         }
-        live.add(mib);
+        live.add(chunk);
       }
       while (live.size() > target) {
         live.remove(live.size() - 1);
