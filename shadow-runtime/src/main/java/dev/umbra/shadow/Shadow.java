@@ -20,6 +20,8 @@ import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.manager.DecisionLog;
+import dev.umbra.shadow.manager.ResourceManager;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
@@ -53,6 +55,7 @@ public final class Shadow implements AutoCloseable {
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final ShadowMetrics metrics = new ShadowMetrics();
+  private final DecisionLog decisions = new DecisionLog();
   private SeriesStore store;
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
@@ -105,6 +108,9 @@ public final class Shadow implements AutoCloseable {
     anomalies.subscribe(alerts);
     ingest.addListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
     AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
+    if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
+      own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));
+    }
     grpc =
         own(
             ShadowServer.start(
@@ -113,7 +119,7 @@ public final class Shadow implements AutoCloseable {
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
                     own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
-                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock),
+                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock, decisions),
                     anomalyApi),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them

@@ -71,6 +71,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--alert-webhook", paramLabel = "URL", description = "POST each anomaly as JSON to this http(s) URL (5 s timeout, 3 attempts).")
   String alertWebhook;
 
+  @Option(names = "--manage", paramLabel = "MODE", description = "Resource manager: off (default), recommend or auto (true/false also accepted); tune it with the manage-* keys in the config file or UMBRA_MANAGE_*.")
+  String manage;
+
+  @Option(names = "--allocator", paramLabel = "NAME", description = "Allocator plugin the resource manager applies through: cgroup (default), kubernetes, jvm or log.")
+  String allocator;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -117,6 +123,8 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("checkpoint-every", checkpointEvery);
     flags.put("checkpoint-quiet", checkpointQuiet);
     flags.put("alert-webhook", alertWebhook);
+    flags.put("manage", manage);
+    flags.put("allocator", allocator);
     return flags;
   }
 }

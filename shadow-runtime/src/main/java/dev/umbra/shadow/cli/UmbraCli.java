@@ -31,6 +31,7 @@ import picocli.CommandLine.ScopeType;
       ForecastCommand.class,
       AnomaliesCommand.class,
       CheckpointsCommand.class,
+      DecisionsCommand.class,
       RollbackCommand.class,
       BacktestCommand.class,
       NabCommand.class,

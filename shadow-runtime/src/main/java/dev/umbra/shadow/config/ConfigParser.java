@@ -28,7 +28,11 @@ public final class ConfigParser {
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
           "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet",
-          "alert-webhook");
+          "alert-webhook",
+          // the resource manager (ManageParser)
+          "manage", "allocator", "allocator-options", "manage-confidence", "manage-threshold", "manage-lead",
+          "manage-every", "manage-headroom", "manage-band", "manage-cooldown", "manage-max-step", "manage-cpu-min",
+          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod");
 
   private ConfigParser() {}
 
@@ -99,7 +103,7 @@ public final class ConfigParser {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("alert-webhook: " + e.getMessage());
     }
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts);
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()));
   }
 
   private static String defaultDataDir() {

@@ -16,10 +16,11 @@ import java.util.Optional;
  * @param limits isolation of the shadow itself
  * @param checkpoints when checkpoints are taken and trusted
  * @param alerts where anomaly alerts go besides the log and /metrics
+ * @param manage what the resource manager does and through which allocator
  */
 public record ShadowConfig(
     Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints,
-    Alerts alerts) {
+    Alerts alerts, Manage manage) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -33,12 +34,13 @@ public record ShadowConfig(
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(checkpoints, "checkpoints");
     Objects.requireNonNull(alerts, "alerts");
+    Objects.requireNonNull(manage, "manage");
   }
 
-  /** Without alert settings: alerts go to the log and /metrics only. */
+  /** Without alert or resource-manager settings: alerts go to the log and /metrics only, no resource manager. */
   public ShadowConfig(
       Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
-    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none());
+    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none(), Manage.off());
   }
 
   /** @param webhook where each anomaly is POSTed as JSON, if anywhere (http or https) */
@@ -139,6 +141,81 @@ public record ShadowConfig(
 
     public static Limits none() {
       return new Limits(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /**
+   * The resource manager (DESIGN.md, "Resource manager"): per primary and resource, every
+   * {@code every}, the forecast peak over {@code lead} at quantile {@code confidence} plus
+   * {@code headroom}, applied through the allocator plugin named {@code allocator}.
+   *
+   * @param mode off, recommend (record what would be done) or auto (apply)
+   * @param allocator the allocator plugin for CPU and memory: cgroup, kubernetes, log or jvm
+   * @param allocatorSettings the plugin's own settings ({@code allocator-options = k=v,k=v})
+   * @param confidence the quantile of the forecast peak to cover, in (0, 1)
+   * @param threshold scale up only when P(demand &gt; current) is at least this, in [0, 1]
+   * @param lead how far ahead the forecast peak must be covered (actuation lead time)
+   * @param every how often the manager decides
+   * @param headroom added on top of the predicted need, a fraction (0.1 = 10 %)
+   * @param band hysteresis: scale down only when the need is this fraction below the allocation
+   * @param cooldown no scale-down sooner than this after any change of the same resource
+   * @param maxStep a change multiplies or divides the allocation by at most this (&gt; 1)
+   * @param cpuMin smallest CPU allocation, cores
+   * @param cpuMax largest CPU allocation, cores
+   * @param memoryMin smallest memory allocation, bytes
+   * @param memoryMax largest memory allocation, bytes
+   * @param jvm whether to shrink the JVM's heap (jvm allocator) before lowering memory
+   * @param pod namespace/pod/container of the primary for the kubernetes allocator
+   */
+  public record Manage(
+      Mode mode, String allocator, java.util.Map<String, String> allocatorSettings, double confidence,
+      double threshold, Duration lead, Duration every, double headroom, double band, Duration cooldown,
+      double maxStep, double cpuMin, double cpuMax, long memoryMin, long memoryMax, boolean jvm,
+      Optional<String> pod) {
+
+    /** What the manager may do. */
+    public enum Mode {
+      /** No manager runs. */
+      OFF,
+      /** Decide and record; apply nothing. */
+      RECOMMEND,
+      /** Decide, apply and record. */
+      AUTO
+    }
+
+    public Manage {
+      Objects.requireNonNull(mode, "mode");
+      Objects.requireNonNull(allocator, "allocator");
+      allocatorSettings = java.util.Map.copyOf(allocatorSettings);
+      Objects.requireNonNull(lead, "lead");
+      Objects.requireNonNull(every, "every");
+      Objects.requireNonNull(cooldown, "cooldown");
+      Objects.requireNonNull(pod, "pod");
+      if (!(confidence > 0 && confidence < 1)) {
+        throw new IllegalArgumentException("manage-confidence: " + confidence + " is not in (0, 1)");
+      }
+      if (!(threshold >= 0 && threshold <= 1)) {
+        throw new IllegalArgumentException("manage-threshold: " + threshold + " is not in [0, 1]");
+      }
+      if (lead.toSeconds() < 1 || every.toMillis() < 100) {
+        throw new IllegalArgumentException("manage-lead must be >= 1s and manage-every >= 100ms");
+      }
+      if (!(headroom >= 0 && headroom <= 10) || !(band >= 0 && band < 1) || !(maxStep > 1)) {
+        throw new IllegalArgumentException("manage-headroom must be in [0, 10], manage-band in [0, 1), manage-max-step > 1");
+      }
+      if (!(cpuMin > 0) || cpuMax < cpuMin) {
+        throw new IllegalArgumentException("manage-cpu-min " + cpuMin + " must be > 0 and <= manage-cpu-max " + cpuMax);
+      }
+      if (memoryMin <= 0 || memoryMax < memoryMin) {
+        throw new IllegalArgumentException("manage-memory-min " + memoryMin + " must be > 0 and <= manage-memory-max " + memoryMax);
+      }
+    }
+
+    /** The manager off; the other values are the defaults. */
+    public static Manage off() {
+      return new Manage(Mode.OFF, "cgroup", java.util.Map.of(), 0.95, 0.1, Duration.ofSeconds(10),
+          Duration.ofSeconds(2), 0.1, 0.2, Duration.ofSeconds(30), 2.0, 0.05, 64, 32L << 20, 1L << 40, true,
+          Optional.empty());
     }
   }
 }

@@ -4,6 +4,9 @@ import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.CheckpointRequest;
 import dev.umbra.proto.v1.ListCheckpointsRequest;
 import dev.umbra.proto.v1.ListCheckpointsResponse;
+import dev.umbra.proto.v1.ListDecisionsRequest;
+import dev.umbra.proto.v1.ListDecisionsResponse;
+import dev.umbra.shadow.manager.DecisionLog;
 import dev.umbra.proto.v1.RollbackRequest;
 import dev.umbra.proto.v1.RollbackResponse;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
@@ -48,14 +51,37 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final SeriesStore store;
   private final CheckpointCoordinator checkpoints;
   private final Clock clock;
+  private final DecisionLog decisions;
+  static final int DEFAULT_DECISIONS_LIMIT = 100;
+  static final int MAX_DECISIONS_LIMIT = 10_000;
   /** How long a command to an agent may take; checkpoints of large state take longest. */
   static final long COMMAND_TIMEOUT_SECONDS = 120;
 
   public ControlGrpcService(Sessions sessions, SeriesStore store, CheckpointCoordinator checkpoints, Clock clock) {
+    this(sessions, store, checkpoints, clock, new DecisionLog());
+  }
+
+  public ControlGrpcService(Sessions sessions, SeriesStore store, CheckpointCoordinator checkpoints, Clock clock,
+      DecisionLog decisions) {
     this.sessions = sessions;
     this.store = store;
     this.checkpoints = checkpoints;
     this.clock = clock;
+    this.decisions = decisions;
+  }
+
+  /** The resource manager's audit log, newest first; empty while the manager is off. */
+  @Override
+  public void listDecisions(ListDecisionsRequest request, StreamObserver<ListDecisionsResponse> out) {
+    if (!request.getPrimaryId().isBlank()) {
+      ApiMapping.requirePrimary(sessions, request.getPrimaryId());
+    }
+    int limit = request.getLimit() == 0 ? DEFAULT_DECISIONS_LIMIT : (int) Math.min(request.getLimit(), MAX_DECISIONS_LIMIT);
+    ListDecisionsResponse.Builder response = ListDecisionsResponse.newBuilder();
+    decisions.newest(request.getPrimaryId(), limit, request.getChangesOnly())
+        .forEach(d -> response.addDecisions(DecisionMapping.toProto(d)));
+    out.onNext(response.build());
+    out.onCompleted();
   }
 
   @Override

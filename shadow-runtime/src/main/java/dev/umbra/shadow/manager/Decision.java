@@ -1,0 +1,66 @@
+package dev.umbra.shadow.manager;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One decision of the resource manager, with the inputs it was made from and what became of it.
+ * Amounts are in the resource's unit (cores or bytes); NaN where unknown, and {@code current} is
+ * NaN when no limit is set.
+ *
+ * @param id 1, 2, 3, … in the order decided
+ * @param primaryId the primary
+ * @param resource what was decided about
+ * @param at when
+ * @param action what was decided
+ * @param current the allocation in effect before
+ * @param desired what the manager wanted (equal to current for a hold)
+ * @param predicted the forecast peak over the lead time at the configured quantile
+ * @param probability P(demand &gt; current) from the forecast
+ * @param usage what the primary used last
+ * @param allocator the allocator plugin's name
+ * @param applied whether the platform now runs with {@code desired}
+ * @param target where it was applied (pid, cgroup, pod), for the audit
+ * @param model the forecast model
+ * @param reason a sentence with the numbers: why, and what the platform said
+ */
+public record Decision(
+    long id, String primaryId, Resource resource, Instant at, Action action, double current, double desired,
+    double predicted, double probability, double usage, String allocator, boolean applied, String target,
+    String model, String reason) {
+
+  /** What a decision is about. */
+  public enum Resource {
+    /** CPU quota, cores. */
+    CPU,
+    /** Memory limit of the whole target, bytes. */
+    MEMORY,
+    /** The JVM's soft heap bound and heap free ratios, bytes. */
+    HEAP
+  }
+
+  /** What the manager decided. */
+  public enum Action {
+    /** Nothing to change. */
+    HOLD,
+    /** More, before the demand arrives. */
+    SCALE_UP,
+    /** Less, after the cooldown and outside the hysteresis band. */
+    SCALE_DOWN,
+    /** Mode recommend: what auto would have applied; nothing applied. */
+    RECOMMEND,
+    /** The change was refused (bounds, below usage, target gone, allocator error); nothing applied. */
+    REFUSED
+  }
+
+  public Decision {
+    Objects.requireNonNull(primaryId, "primaryId");
+    Objects.requireNonNull(resource, "resource");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(allocator, "allocator");
+    Objects.requireNonNull(target, "target");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(reason, "reason");
+  }
+}

@@ -1,0 +1,153 @@
+package dev.umbra.shadow.manager;
+
+import dev.umbra.shadow.forecast.QuantileForecast;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The decision rule for one resource of one primary, pure and deterministic (DESIGN.md):
+ *
+ * <pre>
+ * predicted = forecast.peak(lead).quantile(confidence)
+ * desired   = clamp(max(predicted, floor) * (1 + headroom), min, max)   (memory: never below usage)
+ * up        if desired &gt; current * (1 + UP_BAND) and P(demand &gt; current) &gt;= threshold
+ *           (or the primary is saturated: usage &gt;= SATURATED * current, where the forecast is censored)
+ * down      if desired &lt; current * (1 - band) and the cooldown since the last change has passed
+ * each step multiplies or divides current by at most maxStep
+ * </pre>
+ *
+ * @param confidence the quantile of the forecast peak to cover
+ * @param threshold the smallest P(demand &gt; current) that justifies a scale-up
+ * @param headroom the fraction added on top of the need
+ * @param band the hysteresis band for scale-downs
+ * @param cooldown the least time between a change and a scale-down
+ * @param maxStep the largest factor of one change
+ * @param min the smallest allocation
+ * @param max the largest allocation
+ */
+record Policy(double confidence, double threshold, double headroom, double band, Duration cooldown, double maxStep,
+    double min, double max) {
+
+  /** Changes upward smaller than this fraction are not worth an actuation. */
+  static final double UP_BAND = 0.05;
+  /** At or above this share of its allocation a primary is saturated: its usage no longer shows its demand. */
+  static final double SATURATED = 0.95;
+  /** A saturated primary gets at least this factor more, whatever the (censored) forecast says. */
+  static final double SATURATED_STEP = 1.25;
+  /** Memory is never set closer to current usage than this fraction above it. */
+  static final double USAGE_MARGIN = 0.05;
+
+  Policy {
+    Objects.requireNonNull(cooldown, "cooldown");
+    if (!(min > 0) || max < min) {
+      throw new IllegalArgumentException("bounds [" + min + ", " + max + "]");
+    }
+  }
+
+  /**
+   * What one decision sees.
+   *
+   * @param memory true for memory: never below usage
+   * @param current the allocation in effect, empty when unlimited
+   * @param usage the latest usage, NaN when unknown
+   * @param forecast the forecast of demand over the lead time
+   * @param floor a need the forecast must not go below (the JVM's need for memory), 0 for none
+   * @param now the decision time
+   * @param lastChange when this resource was last changed, if ever
+   */
+  record Inputs(boolean memory, OptionalDouble current, double usage, QuantileForecast forecast, double floor,
+      Instant now, Optional<Instant> lastChange) {
+    Inputs {
+      Objects.requireNonNull(current, "current");
+      Objects.requireNonNull(forecast, "forecast");
+      Objects.requireNonNull(now, "now");
+      Objects.requireNonNull(lastChange, "lastChange");
+    }
+  }
+
+  /** What to do: the action, the amount (current for a hold), the forecast facts and why. */
+  record Plan(Decision.Action action, double desired, double predicted, double probability, String reason) {}
+
+  Plan plan(Inputs in, String unit) {
+    double predicted = in.forecast().peakAt(confidence);
+    double need = Math.max(predicted, in.floor());
+    double desired = need * (1 + headroom);
+    double current = in.current().orElse(Double.NaN);
+    boolean limited = in.current().isPresent();
+    boolean saturated = limited && in.usage() >= SATURATED * current;
+    if (saturated) {
+      desired = Math.max(desired, current * SATURATED_STEP);
+    }
+    String why = String.format(Locale.ROOT, "peak p%s over %s = %s%s",
+        pct(confidence), lead(in.forecast()), fmt(predicted, unit),
+        in.floor() > predicted ? ", need " + fmt(in.floor(), unit) : "");
+    if (in.memory() && Double.isFinite(in.usage())) {
+      double usageFloor = in.usage() * (1 + USAGE_MARGIN);
+      if (usageFloor > max) {
+        return new Plan(Decision.Action.REFUSED, current, predicted, probability(in, current),
+            "usage " + fmt(in.usage(), unit) + " leaves no room under the maximum " + fmt(max, unit)
+                + " (manage-memory-max); raise it; nothing applied");
+      }
+      desired = Math.max(desired, usageFloor);
+    }
+    desired = Math.min(max, Math.max(min, desired));
+    if (!limited) {
+      return new Plan(Decision.Action.SCALE_DOWN, desired, predicted, 0,
+          why + "; no limit is set, setting " + fmt(desired, unit));
+    }
+    double probability = probability(in, current);
+    String p = String.format(Locale.ROOT, "P(demand > %s) = %.2f", fmt(current, unit), probability);
+    if (desired > current * (1 + UP_BAND)) {
+      if (probability >= threshold || saturated) {
+        double next = Math.min(desired, current * maxStep);
+        return new Plan(Decision.Action.SCALE_UP, next, predicted, probability, why + ", " + p
+            + (saturated ? ", saturated (usage " + fmt(in.usage(), unit) + ")" : " >= " + threshold)
+            + ": " + fmt(current, unit) + " -> " + fmt(next, unit)
+            + (next < desired ? " (step limit x" + maxStep + ", wanted " + fmt(desired, unit) + ")" : ""));
+      }
+      return new Plan(Decision.Action.HOLD, current, predicted, probability,
+          why + ", but " + p + " < threshold " + threshold);
+    }
+    if (desired < current * (1 - band)) {
+      Optional<Instant> last = in.lastChange();
+      if (last.isPresent() && in.now().isBefore(last.get().plus(cooldown))) {
+        long left = Duration.between(in.now(), last.get().plus(cooldown)).toSeconds();
+        return new Plan(Decision.Action.HOLD, current, predicted, probability,
+            why + "; would scale down to " + fmt(desired, unit) + " but the cooldown has " + left + " s left");
+      }
+      double next = Math.max(desired, current / maxStep);
+      return new Plan(Decision.Action.SCALE_DOWN, next, predicted, probability, why + ", " + p + ": "
+          + fmt(current, unit) + " -> " + fmt(next, unit)
+          + (next > desired ? " (step limit /" + maxStep + ", wanted " + fmt(desired, unit) + ")" : ""));
+    }
+    return new Plan(Decision.Action.HOLD, current, predicted, probability,
+        why + ", " + p + ": desired " + fmt(desired, unit) + " is within the band of " + fmt(current, unit));
+  }
+
+  private static double probability(Inputs in, double current) {
+    return Double.isFinite(current) ? in.forecast().probabilityPeakAbove(current) : 0;
+  }
+
+  private static String lead(QuantileForecast f) {
+    return f.horizon().duration().toSeconds() + " s";
+  }
+
+  private static String pct(double q) {
+    double p = q * 100;
+    return p == Math.rint(p) ? Long.toString((long) p) : String.format(Locale.ROOT, "%.1f", p);
+  }
+
+  /** Cores with three decimals, bytes in MiB. */
+  static String fmt(double value, String unit) {
+    if (Double.isNaN(value)) {
+      return "unlimited";
+    }
+    return unit.equals("bytes")
+        ? String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20))
+        : String.format(Locale.ROOT, "%.3f cores", value);
+  }
+}

@@ -1,0 +1,430 @@
+package dev.umbra.shadow.manager;
+
+import dev.umbra.allocator.Allocation;
+import dev.umbra.allocator.Allocator;
+import dev.umbra.allocator.AllocatorContext;
+import dev.umbra.allocator.AllocatorException;
+import dev.umbra.allocator.Allocators;
+import dev.umbra.allocator.ApplyResult;
+import dev.umbra.allocator.ResourceKind;
+import dev.umbra.allocator.Target;
+import dev.umbra.allocator.jvm.JvmFlagsChannel;
+import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.manager.Decision.Action;
+import dev.umbra.shadow.manager.Decision.Resource;
+import dev.umbra.shadow.series.Canonical;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The resource manager's loop: every {@code manage-every}, for each connected primary, one
+ * decision per resource the allocator sets (CPU, memory) and, with the {@code jvm} allocator, the
+ * heap; each decision goes to the {@link DecisionLog}. Runs on one {@code umbra-manager} thread;
+ * {@link #tick()} is also what tests call.
+ */
+public final class ResourceManager implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(ResourceManager.class);
+  /** Telemetry older than this is not acted on. */
+  static final Duration STALE = Duration.ofSeconds(15);
+  /**
+   * Seconds of heap history the live set is taken from: long enough to hold a collection of a busy
+   * JVM, short enough to follow a growing live set (an idle JVM without a GC in it is
+   * overestimated, which is the safe side).
+   */
+  static final int LIVE_SET_WINDOW = 20;
+  /** Seconds of usage the latest usage is the maximum of. */
+  static final int USAGE_WINDOW = 3;
+
+  private final ShadowConfig.Manage config;
+  private final Supplier<Collection<PrimaryIdentity>> primaries;
+  private final Signals signals;
+  private final DecisionLog log;
+  private final Clock clock;
+  private final Loaded main;
+  private final Optional<Allocator> jvm;
+  private final TargetResolver resolver;
+  private final Policy cpuPolicy;
+  private final Policy memoryPolicy;
+  private final QuantileLevels levels;
+  private final Horizon horizon;
+  private final Map<String, EnumMap<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
+  private ScheduledExecutorService executor;
+
+  /** The configured allocator, or why it could not be opened. */
+  record Loaded(String name, Optional<Allocator> allocator, String failure) {
+    static Loaded open(String name, Function<String, Allocator> opener) {
+      try {
+        return new Loaded(name, Optional.of(opener.apply(name)), "");
+      } catch (OpenFailed e) {
+        return new Loaded(name, Optional.empty(), e.getMessage());
+      }
+    }
+  }
+
+  /** An allocator that could not be opened, carried out of a lambda. */
+  static final class OpenFailed extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OpenFailed(String message) {
+      super(message);
+    }
+  }
+
+  ResourceManager(ShadowConfig.Manage config, Supplier<Collection<PrimaryIdentity>> primaries, Signals signals,
+      DecisionLog log, Clock clock, Loaded main, Optional<Allocator> jvm, TargetResolver resolver) {
+    this.config = config;
+    this.primaries = primaries;
+    this.signals = signals;
+    this.log = log;
+    this.clock = clock;
+    this.main = main;
+    this.jvm = jvm;
+    this.resolver = resolver;
+    this.cpuPolicy = new Policy(config.confidence(), config.threshold(), config.headroom(), config.band(),
+        config.cooldown(), config.maxStep(), config.cpuMin(), config.cpuMax());
+    this.memoryPolicy = new Policy(config.confidence(), config.threshold(), config.headroom(), config.band(),
+        config.cooldown(), config.maxStep(), config.memoryMin(), config.memoryMax());
+    Set<Double> q = new TreeSet<>(Set.of(0.05, 0.5, 0.9, 0.95, 0.99));
+    q.add(config.confidence());
+    this.levels = QuantileLevels.of(q.stream().mapToDouble(Double::doubleValue).toArray());
+    this.horizon = new Horizon((int) Math.max(1, config.lead().toSeconds()), Duration.ofSeconds(1));
+  }
+
+  /**
+   * Starts the manager of a shadow over its connected primaries, forecasts and store, with the
+   * agents' streams as the {@code jvm} allocator's channel.
+   */
+  public static ResourceManager start(ShadowConfig.Manage config, dev.umbra.shadow.ingest.Sessions sessions,
+      dev.umbra.shadow.forecast.LiveForecasts forecasts, dev.umbra.shadow.series.SeriesStore store, DecisionLog log,
+      Clock clock) {
+    Supplier<Collection<PrimaryIdentity>> connected = () -> sessions.all().stream()
+        .filter(s -> s.state() == dev.umbra.shadow.ingest.PrimaryState.CONNECTED)
+        .map(dev.umbra.shadow.ingest.PrimarySession::identity)
+        .toList();
+    return start(config, connected, Signals.of(forecasts, store), log, clock,
+        new dev.umbra.shadow.ingest.JvmFlagsSessionChannel(sessions));
+  }
+
+  /**
+   * Opens the configured allocator (and the {@code jvm} one for the heap) and starts the loop.
+   * An allocator that cannot be opened does not stop the shadow: every decision is then refused
+   * with the reason, in the log and the audit.
+   */
+  static ResourceManager start(ShadowConfig.Manage config, Supplier<Collection<PrimaryIdentity>> primaries,
+      Signals signals, DecisionLog log, Clock clock, JvmFlagsChannel channel) {
+    AllocatorContext base = new AllocatorContext(config.allocatorSettings(), Map.of(), clock)
+        .withService(JvmFlagsChannel.class, channel);
+    ClassLoader loader = ResourceManager.class.getClassLoader();
+    Loaded main = Loaded.open(config.allocator(), name -> open(name, base, loader));
+    Optional<Allocator> jvm = Optional.empty();
+    if (config.jvm() && !config.allocator().equals("jvm")) {
+      AllocatorContext jvmContext = new AllocatorContext(
+          Map.of("minHeapFreeRatio", "10", "maxHeapFreeRatio", "30", "gcOnShrink", "true"), Map.of(), clock)
+          .withService(JvmFlagsChannel.class, channel);
+      Loaded j = Loaded.open("jvm", name -> open(name, jvmContext, loader));
+      jvm = j.allocator();
+      if (jvm.isEmpty()) {
+        logger.warn("manager: no jvm allocator, memory is managed without shrinking the heap first: {}", j.failure());
+      }
+    }
+    main.allocator().ifPresentOrElse(
+        a -> logger.info("manager: mode={} allocator={} confidence={} lead={} every={}", config.mode(),
+            config.allocator(), config.confidence(), config.lead(), config.every()),
+        () -> logger.error("manager: allocator '{}' cannot be used, every decision will be refused: {}",
+            config.allocator(), main.failure()));
+    ResourceManager manager = new ResourceManager(config, primaries, signals, log, clock, main, jvm,
+        new TargetResolver(TargetResolver.localHostName(), Path.of("/proc"), config.pod()));
+    manager.executor = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("manager", true));
+    long period = config.every().toMillis();
+    manager.executor.scheduleWithFixedDelay(manager::tickSafely, period, period, TimeUnit.MILLISECONDS);
+    return manager;
+  }
+
+  static Allocator open(String name, AllocatorContext context, ClassLoader loader) {
+    try {
+      return Allocators.load(name, context, loader);
+    } catch (AllocatorException e) {
+      throw new OpenFailed("allocator '" + name + "' (" + e.reason() + "): " + e.getMessage());
+    } catch (RuntimeException e) {
+      throw new OpenFailed("allocator '" + name + "' failed to open: " + e);
+    }
+  }
+
+  private void tickSafely() {
+    try {
+      tick();
+    } catch (RuntimeException e) {
+      logger.error("manager tick failed", e);
+    }
+  }
+
+  /** One round of decisions over the connected primaries. */
+  void tick() {
+    Set<String> seen = new HashSet<>();
+    for (PrimaryIdentity identity : primaries.get()) {
+      seen.add(identity.primaryId());
+      try {
+        decide(identity);
+      } catch (RuntimeException e) {
+        logger.error("manager: deciding for primary={} failed", identity.primaryId(), e);
+      }
+    }
+    lastChange.keySet().retainAll(seen);
+  }
+
+  private void decide(PrimaryIdentity id) {
+    Instant now = clock.instant();
+    if (main.allocator().isEmpty()) {
+      refuseAll(id, "-", main.failure() + "; nothing applied");
+      return;
+    }
+    Allocator allocator = main.allocator().get();
+    Target target;
+    try {
+      target = resolver.resolve(id);
+    } catch (AllocatorException e) {
+      refuseAll(id, "-", e.getMessage());
+      return;
+    }
+    String where = resolver.describe(target);
+    Allocation current;
+    try {
+      current = allocator.current(target);
+    } catch (AllocatorException e) {
+      refuseAll(id, where, "cannot read the allocation (" + e.reason() + "): " + e.getMessage() + "; nothing applied");
+      return;
+    }
+    if (allocator.supports().contains(ResourceKind.CPU)) {
+      decideCpu(id, now, allocator, target, where, current);
+    }
+    if (allocator.supports().contains(ResourceKind.MEMORY)) {
+      decideMemory(id, now, allocator, target, where, current);
+    }
+    Optional<Allocator> heapAllocator = allocator.supports().contains(ResourceKind.HEAP) ? Optional.of(allocator) : jvm;
+    heapAllocator.ifPresent(h -> decideHeap(id, now, h, target, where));
+  }
+
+  private void decideCpu(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,
+      Allocation current) {
+    OptionalDouble cpu = current.cpuCores();
+    long newest = fresh(id, Resource.CPU, Canonical.CPU_PROCESS, now, cpu, where);
+    if (newest == Long.MIN_VALUE) {
+      return;
+    }
+    double usage = max(signals.recent(id.primaryId(), Canonical.CPU_PROCESS, newest, USAGE_WINDOW));
+    QuantileForecast forecast = forecast(id, Resource.CPU, Canonical.CPU_PROCESS, cpu, usage, where);
+    if (forecast == null) {
+      return;
+    }
+    Policy.Plan plan = cpuPolicy.plan(
+        new Policy.Inputs(false, cpu, usage, forecast, 0, now, last(id, Resource.CPU)), "cores");
+    act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, forecast.model(), Allocation::cpu);
+  }
+
+  private void decideMemory(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,
+      Allocation current) {
+    OptionalDouble memory = current.memoryBytes().isPresent()
+        ? OptionalDouble.of(current.memoryBytes().getAsLong()) : OptionalDouble.empty();
+    long newest = fresh(id, Resource.MEMORY, Canonical.MEM_RSS, now, memory, where);
+    if (newest == Long.MIN_VALUE) {
+      return;
+    }
+    double usage = max(signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, USAGE_WINDOW));
+    QuantileForecast forecast = forecast(id, Resource.MEMORY, Canonical.MEM_RSS, memory, usage, where);
+    if (forecast == null) {
+      return;
+    }
+    double floor = jvmMemory(id, newest).map(JvmMemory::needBytes).orElse(0.0);
+    Policy.Plan plan = memoryPolicy.plan(
+        new Policy.Inputs(true, memory, usage, forecast, floor, now, last(id, Resource.MEMORY)), "bytes");
+    act(id, Resource.MEMORY, plan, memory, usage, allocator, target, where, forecast.model(),
+        bytes -> Allocation.memory((long) bytes));
+  }
+
+  /**
+   * The heap: raise the soft bound when the live set grows past it; when the JVM holds much more
+   * memory than it needs (RSS above need plus headroom plus the band), lower it, with the heap
+   * free ratios and a GC, so that the JVM returns memory and the memory limit can follow.
+   */
+  private void decideHeap(PrimaryIdentity id, Instant now, Allocator heapAllocator, Target target, String where) {
+    long newest = signals.newestSecond(id.primaryId(), Canonical.MEM_HEAP_USED);
+    if (newest == Long.MIN_VALUE || now.getEpochSecond() - newest > STALE.toSeconds()) {
+      return; // memory's own decision already says the telemetry is missing
+    }
+    Optional<JvmMemory> need = jvmMemory(id, newest);
+    if (need.isEmpty()) {
+      return;
+    }
+    JvmMemory m = need.get();
+    double heapNow;
+    try {
+      heapNow = heapAllocator.current(target).heapBytes().orElse(Long.MAX_VALUE);
+    } catch (AllocatorException e) {
+      record(id, Resource.HEAP, Action.REFUSED, Double.NaN, m.heapTargetBytes(), Double.NaN, Double.NaN,
+          m.rssBytes(), false, where, "live-set", "cannot read the heap bound (" + e.reason() + "): " + e.getMessage());
+      return;
+    }
+    double maxHeap = id.jvm().maxHeapBytes() > 0 ? id.jvm().maxHeapBytes() : Double.MAX_VALUE;
+    double desired = Math.min(maxHeap, m.heapTargetBytes());
+    String facts = String.format(java.util.Locale.ROOT, "live set %s, off-heap %s, need %s, RSS %s",
+        Policy.fmt(m.liveSetBytes(), "bytes"), Policy.fmt(m.offHeapBytes(), "bytes"),
+        Policy.fmt(m.needBytes(), "bytes"), Policy.fmt(m.rssBytes(), "bytes"));
+    boolean holdsTooMuch = m.rssBytes() > m.needBytes() * (1 + config.headroom()) * (1 + config.band());
+    Optional<Instant> last = last(id, Resource.HEAP);
+    boolean cooled = last.isEmpty() || !now.isBefore(last.get().plus(config.cooldown()));
+    Action action;
+    if (desired > heapNow * (1 + Policy.UP_BAND)) {
+      action = Action.SCALE_UP;
+    } else if (holdsTooMuch && cooled && desired < heapNow) {
+      action = Action.SCALE_DOWN;
+    } else {
+      record(id, Resource.HEAP, Action.HOLD, heapNow, heapNow, m.heapTargetBytes(), Double.NaN, m.rssBytes(), false,
+          where, "live-set", facts + (holdsTooMuch && !cooled ? "; the JVM holds more than it needs, cooldown running" : ""));
+      return;
+    }
+    String reason = facts + ": heap bound " + Policy.fmt(heapNow, "bytes") + " -> " + Policy.fmt(desired, "bytes")
+        + (action == Action.SCALE_DOWN ? " so the JVM returns memory before the limit is lowered" : "");
+    Policy.Plan plan = new Policy.Plan(action, desired, m.heapTargetBytes(), Double.NaN, reason);
+    act(id, Resource.HEAP, plan, OptionalDouble.of(heapNow), m.rssBytes(), heapAllocator, target, where, "live-set",
+        bytes -> Allocation.heap((long) bytes));
+  }
+
+  private Optional<JvmMemory> jvmMemory(PrimaryIdentity id, long newest) {
+    String p = id.primaryId();
+    return JvmMemory.estimate(
+        signals.recent(p, Canonical.MEM_HEAP_USED, newest, LIVE_SET_WINDOW),
+        signals.recent(p, Canonical.MEM_HEAP_COMMITTED, newest, LIVE_SET_WINDOW),
+        signals.recent(p, Canonical.MEM_RSS, newest, LIVE_SET_WINDOW),
+        signals.recent(p, Canonical.MEM_NONHEAP, newest, LIVE_SET_WINDOW));
+  }
+
+  /** The newest second of the series, or MIN_VALUE after recording a hold when it is missing or stale. */
+  private long fresh(PrimaryIdentity id, Resource resource, Canonical series, Instant now, OptionalDouble current,
+      String where) {
+    long newest = signals.newestSecond(id.primaryId(), series);
+    if (newest == Long.MIN_VALUE || now.getEpochSecond() - newest > STALE.toSeconds()) {
+      double c = current.orElse(Double.NaN);
+      record(id, resource, Action.HOLD, c, c, Double.NaN, Double.NaN, Double.NaN, false, where, "-",
+          newest == Long.MIN_VALUE ? "no " + series + " telemetry yet"
+              : "no fresh " + series + " telemetry (newest " + (now.getEpochSecond() - newest) + " s old)");
+      return Long.MIN_VALUE;
+    }
+    return newest;
+  }
+
+  private QuantileForecast forecast(PrimaryIdentity id, Resource resource, Canonical series, OptionalDouble current,
+      double usage, String where) {
+    try {
+      return signals.forecast(id.primaryId(), series, horizon, levels);
+    } catch (InsufficientHistoryException | IllegalArgumentException e) {
+      double c = current.orElse(Double.NaN);
+      record(id, resource, Action.HOLD, c, c, Double.NaN, Double.NaN, usage, false, where, "-",
+          "forecast of " + series + " not ready: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private void act(PrimaryIdentity id, Resource resource, Policy.Plan plan, OptionalDouble current, double usage,
+      Allocator allocator, Target target, String where, String model, java.util.function.DoubleFunction<Allocation> amount) {
+    double c = current.orElse(Double.NaN);
+    String name = allocatorName(allocator);
+    if (plan.action() == Action.HOLD || plan.action() == Action.REFUSED) {
+      record(id, resource, plan.action(), c, plan.desired(), plan.predicted(), plan.probability(), usage, false,
+          where, model, plan.reason(), name);
+      return;
+    }
+    if (config.mode() != ShadowConfig.Manage.Mode.AUTO) {
+      record(id, resource, Action.RECOMMEND, c, plan.desired(), plan.predicted(), plan.probability(), usage, false,
+          where, model, "would " + plan.action().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": "
+              + plan.reason() + " (mode recommend; nothing applied)", name);
+      return;
+    }
+    try {
+      ApplyResult result = allocator.apply(target, amount.apply(plan.desired()));
+      if (result.status() != ApplyResult.Status.INFEASIBLE) {
+        lastChange.computeIfAbsent(id.primaryId(), k -> new EnumMap<>(Resource.class)).put(resource, clock.instant());
+      }
+      record(id, resource, plan.action(), c, plan.desired(), plan.predicted(), plan.probability(), usage,
+          result.tookEffect(), where, model, plan.reason() + "; " + result.status() + ": " + result.reason(), name);
+    } catch (AllocatorException e) {
+      record(id, resource, Action.REFUSED, c, plan.desired(), plan.predicted(), plan.probability(), usage, false,
+          where, model, "wanted: " + plan.reason() + "; refused by " + name + " (" + e.reason() + "): " + e.getMessage(), name);
+    }
+  }
+
+  private String allocatorName(Allocator allocator) {
+    return jvm.isPresent() && allocator == jvm.get() ? "jvm" : main.name();
+  }
+
+  private void refuseAll(PrimaryIdentity id, String where, String reason) {
+    for (Resource r : new Resource[] {Resource.CPU, Resource.MEMORY}) {
+      record(id, r, Action.REFUSED, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false, where, "-", reason);
+    }
+  }
+
+  private Optional<Instant> last(PrimaryIdentity id, Resource resource) {
+    EnumMap<Resource, Instant> m = lastChange.get(id.primaryId());
+    return m == null ? Optional.empty() : Optional.ofNullable(m.get(resource));
+  }
+
+  private void record(PrimaryIdentity id, Resource resource, Action action, double current, double desired,
+      double predicted, double probability, double usage, boolean applied, String where, String model, String reason) {
+    record(id, resource, action, current, desired, predicted, probability, usage, applied, where, model, reason,
+        resource == Resource.HEAP && jvm.isPresent() ? "jvm" : main.name());
+  }
+
+  private void record(PrimaryIdentity id, Resource resource, Action action, double current, double desired,
+      double predicted, double probability, double usage, boolean applied, String where, String model, String reason,
+      String allocator) {
+    log.add(new Decision(log.nextId(), id.primaryId(), resource, clock.instant(), action, current, desired, predicted,
+        probability, usage, allocator, applied, where, model, reason));
+  }
+
+  private static double max(double[] values) {
+    double m = Double.NaN;
+    for (double v : values) {
+      if (!Double.isNaN(v)) {
+        m = Double.isNaN(m) ? v : Math.max(m, v);
+      }
+    }
+    return m;
+  }
+
+  @Override
+  public void close() {
+    if (executor != null) {
+      executor.shutdownNow();
+      try {
+        executor.awaitTermination(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    main.allocator().ifPresent(Allocator::close);
+    jvm.ifPresent(Allocator::close);
+  }
+}

@@ -1,0 +1,307 @@
+package dev.umbra.shadow.manager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.umbra.allocator.Allocation;
+import dev.umbra.allocator.AllocatorContext;
+import dev.umbra.allocator.AllocatorException;
+import dev.umbra.allocator.AllocatorException.Reason;
+import dev.umbra.allocator.ResourceKind;
+import dev.umbra.shadow.MutableClock;
+import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.manager.Decision.Action;
+import dev.umbra.shadow.manager.Decision.Resource;
+import dev.umbra.shadow.series.Canonical;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ResourceManagerTest {
+  private static final long MIB = 1 << 20;
+  private static final long PID = 4242;
+
+  private final MutableClock clock = MutableClock.at("2026-01-01T00:10:00Z");
+  private final FakeSignals signals = new FakeSignals();
+  private final DecisionLog log = new DecisionLog();
+  @TempDir Path proc;
+
+  @BeforeEach
+  void aLocalPrimaryInItsOwnCgroup() throws IOException {
+    Files.createDirectories(proc.resolve(Long.toString(PID)));
+    Files.writeString(proc.resolve(PID + "/cgroup"), "5:memory:/umbra-app\n4:cpu,cpuacct:/umbra-app\n");
+    // 2 s ago: 0.5 cores, RSS 300 MiB, heap used 200 MiB of 256 MiB committed, 40 MiB non-heap
+    signals.values(Canonical.CPU_PROCESS, 0.5);
+    signals.values(Canonical.MEM_RSS, 300 * MIB);
+    signals.values(Canonical.MEM_HEAP_USED, 200 * MIB);
+    signals.values(Canonical.MEM_HEAP_COMMITTED, 256 * MIB);
+    signals.values(Canonical.MEM_NONHEAP, 40 * MIB);
+    signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.6, 1.0, 1.4, 1.6, 1.8));
+    signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 280 * MIB, 300 * MIB, 310 * MIB, 320 * MIB, 330 * MIB));
+  }
+
+  private static PrimaryIdentity primary(String host) {
+    return new PrimaryIdentity("host/4242/1", "w", "app", host, PID, 1, "0.1.0", PrimaryIdentity.Criticality.NORMAL,
+        new PrimaryIdentity.JvmFacts("17.0.15", "v", "vm", "app.Main", List.of(), List.of("G1 Young Generation"),
+            512 * MIB, 2, 0, 0, "Linux amd64"),
+        new PrimaryIdentity.AgentCapabilities(true, true, false, List.of(), List.of(), List.of("SoftMaxHeapSize")));
+  }
+
+  private static ShadowConfig.Manage config(ShadowConfig.Manage.Mode mode, String allocator) {
+    return new ShadowConfig.Manage(mode, allocator, Map.of(), 0.95, 0.1, Duration.ofSeconds(10), Duration.ofSeconds(2),
+        0.1, 0.2, Duration.ofSeconds(30), 2.0, 0.05, 4, 32 * MIB, 4096 * MIB, true, Optional.empty());
+  }
+
+  private ResourceManager manager(ShadowConfig.Manage.Mode mode, FakeAllocator main, Optional<FakeAllocator> jvm,
+      String host) {
+    return new ResourceManager(config(mode, "fake"), () -> List.of(primary(host)), signals, log, clock,
+        new ResourceManager.Loaded("fake", Optional.of(main), ""), jvm.map(j -> j), new TargetResolver("host", proc,
+            Optional.empty()));
+  }
+
+  private FakeAllocator cgroup(double cpu, long memory) {
+    return new FakeAllocator(Set.of(ResourceKind.CPU, ResourceKind.MEMORY), Allocation.of(cpu, memory));
+  }
+
+  private Decision latest(Resource resource) {
+    return log.newest("", 100, false).stream().filter(d -> d.resource() == resource).findFirst().orElseThrow();
+  }
+
+  @Nested
+  class Auto {
+    @Test
+    void preProvisionsCpu_andThenHolds() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision up = latest(Resource.CPU);
+      assertThat(up.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(up.applied()).isTrue();
+      assertThat(up.desired()).isEqualTo(1.76, org.assertj.core.api.Assertions.within(1e-9));
+      assertThat(up.target()).isEqualTo("pid 4242 cgroup /umbra-app");
+      assertThat(main.targets.get(0).pid()).hasValue(PID);
+      assertThat(main.now.cpuCores().getAsDouble()).isCloseTo(1.76, org.assertj.core.api.Assertions.within(1e-9));
+
+      clock.advance(Duration.ofSeconds(2));
+      manager.tick();
+
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.HOLD);
+    }
+
+    @Test
+    void doesNotFlap_whenTheForecastDropsRightAfterAScaleUp() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+      manager.tick();
+      signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.2, 0.3, 0.4, 0.45, 0.5));
+
+      clock.advance(Duration.ofSeconds(10));
+      manager.tick();
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.CPU).reason()).contains("cooldown");
+
+      clock.advance(Duration.ofSeconds(20));
+      manager.tick();
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(main.now.cpuCores().getAsDouble()).isEqualTo(0.88, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void shrinksTheHeapFirst_whenTheJvmHoldsMuchMoreThanItNeeds() {
+      // live set 60 MiB but RSS 600 MiB: need = 90 MiB heap + off-heap 40..? RSS - committed = 600 - 560
+      signals.values(Canonical.MEM_RSS, 600 * MIB);
+      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      signals.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
+      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
+      FakeAllocator main = cgroup(2.0, 1024 * MIB);
+      FakeAllocator jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.of(jvm), "host");
+
+      manager.tick();
+
+      Decision heap = latest(Resource.HEAP);
+      assertThat(heap.action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(heap.allocator()).isEqualTo("jvm");
+      assertThat(jvm.applied).containsExactly(Allocation.heap(90 * MIB));
+      // the memory limit goes no lower than what the JVM still holds (RSS + 5 %), whatever its need
+      Decision memory = latest(Resource.MEMORY);
+      assertThat(memory.action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(memory.desired()).isGreaterThanOrEqualTo(630.0 * MIB);
+    }
+  }
+
+  @Nested
+  class Refusals {
+    @Test
+    void anUnknownAllocator_refusesEveryDecision_namingTheKnownOnes() {
+      AllocatorContext context = AllocatorContext.of(Map.of());
+      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("nope",
+          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
+      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "nope"),
+          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
+          new TargetResolver("host", proc, Optional.empty()));
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.action()).isEqualTo(Action.REFUSED);
+      assertThat(cpu.applied()).isFalse();
+      assertThat(cpu.reason()).contains("unknown allocator 'nope'").contains("cgroup").contains("log")
+          .contains("nothing applied");
+    }
+
+    @Test
+    void aCgroupThatVanished_isRefused_andNothingIsApplied() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      main.failCurrent = new AllocatorException(Reason.TARGET_GONE, "cgroup /umbra-app does not exist");
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.REFUSED);
+      assertThat(latest(Resource.MEMORY).reason()).contains("TARGET_GONE").contains("does not exist");
+      assertThat(main.applied).isEmpty();
+    }
+
+    @Test
+    void anUnreachablePlatform_isRefused() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      main.failApply = new AllocatorException(Reason.UNREACHABLE, "API server https://10.0.0.1:6443 did not answer");
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.action()).isEqualTo(Action.REFUSED);
+      assertThat(cpu.reason()).contains("refused by fake (UNREACHABLE)").contains("did not answer");
+      assertThat(main.now.cpuCores()).hasValue(1.0);
+    }
+
+    @Test
+    void aLimitBelowUsage_refusedByTheAllocator_isRecordedWithItsReason() {
+      FakeAllocator main = cgroup(4.0, 2048 * MIB);
+      main.failApply = new AllocatorException(Reason.INVALID_REQUEST, "memory 330MiB is below current usage 900MiB; nothing applied");
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision memory = latest(Resource.MEMORY);
+      assertThat(memory.action()).isEqualTo(Action.REFUSED);
+      assertThat(memory.reason()).contains("INVALID_REQUEST").contains("below current usage");
+    }
+
+    @Test
+    void aPrimaryOnAnotherHost_withoutAPod_isRefused() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "elsewhere");
+
+      manager.tick();
+
+      assertThat(latest(Resource.CPU).reason()).contains("runs on host 'elsewhere'");
+      assertThat(main.applied).isEmpty();
+    }
+
+    @Test
+    void aProcessThatIsGone_isRefused() throws IOException {
+      Files.delete(proc.resolve(PID + "/cgroup"));
+      Files.delete(proc.resolve(Long.toString(PID)));
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      assertThat(latest(Resource.MEMORY).reason()).contains("process 4242").contains("no longer exists");
+    }
+  }
+
+  @Nested
+  class RecommendAndStale {
+    @Test
+    void recommendMode_recordsWhatItWouldDo_andAppliesNothing() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.RECOMMEND, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.action()).isEqualTo(Action.RECOMMEND);
+      assertThat(cpu.reason()).startsWith("would scale up").contains("nothing applied");
+      assertThat(main.applied).isEmpty();
+    }
+
+    @Test
+    void holds_whenTelemetryIsStale() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+      signals.silentFor = 60;
+
+      manager.tick();
+
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.CPU).reason()).contains("no fresh cpu.process");
+      assertThat(main.applied).isEmpty();
+    }
+
+    @Test
+    void holds_whileNoModelCanForecast() {
+      signals.forecasts.remove(Canonical.CPU_PROCESS);
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      assertThat(latest(Resource.CPU).reason()).contains("not ready");
+    }
+  }
+
+  /** Series values as of 2 s before the clock's time, and forecasts by series. */
+  final class FakeSignals implements Signals {
+    final Map<Canonical, QuantileForecast> forecasts = new EnumMap<>(Canonical.class);
+    final Map<Canonical, Double> values = new EnumMap<>(Canonical.class);
+    /** Seconds the telemetry stopped before the clock's time. */
+    long silentFor = 2;
+
+    void values(Canonical series, double value) {
+      values.put(series, value);
+    }
+
+    @Override
+    public QuantileForecast forecast(String primaryId, Canonical series, Horizon horizon, QuantileLevels levels)
+        throws InsufficientHistoryException {
+      QuantileForecast f = forecasts.get(series);
+      if (f == null) {
+        throw new InsufficientHistoryException("no model has enough history of " + series);
+      }
+      return f;
+    }
+
+    @Override
+    public long newestSecond(String primaryId, Canonical series) {
+      return values.containsKey(series) ? clock.instant().getEpochSecond() - silentFor : Long.MIN_VALUE;
+    }
+
+    @Override
+    public double[] recent(String primaryId, Canonical series, long upTo, int seconds) {
+      double[] out = new double[seconds];
+      Arrays.fill(out, values.getOrDefault(series, Double.NaN));
+      return out;
+    }
+  }
+}
