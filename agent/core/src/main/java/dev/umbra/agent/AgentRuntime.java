@@ -66,13 +66,24 @@ final class AgentRuntime implements AgentStatus {
     // A plain thread: AgentThread belongs to the bootstrap package and must not be loaded
     // before that package is injected into the boot loader; everything after runs on agent
     // threads so that the agent's own class loading is never counted as the app's disk reads.
-    Thread start = new Thread(() -> runtime.bootstrap(instrumentation, properties), "umbra-start");
+    long premainNanos = System.nanoTime();
+    long delayNanos = attached ? 0 : config.startDelay().toNanos();
+    Thread start = new Thread(() -> runtime.bootstrap(instrumentation, properties, premainNanos + delayNanos), "umbra-start");
     start.setDaemon(true);
     start.start();
   }
 
-  private void bootstrap(Instrumentation instrumentation, Map<String, String> properties) {
+  /**
+   * @param notBeforeNanos {@code System.nanoTime()} before which nothing starts (start.delay): the
+   *     hooks, JFR and the transport load thousands of classes and JIT-compile them, which would
+   *     compete for the CPU with the application's own start-up
+   */
+  private void bootstrap(Instrumentation instrumentation, Map<String, String> properties, long notBeforeNanos) {
     try {
+      long wait = notBeforeNanos - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
       AgentConfig effective = config;
       if (config.ioHooks()) {
         try {

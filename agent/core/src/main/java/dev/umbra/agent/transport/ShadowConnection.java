@@ -16,16 +16,19 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
@@ -84,26 +87,36 @@ public final class ShadowConnection implements AutoCloseable {
     this.thread = AgentThreads.single("transport").newThread(this::run);
   }
 
-  /** A connection over plaintext HTTP/2 to {@code shadow}, all of gRPC's threads ours. */
+  /**
+   * A connection over plaintext HTTP/2 to {@code shadow}, all of gRPC's threads ours, sized for
+   * one channel that carries a few KB every batch period (agent/BENCHMARK.md, run 4): one NIO
+   * event-loop thread that also runs gRPC's callbacks (they only set fields, take a lock for an
+   * instant and queue work elsewhere, never block), an offload thread only while gRPC has
+   * blocking work for it (name resolution), unpooled heap buffers instead of Netty's pooled
+   * arenas and thread caches, and no leak-detection sampling.
+   */
   public static ShadowConnection open(ShadowAddress shadow, Identity identity,
       java.util.function.Supplier<Sampling> sampling, java.util.Map<String, String> tags,
       java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands,
       AgentStatus status, Clock clock) {
     LongFunction<AgentMessage> hello = next -> WireMapping.hello(identity, status, sampling.get(), tags, next);
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
-    ExecutorService callbacks = Executors.newSingleThreadExecutor(AgentThreads.single("transport-callbacks"));
+    ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        AgentThreads.single("transport-offload"));
     ManagedChannel channel = NettyChannelBuilder.forAddress(shadow.host(), shadow.port())
         .usePlaintext()
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
-        .executor(callbacks)
-        .offloadExecutor(callbacks)
+        .withOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+        .directExecutor()
+        .offloadExecutor(offload)
         .keepAliveTime(5, TimeUnit.MINUTES)
         .disableRetry()
         .userAgent("umbra-agent/" + WireMapping.AGENT_VERSION)
         .build();
     Runnable release = () -> {
-      callbacks.shutdownNow();
+      offload.shutdownNow();
       loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     };
     ShadowConnection connection = new ShadowConnection(shadow.toString(), channel, release, hello, nextSequence,
