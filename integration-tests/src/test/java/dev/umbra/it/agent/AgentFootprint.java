@@ -50,8 +50,8 @@ public final class AgentFootprint {
 
   private AgentFootprint() {}
 
-  record Sample(long startupMillis, long rssBytes, long heapRssBytes, Map<String, Long> nmtCommittedKb, Map<String, Integer> classes,
-      int threads, List<String> agentThreads, long agentHeapBytes, long heapLiveBytes) {}
+  record Sample(long startupMillis, long rssBytes, long heapRssBytes, long rssAfterFullGcBytes, Map<String, Long> nmtCommittedKb, Map<String, Integer> classes,
+      int threads, List<String> agentThreads, long agentHeapBytes, long heapLiveBytes, int batchesReceived) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = Integer.parseInt(args[0]);
@@ -70,9 +70,9 @@ public final class AgentFootprint {
         BenchConfig config = BenchConfig.parse(label);
         Sample s = once(config, javaHome, work.resolve("r" + round + "-" + config.slug()), load);
         samples.get(label).add(s);
-        System.err.printf(Locale.ROOT, "round %d %-40s start %5d ms rss %6.1f MB nmt %s classes %s threads %d %s agent heap %.1f MB%n",
+        System.err.printf(Locale.ROOT, "round %d %-40s start %5d ms rss %6.1f MB nmt %s classes %s threads %d %s agent heap %.1f MB batches %d%n",
             round + 1, label, s.startupMillis(), s.rssBytes() / 1048576.0, s.nmtCommittedKb(), s.classes(), s.threads(),
-            s.agentThreads(), s.agentHeapBytes() / 1048576.0);
+            s.agentThreads(), s.agentHeapBytes() / 1048576.0, s.batchesReceived());
       }
     }
     String report = report(samples, rounds, load, loadBefore, AgentOverheadBenchmark.loadAverage(), work);
@@ -90,6 +90,10 @@ public final class AgentFootprint {
     H2Workload h2 = H2Workload.start("h2", javaHome, dir, jvm);
     long startup = (System.nanoTime() - launched) / 1_000_000;
     try {
+      if (collector != null) { // the agent fully up (hooks, JFR, transport) before the load is timed
+        RecordingCollector c = collector;
+        Await.until("the first batch", () -> !c.batches().isEmpty(), Duration.ofSeconds(180), h2.server::output);
+      }
       h2.load(load);
       Thread.sleep(3000);
       long pid = h2.server.pid();
@@ -100,6 +104,8 @@ public final class AgentFootprint {
       String heapInfo = jcmd(javaHome, pid, dir, "heap", "GC.heap_info");
       long heapRss = heapRss(pid, heapInfo);
       String histogram = jcmd(javaHome, pid, dir, "histogram", "GC.class_histogram");
+      String afterGc = jcmd(javaHome, pid, dir, "classes-after-gc", "VM.class_hierarchy");
+      long rssAfterGc = AgentOverheadBenchmark.rss(pid);
       Map<String, Long> committed = new LinkedHashMap<>();
       Matcher total = NMT_TOTAL.matcher(nmt);
       if (total.find()) {
@@ -115,6 +121,15 @@ public final class AgentFootprint {
       while (c.find()) {
         classes.merge(origin(c.group(1)), 1, Integer::sum);
       }
+      Matcher after = CLASS_LINE.matcher(afterGc);
+      int allAfter = 0;
+      int byteBuddy = 0;
+      while (after.find()) {
+        allAfter++;
+        byteBuddy += origin(after.group(1)).equals("agent: shaded Byte Buddy") ? 1 : 0;
+      }
+      classes.put("all, after a full GC", allAfter);
+      classes.put("Byte Buddy, after a full GC", byteBuddy);
       List<String> names = new ArrayList<>();
       Matcher t = THREAD_LINE.matcher(threads);
       while (t.find()) {
@@ -131,7 +146,9 @@ public final class AgentFootprint {
           agentHeap += bytes;
         }
       }
-      return new Sample(startup, rss, heapRss, committed, classes, names.size(), agentThreads, agentHeap, live);
+      int batches = collector == null ? 0 : collector.batches().size();
+      return new Sample(startup, rss, heapRss, rssAfterGc, committed, classes, names.size(), agentThreads, agentHeap, live,
+          batches);
     } finally {
       h2.server.close();
       if (collector != null) {
@@ -209,6 +226,7 @@ public final class AgentFootprint {
     md.append("| (medians) | ").append(String.join(" | ", labels)).append(" |\n|---|");
     labels.forEach(l -> md.append("---|"));
     md.append('\n');
+    row(md, "batches the collector received", labels, samples, Sample::batchesReceived, 1, "%.0f");
     row(md, "start-up (ms)", labels, samples, s -> s.startupMillis(), 1, "%.0f");
     md.append("| start-up min–max (ms) |");
     labels.forEach(l -> md.append(' ').append(range(samples.get(l), Sample::startupMillis, 1)).append(" |"));
@@ -226,7 +244,11 @@ public final class AgentFootprint {
     for (String[] origin : ORIGINS) {
       row(md, "classes: " + origin[0], labels, samples, s -> s.classes().getOrDefault(origin[0], 0), 1, "%.0f");
     }
+    for (String extra : List.of("all, after a full GC", "Byte Buddy, after a full GC")) {
+      row(md, "classes: " + extra, labels, samples, s -> s.classes().getOrDefault(extra, 0), 1, "%.0f");
+    }
     row(md, "threads", labels, samples, Sample::threads, 1, "%.0f");
+    row(md, "RSS after that full GC (MB)", labels, samples, Sample::rssAfterFullGcBytes, 1048576.0, "%.1f");
     row(md, "live heap after full GC (MB)", labels, samples, Sample::heapLiveBytes, 1048576.0, "%.1f");
     row(md, "of which dev.umbra.agent.* objects (KB)", labels, samples, Sample::agentHeapBytes, 1024.0, "%.0f");
     md.append("\nAgent threads: ");
