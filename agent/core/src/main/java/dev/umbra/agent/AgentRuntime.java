@@ -92,6 +92,9 @@ final class AgentRuntime implements AgentStatus {
         } catch (Throwable e) {
           AgentLog.warn("I/O hooks off: cannot define their bootstrap classes", e);
           effective = config.withoutIoHooks();
+          if (hookLoader != null) {
+            hookLoader.close();
+          }
           hookLoader = null;
         }
       }
@@ -111,7 +114,10 @@ final class AgentRuntime implements AgentStatus {
         hooks = WovenIo.install(instrumentation, hookLoader);
         hooks.ifPresent(started::push);
       }
-      hookLoader = null;
+      if (hookLoader != null) {
+        hookLoader.close();
+        hookLoader = null;
+      }
       AgentLog.debug("start: I/O hooks " + hooks.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       quietShadedLogging();
       Identity identity = JvmIntrospection.identity(properties);

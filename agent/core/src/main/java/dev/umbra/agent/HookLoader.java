@@ -15,15 +15,29 @@ import java.util.Map;
  * the woven JDK classes keep only what the advice inlined into them. Everything else (the agent
  * log, the boot-injected counters) resolves from the parent, so state is shared.
  */
-final class HookLoader extends ClassLoader {
+final class HookLoader extends ClassLoader implements AutoCloseable {
   private static final String[] OWN = {"dev.umbra.agent.advice.", "dev.umbra.agent.shaded.net.bytebuddy."};
 
   static {
     registerAsParallelCapable();
   }
 
+  /** The agent jar, read directly (a URL lookup per class costs more CPU than the classes). */
+  private final java.util.jar.JarFile jar;
+
   HookLoader(ClassLoader agent) {
     super("umbra-hooks", agent);
+    java.util.jar.JarFile opened = null;
+    try {
+      java.net.URL location = HookLoader.class.getProtectionDomain().getCodeSource().getLocation();
+      java.nio.file.Path path = java.nio.file.Path.of(location.toURI());
+      if (java.nio.file.Files.isRegularFile(path)) {
+        opened = new java.util.jar.JarFile(path.toFile(), false);
+      }
+    } catch (Exception e) {
+      // not from a jar (tests): read through the parent
+    }
+    this.jar = opened;
   }
 
   private static boolean own(String name) {
@@ -57,7 +71,8 @@ final class HookLoader extends ClassLoader {
     if (!own(name)) {
       throw new ClassNotFoundException(name);
     }
-    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
+    String path = name.replace('.', '/') + ".class";
+    try (InputStream in = open(path)) {
       if (in == null) {
         throw new ClassNotFoundException(name);
       }
@@ -65,6 +80,26 @@ final class HookLoader extends ClassLoader {
       return defineClass(name, bytes, 0, bytes.length, HookLoader.class.getProtectionDomain());
     } catch (IOException e) {
       throw new ClassNotFoundException(name, e);
+    }
+  }
+
+  private InputStream open(String path) throws IOException {
+    if (jar != null) {
+      java.util.jar.JarEntry entry = jar.getJarEntry(path);
+      return entry == null ? null : jar.getInputStream(entry);
+    }
+    return getParent().getResourceAsStream(path);
+  }
+
+  /** Closes the jar; the loader must not load classes afterwards. */
+  @Override
+  public void close() {
+    try {
+      if (jar != null) {
+        jar.close();
+      }
+    } catch (IOException e) {
+      // nothing to do
     }
   }
 

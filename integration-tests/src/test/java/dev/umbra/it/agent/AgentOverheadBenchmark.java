@@ -35,9 +35,11 @@ public final class AgentOverheadBenchmark {
   /**
    * @param processCpuCores the primary's CPU over the measured interval (/proc/pid/stat), cores
    * @param agentCpuCores the agent threads' own CPU over it (from Heartbeat.agent_cpu_ms), cores
+   * @param startupCpuMillis CPU the primary used from launch to its ready line: unlike the
+   *     wall-clock start-up it hardly depends on what else the machine runs
    */
   record Run(double statementsPerSecond, long startupMillis, long rssBytes, double processCpuCores,
-      double agentCpuCores) {}
+      double agentCpuCores, long startupCpuMillis) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -60,8 +62,8 @@ public final class AgentOverheadBenchmark {
         BenchConfig parsed = BenchConfig.parse(config);
         Run run = once(workload, parsed, javaHome, work.resolve("r" + round + "-" + parsed.slug()), warmup, measure);
         runs.get(config).add(run);
-        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f op/s start %4d ms rss %5.1f MB cpu %.2f agent %.3f%n",
-            round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.rssBytes() / 1048576.0,
+        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f op/s start %4d ms (cpu %4d ms) rss %5.1f MB cpu %.2f agent %.3f%n",
+            round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.startupCpuMillis(), run.rssBytes() / 1048576.0,
             run.processCpuCores(), run.agentCpuCores());
       }
     }
@@ -79,6 +81,7 @@ public final class AgentOverheadBenchmark {
     try (BenchWorkload primary = BenchWorkload.start(workload, workload + "-" + config.slug(), javaHome, dir,
         config.jvm(collector == null ? 0 : collector.port()))) {
       long startup = (System.nanoTime() - launched) / 1_000_000;
+      long startupCpu = cpuTicks(primary.pid()) * 10;
       primary.load(warmup);
       long cpuBefore = cpuTicks(primary.pid());
       double agentBefore = agentCpuMillis(collector);
@@ -91,7 +94,7 @@ public final class AgentOverheadBenchmark {
       long rss = rss(primary.pid());
       double agentCores = agentAfter < 0 || agentBefore < 0 ? 0 : (agentAfter - agentBefore) / 1000 / (seconds + 5.5);
       unit = primary.unit();
-      return new Run(perSecond, startup, rss, (cpuAfter - cpuBefore) / 100.0 / seconds, agentCores);
+      return new Run(perSecond, startup, rss, (cpuAfter - cpuBefore) / 100.0 / seconds, agentCores, startupCpu);
     } finally {
       if (collector != null) {
         collector.close();
@@ -147,8 +150,9 @@ public final class AgentOverheadBenchmark {
     md.append(String.format(Locale.ROOT, "%s: %d interleaved rounds, %d s warm-up + %d s measured per run, JDK %s, %d CPUs, load average before: %s%n%n",
         workload, rounds, warmup.toSeconds(), measure.toSeconds(), System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(), loadAverage));
-    md.append("| config | " + unit + " (median) | throughput vs " + baseline + ": median ratio | min–max ratio | cost | start-up (median) | start-up added | RSS (median) | RSS added | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| config | " + unit + " (median) | throughput vs " + baseline + ": median ratio | min–max ratio | cost | start-up (median) | start-up added | start-up CPU (median) | start-up CPU added | RSS (median) | RSS added | RSS min–max | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    double baseStartCpu = median(base.stream().mapToDouble(Run::startupCpuMillis).toArray());
     double baseStart = median(base.stream().mapToDouble(Run::startupMillis).toArray());
     double baseRss = median(base.stream().mapToDouble(Run::rssBytes).toArray());
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
@@ -159,13 +163,17 @@ public final class AgentOverheadBenchmark {
       }
       double ratio = median(ratios);
       double start = median(r.stream().mapToDouble(Run::startupMillis).toArray());
+      double startCpu = median(r.stream().mapToDouble(Run::startupCpuMillis).toArray());
+      double rssMin = r.stream().mapToDouble(Run::rssBytes).min().orElse(0) / 1048576.0;
+      double rssMax = r.stream().mapToDouble(Run::rssBytes).max().orElse(0) / 1048576.0;
       double rss = median(r.stream().mapToDouble(Run::rssBytes).toArray());
       double cpu = median(r.stream().mapToDouble(Run::processCpuCores).toArray());
       double agent = median(r.stream().mapToDouble(Run::agentCpuCores).toArray());
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.2f | %.3f | %.1f %% |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.0f–%.0f MB | %.2f | %.3f | %.1f %% |%n",
           e.getKey(), median(r.stream().mapToDouble(Run::statementsPerSecond).toArray()), ratio,
           Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0), (1 - ratio) * 100,
-          start, start - baseStart, rss / 1048576.0, (rss - baseRss) / 1048576.0, cpu, agent,
+          start, start - baseStart, startCpu, startCpu - baseStartCpu, rss / 1048576.0, (rss - baseRss) / 1048576.0,
+          rssMin, rssMax, cpu, agent,
           cpu > 0 ? 100 * agent / cpu : 0));
     }
     return md.toString();
