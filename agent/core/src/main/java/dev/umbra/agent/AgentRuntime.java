@@ -1,6 +1,5 @@
 package dev.umbra.agent;
 
-import dev.umbra.agent.advice.IoHooks;
 import dev.umbra.agent.bootstrap.IoCounters;
 import dev.umbra.agent.command.CommandHandler;
 import dev.umbra.agent.config.AgentConfig;
@@ -39,7 +38,7 @@ final class AgentRuntime implements AgentStatus {
   private final AgentConfig config;
   private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
   private volatile Optional<JfrCollector> jfr = Optional.empty();
-  private volatile Optional<IoHooks> hooks = Optional.empty();
+  private volatile Optional<WovenIo> hooks = Optional.empty();
   private volatile Sampler sampler;
   private volatile List<String> manageableFlags = List.of();
   private volatile boolean crac;
@@ -67,35 +66,58 @@ final class AgentRuntime implements AgentStatus {
     // A plain thread: AgentThread belongs to the bootstrap package and must not be loaded
     // before that package is injected into the boot loader; everything after runs on agent
     // threads so that the agent's own class loading is never counted as the app's disk reads.
-    Thread start = new Thread(() -> runtime.bootstrap(instrumentation, properties), "umbra-start");
+    long premainNanos = System.nanoTime();
+    long delayNanos = attached ? 0 : config.startDelay().toNanos();
+    Thread start = new Thread(() -> runtime.bootstrap(instrumentation, properties, premainNanos + delayNanos), "umbra-start");
     start.setDaemon(true);
     start.start();
   }
 
-  private void bootstrap(Instrumentation instrumentation, Map<String, String> properties) {
+  /**
+   * @param notBeforeNanos {@code System.nanoTime()} before which nothing starts (start.delay): the
+   *     hooks, JFR and the transport load thousands of classes and JIT-compile them, which would
+   *     compete for the CPU with the application's own start-up
+   */
+  private void bootstrap(Instrumentation instrumentation, Map<String, String> properties, long notBeforeNanos) {
     try {
+      long wait = notBeforeNanos - System.nanoTime();
+      if (wait > 0) {
+        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+      }
       AgentConfig effective = config;
+      HookLoader hookLoader = null;
       if (config.ioHooks()) {
         try {
-          BootstrapInjector.inject(instrumentation);
+          hookLoader = new HookLoader(AgentRuntime.class.getClassLoader());
+          BootstrapInjector.inject(instrumentation, hookLoader);
         } catch (Throwable e) {
           AgentLog.warn("I/O hooks off: cannot define their bootstrap classes", e);
           effective = config.withoutIoHooks();
+          if (hookLoader != null) {
+            hookLoader.close();
+          }
+          hookLoader = null;
         }
       }
       AgentRuntime runtime = effective == config ? this : new AgentRuntime(effective);
-      AgentThreads.single("init").newThread(() -> runtime.start(instrumentation, properties)).start();
+      HookLoader loader = hookLoader;
+      AgentThreads.single("init").newThread(() -> runtime.start(instrumentation, properties, loader)).start();
     } catch (Throwable t) {
       AgentLog.error("the agent failed to start and is off; the application runs without it", t);
     }
   }
 
-  private void start(Instrumentation instrumentation, Map<String, String> properties) {
+  /** @param hookLoader Byte Buddy's loader, dropped (for unloading) once the hooks are woven */
+  private void start(Instrumentation instrumentation, Map<String, String> properties, HookLoader hookLoader) {
     long t0 = System.nanoTime();
     try {
-      if (config.ioHooks()) {
-        hooks = IoHooks.install(instrumentation);
+      if (config.ioHooks() && hookLoader != null) {
+        hooks = WovenIo.install(instrumentation, hookLoader);
         hooks.ifPresent(started::push);
+      }
+      if (hookLoader != null) {
+        hookLoader.close();
+        hookLoader = null;
       }
       AgentLog.debug("start: I/O hooks " + hooks.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       quietShadedLogging();
@@ -103,6 +125,8 @@ final class AgentRuntime implements AgentStatus {
       manageableFlags = JvmIntrospection.manageableFlags();
       crac = JvmIntrospection.cracAvailable();
       if (config.jfr()) {
+        boolean small = JfrCollector.shrinkBuffers(instrumentation, ManagementFactory.getRuntimeMXBean().getInputArguments());
+        AgentLog.debug("start: JFR buffers " + (small ? "shrunk" : "left at their defaults"));
         jfr = JfrCollector.start(config.sampling(), config.stackDepth());
         jfr.ifPresent(started::push);
         AgentLog.debug("start: JFR " + jfr.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -159,7 +183,7 @@ final class AgentRuntime implements AgentStatus {
 
   /** Degrades instead of failing: advice that threw (suppressed) is removed from the JDK. */
   private void dropHooks() {
-    Optional<IoHooks> installed = hooks;
+    Optional<WovenIo> installed = hooks;
     if (installed.isPresent()) {
       hooks = Optional.empty();
       AgentLog.error("the I/O advice failed " + IoCounters.adviceErrors()

@@ -11,11 +11,11 @@ import java.util.Map;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
-import net.bytebuddy.dynamic.loading.ClassInjector;
 
 /**
  * Defines {@code dev.umbra.agent.bootstrap} in the bootstrap class loader, where advice inlined
- * into {@code java.io} and {@code sun.nio.ch} looks for it. Byte Buddy's Unsafe injector defines
+ * into {@code java.io} and {@code sun.nio.ch} looks for it. Byte Buddy's Unsafe injector (from
+ * the throw-away {@link HookLoader}) defines
  * the classes directly; only where it is unavailable are they appended to the bootstrap search
  * path from a temporary jar (which makes HotSpot print that class sharing is then limited to
  * boot classes, hence not the first choice). Must run before anything loads one of these
@@ -32,7 +32,7 @@ final class BootstrapInjector {
 
   private BootstrapInjector() {}
 
-  static void inject(Instrumentation instrumentation) throws IOException {
+  static void inject(Instrumentation instrumentation, HookLoader hooks) throws Exception {
     Map<String, byte[]> classes = new LinkedHashMap<>();
     ClassLoader agentLoader = BootstrapInjector.class.getClassLoader();
     for (String name : CLASSES) {
@@ -44,9 +44,7 @@ final class BootstrapInjector {
         classes.put(name, in.readAllBytes());
       }
     }
-    ClassInjector.UsingUnsafe.Factory unsafe = ClassInjector.UsingUnsafe.Factory.resolve(instrumentation);
-    if (unsafe.isAvailable()) {
-      unsafe.make(null, null).injectRaw(classes);
+    if (hooks.injectBootstrap(instrumentation, classes)) {
       return;
     }
     Path bootJar = Files.createTempFile("umbra-bootstrap-", ".jar");

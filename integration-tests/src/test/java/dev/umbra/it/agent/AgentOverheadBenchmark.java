@@ -14,24 +14,32 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The agent's overhead benchmark (not a test; run by {@code agent/bench/agent-overhead.sh}). An
- * H2 server is the primary; the load runs from this JVM over JDBC. Each round starts a fresh
- * server for every configuration, in an order rotated each round (interleaved A/B), warms up,
- * then measures SQL statements per second; throughput is reported as the median of the
- * per-round ratios to the agent-less run of the same round, with their spread. Start-up is the
- * time from launch to H2's "TCP server running"; RSS is VmRSS after the measured load.
+ * The agent's overhead benchmark (not a test; run by {@code agent/bench/agent-overhead.sh} and
+ * {@code agent/bench/jetty-overhead.sh}). A third-party server is the primary: an H2 server
+ * under a JDBC SQL load from this JVM, or Jetty serving static files pinned to CPU 0 under
+ * {@code ab} pinned to CPU 1. Each round starts a fresh server for every configuration, in an
+ * order rotated each round (interleaved A/B), warms up, then measures operations per second;
+ * throughput is reported as the median of the per-round ratios to the agent-less run of the
+ * same round, with their spread. Start-up is the time from launch to the server's ready line;
+ * RSS is VmRSS after the measured load.
  *
- * <p>Arguments: {@code rounds warmupSeconds measureSeconds [out.md] [config;config;…]}.
+ * <p>Arguments: {@code rounds warmupSeconds measureSeconds [out.md] [config;config;…] [h2|jetty]};
+ * configurations as {@link BenchConfig} parses them (the first is the baseline).
  */
 public final class AgentOverheadBenchmark {
   private AgentOverheadBenchmark() {}
 
+  /** What the workload's throughput counts (set by the first run). */
+  private static String unit = "op/s";
+
   /**
    * @param processCpuCores the primary's CPU over the measured interval (/proc/pid/stat), cores
    * @param agentCpuCores the agent threads' own CPU over it (from Heartbeat.agent_cpu_ms), cores
+   * @param startupCpuMillis CPU the primary used from launch to its ready line: unlike the
+   *     wall-clock start-up it hardly depends on what else the machine runs
    */
   record Run(double statementsPerSecond, long startupMillis, long rssBytes, double processCpuCores,
-      double agentCpuCores) {}
+      double agentCpuCores, long startupCpuMillis) {}
 
   public static void main(String[] args) throws Exception {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -40,57 +48,54 @@ public final class AgentOverheadBenchmark {
     Path out = args.length > 3 ? Path.of(args[3]) : null;
     Path javaHome = JavaProcess.java17Home();
     // configs: "none", "jfr-default", a criticality, or agent options ("criticality=normal,jfr=false")
-    List<String> configs = args.length > 4 ? List.of(args[4].split(";"))
+    List<String> configs = args.length > 4 && !args[4].isBlank() ? List.of(args[4].split(";"))
         : List.of("none", "low", "normal", "high", "jfr-default");
+    String workload = args.length > 5 ? args[5] : "h2";
     Map<String, List<Run>> runs = new LinkedHashMap<>();
     configs.forEach(c -> runs.put(c, new ArrayList<>()));
     Path work = Files.createTempDirectory("umbra-bench");
+    loadAverage = loadAverage();
     for (int round = 0; round < rounds; round++) {
       List<String> order = new ArrayList<>(configs);
       Collections.rotate(order, round);
       for (String config : order) {
-        Run run = once(config, javaHome, work.resolve("r" + round + "-" + config), warmup, measure);
+        BenchConfig parsed = BenchConfig.parse(config);
+        Run run = once(workload, parsed, javaHome, work.resolve("r" + round + "-" + parsed.slug()), warmup, measure);
         runs.get(config).add(run);
-        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f stmt/s start %4d ms rss %5.1f MB cpu %.2f agent %.3f%n",
-            round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.rssBytes() / 1048576.0,
+        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f op/s start %4d ms (cpu %4d ms) rss %5.1f MB cpu %.2f agent %.3f%n",
+            round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.startupCpuMillis(), run.rssBytes() / 1048576.0,
             run.processCpuCores(), run.agentCpuCores());
       }
     }
-    String report = report(runs, rounds, warmup, measure);
+    String report = report(runs, rounds, warmup, measure, workload, configs.get(0));
     System.out.println(report);
     if (out != null) {
       Files.writeString(out, report);
     }
   }
 
-  private static Run once(String config, Path javaHome, Path dir, Duration warmup, Duration measure) throws Exception {
-    List<String> jvm = new ArrayList<>();
-    RecordingCollector collector = null;
-    if (config.equals("jfr-default")) {
-      jvm.add("-XX:StartFlightRecording:settings=default,filename=" + dir.resolve("rec.jfr"));
-    } else if (!config.equals("none")) {
-      collector = new RecordingCollector(FreePort.pick()).start();
-      String options = config.contains("=") ? config : "criticality=" + config;
-      jvm.add("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port() + "," + options);
-    }
+  private static Run once(String workload, BenchConfig config, Path javaHome, Path dir, Duration warmup,
+      Duration measure) throws Exception {
+    RecordingCollector collector = config.agent() ? new RecordingCollector(FreePort.pick()).start() : null;
     long launched = System.nanoTime();
-    H2Workload h2 = H2Workload.start("h2-" + config.replaceAll("[^a-z0-9.-]", "_"), javaHome, dir, jvm);
-    long startup = (System.nanoTime() - launched) / 1_000_000;
-    try {
-      h2.load(warmup);
-      long cpuBefore = cpuTicks(h2.server.pid());
+    try (BenchWorkload primary = BenchWorkload.start(workload, workload + "-" + config.slug(), javaHome, dir,
+        config.jvm(collector == null ? 0 : collector.port()))) {
+      long startup = (System.nanoTime() - launched) / 1_000_000;
+      long startupCpu = cpuTicks(primary.pid()) * 10;
+      primary.load(warmup);
+      long cpuBefore = cpuTicks(primary.pid());
       double agentBefore = agentCpuMillis(collector);
       long t0 = System.nanoTime();
-      long statements = h2.load(measure);
+      double perSecond = primary.load(measure);
       double seconds = (System.nanoTime() - t0) / 1e9;
-      long cpuAfter = cpuTicks(h2.server.pid());
+      long cpuAfter = cpuTicks(primary.pid());
       Thread.sleep(5500); // the next heartbeat (every 5 s) reports the agent's CPU up to here
       double agentAfter = agentCpuMillis(collector);
-      long rss = rss(h2.server.pid());
+      long rss = rss(primary.pid());
       double agentCores = agentAfter < 0 || agentBefore < 0 ? 0 : (agentAfter - agentBefore) / 1000 / (seconds + 5.5);
-      return new Run(statements / seconds, startup, rss, (cpuAfter - cpuBefore) / 100.0 / seconds, agentCores);
+      unit = primary.unit();
+      return new Run(perSecond, startup, rss, (cpuAfter - cpuBefore) / 100.0 / seconds, agentCores, startupCpu);
     } finally {
-      h2.server.close();
       if (collector != null) {
         collector.close();
       }
@@ -98,7 +103,7 @@ public final class AgentOverheadBenchmark {
   }
 
   /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
-  private static long cpuTicks(long pid) throws Exception {
+  static long cpuTicks(long pid) throws Exception {
     String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     return Long.parseLong(f[11]) + Long.parseLong(f[12]);
@@ -112,7 +117,7 @@ public final class AgentOverheadBenchmark {
     return beats.get(beats.size() - 1).getAgentCpuMs();
   }
 
-  private static long rss(long pid) throws Exception {
+  static long rss(long pid) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
@@ -121,20 +126,33 @@ public final class AgentOverheadBenchmark {
     return 0;
   }
 
+  private static String loadAverage = "?";
+
+  static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+      return f[0] + " " + f[1] + " " + f[2];
+    } catch (java.io.IOException e) {
+      return "?";
+    }
+  }
+
   static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);
     return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
-  private static String report(Map<String, List<Run>> runs, int rounds, Duration warmup, Duration measure) {
-    List<Run> base = runs.get("none");
+  private static String report(Map<String, List<Run>> runs, int rounds, Duration warmup, Duration measure,
+      String workload, String baseline) {
+    List<Run> base = runs.get(baseline);
     StringBuilder md = new StringBuilder();
-    md.append(String.format(Locale.ROOT, "%d interleaved rounds, %d s warm-up + %d s measured per run, JDK %s, %d CPUs%n%n",
-        rounds, warmup.toSeconds(), measure.toSeconds(), System.getProperty("java.version"),
-        Runtime.getRuntime().availableProcessors()));
-    md.append("| config | stmt/s (median) | throughput vs none: median ratio | min–max ratio | cost | start-up (median) | start-up added | RSS (median) | RSS added | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append(String.format(Locale.ROOT, "%s: %d interleaved rounds, %d s warm-up + %d s measured per run, JDK %s, %d CPUs, load average before: %s%n%n",
+        workload, rounds, warmup.toSeconds(), measure.toSeconds(), System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(), loadAverage));
+    md.append("| config | " + unit + " (median) | throughput vs " + baseline + ": median ratio | min–max ratio | cost | start-up (median) | start-up added | start-up CPU (median) | start-up CPU added | RSS (median) | RSS added | RSS min–max | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    double baseStartCpu = median(base.stream().mapToDouble(Run::startupCpuMillis).toArray());
     double baseStart = median(base.stream().mapToDouble(Run::startupMillis).toArray());
     double baseRss = median(base.stream().mapToDouble(Run::rssBytes).toArray());
     for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
@@ -145,13 +163,17 @@ public final class AgentOverheadBenchmark {
       }
       double ratio = median(ratios);
       double start = median(r.stream().mapToDouble(Run::startupMillis).toArray());
+      double startCpu = median(r.stream().mapToDouble(Run::startupCpuMillis).toArray());
+      double rssMin = r.stream().mapToDouble(Run::rssBytes).min().orElse(0) / 1048576.0;
+      double rssMax = r.stream().mapToDouble(Run::rssBytes).max().orElse(0) / 1048576.0;
       double rss = median(r.stream().mapToDouble(Run::rssBytes).toArray());
       double cpu = median(r.stream().mapToDouble(Run::processCpuCores).toArray());
       double agent = median(r.stream().mapToDouble(Run::agentCpuCores).toArray());
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.2f | %.3f | %.1f %% |%n",
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.0f–%.0f MB | %.2f | %.3f | %.1f %% |%n",
           e.getKey(), median(r.stream().mapToDouble(Run::statementsPerSecond).toArray()), ratio,
           Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0), (1 - ratio) * 100,
-          start, start - baseStart, rss / 1048576.0, (rss - baseRss) / 1048576.0, cpu, agent,
+          start, start - baseStart, startCpu, startCpu - baseStartCpu, rss / 1048576.0, (rss - baseRss) / 1048576.0,
+          rssMin, rssMax, cpu, agent,
           cpu > 0 ? 100 * agent / cpu : 0));
     }
     return md.toString();

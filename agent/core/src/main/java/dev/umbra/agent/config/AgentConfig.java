@@ -21,6 +21,10 @@ import java.util.TreeMap;
  * @param ioHooks whether the Byte Buddy I/O hooks are installed
  * @param jfr whether the JFR recording stream runs
  * @param stackDepth frames kept per execution sample
+ * @param startDelay how long after the JVM started ({@code -javaagent}) the agent starts its
+ *     parts (hooks, JFR, sampler, transport), so that it does not compete with the
+ *     application's own start-up; {@link Duration#ZERO} starts them at once. Ignored when
+ *     attached to a running JVM.
  */
 public record AgentConfig(
     ShadowTargets shadow,
@@ -30,24 +34,29 @@ public record AgentConfig(
     boolean jfr,
     LogLevel logLevel,
     Map<String, String> tags,
-    int stackDepth) {
+    int stackDepth,
+    Duration startDelay) {
 
   /** Every key the agent knows, in the order {@code --help}-style messages list them. */
   static final List<String> KEYS =
       List.of(
           "shadow", "criticality", "batch.period", "gauge.period", "execution.period",
           "histogram.period", "top.classes", "io.threshold", "contention.threshold",
-          "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth",
+          "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth", "start.delay",
           // how the shadow is reached and, for shadow=spawn, started (ShadowTargets)
           "token", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
           "spawn.idle", "spawn.data", "spawn.http.port");
 
   public static final ShadowAddress DEFAULT_SHADOW = new ShadowAddress("127.0.0.1", 7070);
 
+  /** Chosen by measurement (agent/BENCHMARK.md): past the start-up of a small server. */
+  public static final Duration DEFAULT_START_DELAY = Duration.ofSeconds(2);
+
   public AgentConfig {
     Objects.requireNonNull(shadow, "shadow");
     Objects.requireNonNull(sampling, "sampling");
     Objects.requireNonNull(logLevel, "logLevel");
+    Objects.requireNonNull(startDelay, "startDelay");
     tags = Map.copyOf(tags);
     if (bufferBatches < 1) {
       throw new IllegalArgumentException("bufferBatches must be at least 1: " + bufferBatches);
@@ -59,13 +68,13 @@ public record AgentConfig(
 
   /** This config with the I/O hooks switched off (when they cannot be installed). */
   public AgentConfig withoutIoHooks() {
-    return new AgentConfig(shadow, sampling, bufferBatches, false, jfr, logLevel, tags, stackDepth);
+    return new AgentConfig(shadow, sampling, bufferBatches, false, jfr, logLevel, tags, stackDepth, startDelay);
   }
 
   /** The configuration with every default. */
   public static AgentConfig defaults() {
     return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, true,
-        LogLevel.WARN, Map.of(), 8);
+        LogLevel.WARN, Map.of(), 8, DEFAULT_START_DELAY);
   }
 
   /**
@@ -140,6 +149,7 @@ public record AgentConfig(
     LogLevel log = defaults.logLevel();
     Map<String, String> tags = Map.of();
     int stackDepth = defaults.stackDepth();
+    Duration startDelay = defaults.startDelay();
     for (Setting s : settings.values()) {
       switch (s.key) {
         case "shadow" -> shadow = s;
@@ -158,12 +168,13 @@ public record AgentConfig(
         case "log" -> log = LogLevel.parse(s.value).orElseThrow(() -> s.bad("expected error, warn, info or debug"));
         case "tags" -> tags = s.tags();
         case "stack.depth" -> stackDepth = s.integer(1, 256);
+        case "start.delay" -> startDelay = s.durationOrOff();
         case "criticality" -> { } // applied first, as the preset
         default -> throw new IllegalStateException("unhandled key " + s.key);
       }
     }
     ShadowTargets targets = ShadowTargetsParser.parse(shadow, link, systemProperties);
-    return new AgentConfig(targets, sampling, buffer, ioHooks, jfr, log, tags, stackDepth);
+    return new AgentConfig(targets, sampling, buffer, ioHooks, jfr, log, tags, stackDepth, startDelay);
   }
 
   /** Parses {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}; empty when not a duration. */

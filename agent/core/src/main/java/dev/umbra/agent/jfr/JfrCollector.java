@@ -30,6 +30,39 @@ public final class JfrCollector implements AutoCloseable {
     this.thread = AgentThreads.single("jfr").newThread(this::run);
   }
 
+  /** JFR's global buffers for the agent's few events per second: 4 × 256 KB instead of 20 × 512 KB. */
+  static final long GLOBAL_BUFFER_COUNT = 4;
+  static final long GLOBAL_BUFFER_SIZE = 256 * 1024;
+
+  /**
+   * Shrinks JFR's in-memory buffers to {@link #GLOBAL_BUFFER_COUNT} × {@link #GLOBAL_BUFFER_SIZE}
+   * as {@code jcmd JFR.configure globalbuffercount=… globalbuffersize=…} would, which JFR allows
+   * only before it initializes and no public API offers. Does nothing (false) when JFR already
+   * runs, when the command line configures it ({@code -XX:FlightRecorderOptions},
+   * {@code -XX:StartFlightRecording}), or when this JDK's internals differ; JFR then keeps its
+   * defaults, which is only more memory.
+   */
+  public static boolean shrinkBuffers(java.lang.instrument.Instrumentation instrumentation, java.util.List<String> jvmArguments) {
+    try {
+      if (jdk.jfr.FlightRecorder.isInitialized()
+          || jvmArguments.stream().anyMatch(a -> a.contains("FlightRecorder") || a.contains("StartFlightRecording"))) {
+        return false;
+      }
+      Module jfr = jdk.jfr.FlightRecorder.class.getModule();
+      instrumentation.redefineModule(jfr, java.util.Set.of(),
+          java.util.Map.of("jdk.jfr.internal", java.util.Set.of(JfrCollector.class.getModule())),
+          java.util.Map.of(), java.util.Set.of(), java.util.Map.of());
+      Class<?> options = Class.forName("jdk.jfr.internal.Options", true, jdk.jfr.FlightRecorder.class.getClassLoader());
+      options.getMethod("setGlobalBufferCount", long.class).invoke(null, GLOBAL_BUFFER_COUNT);
+      options.getMethod("setGlobalBufferSize", long.class).invoke(null, GLOBAL_BUFFER_SIZE);
+      options.getMethod("setMemorySize", long.class).invoke(null, GLOBAL_BUFFER_COUNT * GLOBAL_BUFFER_SIZE);
+      return true;
+    } catch (Throwable t) {
+      AgentLog.debug("JFR keeps its default buffers: " + t);
+      return false;
+    }
+  }
+
   /** Starts the stream; empty (logged once) when JFR is unavailable or refuses. */
   public static java.util.Optional<JfrCollector> start(Sampling sampling, int stackDepth) {
     try {

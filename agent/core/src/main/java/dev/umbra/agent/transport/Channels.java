@@ -5,14 +5,19 @@ import dev.umbra.agent.config.ShadowTargets;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
-/** Builds the agent's channels: our event loop and executor, plaintext or TLS. */
+/**
+ * Builds the agent's channels: our event loop, callbacks on it (direct executor), an offload
+ * executor for gRPC's blocking work, unpooled heap buffers; plaintext or TLS.
+ */
 final class Channels {
   private Channels() {}
 
@@ -20,12 +25,13 @@ final class Channels {
    * @throws IllegalArgumentException when the trusted-certificates file cannot be read as PEM
    */
   static ManagedChannel build(ShadowAddress address, Optional<ShadowTargets.Tls> tls, EventLoopGroup loop,
-      ExecutorService callbacks) {
+      Executor offload) {
     NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port())
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
-        .executor(callbacks)
-        .offloadExecutor(callbacks)
+        .withOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
+        .directExecutor()
+        .offloadExecutor(offload)
         .keepAliveTime(5, TimeUnit.MINUTES)
         .disableRetry()
         .userAgent("umbra-agent/" + WireMapping.AGENT_VERSION);

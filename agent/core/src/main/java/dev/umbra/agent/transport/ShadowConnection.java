@@ -19,12 +19,13 @@ import io.grpc.stub.ClientResponseObserver;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
@@ -96,20 +97,27 @@ public final class ShadowConnection implements AutoCloseable {
   /**
    * A connection to the first of {@code shadow}'s addresses that answers (failing over in order),
    * over HTTP/2 with TLS and a bearer token when configured, all of gRPC's threads ours; a spawn
-   * address gets a {@link ShadowSpawner} that starts a shadow there when nothing answers.
+   * address gets a {@link ShadowSpawner} that starts a shadow there when nothing answers. Sized
+   * for one channel that carries a few KB every batch period (agent/BENCHMARK.md, run 4): one NIO
+   * event-loop thread that also runs gRPC's callbacks (they only set fields, take a lock for an
+   * instant and queue work elsewhere, never block), an offload thread only while gRPC has
+   * blocking work for it (name resolution), unpooled heap buffers instead of Netty's pooled
+   * arenas and thread caches, and no leak-detection sampling.
    */
   public static ShadowConnection open(ShadowTargets shadow, Identity identity,
       java.util.function.Supplier<Sampling> sampling, java.util.Map<String, String> tags,
       java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands,
       AgentStatus status, Clock clock) {
     LongFunction<AgentMessage> hello = next -> WireMapping.hello(identity, status, sampling.get(), tags, next);
+    ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
-    ExecutorService callbacks = Executors.newSingleThreadExecutor(AgentThreads.single("transport-callbacks"));
+    ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+        AgentThreads.single("transport-offload"));
     java.util.List<Route> routes = new java.util.ArrayList<>();
     java.util.List<ShadowSpawner> spawners = new java.util.ArrayList<>();
     java.util.Optional<io.grpc.CallCredentials> credentials = shadow.token().map(BearerToken::new);
     for (ShadowTargets.Target target : shadow.targets()) {
-      ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, callbacks);
+      ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, offload);
       TelemetryServiceGrpc.TelemetryServiceStub stub = TelemetryServiceGrpc.newStub(channel);
       if (credentials.isPresent()) {
         stub = stub.withCallCredentials(credentials.get());
@@ -124,7 +132,7 @@ public final class ShadowConnection implements AutoCloseable {
     }
     Runnable release = () -> {
       spawners.forEach(ShadowSpawner::close);
-      callbacks.shutdownNow();
+      offload.shutdownNow();
       loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     };
     ShadowConnection connection = new ShadowConnection(routes, release, hello, nextSequence,

@@ -27,7 +27,7 @@ class AgentConfigTest {
         "shadow=shadow.local:7171,criticality=high,batch.period=500ms,gauge.period=2s,"
             + "execution.period=off,histogram.period=10m,top.classes=7,io.threshold=5ms,"
             + "contention.threshold=1s,buffer.batches=42,io.hooks=false,jfr=false,log=debug,"
-            + "tags=team:db;env:test,stack.depth=3",
+            + "tags=team:db;env:test,stack.depth=3,start.delay=500ms",
         Map.of(), Map.of());
 
     assertThat(config.shadow().first()).isEqualTo(new ShadowAddress("shadow.local", 7171));
@@ -46,6 +46,18 @@ class AgentConfigTest {
     assertThat(config.logLevel()).isEqualTo(LogLevel.DEBUG);
     assertThat(config.tags()).containsExactlyInAnyOrderEntriesOf(Map.of("team", "db", "env", "test"));
     assertThat(config.stackDepth()).isEqualTo(3);
+    assertThat(config.startDelay()).isEqualTo(Duration.ofMillis(500));
+  }
+
+  @Test
+  void startDelay_defaultsToTheMeasuredValue_andOffStartsAtOnce() throws Exception {
+    assertThat(AgentConfig.parse(null, Map.of(), Map.of()).startDelay()).isEqualTo(AgentConfig.DEFAULT_START_DELAY);
+    assertThat(AgentConfig.parse("start.delay=off", Map.of(), Map.of()).startDelay()).isZero();
+    assertThat(AgentConfig.parse(null, Map.of("umbra.start.delay", "3s"), Map.of()).startDelay())
+        .isEqualTo(Duration.ofSeconds(3));
+    assertThatThrownBy(() -> AgentConfig.parse("start.delay=soon", Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("start.delay");
   }
 
   @Test
