@@ -3,6 +3,8 @@ package dev.umbra.shadow;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
+import dev.umbra.shadow.dashboard.Dashboard;
+import dev.umbra.shadow.dashboard.DashboardSources;
 import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
@@ -50,6 +52,7 @@ public final class Shadow implements AutoCloseable {
   private LiveForecasts forecasts;
   private ShadowServer grpc;
   private HttpEndpoint http;
+  private Dashboard dashboard;
   private boolean closed;
 
   private Shadow(ShadowConfig config) {
@@ -100,6 +103,11 @@ public final class Shadow implements AutoCloseable {
                     new ControlGrpcService(ingest.sessions(), store, checkpoints, clock)),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
+    // dashboard: once the detector and the resource manager are here, replace none() with
+    // new DashboardSources(p -> anomalyLog.list(p, 0, 500), p -> <their newest 500 as umbra.v1.Decision>);
+    // the dashboard polls both each second (or push with anomalyLog.subscribe(dashboard::anomaly)).
+    dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, DashboardSources.none()));
+    dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }
 
@@ -150,6 +158,10 @@ public final class Shadow implements AutoCloseable {
 
   public CheckpointCoordinator checkpoints() {
     return checkpoints;
+  }
+
+  public Dashboard dashboard() {
+    return dashboard;
   }
 
   public SeriesStore store() {
