@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The allocation drawn over a series: what the primary started with (its container limit, else
- * what its JVM sees) and then each applied resource decision as a step. Only CPU and memory
- * series have one.
+ * The allocation drawn over a series: what the primary started with (for CPU its container
+ * limit, else the processors its JVM sees; for the heap its max heap; for other memory its
+ * container limit) and then each applied resource decision as a step. Only CPU and memory series
+ * have one.
  */
 final class AllocationLine {
   private AllocationLine() {}
@@ -45,12 +46,12 @@ final class AllocationLine {
         initial = jvm.availableProcessors();
         source = "available processors";
       }
+    } else if (series.startsWith("mem.heap.") && jvm.maxHeapBytes() > 0) {
+      initial = jvm.maxHeapBytes(); // the heap's own limit, whatever the container allows
+      source = "max heap";
     } else if (jvm.containerMemoryLimitBytes() > 0) {
       initial = jvm.containerMemoryLimitBytes();
       source = "container limit";
-    } else if (series.startsWith("mem.heap.") && jvm.maxHeapBytes() > 0) {
-      initial = jvm.maxHeapBytes();
-      source = "max heap";
     }
     List<Decision> applied = decisions.stream()
         .filter(d -> d.getResource().equals(resource.get()) && d.getApplied())

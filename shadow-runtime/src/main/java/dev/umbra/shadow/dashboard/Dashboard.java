@@ -132,7 +132,7 @@ public final class Dashboard implements AutoCloseable {
     if (ticks % PING_EVERY_TICKS == 0) {
       hub.ping();
     }
-    String primaries = Json.text(model.primaries(false));
+    String primaries = Json.text(model.primaries(true)); // a finished primary stays on the page
     if (fresh || !primaries.equals(lastPrimaries)) {
       lastPrimaries = primaries;
       hub.send(c -> true, "primaries", primaries);

@@ -79,7 +79,7 @@ function openStream() {
 
 async function loadSnapshot() {
   try {
-    onPrimaries((await getJson('/api/primaries')).primaries);
+    onPrimaries((await getJson('/api/primaries?all=true')).primaries);
     if (!state.primary) return;
     const p = state.primary, s = state.series;
     const [series, anomalies, decisions, checkpoints] = await Promise.all([
@@ -246,7 +246,10 @@ function renderChart() {
   const newest = times.length ? times[times.length - 1] + 1 : Date.now() / 1000;
   const originS = f ? f.originMs / 1000 : newest;
   const horizonS = f ? f.steps.length * f.stepMs / 1000 : 60;
-  const x0 = Math.max(newest, originS) - HISTORY_SECONDS, x1 = originS + horizonS;
+  // the history shown grows with the data, from 2 to 5 minutes
+  const nowS = Math.max(newest, originS);
+  const span = times.length ? Math.min(HISTORY_SECONDS, Math.max(120, nowS - times[0] + 10)) : 120;
+  const x0 = nowS - span, x1 = originS + horizonS;
 
   let yMax = 0;
   for (const t of times) yMax = Math.max(yMax, state.points.get(t));
@@ -266,8 +269,10 @@ function renderChart() {
     axes.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: sy(v), y2: sy(v) }));
     axes.append(el('text', { x: PAD.left - 6, y: sy(v) + 4, 'text-anchor': 'end' }, fmt(v, unit)));
   }
-  for (let s = Math.ceil((x0 - originS) / 60) * 60; originS + s <= x1; s += 60) {
-    axes.append(el('text', { x: sx(originS + s), y: H - 8, 'text-anchor': 'middle' }, s === 0 ? 'now' : (s > 0 ? '+' : '') + (s / 60) + 'm'));
+  const tick = span <= 180 ? 30 : 60;
+  for (let s = Math.ceil((x0 - nowS) / tick) * tick; nowS + s <= x1; s += tick) {
+    const label = s === 0 ? 'now' : (s > 0 ? '+' : '') + (s % 60 === 0 ? s / 60 + 'm' : s + 's');
+    axes.append(el('text', { x: sx(nowS + s), y: H - 8, 'text-anchor': 'middle' }, label));
   }
 
   // forecast fan: the widest band first, then narrower ones over it, then the median
@@ -289,10 +294,12 @@ function renderChart() {
       pts.unshift(xy(originS, f.steps[0][mid]));
       fan.append(el('path', { class: 'median', d: 'M' + pts.join('L') }));
     }
-    $('model').textContent = 'forecast: ' + f.model + (f.fallbackReason ? ' (fallback: ' + f.fallbackReason + ')' : '')
-      + ' · peak p90 ' + fmt(f.peak[f.levels.indexOf(0.9)], unit);
+    $('model').textContent = 'forecast: ' + f.model + (f.fallbackReason ? ' (fallback)' : '')
+      + ' · peak p90 over ' + horizonS + ' s: ' + fmt(f.peak[f.levels.indexOf(0.9)], unit);
+    $('model').title = f.fallbackReason ? 'fallback: ' + f.fallbackReason : '';
   } else {
     $('model').textContent = 'forecast: collecting history…';
+    $('model').title = '';
   }
 
   // observed: one path, segments broken at missing seconds
@@ -321,7 +328,7 @@ function renderChart() {
   }
 
   const now = $('now');
-  for (const [k, v] of Object.entries({ x1: sx(originS), x2: sx(originS), y1: PAD.top, y2: H - PAD.bottom })) now.setAttribute(k, v);
+  for (const [k, v] of Object.entries({ x1: sx(nowS), x2: sx(nowS), y1: PAD.top, y2: H - PAD.bottom })) now.setAttribute(k, v);
 
   // anomalies: a dashed line at the onset, a dot at the observed value when it is this series
   const marks = $('anomalies'); marks.replaceChildren();
