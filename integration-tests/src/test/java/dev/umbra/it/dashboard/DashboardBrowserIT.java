@@ -34,7 +34,8 @@ import org.openqa.selenium.support.ui.FluentWait;
  * then recovers. The page, opened on {@code mem.heap.used}, must list the primary, draw the
  * observed points, the forecast fan and the allocation line (the max heap) from the live event
  * stream, then the fault's seconds, and (once the detector is wired into the shadow) mark the
- * fault as an anomaly. Saves {@code target/dashboard.png}.
+ * fault as an anomaly. Saves {@code target/dashboard.png} (before the fault) and
+ * {@code target/dashboard-fault.png}.
  *
  * <p>Skipped with a reason when Chromium is missing, except under {@code CI=true}, where it fails:
  * {@code .ci/run} installs it.
@@ -107,6 +108,7 @@ class DashboardBrowserIT {
 
       checkGeometry();
       assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("live");
+      screenshot("dashboard.png"); // before the fault
 
       primary.awaitOutput("^phase fault", Duration.ofSeconds(120));
       primary.awaitOutput("^phase recovered", Duration.ofSeconds(120));
@@ -118,7 +120,7 @@ class DashboardBrowserIT {
             "return document.querySelector('#anomalies-table tr.anomaly-row').textContent;")).isNotBlank();
       }
       until("the fault's 160 MB on the heap chart", d -> maxObserved(d, "mem.heap.used") > 150 * (1 << 20));
-      screenshot("dashboard.png");
+      screenshot("dashboard-fault.png");
     } catch (AssertionError | RuntimeException e) {
       screenshot("dashboard-failure.png");
       throw new AssertionError(e.getMessage() + "\n--- browser console ---\n" + console(), e);
