@@ -8,6 +8,8 @@ import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
+import dev.umbra.shadow.dashboard.Dashboard;
+import dev.umbra.shadow.dashboard.DashboardSources;
 import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.forecast.LiveModelSettings;
 import dev.umbra.shadow.forecast.LiveModels;
@@ -63,6 +65,7 @@ public final class Shadow implements AutoCloseable {
   private final AnomalyLog anomalies = new AnomalyLog(ANOMALIES_KEPT);
   private ShadowServer grpc;
   private HttpEndpoint http;
+  private Dashboard dashboard;
   private boolean closed;
 
   private Shadow(ShadowConfig config) {
@@ -124,6 +127,11 @@ public final class Shadow implements AutoCloseable {
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
+    // dashboard: once the detector and the resource manager are here, replace none() with
+    // new DashboardSources(p -> anomalyLog.list(p, 0, 500), p -> <their newest 500 as umbra.v1.Decision>);
+    // the dashboard polls both each second (or push with anomalyLog.subscribe(dashboard::anomaly)).
+    dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, DashboardSources.none()));
+    dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }
 
@@ -176,6 +184,10 @@ public final class Shadow implements AutoCloseable {
 
   public CheckpointCoordinator checkpoints() {
     return checkpoints;
+  }
+
+  public Dashboard dashboard() {
+    return dashboard;
   }
 
   public SeriesStore store() {

@@ -100,6 +100,11 @@ public final class ShadowProcess implements AutoCloseable {
     return grpcPort;
   }
 
+  /** The HTTP port: /metrics, /healthz and the dashboard. */
+  public int httpPort() {
+    return httpPort;
+  }
+
   Path data() {
     return data;
   }

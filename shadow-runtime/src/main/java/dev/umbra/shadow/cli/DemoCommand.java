@@ -74,7 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         new ShadowConfig.Endpoint("127.0.0.1", 0), new ShadowConfig.Endpoint("127.0.0.1", 0), data);
     try (Shadow shadow = Shadow.start(config, Clock.systemUTC())) {
       int port = shadow.grpcAddress().getPort();
-      out.printf("umbra demo: shadow on 127.0.0.1:%d (metrics http://127.0.0.1:%d/metrics), data %s%n",
+      out.printf("umbra demo: shadow on 127.0.0.1:%d (dashboard http://127.0.0.1:%d/dashboard/), data %s%n",
           port, shadow.httpAddress().getPort(), data);
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),

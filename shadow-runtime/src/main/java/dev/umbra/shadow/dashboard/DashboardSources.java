@@ -1,0 +1,28 @@
+package dev.umbra.shadow.dashboard;
+
+import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.proto.v1.Decision;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Where the dashboard reads anomalies and resource decisions kept elsewhere (the detector's log,
+ * the resource manager's audit log). Each function takes a primary id ("" for every primary) and
+ * returns its entries, newest first; it must be thread-safe and quick: the dashboard calls it
+ * for each page load and, once a second, for each primary an open page follows, and pushes the
+ * entries it has not sent yet. {@link Dashboard#anomaly} and {@link Dashboard#decision} push at
+ * once instead (both may be used; entries are told apart by id).
+ */
+public record DashboardSources(
+    Function<String, List<Anomaly>> anomalies, Function<String, List<Decision>> decisions) {
+  public DashboardSources {
+    Objects.requireNonNull(anomalies, "anomalies");
+    Objects.requireNonNull(decisions, "decisions");
+  }
+
+  /** No detector and no resource manager: only what is published to the dashboard is shown. */
+  public static DashboardSources none() {
+    return new DashboardSources(primary -> List.of(), primary -> List.of());
+  }
+}

@@ -1,0 +1,153 @@
+package dev.umbra.shadow.dashboard;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.proto.v1.Decision;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.ingest.PrimaryView;
+import dev.umbra.shadow.series.SeriesWindow;
+import java.util.Locale;
+
+/**
+ * The dashboard's JSON shapes, one method per thing shown. Numbers are in the series' unit and
+ * times in Unix milliseconds (grid seconds in Unix seconds); a missing value is {@code null}.
+ */
+final class Json {
+  private static final Gson gson = new Gson();
+
+  private Json() {}
+
+  static String text(JsonElement element) {
+    return gson.toJson(element);
+  }
+
+  static JsonElement number(double value) {
+    return Double.isFinite(value) ? new JsonPrimitive(value) : JsonNull.INSTANCE;
+  }
+
+  static JsonObject error(String message) {
+    JsonObject o = new JsonObject();
+    o.addProperty("error", message);
+    return o;
+  }
+
+  static JsonObject primary(PrimaryView view) {
+    PrimaryIdentity id = view.identity();
+    JsonObject o = new JsonObject();
+    o.addProperty("id", view.primaryId());
+    o.addProperty("workload", id.workload());
+    o.addProperty("workloadName", id.workloadName());
+    o.addProperty("host", id.host());
+    o.addProperty("pid", id.pid());
+    o.addProperty("state", view.state().name().toLowerCase(Locale.ROOT));
+    o.addProperty("lastSeenMs", view.lastSeenMillis());
+    o.add("loss", number(view.loss()));
+    o.addProperty("batches", view.batchesReceived());
+    o.addProperty("points", view.pointsReceived());
+    o.addProperty("java", id.jvm().javaVersion());
+    o.addProperty("criticality", id.criticality().name().toLowerCase(Locale.ROOT));
+    return o;
+  }
+
+  static JsonObject series(String primaryId, SeriesWindow window) {
+    JsonObject o = new JsonObject();
+    o.addProperty("primary", primaryId);
+    o.addProperty("series", window.series().value());
+    o.addProperty("unit", window.series().unit());
+    o.addProperty("firstSecond", window.firstSecond());
+    JsonArray values = new JsonArray(window.size());
+    for (int i = 0; i < window.size(); i++) {
+      values.add(number(window.value(i)));
+    }
+    o.add("values", values);
+    return o;
+  }
+
+  static JsonObject forecast(String primaryId, QuantileForecast f) {
+    JsonObject o = new JsonObject();
+    o.addProperty("primary", primaryId);
+    o.addProperty("series", f.series());
+    o.addProperty("model", f.model());
+    o.addProperty("fallbackReason", f.fallbackReason().orElse(""));
+    o.addProperty("originMs", f.origin().toEpochMilli());
+    o.addProperty("stepMs", f.step().toMillis());
+    o.add("levels", array(f.levels().toArray()));
+    JsonArray steps = new JsonArray(f.horizon().steps());
+    for (int i = 0; i < f.horizon().steps(); i++) {
+      steps.add(array(f.stepQuantiles(i)));
+    }
+    o.add("steps", steps);
+    o.add("peak", array(f.peakQuantiles()));
+    return o;
+  }
+
+  static JsonObject checkpoint(CheckpointManifest m) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", m.id());
+    o.addProperty("primary", m.primaryId());
+    o.addProperty("workload", m.workload());
+    o.addProperty("engine", m.engine());
+    o.addProperty("createdMs", m.created().toEpochMilli());
+    o.addProperty("states", m.states().size());
+    o.addProperty("sizeBytes", m.sizeBytes());
+    o.addProperty("trust", m.trust().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    return o;
+  }
+
+  static JsonObject anomaly(Anomaly a) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", a.getId());
+    o.addProperty("primary", a.getPrimaryId());
+    o.addProperty("series", a.getSeries());
+    JsonArray related = new JsonArray();
+    a.getRelatedSeriesList().forEach(related::add);
+    o.add("relatedSeries", related);
+    o.addProperty("kind", enumName(a.getKind().name(), "ANOMALY_KIND_"));
+    o.addProperty("onsetMs", a.getOnsetUnixMs());
+    o.addProperty("detectedMs", a.getDetectedUnixMs());
+    o.add("score", number(a.getScore()));
+    o.add("observed", number(a.getObserved()));
+    o.add("expectedLow", number(a.getExpectedLow()));
+    o.add("expectedHigh", number(a.getExpectedHigh()));
+    o.addProperty("explanation", a.getExplanation());
+    return o;
+  }
+
+  static JsonObject decision(Decision d) {
+    JsonObject o = new JsonObject();
+    o.addProperty("id", d.getDecisionId());
+    o.addProperty("primary", d.getPrimaryId());
+    o.addProperty("resource", d.getResource());
+    o.addProperty("timeMs", d.getTimeUnixMs());
+    o.addProperty("action", enumName(d.getAction().name(), "DECISION_ACTION_"));
+    o.add("current", number(d.getCurrent()));
+    o.add("desired", number(d.getDesired()));
+    o.add("predicted", number(d.getPredicted()));
+    o.add("probability", number(d.getProbability()));
+    o.addProperty("allocator", d.getAllocator());
+    o.addProperty("applied", d.getApplied());
+    o.addProperty("reason", d.getReason());
+    return o;
+  }
+
+  /** {@code ANOMALY_KIND_LEVEL_SHIFT} → {@code level-shift}. */
+  private static String enumName(String name, String prefix) {
+    String bare = name.startsWith(prefix) ? name.substring(prefix.length()) : name;
+    return bare.toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  static JsonArray array(double[] values) {
+    JsonArray a = new JsonArray(values.length);
+    for (double v : values) {
+      a.add(number(v));
+    }
+    return a;
+  }
+}
