@@ -14,6 +14,7 @@ import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.forecast.LiveModelSettings;
 import dev.umbra.shadow.forecast.LiveModels;
 import dev.umbra.shadow.grpc.ControlGrpcService;
+import dev.umbra.shadow.grpc.DecisionMapping;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
 import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.ingest.SessionChannel;
@@ -127,10 +128,9 @@ public final class Shadow implements AutoCloseable {
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
     http = own(HttpEndpoint.start(config.http(), metrics.registry()));
-    // dashboard: once the detector and the resource manager are here, replace none() with
-    // new DashboardSources(p -> anomalyLog.list(p, 0, 500), p -> <their newest 500 as umbra.v1.Decision>);
-    // the dashboard polls both each second (or push with anomalyLog.subscribe(dashboard::anomaly)).
-    dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, DashboardSources.none()));
+    dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
+        primary -> anomalies.list(primary, 0, 500),
+        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList())));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }

@@ -5,10 +5,10 @@ import dev.umbra.shadow.manager.Decision;
 import java.util.Locale;
 
 /** The resource manager's decisions on the wire. */
-final class DecisionMapping {
+public final class DecisionMapping {
   private DecisionMapping() {}
 
-  static dev.umbra.proto.v1.Decision toProto(Decision d) {
+  public static dev.umbra.proto.v1.Decision toProto(Decision d) {
     return dev.umbra.proto.v1.Decision.newBuilder()
         .setDecisionId(Long.toString(d.id()))
         .setPrimaryId(d.primaryId())
