@@ -48,6 +48,7 @@ public final class Shadow implements AutoCloseable {
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
+  private dev.umbra.shadow.fleet.Fleet fleet;
   private ShadowServer grpc;
   private HttpEndpoint http;
   private boolean closed;
@@ -89,6 +90,10 @@ public final class Shadow implements AutoCloseable {
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
     forecasts = new LiveForecasts(store, clock);
+    if (config.fleet().kafka().isPresent()) {
+      fleet = own(dev.umbra.shadow.fleet.Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
+          metrics.registry(), clock));
+    }
     grpc =
         own(
             ShadowServer.start(
@@ -150,6 +155,11 @@ public final class Shadow implements AutoCloseable {
 
   public CheckpointCoordinator checkpoints() {
     return checkpoints;
+  }
+
+  /** The fleet part (Kafka), when {@code kafka} is configured. */
+  public java.util.Optional<dev.umbra.shadow.fleet.Fleet> fleet() {
+    return java.util.Optional.ofNullable(fleet);
   }
 
   public SeriesStore store() {

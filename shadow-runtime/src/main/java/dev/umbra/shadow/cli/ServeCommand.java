@@ -67,6 +67,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--checkpoint-quiet", paramLabel = "DURATION", description = "A checkpoint becomes known-good after this long without an anomaly (default 30s).")
   String checkpointQuiet;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers: publish series and events, take fleet-trained models (default: none).")
+  String kafka;
+
+  @Option(names = "--kafka-buffer", paramLabel = "SIZE", description = "What may wait for Kafka's acknowledgement (default 64m); past it the oldest is dropped and counted.")
+  String kafkaBuffer;
+
+  @Option(names = "--kafka-batch", paramLabel = "DURATION", description = "Seconds of one primary's series per Kafka record (default 2s).")
+  String kafkaBatch;
+
+  @Option(names = "--fleet-id", paramLabel = "NAME", description = "This shadow's name in the fleet (default: its gRPC address).")
+  String fleetId;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -100,6 +112,10 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("exit-when-idle", exitWhenIdle);
     flags.put("checkpoint-every", checkpointEvery);
     flags.put("checkpoint-quiet", checkpointQuiet);
+    flags.put("kafka", kafka);
+    flags.put("kafka-buffer", kafkaBuffer);
+    flags.put("kafka-batch", kafkaBatch);
+    flags.put("fleet-id", fleetId);
     return flags;
   }
 }

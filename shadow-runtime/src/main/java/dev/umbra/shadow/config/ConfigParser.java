@@ -27,7 +27,8 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet");
+          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet",
+          "kafka", "kafka-buffer", "kafka-batch", "fleet-id");
 
   private ConfigParser() {}
 
@@ -92,7 +93,18 @@ public final class ConfigParser {
         new ShadowConfig.Checkpoints(
             v.optionalDuration("checkpoint-every"),
             v.optionalDuration("checkpoint-quiet").orElse(ShadowConfig.Checkpoints.defaults().quietPeriod()));
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints);
+    ShadowConfig.Fleet fleet;
+    try {
+      fleet =
+          new ShadowConfig.Fleet(
+              v.optional("kafka"),
+              v.bytes("kafka-buffer").orElse(ShadowConfig.Fleet.DEFAULT_BUFFER_BYTES),
+              v.optionalDuration("kafka-batch").orElse(ShadowConfig.Fleet.DEFAULT_BATCH),
+              v.optional("fleet-id"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, fleet);
   }
 
   private static String defaultDataDir() {

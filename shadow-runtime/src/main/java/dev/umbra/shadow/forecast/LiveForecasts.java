@@ -25,6 +25,16 @@ public final class LiveForecasts {
   private final SeriesStore store;
   private final Clock clock;
   private final Forecaster forecaster;
+  private volatile Preferred preferred = (primaryId, series, horizon, levels) -> java.util.Optional.empty();
+
+  /**
+   * A forecaster to try before the local models for some primaries and series (fleet-trained
+   * models); when it lacks history the local models answer. Thread-safe.
+   */
+  @FunctionalInterface
+  public interface Preferred {
+    java.util.Optional<Forecaster> forecaster(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels);
+  }
 
   public LiveForecasts(SeriesStore store, Clock clock) {
     this.store = store;
@@ -49,7 +59,21 @@ public final class LiveForecasts {
    */
   public QuantileForecast forecast(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels)
       throws InsufficientHistoryException {
-    return forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
+    HistoryWindow history = history(primaryId, series, horizon.step());
+    java.util.Optional<Forecaster> first = preferred.forecaster(primaryId, series, horizon, levels);
+    if (first.isPresent()) {
+      try {
+        return first.get().forecast(history, horizon, levels);
+      } catch (InsufficientHistoryException e) {
+        // too little history for the preferred model yet: the local models answer
+      }
+    }
+    return forecaster.forecast(history, horizon, levels);
+  }
+
+  /** Sets the forecaster tried first (see {@link Preferred}). */
+  public void prefer(Preferred preferred) {
+    this.preferred = java.util.Objects.requireNonNull(preferred, "preferred");
   }
 
   /**
