@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * how node shadows on one machine scale (CPU per shadow and publish delay at 1, 2 and 3
  * shadows of 20 primaries each). Results go to stdout and {@code target/fleet-benchmark.txt}.
  */
-class FleetBenchmark {
+public class FleetBenchmark {
   private static final int SERIES = 16;
   private static final int SECONDS_PER_RECORD = 2;
 
@@ -56,6 +56,14 @@ class FleetBenchmark {
     String line = String.format(Locale.ROOT, format, args);
     System.out.println(line);
     report.append(line).append('\n');
+  }
+
+  /** Runs the benchmark outside failsafe: {@code java -cp <test class path> -Dumbra.shadow.jar=... FleetBenchmark}. */
+  public static void main(String[] args) throws Exception {
+    FleetBenchmark bench = new FleetBenchmark();
+    bench.work = Files.createTempDirectory("fleet-bench");
+    bench.measures();
+    System.exit(0);
   }
 
   @Test

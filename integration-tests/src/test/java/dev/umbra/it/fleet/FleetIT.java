@@ -24,10 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -99,21 +96,10 @@ class FleetIT {
         Map.of("OMP_NUM_THREADS", "1"), work.resolve("trainer"));
     trainer.awaitOutput("trainer trainer-1 ready", WAIT);
 
-    ShadowProcess a;
-    ShadowProcess b;
-    ShadowProcess c;
-    ExecutorService starter = Executors.newFixedThreadPool(3);
-    try {
-      Future<ShadowProcess> fa = starter.submit(shadow("shadow-a", "64m"));
-      Future<ShadowProcess> fb = starter.submit(shadow("shadow-b", "64m"));
-      Future<ShadowProcess> fc = starter.submit(shadow("shadow-c", "4k"));
-      a = fa.get();
-      b = fb.get();
-      c = fc.get();
-    } finally {
-      starter.shutdownNow();
-    }
-    shadows.addAll(List.of(a, b, c));
+    // one after the other: three JVMs starting at once on a loaded 2-core box time out health checks
+    ShadowProcess a = shadow("shadow-a", "64m");
+    ShadowProcess b = shadow("shadow-b", "64m");
+    ShadowProcess c = shadow("shadow-c", "4k");
 
     // 1. runs of W on A and B, a run of V on A: the trainer learns W from both shadows
     FleetPrimary w1 = primary("w-run-1", W, a);
@@ -188,9 +174,11 @@ class FleetIT {
         upAt - downAt, droppedOnC);
   }
 
-  private Callable<ShadowProcess> shadow(String id, String buffer) {
-    return () -> ShadowProcess.start(work.resolve(id), List.of("-Xmx768m", "-XX:+UseSerialGC"),
+  private ShadowProcess shadow(String id, String buffer) throws IOException, InterruptedException {
+    ShadowProcess s = ShadowProcess.start(work.resolve(id), List.of("-Xmx768m", "-XX:+UseSerialGC"),
         List.of("--kafka", kafka.bootstrap(), "--fleet-id", id, "--kafka-buffer", buffer, "--kafka-batch", "2s"));
+    shadows.add(s);
+    return s;
   }
 
   private FleetPrimary primary(String id, String workload, ShadowProcess shadow) {

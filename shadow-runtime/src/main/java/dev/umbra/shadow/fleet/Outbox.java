@@ -2,7 +2,9 @@ package dev.umbra.shadow.fleet;
 
 import dev.umbra.shadow.ShadowThreads;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -30,6 +32,7 @@ final class Outbox implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Outbox.class);
   /** Kafka is reported down when nothing was acknowledged for this long while records waited. */
   static final long DOWN_AFTER_NANOS = Duration.ofSeconds(10).toNanos();
+  static final long RETRY_PAUSE_NANOS = Duration.ofMillis(500).toNanos();
 
   /** One record to publish; {@code points} counts grid points (0 for events and models). */
   record Item(String topic, String key, byte[] value, long points, long enqueuedNanos) {
@@ -48,7 +51,12 @@ final class Outbox implements AutoCloseable {
   private final long boundBytes;
   private final long windowBytes;
   private final FleetMetrics metrics;
-  private final ArrayDeque<Item> queued = new ArrayDeque<>();
+  /** Waiting records by arrival number: a record that failed goes back to its place. */
+  private final TreeMap<Long, Item> queued = new TreeMap<>();
+  private final Map<Item, Long> numbers = new IdentityHashMap<>();
+  private long arrivals;
+  /** After a retriable failure nothing is handed over before this (no busy loop while Kafka is away). */
+  private long retryAfterNanos;
   private final Thread sender;
   private long queuedBytes;
   private long inFlightBytes;
@@ -80,7 +88,8 @@ final class Outbox implements AutoCloseable {
         return;
       }
       while (queuedBytes + inFlightBytes + item.bytes() > boundBytes && !queued.isEmpty()) {
-        Item oldest = queued.pollFirst();
+        Item oldest = queued.pollFirstEntry().getValue();
+        numbers.remove(oldest);
         queuedBytes -= oldest.bytes();
         drop(oldest, "buffer-full");
       }
@@ -88,7 +97,9 @@ final class Outbox implements AutoCloseable {
         drop(item, "buffer-full");
         return;
       }
-      queued.addLast(item);
+      long number = ++arrivals;
+      numbers.put(item, number);
+      queued.put(number, item);
       queuedBytes += item.bytes();
       gauges();
       notifyAll();
@@ -111,7 +122,7 @@ final class Outbox implements AutoCloseable {
     while (true) {
       Item next;
       synchronized (this) {
-        while (!stopping && (queued.isEmpty() || inFlightBytes >= windowBytes)) {
+        while (!stopping && (queued.isEmpty() || inFlightBytes >= windowBytes || System.nanoTime() < retryAfterNanos)) {
           if (inFlightRecords > 0 && System.nanoTime() - lastAckNanos > DOWN_AFTER_NANOS) {
             metrics.kafkaUp.set(0);
           }
@@ -124,7 +135,7 @@ final class Outbox implements AutoCloseable {
         if (stopping) {
           return;
         }
-        next = queued.pollFirst();
+        next = queued.pollFirstEntry().getValue();
         queuedBytes -= next.bytes();
         inFlightBytes += next.bytes();
         inFlightRecords++;
@@ -137,17 +148,13 @@ final class Outbox implements AutoCloseable {
           inFlightBytes -= next.bytes();
           inFlightRecords--;
           if (retry && !stopping) {
-            queued.addFirst(next);
-            queuedBytes += next.bytes();
+            requeue(next);
           } else {
+            forget(next);
             drop(next, retry ? "shutdown" : "rejected");
             logRejected(next, e);
           }
           gauges();
-        }
-        if (retry) {
-          metrics.kafkaUp.set(0);
-          sleepQuietly(500);
         }
       }
     }
@@ -158,6 +165,7 @@ final class Outbox implements AutoCloseable {
       inFlightBytes -= item.bytes();
       inFlightRecords--;
       if (e == null) {
+        forget(item);
         lastAckNanos = System.nanoTime();
         metrics.kafkaUp.set(1);
         metrics.publishedRecords.labelValues(item.topic()).inc();
@@ -166,15 +174,28 @@ final class Outbox implements AutoCloseable {
         }
         metrics.publishDelaySeconds.observe((lastAckNanos - item.enqueuedNanos()) / 1e9);
       } else if (e instanceof RetriableException && !stopping) {
-        queued.addFirst(item);
-        queuedBytes += item.bytes();
+        requeue(item); // e.g. the topic's metadata did not arrive within max.block.ms: Kafka is away
       } else {
+        forget(item);
         drop(item, stopping ? "shutdown" : "rejected");
         logRejected(item, e);
       }
       gauges();
       notifyAll();
     }
+  }
+
+  /** Puts a record that failed back in its place and pauses handing over (caller holds the lock). */
+  private void requeue(Item item) {
+    Long number = numbers.get(item);
+    queued.put(number != null ? number : ++arrivals, item);
+    queuedBytes += item.bytes();
+    retryAfterNanos = System.nanoTime() + RETRY_PAUSE_NANOS;
+    metrics.kafkaUp.set(0);
+  }
+
+  private void forget(Item item) {
+    numbers.remove(item);
   }
 
   private void logRejected(Item item, Exception e) {
@@ -202,14 +223,6 @@ final class Outbox implements AutoCloseable {
     return true;
   }
 
-  private static void sleepQuietly(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   /**
    * Refuses new records, gives what waits up to {@code grace} to be acknowledged, then closes the
    * producer; what is still unacknowledged is counted as dropped ("shutdown") and logged.
@@ -231,9 +244,10 @@ final class Outbox implements AutoCloseable {
       stopping = true;
       notifyAll();
       lost = queued.size() + inFlightRecords;
-      for (Item item : queued) {
+      for (Item item : queued.values()) {
         drop(item, "shutdown");
       }
+      numbers.clear();
       queued.clear();
       queuedBytes = 0;
     }

@@ -88,6 +88,23 @@ class OutboxTest {
   }
 
   @Test
+  void retriesARecordKafkaCouldNotTakeYet_inItsPlace_andReportsKafkaDown() throws InterruptedException {
+    outbox = new Outbox(producer, 10_000, 10_000, metrics);
+    outbox.offer(item("a", 100, 1));
+    outbox.offer(item("b", 100, 1));
+    await(() -> producer.history().size() == 2);
+    producer.errorNext(new org.apache.kafka.common.errors.TimeoutException("no metadata"));
+    assertThat(metrics.kafkaUp.get()).isZero();
+    producer.completeNext(); // b
+    await(() -> producer.history().size() == 3);
+    producer.completeNext(); // a again
+    assertThat(outbox.awaitDrained(Duration.ofSeconds(30))).isTrue();
+    assertThat(producer.history().get(2).key()).isEqualTo("a");
+    assertThat(metrics.publishedPoints.get()).isEqualTo(2);
+    assertThat(metrics.kafkaUp.get()).isEqualTo(1);
+  }
+
+  @Test
   void neverBlocksTheCaller_whileKafkaDoesNotAnswer() {
     outbox = new Outbox(producer, 5_000, 1_000, metrics);
     for (int i = 0; i < 10_000; i++) {
