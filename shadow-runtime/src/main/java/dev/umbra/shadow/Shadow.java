@@ -64,6 +64,7 @@ public final class Shadow implements AutoCloseable {
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
   private final AnomalyLog anomalies = new AnomalyLog(ANOMALIES_KEPT);
+  private dev.umbra.shadow.fleet.Fleet fleet;
   private ShadowServer grpc;
   private HttpEndpoint http;
   private Dashboard dashboard;
@@ -114,6 +115,13 @@ public final class Shadow implements AutoCloseable {
     AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));
+    }
+    if (config.fleet().kafka().isPresent()) {
+      fleet = own(dev.umbra.shadow.fleet.Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
+          metrics.registry(), clock));
+      own(anomalies.subscribe(fleet.events().anomalies()));
+      java.util.function.Consumer<dev.umbra.proto.v1.Decision> published = fleet.events().decisions();
+      decisions.subscribe(d -> published.accept(DecisionMapping.toProto(d)));
     }
     grpc =
         own(
@@ -188,6 +196,11 @@ public final class Shadow implements AutoCloseable {
 
   public Dashboard dashboard() {
     return dashboard;
+  }
+
+  /** The fleet part (Kafka), when {@code kafka} is configured. */
+  public java.util.Optional<dev.umbra.shadow.fleet.Fleet> fleet() {
+    return java.util.Optional.ofNullable(fleet);
   }
 
   public SeriesStore store() {

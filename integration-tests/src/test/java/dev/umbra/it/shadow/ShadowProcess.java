@@ -38,21 +38,29 @@ public final class ShadowProcess implements AutoCloseable {
   private final Path work;
   private final Path data;
   private final List<String> jvmArgs;
+  private final List<String> serveArgs;
   private final int grpcPort = FreePort.pick();
   private final int httpPort = FreePort.pick();
   private final List<JavaProcess> runs = new ArrayList<>();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private ManagedChannel channel;
 
-  private ShadowProcess(Path work, List<String> jvmArgs) {
+  private ShadowProcess(Path work, List<String> jvmArgs, List<String> serveArgs) {
     this.work = work;
     this.data = work.resolve("data");
     this.jvmArgs = List.copyOf(jvmArgs);
+    this.serveArgs = List.copyOf(serveArgs);
   }
 
   /** Starts a shadow and waits until it listens. */
   public static ShadowProcess start(Path work, String... jvmArgs) throws IOException, InterruptedException {
-    ShadowProcess shadow = new ShadowProcess(work, List.of(jvmArgs));
+    return start(work, List.of(jvmArgs), List.of());
+  }
+
+  /** Starts a shadow with extra {@code umbra serve} options (e.g. {@code --kafka}) and waits until it listens. */
+  public static ShadowProcess start(Path work, List<String> jvmArgs, List<String> serveArgs)
+      throws IOException, InterruptedException {
+    ShadowProcess shadow = new ShadowProcess(work, jvmArgs, serveArgs);
     shadow.startProcess();
     shadow.health(); // connects the channel and loads gRPC in the test JVM before primaries start
     return shadow;
@@ -66,6 +74,7 @@ public final class ShadowProcess implements AutoCloseable {
             "--port", String.valueOf(grpcPort),
             "--http-port", String.valueOf(httpPort),
             "--data", data.toString()));
+    command.addAll(serveArgs);
     JavaProcess process =
         JavaProcess.start("shadow-" + (runs.size() + 1), JavaProcess.java17Home(), command, Map.of(), work);
     runs.add(process);
@@ -73,7 +82,7 @@ public final class ShadowProcess implements AutoCloseable {
   }
 
   /** SIGKILL: no shutdown hook runs, nothing is flushed. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     current().kill();
   }
 
@@ -96,6 +105,10 @@ public final class ShadowProcess implements AutoCloseable {
     return current().pid();
   }
 
+  public int httpPort() {
+    return httpPort;
+  }
+
   public int grpcPort() {
     return grpcPort;
   }
@@ -110,7 +123,7 @@ public final class ShadowProcess implements AutoCloseable {
   }
 
   /** One channel to the shadow, shared by the test's clients; it reconnects after a restart. */
-  synchronized ManagedChannel channel() {
+  public synchronized ManagedChannel channel() {
     if (channel == null) {
       channel = newChannel();
     }
@@ -161,7 +174,7 @@ public final class ShadowProcess implements AutoCloseable {
   }
 
   /** Everything every run of the shadow printed, for failure messages. */
-  String output() {
+  public String output() {
     StringBuilder sb = new StringBuilder();
     for (JavaProcess run : runs) {
       sb.append("--- output of ").append(run).append(" ---\n").append(run.output()).append('\n');

@@ -77,6 +77,18 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--allocator", paramLabel = "NAME", description = "Allocator plugin the resource manager applies through: cgroup (default), kubernetes, jvm or log.")
   String allocator;
 
+  @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers: publish series and events, take fleet-trained models (default: none).")
+  String kafka;
+
+  @Option(names = "--kafka-buffer", paramLabel = "SIZE", description = "What may wait for Kafka's acknowledgement (default 64m); past it the oldest is dropped and counted.")
+  String kafkaBuffer;
+
+  @Option(names = "--kafka-batch", paramLabel = "DURATION", description = "Seconds of one primary's series per Kafka record (default 2s).")
+  String kafkaBatch;
+
+  @Option(names = "--fleet-id", paramLabel = "NAME", description = "This shadow's name in the fleet (default: its gRPC address).")
+  String fleetId;
+
   @Override
   public Integer call() throws Exception {
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
@@ -125,6 +137,10 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("alert-webhook", alertWebhook);
     flags.put("manage", manage);
     flags.put("allocator", allocator);
+    flags.put("kafka", kafka);
+    flags.put("kafka-buffer", kafkaBuffer);
+    flags.put("kafka-batch", kafkaBatch);
+    flags.put("fleet-id", fleetId);
     return flags;
   }
 }

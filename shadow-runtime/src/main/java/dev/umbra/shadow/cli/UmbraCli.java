@@ -35,6 +35,7 @@ import picocli.CommandLine.ScopeType;
       RollbackCommand.class,
       BacktestCommand.class,
       NabCommand.class,
+      TrainCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class UmbraCli implements Runnable {

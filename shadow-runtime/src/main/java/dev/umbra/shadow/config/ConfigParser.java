@@ -32,7 +32,9 @@ public final class ConfigParser {
           // the resource manager (ManageParser)
           "manage", "allocator", "allocator-options", "manage-confidence", "manage-threshold", "manage-lead",
           "manage-every", "manage-headroom", "manage-band", "manage-cooldown", "manage-max-step", "manage-cpu-min",
-          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod");
+          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod",
+          // fleet mode (Kafka)
+          "kafka", "kafka-buffer", "kafka-batch", "fleet-id");
 
   private ConfigParser() {}
 
@@ -103,7 +105,18 @@ public final class ConfigParser {
     } catch (IllegalArgumentException e) {
       throw new ConfigException("alert-webhook: " + e.getMessage());
     }
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()));
+    ShadowConfig.Fleet fleet;
+    try {
+      fleet =
+          new ShadowConfig.Fleet(
+              v.optional("kafka"),
+              v.bytes("kafka-buffer").orElse(ShadowConfig.Fleet.DEFAULT_BUFFER_BYTES),
+              v.optionalDuration("kafka-batch").orElse(ShadowConfig.Fleet.DEFAULT_BATCH),
+              v.optional("fleet-id"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()), fleet);
   }
 
   private static String defaultDataDir() {

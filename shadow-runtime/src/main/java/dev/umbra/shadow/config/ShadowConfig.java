@@ -17,10 +17,11 @@ import java.util.Optional;
  * @param checkpoints when checkpoints are taken and trusted
  * @param alerts where anomaly alerts go besides the log and /metrics
  * @param manage what the resource manager does and through which allocator
+ * @param fleet Kafka, when this shadow is one node of a fleet
  */
 public record ShadowConfig(
     Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints,
-    Alerts alerts, Manage manage) {
+    Alerts alerts, Manage manage, Fleet fleet) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -35,12 +36,13 @@ public record ShadowConfig(
     Objects.requireNonNull(checkpoints, "checkpoints");
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(manage, "manage");
+    Objects.requireNonNull(fleet, "fleet");
   }
 
-  /** Without alert or resource-manager settings: alerts go to the log and /metrics only, no resource manager. */
+  /** Without alert, resource-manager or fleet settings: alerts go to the log and /metrics only, no resource manager, no Kafka. */
   public ShadowConfig(
       Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
-    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none(), Manage.off());
+    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none(), Manage.off(), Fleet.none());
   }
 
   /** @param webhook where each anomaly is POSTed as JSON, if anywhere (http or https) */
@@ -56,6 +58,35 @@ public record ShadowConfig(
 
     public static Alerts none() {
       return new Alerts(Optional.empty());
+    }
+  }
+
+  /**
+   * Fleet mode: series and events out to Kafka, models back (see {@code dev.umbra.shadow.fleet}).
+   *
+   * @param kafka bootstrap servers ({@code host:port,...}); empty: no fleet
+   * @param bufferBytes bound on what waits for Kafka's acknowledgement; past it the oldest is dropped and counted
+   * @param batch seconds of one primary's series per Kafka record
+   * @param id this shadow's name in the fleet (pod or node name); empty: its gRPC address
+   */
+  public record Fleet(Optional<String> kafka, long bufferBytes, Duration batch, Optional<String> id) {
+    public static final long DEFAULT_BUFFER_BYTES = 64L << 20;
+    public static final Duration DEFAULT_BATCH = Duration.ofSeconds(2);
+
+    public Fleet {
+      Objects.requireNonNull(kafka, "kafka");
+      Objects.requireNonNull(batch, "batch");
+      Objects.requireNonNull(id, "id");
+      if (bufferBytes < 1024) {
+        throw new IllegalArgumentException("kafka-buffer must be at least 1k, got " + bufferBytes + " bytes");
+      }
+      if (batch.toSeconds() < 1) {
+        throw new IllegalArgumentException("kafka-batch must be at least 1s, got " + batch);
+      }
+    }
+
+    public static Fleet none() {
+      return new Fleet(Optional.empty(), DEFAULT_BUFFER_BYTES, DEFAULT_BATCH, Optional.empty());
     }
   }
 

@@ -31,6 +31,16 @@ public final class LiveForecasts {
   private final Clock clock;
   private final Forecaster forecaster;
   private final LiveModels live;
+  private volatile Preferred preferred = (primaryId, series, horizon, levels) -> java.util.Optional.empty();
+
+  /**
+   * A forecaster to try before the local models for some primaries and series (fleet-trained
+   * models); when it lacks history the local models answer. Thread-safe.
+   */
+  @FunctionalInterface
+  public interface Preferred {
+    java.util.Optional<Forecaster> forecaster(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels);
+  }
 
   public LiveForecasts(SeriesStore store, Clock clock) {
     this(store, clock, null);
@@ -64,6 +74,14 @@ public final class LiveForecasts {
    */
   public QuantileForecast forecast(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels)
       throws InsufficientHistoryException {
+    java.util.Optional<Forecaster> first = preferred.forecaster(primaryId, series, horizon, levels);
+    if (first.isPresent()) {
+      try {
+        return first.get().forecast(history(primaryId, series, horizon.step()), horizon, levels);
+      } catch (InsufficientHistoryException e) {
+        // too little history for the preferred (fleet-trained) model yet: the local models answer
+      }
+    }
     if (live == null) {
       return forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
     }
@@ -76,6 +94,11 @@ public final class LiveForecasts {
     QuantileForecast replayed = forecaster.forecast(history(primaryId, series, horizon.step()), horizon, levels);
     return replayed.withSelection("replayed baselines; live selector: "
         + live.streams().problem(primaryId, series.value(), horizon));
+  }
+
+  /** Sets the forecaster tried first (see {@link Preferred}). */
+  public void prefer(Preferred preferred) {
+    this.preferred = java.util.Objects.requireNonNull(preferred, "preferred");
   }
 
   /**

@@ -18,6 +18,8 @@ public final class DecisionLog {
   private final int capacity;
   private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
   private long nextId = 1;
+  private final java.util.List<java.util.function.Consumer<Decision>> subscribers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public DecisionLog() {
     this(DEFAULT_CAPACITY);
@@ -50,6 +52,18 @@ public final class DecisionLog {
       default -> logger.info("decision primary={} resource={} {} applied={}: {}", decision.primaryId(),
           decision.resource(), decision.action(), decision.applied(), decision.reason());
     }
+    for (java.util.function.Consumer<Decision> subscriber : subscribers) {
+      try {
+        subscriber.accept(decision);
+      } catch (RuntimeException e) {
+        logger.warn("a decision subscriber failed: {}", e.toString());
+      }
+    }
+  }
+
+  /** Tells {@code subscriber} of every later decision, on the manager's thread: return quickly. */
+  public void subscribe(java.util.function.Consumer<Decision> subscriber) {
+    subscribers.add(java.util.Objects.requireNonNull(subscriber, "subscriber"));
   }
 
   /**
