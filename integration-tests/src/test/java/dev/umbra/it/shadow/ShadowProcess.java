@@ -105,10 +105,6 @@ public final class ShadowProcess implements AutoCloseable {
     return current().pid();
   }
 
-  public int httpPort() {
-    return httpPort;
-  }
-
   public int grpcPort() {
     return grpcPort;
   }
