@@ -131,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, "  forecasts made: %d; peak CPU seen: %.2f cores; primary exit code %d%n",
           forecasts, peakCpu, primary.exitValue());
-      out.println("  not in this build yet: pre-provisioning, anomaly detection and rollback in the demo");
+      out.println("  not in the demo yet: pre-provisioning, an injected fault and its rollback (see umbra run, --manage)");
       out.flush();
       return primary.exitValue() == 0 && forecasts > 0 ? 0 : 1;
     }
