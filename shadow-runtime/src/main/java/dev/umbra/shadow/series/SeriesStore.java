@@ -105,9 +105,10 @@ public final class SeriesStore implements AutoCloseable {
   /** The newest second of a series with a value, in memory or history; MIN_VALUE when none. */
   public long newestSecond(String primaryId, SeriesName series) {
     RecentSeries ring = recent.getOrDefault(primaryId, Map.of()).get(series);
-    if (ring != null) {
+    if (ring != null && ring.newestSecond() != Long.MIN_VALUE) {
       return ring.newestSecond();
     }
+    // no ring yet, or an empty one (created before its first second closed): history knows
     try {
       return history.newestSecond(primaryId, series);
     } catch (SQLException e) {
