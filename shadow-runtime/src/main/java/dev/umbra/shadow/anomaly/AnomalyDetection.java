@@ -143,8 +143,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
       metrics.detectorSeconds.observe((System.nanoTime() - start) / 1e9);
       step.started().ifPresent(incident -> {
         Anomaly a = toProto(primaryId, workload, incident, clock.millis());
-        checkpoints.anomalyObserved(
-            primaryId, Instant.ofEpochMilli(a.getOnsetUnixMs()), Instant.ofEpochMilli(a.getDetectedUnixMs()));
+        checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
         log.publish(a);
       });
       step.grown().ifPresent(incident -> log.list(primaryId, 0, Integer.MAX_VALUE).stream()

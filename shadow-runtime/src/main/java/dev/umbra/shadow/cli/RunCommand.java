@@ -125,7 +125,14 @@ final class RunCommand implements Callable<Integer> {
       try (Supervisor supervisor = new Supervisor(run, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
           dataDir.resolve("crac"), clock, RunCommand::say)) {
         if (autoRollback) {
-          AutoRollback rollbacks = new AutoRollback(policy, shadow.checkpoints()::anomalyObserved, supervisor::rollback, clock);
+          // The detector's onset is an estimate that can reach back before the fault (an idle heap
+          // drifting above its band, seen in AppRollbackIT), and demoting every checkpoint after it
+          // left no known-good one to restore. Checkpoints taken before the detection are never
+          // promoted after it, and the quiet period outlasts the detection delay, so the known-good
+          // ones stay trustworthy without demotion.
+          AutoRollback rollbacks = new AutoRollback(policy,
+              (primaryId, onset, detected) -> shadow.checkpoints().anomalyObserved(primaryId, detected),
+              supervisor::rollback, clock);
           shadow.anomalies().subscribe(rollbacks);
         }
         Signals.forward(supervisor::signal);
