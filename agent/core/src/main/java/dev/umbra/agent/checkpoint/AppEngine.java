@@ -81,11 +81,8 @@ public final class AppEngine implements CheckpointEngine {
     if (all.isEmpty()) {
       throw new CheckpointFailure("the application registered no Checkpointable (umbra-api Umbra.register)");
     }
-    List<ObjectName> quiesced = new ArrayList<>();
-    Exception failure = null;
     Map<String, String> details = new LinkedHashMap<>();
-    try {
-      quiesce(all, quiesced);
+    whileQuiesced(all, () -> {
       Map<String, ObjectName> states = states();
       long quiescedAt = System.nanoTime();
       try (StateTransfer.Upload upload = to.upload(checkpointId)) {
@@ -100,14 +97,7 @@ public final class AppEngine implements CheckpointEngine {
         details.put("states", String.join(",", states.keySet()));
         details.put("snapshot_ms", Long.toString((System.nanoTime() - quiescedAt) / 1_000_000));
       }
-    } catch (Exception e) {
-      failure = e;
-    } finally {
-      failure = resume(quiesced, failure);
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    });
     details.put("total_ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
     return details;
   }
@@ -120,11 +110,8 @@ public final class AppEngine implements CheckpointEngine {
     if (all.isEmpty()) {
       throw new CheckpointFailure("the application registered no Checkpointable to restore into");
     }
-    List<ObjectName> quiesced = new ArrayList<>();
-    Exception failure = null;
     Map<String, String> details = new LinkedHashMap<>();
-    try {
-      quiesce(all, quiesced);
+    whileQuiesced(all, () -> {
       Map<String, ObjectName> states = states();
       Set<String> restored = new LinkedHashSet<>();
       long[] bytes = {0};
@@ -146,6 +133,30 @@ public final class AppEngine implements CheckpointEngine {
       if (!untouched.isEmpty()) {
         details.put("not_in_checkpoint", String.join(",", untouched));
       }
+    });
+    details.put("total_ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
+    AgentLog.info("restored checkpoint " + checkpointId + ": " + details);
+    return details;
+  }
+
+  /** What runs while the application's states are quiesced. */
+  private interface Quiesced {
+    void run() throws Exception;
+  }
+
+  /**
+   * Quiesces every registry in order, runs {@code work}, then resumes those quiesced in reverse
+   * order whatever happened; throws the first failure, later ones suppressed.
+   */
+  private void whileQuiesced(List<ObjectName> all, Quiesced work) throws Exception {
+    List<ObjectName> quiesced = new ArrayList<>();
+    Exception failure = null;
+    try {
+      for (ObjectName registry : all) {
+        registries.before(registry); // a registry that fails resumes its own states
+        quiesced.add(registry);
+      }
+      work.run();
     } catch (Exception e) {
       failure = e;
     } finally {
@@ -153,16 +164,6 @@ public final class AppEngine implements CheckpointEngine {
     }
     if (failure != null) {
       throw failure;
-    }
-    details.put("total_ms", Long.toString((System.nanoTime() - t0) / 1_000_000));
-    AgentLog.info("restored checkpoint " + checkpointId + ": " + details);
-    return details;
-  }
-
-  private void quiesce(List<ObjectName> all, List<ObjectName> quiesced) throws Exception {
-    for (ObjectName registry : all) {
-      registries.before(registry); // a registry that fails resumes its own states
-      quiesced.add(registry);
     }
   }
 
