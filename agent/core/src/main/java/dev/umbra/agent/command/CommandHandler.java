@@ -100,14 +100,23 @@ public final class CommandHandler implements AutoCloseable {
   private CommandResult applyJvmSettings(Command.ApplyJvmSettings command) {
     Map<String, String> failures = new TreeMap<>();
     Map<String, String> details = new TreeMap<>();
-    command.flags().forEach((name, value) -> {
-      try {
-        flags.set(name, value);
-        details.put(name, value);
-      } catch (Exception e) {
-        failures.put(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-      }
-    });
+    // Flags can depend on each other (MinHeapFreeRatio <= MaxHeapFreeRatio) and a map has no
+    // order to rely on: a flag refused in the first pass is tried once more after the others.
+    Map<String, String> pending = command.flags();
+    for (int pass = 0; pass < 2 && !pending.isEmpty(); pass++) {
+      failures.clear();
+      pending.forEach((name, value) -> {
+        try {
+          flags.set(name, value);
+          details.put(name, value);
+        } catch (Exception e) {
+          failures.put(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
+      });
+      Map<String, String> retry = new java.util.LinkedHashMap<>(pending);
+      retry.keySet().retainAll(failures.keySet());
+      pending = retry;
+    }
     if (command.requestGc()) {
       flags.gc();
       details.put("gc", "requested");

@@ -109,4 +109,32 @@ class CommandHandlerTest {
     assertThat(result.status()).isEqualTo(CommandResult.Status.FAILED);
     assertThat(result.message()).contains("MaxHeapSize");
   }
+
+  @Test
+  void applyJvmSettings_appliesDependentFlagsWhateverTheirOrder() {
+    Map<String, Integer> ratios = new LinkedHashMap<>(Map.of("MinHeapFreeRatio", 40, "MaxHeapFreeRatio", 70));
+    CommandHandler ratioHandler = new CommandHandler(null,
+        new CommandHandler.JvmFlags() {
+          @Override
+          public void set(String name, String value) {
+            Map<String, Integer> next = new LinkedHashMap<>(ratios);
+            next.put(name, Integer.parseInt(value));
+            if (next.get("MinHeapFreeRatio") > next.get("MaxHeapFreeRatio")) {
+              throw new IllegalArgumentException(name + "=" + value + " would put MinHeapFreeRatio above MaxHeapFreeRatio");
+            }
+            ratios.putAll(next);
+          }
+
+          @Override
+          public void gc() {}
+        });
+    Map<String, String> maxFirst = new LinkedHashMap<>();
+    maxFirst.put("MaxHeapFreeRatio", "30"); // refused while MinHeapFreeRatio is still 40
+    maxFirst.put("MinHeapFreeRatio", "10");
+
+    CommandResult result = ratioHandler.run(new Command.ApplyJvmSettings(9, maxFirst, false));
+
+    assertThat(result.status()).isEqualTo(CommandResult.Status.OK);
+    assertThat(ratios).containsEntry("MinHeapFreeRatio", 10).containsEntry("MaxHeapFreeRatio", 30);
+  }
 }
