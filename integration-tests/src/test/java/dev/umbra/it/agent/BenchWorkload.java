@@ -29,8 +29,11 @@ interface BenchWorkload extends AutoCloseable {
   static BenchWorkload start(String kind, String name, Path javaHome, Path dir, List<String> jvm) throws Exception {
     return switch (kind) {
       case "h2" -> new H2(H2Workload.start(name, javaHome, dir, jvm));
+      // the server alone on CPU 0, so that what the agent costs it shows as lost throughput
+      // rather than as a shift in how two busy CPUs are shared (run the load JVM on CPU 1)
+      case "h2-pinned" -> new H2(H2Workload.start(name, List.of("taskset", "-c", "0"), javaHome, dir, jvm));
       case "jetty" -> Jetty.start(name, javaHome, dir, jvm);
-      default -> throw new IllegalArgumentException("unknown workload '" + kind + "' (h2 or jetty)");
+      default -> throw new IllegalArgumentException("unknown workload '" + kind + "' (h2, h2-pinned or jetty)");
     };
   }
 

@@ -36,11 +36,22 @@ final class H2Workload {
   /** Starts the server with {@code jvmArgs} (e.g. the -javaagent option) and waits until it listens. */
   static H2Workload start(String name, Path javaHome, Path workDir, List<String> jvmArgs)
       throws IOException, InterruptedException {
+    return start(name, List.of(), javaHome, workDir, jvmArgs);
+  }
+
+  /**
+   * As {@link #start(String, Path, Path, List)}, the server's command line starting with
+   * {@code launcher} (e.g. {@code taskset -c 0}).
+   */
+  static H2Workload start(String name, List<String> launcher, Path javaHome, Path workDir, List<String> jvmArgs)
+      throws IOException, InterruptedException {
     int port = FreePort.pick();
-    List<String> args = new ArrayList<>(jvmArgs);
-    args.addAll(List.of("-Xmx96m", "-cp", h2Jar().toString(), "org.h2.tools.Server",
+    List<String> command = new ArrayList<>(launcher);
+    command.add(javaHome.resolve("bin/java").toString());
+    command.addAll(jvmArgs);
+    command.addAll(List.of("-Xmx96m", "-cp", h2Jar().toString(), "org.h2.tools.Server",
         "-tcp", "-tcpPort", Integer.toString(port), "-baseDir", workDir.resolve("db").toString(), "-ifNotExists"));
-    JavaProcess process = JavaProcess.start(name, javaHome, args, Map.of(), workDir);
+    JavaProcess process = JavaProcess.exec(name, command, Map.of(), workDir);
     H2Workload h2 = new H2Workload(process, port);
     process.awaitOutput("TCP server running", Duration.ofSeconds(60));
     return h2;
