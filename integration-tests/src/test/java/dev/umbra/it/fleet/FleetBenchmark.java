@@ -67,7 +67,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * The 1-minute load average and the machine's CPU use are printed beside every number: the
  * machine is shared. Results go to stdout, {@code target/fleet-benchmark.txt} and a Markdown
- * summary in {@code target/fleet-benchmark.md}. Knobs ({@code -D}): {@code umbra.bench.reps} (5),
+ * summary in {@code target/fleet-benchmark.md}. Knobs ({@code -D}): {@code umbra.bench.parts}
+ * (throughput,scaling), {@code umbra.bench.reps} (5, after one warm-up round),
  * {@code umbra.bench.roundSeconds} (10), {@code umbra.bench.shadows} (1,2,4),
  * {@code umbra.bench.primaries} (20), {@code umbra.bench.windows} (3),
  * {@code umbra.bench.windowSeconds} (30), {@code umbra.bench.traces} (the trace folder).
@@ -79,6 +80,8 @@ public class FleetBenchmark {
   private static final int PRIMARIES = Integer.getInteger("umbra.bench.primaries", 20);
   private static final int WINDOWS = Integer.getInteger("umbra.bench.windows", 3);
   private static final int WINDOW_SECONDS = Integer.getInteger("umbra.bench.windowSeconds", 30);
+  /** Which parts run: throughput (produce and consume rounds), scaling, or both. */
+  private static final String PARTS = System.getProperty("umbra.bench.parts", "throughput,scaling");
   private static final List<Integer> SHADOWS =
       Arrays.stream(System.getProperty("umbra.bench.shadows", "1,2,4").split(",")).map(String::trim)
           .map(Integer::valueOf).toList();
@@ -116,14 +119,18 @@ public class FleetBenchmark {
         admin.createTopics(List.of(new NewTopic("bench.one", 1, (short) 1), new NewTopic("bench.many", 6, (short) 1)))
             .all().get(60, TimeUnit.SECONDS);
       }
-      List<Record> pool = records(trace, 20_000);
-      table("| path | points/s, median of %d | range | records/s (median) | load 1-min during the rounds |", REPS);
-      table("|---|---|---|---|---|");
-      throughput(kafka, "bench.one", "one partition, one producer", 1, pool);
-      throughput(kafka, "bench.many", "6 partitions, two producers", 2, pool);
-      consume(kafka, "bench.one");
-      table("");
-      scaling(kafka, trace);
+      if (PARTS.contains("throughput")) {
+        List<Record> pool = records(trace, 20_000);
+        table("| path | points/s, median of %d | range | records/s (median) | load 1-min during the rounds |", REPS);
+        table("|---|---|---|---|---|");
+        throughput(kafka, "bench.one", "one partition, one producer", 1, pool);
+        throughput(kafka, "bench.many", "6 partitions, two producers", 2, pool);
+        consume(kafka, "bench.one");
+        table("");
+      }
+      if (PARTS.contains("scaling")) {
+        scaling(kafka, trace);
+      }
     } finally {
       Path out = Path.of("target", "fleet-benchmark.txt");
       Files.createDirectories(out.getParent());
@@ -161,7 +168,7 @@ public class FleetBenchmark {
     List<Double> pointsPerSecond = new ArrayList<>();
     List<Double> recordsPerSecond = new ArrayList<>();
     List<Double> loads = new ArrayList<>();
-    for (int round = 1; round <= REPS; round++) {
+    for (int round = 0; round <= REPS; round++) { // round 0 warms up the broker's and the client's JIT: not counted
       AtomicLong ackedRecords = new AtomicLong();
       AtomicLong ackedPoints = new AtomicLong();
       double[] compression = new double[producers];
@@ -203,12 +210,14 @@ public class FleetBenchmark {
       clients.forEach(KafkaProducer::close);
       threads.shutdown();
       double load = loadAverage1();
-      pointsPerSecond.add(ackedPoints.get() / seconds);
-      recordsPerSecond.add(ackedRecords.get() / seconds);
-      loads.add(load);
-      say("throughput %s round %d: %.0f points/s, %.0f records/s acknowledged, lz4 ratio %.2f, %d B/record raw;"
+      if (round > 0) {
+        pointsPerSecond.add(ackedPoints.get() / seconds);
+        recordsPerSecond.add(ackedRecords.get() / seconds);
+        loads.add(load);
+      }
+      say("throughput %s round %d%s: %.0f points/s, %.0f records/s acknowledged, lz4 ratio %.2f, %d B/record raw;"
               + " machine CPU busy %.0f%%, load %.2f",
-          path, round, ackedPoints.get() / seconds, ackedRecords.get() / seconds, compression[0],
+          path, round, round == 0 ? " (warm-up)" : "", ackedPoints.get() / seconds, ackedRecords.get() / seconds, compression[0],
           pool.get(0).value().length, busy * 100, load);
     }
     say("throughput %s: median %.0f points/s (range %.0f-%.0f) over %d rounds of %d s", path, median(pointsPerSecond),
@@ -449,7 +458,7 @@ public class FleetBenchmark {
             trainerQ[0] = bound(quantile(t1, "umbra_trainer_sample_delay_seconds", 0.5, t0));
             trainerQ[1] = bound(quantile(t1, "umbra_trainer_sample_delay_seconds", 0.99, t0));
             say("scaling %d shadow(s) x %d primaries, window %d: shadow CPU%s of one core; %.0f points/s published;"
-                    + " outbox-to-ack p50 %s p99 %s; sample-to-consumer p50 %.2f s p99 %.2f s (%d points);"
+                    + " outbox-to-ack p50 %s p99 %s; sample-to-consumer p50 %.2f s p99 %.2f s (%d primary-seconds);"
                     + " trainer p50 %s p99 %s; machine CPU busy %.0f%%, load %.2f",
                 n, PRIMARIES, w, cpuText, points / seconds, ackP50, ackP99, p50, p99, delays.size(), trainerQ[0],
                 trainerQ[1], machineBusy * 100, load);

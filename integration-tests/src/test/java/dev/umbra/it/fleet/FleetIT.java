@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * what they buffered, and C (a 4 KiB buffer) reports what it had to drop; shadow A is killed and
  * its primaries move to B, which refills their recent windows from Kafka; a model trained on
  * runs of workload W seen on shadows A and B is used for a new run of W on shadow C. The runs
- * go on through the whole test, so the history the trainer needs builds up during the outage.
+ * go on through the whole test, so the history the trainer needs builds up during the outage,
+ * and B's failover is checked while the trainer trains.
  */
 class FleetIT {
   private static final Duration WAIT = Duration.ofSeconds(180);
@@ -96,12 +97,12 @@ class FleetIT {
             "--replication", "1", "--http-port", String.valueOf(trainerHttp)),
         Map.of("OMP_NUM_THREADS", "1"), work.resolve("trainer"));
 
-    // shadows one after the other (three JVMs starting at once on a loaded 2-core box time out
-    // health checks), while the trainer starts
+    trainer.awaitOutput("trainer trainer-1 ready", WAIT);
+
+    // one after the other: JVMs starting at once on a loaded 2-core box time out health checks
     ShadowProcess a = shadow("shadow-a", "64m");
     ShadowProcess b = shadow("shadow-b", "64m");
     ShadowProcess c = shadow("shadow-c", "4k");
-    trainer.awaitOutput("trainer trainer-1 ready", WAIT);
 
     // runs of W on A and B, of V on A and C; they run through the whole test, so the minute of
     // history the trainer needs for W accumulates during the outage (phases overlap, checks do not change)
