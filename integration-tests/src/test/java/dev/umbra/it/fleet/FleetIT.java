@@ -116,6 +116,8 @@ class FleetIT {
     }
     await("B and C to forecast their primaries", () -> forecast(b, w2.primaryId()).isPresent()
         && forecast(c, v2.primaryId()).isPresent() ? Boolean.TRUE : null);
+    // the outage check below covers w-run-2 from 10 s before Kafka goes down: let it run that long
+    await("w-run-2 to have 15 s acknowledged", () -> w2.highestAcknowledged() >= 15 ? Boolean.TRUE : null);
 
     // 1. Kafka is down for 60 s: B and C go on forecasting and acknowledging, then publish
     kafka.kill();
