@@ -38,12 +38,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fleet end to end with a real KRaft broker: three node shadows ({@code umbra serve --kafka})
  * and one trainer ({@code umbra train}) as processes, simulated agents spread across the shadows.
- * In order: Kafka is down for 60 s, the shadows keep forecasting and acknowledging, then publish
- * what they buffered, and C (a 4 KiB buffer) reports what it had to drop; shadow A is killed and
- * its primaries move to B, which refills their recent windows from Kafka; a model trained on
- * runs of workload W seen on shadows A and B is used for a new run of W on shadow C. The runs
- * go on through the whole test, so the history the trainer needs builds up during the outage,
- * and B's failover is checked while the trainer trains.
+ * In order: a model trained on runs of workload W seen on shadows A and B is used for a new run
+ * of W on shadow C; shadow A is killed and its primaries move to B, which refills their recent
+ * windows from Kafka; Kafka is down for 60 s, the shadows keep forecasting and acknowledging,
+ * then publish what they buffered, and C (a 4 KiB buffer) reports what it had to drop.
  */
 class FleetIT {
   private static final Duration WAIT = Duration.ofSeconds(180);
@@ -96,69 +94,17 @@ class FleetIT {
             "--train-every", "10s", "--min-history", "60s", "--window", "30m", "--partitions", "3",
             "--replication", "1", "--http-port", String.valueOf(trainerHttp)),
         Map.of("OMP_NUM_THREADS", "1"), work.resolve("trainer"));
-
     trainer.awaitOutput("trainer trainer-1 ready", WAIT);
 
-    // one after the other: JVMs starting at once on a loaded 2-core box time out health checks
+    // one after the other: three JVMs starting at once on a loaded 2-core box time out health checks
     ShadowProcess a = shadow("shadow-a", "64m");
     ShadowProcess b = shadow("shadow-b", "64m");
     ShadowProcess c = shadow("shadow-c", "4k");
 
-    // runs of W on A and B, of V on A and C; they run through the whole test, so the minute of
-    // history the trainer needs for W accumulates during the outage (phases overlap, checks do not change)
+    // 1. runs of W on A and B, a run of V on A: the trainer learns W from both shadows
     FleetPrimary w1 = primary("w-run-1", W, a);
     FleetPrimary w2 = primary("w-run-2", W, b);
     FleetPrimary v1 = primary("v-run-1", V, a);
-    FleetPrimary v2 = primary("v-run-2", V, c);
-    for (ShadowProcess s : List.of(a, b, c)) {
-      await(s + " to publish to Kafka", () -> metric(s, "umbra_fleet_kafka_up", "") == 1
-          && metric(s, "umbra_fleet_published_points_total", "") > 0 ? Boolean.TRUE : null);
-    }
-    await("B and C to forecast their primaries", () -> forecast(b, w2.primaryId()).isPresent()
-        && forecast(c, v2.primaryId()).isPresent() ? Boolean.TRUE : null);
-    // the outage check below covers w-run-2 from 10 s before Kafka goes down: let it run that long
-    await("w-run-2 to have 15 s acknowledged", () -> w2.highestAcknowledged() >= 15 ? Boolean.TRUE : null);
-
-    // 1. Kafka is down for 60 s: B and C go on forecasting and acknowledging, then publish
-    kafka.kill();
-    long downAt = System.currentTimeMillis() / 1000;
-    long ackBefore = w2.highestAcknowledged();
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < until) {
-      assertThat(forecast(b, w2.primaryId())).as("B forecasts while Kafka is down").isPresent();
-      assertThat(forecast(c, v2.primaryId())).as("C forecasts while Kafka is down").isPresent();
-      Thread.sleep(10_000);
-    }
-    assertThat(w2.highestAcknowledged()).as("B acknowledges while Kafka is down").isGreaterThan(ackBefore + 30);
-    assertThat(metric(b, "umbra_fleet_buffered_bytes", "")).isPositive();
-    assertThat(metric(b, "umbra_fleet_kafka_up", "")).isZero();
-    kafka.restart();
-    long upAt = System.currentTimeMillis() / 1000;
-    for (ShadowProcess s : List.of(a, b, c)) {
-      await("the outbox of " + s + " to drain", () -> metric(s, "umbra_fleet_buffered_bytes", "") == 0
-          && metric(s, "umbra_fleet_kafka_up", "") == 1 ? Boolean.TRUE : null);
-    }
-    TreeMap<Long, Double> w2InKafka = topics.series(w2.primaryId(), "cpu.process");
-    assertThat(longestHole(w2InKafka, downAt - 10, upAt - 5))
-        .as("seconds of w-run-2 missing in Kafka around the outage (B's buffer is 64 MiB)").isZero();
-    assertThat(metric(b, "umbra_fleet_dropped_points_total", "buffer-full")).isZero();
-    double droppedOnC = metric(c, "umbra_fleet_dropped_points_total", "buffer-full");
-    assertThat(droppedOnC).as("C's 4 KiB buffer cannot hold 60 s").isPositive();
-    TreeMap<Long, Double> v2InKafka = topics.series(v2.primaryId(), "cpu.process");
-    assertThat(v2InKafka.subMap(upAt - 15, upAt - 5)).as("C kept the newest seconds of the outage").hasSize(10);
-    System.out.printf("outage %d s: B published everything it buffered; C dropped %.0f points (oldest first)%n",
-        upAt - downAt, droppedOnC);
-
-    // 2. A dies; its primaries move to B, which refills their windows from Kafka (checked below,
-    // while the trainer trains)
-    a.kill();
-    TreeMap<Long, Double> acknowledged = topics.series(v1.primaryId(), "cpu.process");
-    assertThat(acknowledged).hasSizeGreaterThan(30);
-    v1.moveTo(b.channel());
-    w1.moveTo(b.channel());
-    long movedAt = System.currentTimeMillis() / 1000;
-
-    // 3. the trainer learnt W from runs seen on A and B
     ModelArtifact model = await("a model of " + W + " trained on shadows A and B", () -> topics.newestModel(W)
         .filter(m -> m.getShadowsList().containsAll(List.of("shadow-a", "shadow-b")))
         .orElse(null));
@@ -166,9 +112,24 @@ class FleetIT {
     System.out.printf("model of %s: v%d, %d runs, shadows %s, %d bytes%n", W, model.getVersion(), model.getRuns(),
         model.getShadowsList(), model.getSerializedSize());
 
-    // 4. a new run of W on C (started now; its first 10 s block comes while B's failover is checked)
+    // 2. a new run of W on C forecasts with the fleet's model
     FleetPrimary w3 = primary("w-run-3", W, c);
+    Forecast onC = await("C to forecast the new run with the fleet model", () -> {
+      Optional<Forecast> f = forecast(c, w3.primaryId());
+      return f.filter(x -> x.getModel().equals("lstm")).orElse(null);
+    });
+    assertThat(onC.getModelVersion()).startsWith("lstm-v");
+    assertThat(onC.getFallback()).isFalse();
+    assertThat(metric(c, "umbra_fleet_model_switches_total", "")).isGreaterThanOrEqualTo(1);
+    System.out.println("C forecasts w-run-3 with " + onC.getModelVersion());
 
+    // 3. A dies; its primaries move to B, which refills their windows from Kafka
+    a.kill();
+    TreeMap<Long, Double> acknowledged = topics.series(v1.primaryId(), "cpu.process");
+    assertThat(acknowledged).hasSizeGreaterThan(30);
+    v1.moveTo(b.channel());
+    w1.moveTo(b.channel());
+    long movedAt = System.currentTimeMillis() / 1000;
     await("B to hold every second of v-run-1 that Kafka acknowledged", () -> {
       TreeMap<Long, Double> onB = series(b, v1.primaryId(), acknowledged.firstKey());
       return onB.entrySet().containsAll(acknowledged.entrySet()) ? onB : null;
@@ -182,14 +143,35 @@ class FleetIT {
     System.out.printf("failover: %d s of v-run-1 from Kafka, longest hole on B %d s (forecasts bridge 5 s)%n",
         acknowledged.size(), longestHole(onB, onB.firstKey(), movedAt));
 
-    Forecast onC = await("C to forecast the new run with the fleet model", () -> {
-      Optional<Forecast> f = forecast(c, w3.primaryId());
-      return f.filter(x -> x.getModel().equals("lstm")).orElse(null);
-    });
-    assertThat(onC.getModelVersion()).startsWith("lstm-v");
-    assertThat(onC.getFallback()).isFalse();
-    assertThat(metric(c, "umbra_fleet_model_switches_total", "")).isGreaterThanOrEqualTo(1);
-    System.out.println("C forecasts w-run-3 with " + onC.getModelVersion());
+    // 4. Kafka is down for 60 s: B and C go on forecasting and acknowledging, then publish
+    kafka.kill();
+    long downAt = System.currentTimeMillis() / 1000;
+    long ackBefore = w2.highestAcknowledged();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < until) {
+      assertThat(forecast(b, w2.primaryId())).as("B forecasts while Kafka is down").isPresent();
+      assertThat(forecast(c, w3.primaryId())).as("C forecasts while Kafka is down").isPresent();
+      Thread.sleep(10_000);
+    }
+    assertThat(w2.highestAcknowledged()).as("B acknowledges while Kafka is down").isGreaterThan(ackBefore + 30);
+    assertThat(metric(b, "umbra_fleet_buffered_bytes", "")).isPositive();
+    assertThat(metric(b, "umbra_fleet_kafka_up", "")).isZero();
+    kafka.restart();
+    long upAt = System.currentTimeMillis() / 1000;
+    for (ShadowProcess s : List.of(b, c)) {
+      await("the outbox of " + s + " to drain", () -> metric(s, "umbra_fleet_buffered_bytes", "") == 0
+          && metric(s, "umbra_fleet_kafka_up", "") == 1 ? Boolean.TRUE : null);
+    }
+    TreeMap<Long, Double> w2InKafka = topics.series(w2.primaryId(), "cpu.process");
+    assertThat(longestHole(w2InKafka, downAt - 10, upAt - 5))
+        .as("seconds of w-run-2 missing in Kafka around the outage (B's buffer is 64 MiB)").isZero();
+    assertThat(metric(b, "umbra_fleet_dropped_points_total", "buffer-full")).isZero();
+    double droppedOnC = metric(c, "umbra_fleet_dropped_points_total", "buffer-full");
+    assertThat(droppedOnC).as("C's 4 KiB buffer cannot hold 60 s").isPositive();
+    TreeMap<Long, Double> w3InKafka = topics.series(w3.primaryId(), "cpu.process");
+    assertThat(w3InKafka.subMap(upAt - 15, upAt - 5)).as("C kept the newest seconds of the outage").hasSize(10);
+    System.out.printf("outage %d s: B published everything it buffered; C dropped %.0f points (oldest first)%n",
+        upAt - downAt, droppedOnC);
   }
 
   private ShadowProcess shadow(String id, String buffer) throws IOException, InterruptedException {
