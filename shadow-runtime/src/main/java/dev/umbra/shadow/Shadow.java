@@ -120,6 +120,7 @@ public final class Shadow implements AutoCloseable {
       fleet = own(dev.umbra.shadow.fleet.Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
           metrics.registry(), clock));
       own(anomalies.subscribe(fleet.events().anomalies()));
+      checkpoints.addListener(fleet.events().checkpoints());
       java.util.function.Consumer<dev.umbra.proto.v1.Decision> published = fleet.events().decisions();
       decisions.subscribe(d -> published.accept(DecisionMapping.toProto(d)));
     }

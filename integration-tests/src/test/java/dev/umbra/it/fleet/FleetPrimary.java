@@ -13,6 +13,7 @@ import dev.umbra.proto.v1.TelemetryBatch;
 import dev.umbra.proto.v1.TelemetryServiceGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A simulated agent of one run of a workload: every second one batch with a point of
  * {@code cpu.process} (a square wave: 0.5 cores for 60 s, then 2 cores for 60 s, from the
- * run's start), {@code mem.heap.used} (a saw tooth) and {@code threads.live}. Batches the
+ * run's start), {@code mem.heap.used} (a saw tooth) and {@code threads.live}, or the values a
+ * {@link Values} gives (the benchmark replays traces). Batches the
  * shadow has not acknowledged are kept and resent after {@link #moveTo}, as the agent does when
  * its shadow goes away and it connects to the next address of its list. Thread-safe.
  */
@@ -29,6 +31,7 @@ final class FleetPrimary implements AutoCloseable {
   private final String primaryId;
   private final String workload;
   private final long startMillis;
+  private final Values values;
   private final TreeMap<Long, TelemetryBatch> unacknowledged = new TreeMap<>();
   private ScheduledFuture<?> producer;
   private StreamObserver<AgentMessage> requests;
@@ -36,14 +39,26 @@ final class FleetPrimary implements AutoCloseable {
   private long highestAck;
   private boolean closed;
 
-  private FleetPrimary(String primaryId, String workload) {
+  /** The values a run sends for one second, by series name. */
+  interface Values {
+    Map<String, Double> at(long unixSecond);
+  }
+
+  private FleetPrimary(String primaryId, String workload, Values values) {
     this.primaryId = primaryId;
     this.workload = workload;
+    this.values = values;
     this.startMillis = System.currentTimeMillis() / 1000 * 1000;
   }
 
   static FleetPrimary start(String primaryId, String workload, ManagedChannel channel, ScheduledExecutorService scheduler) {
-    FleetPrimary p = new FleetPrimary(primaryId, workload);
+    return start(primaryId, workload, channel, scheduler, null);
+  }
+
+  /** A run that sends {@code values} (null: the square wave, saw tooth and thread count). */
+  static FleetPrimary start(String primaryId, String workload, ManagedChannel channel, ScheduledExecutorService scheduler,
+      Values values) {
+    FleetPrimary p = new FleetPrimary(primaryId, workload, values);
     p.moveTo(channel);
     synchronized (p) {
       p.producer = scheduler.scheduleAtFixedRate(p::produce, 1000, 1000, TimeUnit.MILLISECONDS);
@@ -68,14 +83,18 @@ final class FleetPrimary implements AutoCloseable {
     produced++;
     long t = startMillis + produced * 1000 - 500; // the middle of the second that just ended
     long s = Math.floorDiv(t, 1000);
-    TelemetryBatch batch = TelemetryBatch.newBuilder()
+    TelemetryBatch.Builder builder = TelemetryBatch.newBuilder()
         .setSequence(produced)
-        .setSentUnixMs(System.currentTimeMillis())
-        .addSeries(SeriesData.newBuilder().setName("cpu.process").addTimeUnixMs(t).addValues(cpu(s)))
-        .addSeries(SeriesData.newBuilder().setName("mem.heap.used").addTimeUnixMs(t)
-            .addValues(64e6 + (produced % 30) * 4e6))
-        .addSeries(SeriesData.newBuilder().setName("threads.live").addTimeUnixMs(t).addValues(12))
-        .build();
+        .setSentUnixMs(System.currentTimeMillis());
+    if (values == null) {
+      builder.addSeries(SeriesData.newBuilder().setName("cpu.process").addTimeUnixMs(t).addValues(cpu(s)))
+          .addSeries(SeriesData.newBuilder().setName("mem.heap.used").addTimeUnixMs(t)
+              .addValues(64e6 + (produced % 30) * 4e6))
+          .addSeries(SeriesData.newBuilder().setName("threads.live").addTimeUnixMs(t).addValues(12));
+    } else {
+      values.at(s).forEach((name, v) -> builder.addSeries(SeriesData.newBuilder().setName(name).addTimeUnixMs(t).addValues(v)));
+    }
+    TelemetryBatch batch = builder.build();
     unacknowledged.put(produced, batch);
     if (requests != null) {
       try {

@@ -94,6 +94,11 @@ final class KafkaBroker implements AutoCloseable {
     }
   }
 
+  /** The running broker's process id (for CPU accounting in the benchmark). */
+  long pid() {
+    return runs.get(runs.size() - 1).pid();
+  }
+
   String bootstrap() {
     return "127.0.0.1:" + port;
   }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +44,29 @@ public final class CheckpointCoordinator implements AutoCloseable {
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("checkpoint", true));
   private final Optional<Duration> every;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  /**
+   * Hears of a checkpoint changing state (e.g. to publish it to the fleet). Called on the
+   * coordinator's timer or on the thread that completed the agent's answer: it must not block;
+   * what it throws is logged and ignored.
+   */
+  public interface Listener {
+    /** What happened to a checkpoint. */
+    enum Change {
+      /** Stored and verified (trust TAKEN). */
+      TAKEN,
+      /** Known-good after its quiet period. */
+      PROMOTED,
+      /** Back to TAKEN: an anomaly began at or before it was taken. */
+      DEMOTED,
+      /** A primary was rolled back to it. */
+      RESTORED
+    }
+
+    /** {@code checkpoint} carries its trust after the change. */
+    void changed(Change change, CheckpointManifest checkpoint);
+  }
 
   /** What the coordinator needs of a primary: facts and its command channel. */
   public interface PrimaryChannel {
@@ -80,6 +104,21 @@ public final class CheckpointCoordinator implements AutoCloseable {
     timer.scheduleWithFixedDelay(this::housekeepSafely, 1, 1, TimeUnit.SECONDS);
   }
 
+  /** Adds a listener for every later change; there is no removal (listeners live as long as the shadow). */
+  public void addListener(Listener listener) {
+    listeners.add(listener);
+  }
+
+  private void tell(Listener.Change change, CheckpointManifest checkpoint) {
+    for (Listener l : listeners) {
+      try {
+        l.changed(change, checkpoint);
+      } catch (RuntimeException e) {
+        logger.warn("a checkpoint listener failed on {} {}: {}", change, checkpoint.id(), e.toString());
+      }
+    }
+  }
+
   /** Takes a checkpoint of {@code primaryId} now. */
   public CompletableFuture<CheckpointManifest> checkpoint(String primaryId, String engineOrEmpty) {
     String workload;
@@ -108,6 +147,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
           if (failure == null) {
             logger.info("primary={} checkpoint {} taken: {} bytes in {} states", primaryId, id,
                 manifest.sizeBytes(), manifest.states().size());
+            tell(Listener.Change.TAKEN, manifest);
           } else {
             logger.warn("primary={} checkpoint {} failed: {}", primaryId, id, failure.toString());
           }
@@ -183,7 +223,10 @@ public final class CheckpointCoordinator implements AutoCloseable {
     logger.info("primary={} rolling back to {} ({}): {}", primaryId, chosen.id(), chosen.trust(), reason);
     return primaries.rollback(primaryId, chosen.id(), reason)
         .orTimeout(commandTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .thenApply(ignored -> chosen);
+        .thenApply(ignored -> {
+          tell(Listener.Change.RESTORED, chosen);
+          return chosen;
+        });
   }
 
   /**
@@ -235,7 +278,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
       for (String workload : store.workloads()) {
         for (CheckpointManifest m : store.list(workload)) {
           if (m.primaryId().equals(primaryId) && m.trust() == Trust.KNOWN_GOOD && !m.created().isBefore(onset)) {
-            store.markTrust(m, Trust.TAKEN);
+            tell(Listener.Change.DEMOTED, store.markTrust(m, Trust.TAKEN));
             logger.warn("primary={} checkpoint {} is no longer known-good: an anomaly began at {}", primaryId, m.id(), onset);
           }
         }
@@ -266,7 +309,7 @@ public final class CheckpointCoordinator implements AutoCloseable {
         if (anomaly != null && !anomaly.isBefore(m.created())) {
           continue; // an anomaly followed it: never trusted
         }
-        store.markTrust(m, Trust.KNOWN_GOOD);
+        tell(Listener.Change.PROMOTED, store.markTrust(m, Trust.KNOWN_GOOD));
         logger.info("primary={} checkpoint {} is known-good after {} without anomaly", m.primaryId(), m.id(), quietPeriod);
       }
     }

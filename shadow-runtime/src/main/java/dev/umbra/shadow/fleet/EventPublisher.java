@@ -1,9 +1,13 @@
 package dev.umbra.shadow.fleet;
 
 import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.proto.v1.CheckpointChange;
 import dev.umbra.proto.v1.CheckpointInfo;
+import dev.umbra.proto.v1.CheckpointState;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.proto.v1.FleetEvent;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -38,9 +42,35 @@ public final class EventPublisher {
     return d -> publish("", d.getPrimaryId(), FleetEvent.newBuilder().setDecision(d));
   }
 
-  /** Where the checkpoint coordinator hands each checkpoint's metadata when it changes state. */
-  public Consumer<CheckpointInfo> checkpoints() {
-    return c -> publish(c.getWorkload(), c.getPrimaryId(), FleetEvent.newBuilder().setCheckpoint(c));
+  /**
+   * Where the checkpoint coordinator tells of each checkpoint taken, promoted to known-good,
+   * demoted or restored: its metadata (never its content) with {@code checkpoint_change}.
+   */
+  public CheckpointCoordinator.Listener checkpoints() {
+    return (change, m) -> publish(m.workload(), m.primaryId(),
+        FleetEvent.newBuilder().setCheckpoint(info(m)).setCheckpointChange(switch (change) {
+          case TAKEN -> CheckpointChange.CHECKPOINT_CHANGE_TAKEN;
+          case PROMOTED -> CheckpointChange.CHECKPOINT_CHANGE_PROMOTED;
+          case DEMOTED -> CheckpointChange.CHECKPOINT_CHANGE_DEMOTED;
+          case RESTORED -> CheckpointChange.CHECKPOINT_CHANGE_RESTORED;
+        }));
+  }
+
+  static CheckpointInfo info(CheckpointManifest m) {
+    return CheckpointInfo.newBuilder()
+        .setCheckpointId(m.id())
+        .setPrimaryId(m.primaryId())
+        .setWorkload(m.workload())
+        .setEngine(m.engine())
+        .setState(switch (m.trust()) {
+          case TAKEN -> CheckpointState.CHECKPOINT_STATE_TAKEN;
+          case KNOWN_GOOD -> CheckpointState.CHECKPOINT_STATE_KNOWN_GOOD;
+          case CORRUPT -> CheckpointState.CHECKPOINT_STATE_CORRUPT;
+        })
+        .setCreatedUnixMs(m.created().toEpochMilli())
+        .setSizeBytes(m.sizeBytes())
+        .setSha256(m.sha256())
+        .build();
   }
 
   private void publish(String workload, String primaryId, FleetEvent.Builder event) {

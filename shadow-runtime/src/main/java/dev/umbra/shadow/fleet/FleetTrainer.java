@@ -119,7 +119,7 @@ public final class FleetTrainer implements AutoCloseable {
     models = Counter.builder().name("umbra_trainer_models_published_total").help("Model versions published.")
         .register(registry);
     delay = Histogram.builder().name("umbra_trainer_sample_delay_seconds")
-        .help("From the end of a batch's newest second on the primary to the trainer reading it.")
+        .help("From the end of each grid second of a batch (the primary sampled in it) to the trainer reading it.")
         .classicUpperBounds(0.5, 1, 1.5, 2, 2.5, 3, 4, 5, 7.5, 10, 15, 30, 60, 120).register(registry);
     trainSeconds = Histogram.builder().name("umbra_trainer_train_seconds").help("Time to train one workload.")
         .register(registry);
@@ -194,7 +194,9 @@ public final class FleetTrainer implements AutoCloseable {
       return;
     }
     long now = clock.millis();
-    delay.observe(Math.max(0, now - (b.getFirstSecond() + b.getSeconds()) * 1000L) / 1000.0);
+    for (int i = 0; i < Math.min(b.getSeconds(), 3600); i++) { // every second of the batch: its oldest waited longest
+      delay.observe(Math.max(0, now - (b.getFirstSecond() + i + 1) * 1000L) / 1000.0);
+    }
     Workload w = workloads.computeIfAbsent(b.getWorkload(), k -> new Workload(r.partition()));
     w.shadows.add(b.getShadow());
     Map<String, RunWindow> run = w.runs.computeIfAbsent(b.getPrimaryId(), k -> new LinkedHashMap<>());
