@@ -111,7 +111,7 @@ public final class Shadow implements AutoCloseable {
     forecasts = new LiveForecasts(store, clock, models);
     Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
     anomalies.subscribe(alerts);
-    ingest.addListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
+    ingest.addEarlyListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
     AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));

@@ -4,55 +4,67 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.Anomaly;
 import dev.umbra.proto.v1.AnomalyKind;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * One fault primary with the real agent, watched by a real shadow: after a warm-up (the
- * detector's learning window and the JVM's JIT settling) it runs fault-free for {@code
- * umbra.it.quietSeconds} (300) with no anomaly allowed, then injects each fault in turn, holds it
- * {@link #HOLD}, stops it and lets the primary recover. Each fault must produce an anomaly of a
- * sensible kind whose series (or a related one) is one the fault moves, decided on data at most
- * 10 s after the fault began (grid time, so a slow CI box delays it only as much as the data).
+ * Two fault primaries with the real agent, watched by one real shadow, run side by side.
  *
- * <p>About 11 minutes, and its one full run so far failed (the leak and the throughput drop were
- * flagged on other series, three false alarms in the quiet period; README "Anomalies"), so it
- * runs only with {@code -Dumbra.it.faults=true} until the detector passes it; {@code mvn verify}
- * skips it and says so.
+ * <p>The <em>quiet</em> primary runs the steady workload only: after a warm-up ({@code
+ * umbra.it.warmupSeconds}, 45: the detector learns each series for 30 s) it must raise no anomaly
+ * at all for {@code umbra.it.quietSeconds} (300). Meanwhile the <em>faulty</em> primary gets each
+ * fault in turn, held {@link #HOLD}, then stopped and given time to recover: each must produce an
+ * anomaly of a sensible kind whose series (or a related one) is one the fault moves, decided on
+ * data at most 10 s after the fault began (grid time, so a slow box delays it only as much as the
+ * data). About 6 minutes.
+ *
+ * <p>The two share a 2-core machine, so the faulty primary's spin and GC storm do move the quiet
+ * primary's {@code cpu.machine} (the host's CPU). The detector never opens an anomaly of a primary
+ * on {@code cpu.machine} alone (another process's load is not this primary's behaviour; it only
+ * joins an incident of the primary's own series as related), so nothing is excused here: any
+ * anomaly of the quiet primary in its fault-free window fails the test, whatever its series.
+ *
+ * <p>Both primaries' series are written to {@code target/anomaly-fault-it/} for replay.
  */
-@EnabledIfSystemProperty(named = "umbra.it.faults", matches = "true",
-    disabledReason = "11-minute fault-injection run; enable with -Dumbra.it.faults=true (it does not pass yet: README, Anomalies)")
+@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "umbra.it.faults", matches = "true",
+    disabledReason = "the leak and the throughput drop are not flagged yet (README, Anomalies); -Dumbra.it.faults=true runs it")
 class AnomalyFaultIT {
-  static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("umbra.it.warmupSeconds", 90));
+  static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("umbra.it.warmupSeconds", 45));
   static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("umbra.it.quietSeconds", 300));
+  /** After the warm-up, the faulty primary's detector also learns its threshold before the first fault. */
+  static final Duration FIRST_FAULT = Duration.ofSeconds(15);
   static final Duration HOLD = Duration.ofSeconds(12);
   static final Duration RECOVERY = Duration.ofSeconds(30);
+  /** The anomaly must be decided on data at most this long after the fault began. */
+  static final Duration DECIDED_WITHIN = Duration.ofSeconds(10);
 
   record Fault(String command, Set<String> series, Set<AnomalyKind> kinds) {}
 
+  static final Set<AnomalyKind> UP = Set.of(
+      AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT, AnomalyKind.ANOMALY_KIND_SPIKE, AnomalyKind.ANOMALY_KIND_TREND);
+  static final Set<AnomalyKind> DOWN = Set.of(AnomalyKind.ANOMALY_KIND_STALL, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT);
+
   static final List<Fault> FAULTS = List.of(
       // on a loaded box the spinning thread's share of CPU ramps up over seconds: a trend is fair
-      new Fault("spin", Set.of("cpu.process", "cpu.machine"),
-          Set.of(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT, AnomalyKind.ANOMALY_KIND_SPIKE, AnomalyKind.ANOMALY_KIND_TREND)),
-      new Fault("threads", Set.of("threads.live"),
-          Set.of(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT, AnomalyKind.ANOMALY_KIND_SPIKE, AnomalyKind.ANOMALY_KIND_TREND)),
-      new Fault("gc", Set.of("alloc.rate", "gc.pause", "cpu.process"),
-          Set.of(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT, AnomalyKind.ANOMALY_KIND_SPIKE, AnomalyKind.ANOMALY_KIND_TREND)),
+      new Fault("spin", Set.of("cpu.process"), UP),
+      new Fault("threads", Set.of("threads.live"), UP),
+      new Fault("gc", Set.of("alloc.rate", "gc.pause", "cpu.process"), UP),
       new Fault("leak", Set.of("mem.heap.used", "mem.heap.committed", "mem.rss"),
           Set.of(AnomalyKind.ANOMALY_KIND_TREND, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT)),
       new Fault("io-stall", Set.of("io.disk.write", "io.disk.read", "io.disk.ops", "io.net.rx", "io.net.tx", "io.net.ops"),
-          Set.of(AnomalyKind.ANOMALY_KIND_STALL, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT)),
-      new Fault("drop", Set.of("cpu.process", "alloc.rate"),
-          Set.of(AnomalyKind.ANOMALY_KIND_STALL, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT)));
+          DOWN),
+      new Fault("drop", Set.of("cpu.process", "alloc.rate"), DOWN));
 
   @TempDir Path work;
   private FaultRun run;
@@ -66,71 +78,111 @@ class AnomalyFaultIT {
   }
 
   @Test
-  void eachFaultIsDetected_andTheFaultFreeRunRaisesNoAnomaly() throws Exception {
-    run = FaultRun.start(work);
-    Thread.sleep(WARMUP.toMillis());
-    long quietFrom = System.currentTimeMillis();
-    List<Anomaly> warmup = run.anomalies();
-    Thread.sleep(QUIET.toMillis());
-    long quietTo = System.currentTimeMillis();
-    List<Anomaly> quiet = run.anomalies().stream()
-        .filter(a -> a.getDetectedUnixMs() >= quietFrom && a.getDetectedUnixMs() <= quietTo).toList();
+  void eachFaultIsDetectedOnItsSeries_andTheFaultFreePrimaryRaisesNoAnomaly() throws Exception {
+    run = FaultRun.start(work, "quiet", "faulty");
+    FaultRun.FaultProcess quiet = run.primary("quiet");
+    FaultRun.FaultProcess faulty = run.primary("faulty");
+    long connected = System.currentTimeMillis();
+    long quietFrom = connected + WARMUP.toMillis();
+    long quietTo = quietFrom + QUIET.toMillis();
+    sleepUntil(quietFrom + FIRST_FAULT.toMillis());
 
     List<String> report = new ArrayList<>();
     List<String> failures = new ArrayList<>();
-    report.add(String.format(Locale.ROOT, "warm-up %d s: %d anomalies; fault-free %d s: %d anomalies %s",
-        WARMUP.toSeconds(), warmup.size(), QUIET.toSeconds(), quiet.size(), summary(quiet)));
-    for (Fault fault : FAULTS) {
-      long at = run.cue(fault.command());
-      Optional<Anomaly> found = Optional.empty();
-      long deadline = System.currentTimeMillis() + 40_000;
-      while (found.isEmpty() && System.currentTimeMillis() < deadline) {
-        Thread.sleep(250);
-        found = run.anomalies().stream()
-            .filter(a -> a.getEvidenceUnixMs() >= at - 1000)
-            .min((a, b) -> Long.compare(a.getEvidenceUnixMs(), b.getEvidenceUnixMs()));
+    List<long[]> faultTimes = new ArrayList<>();
+    try {
+      for (Fault fault : FAULTS) {
+        long at = faulty.cue(fault.command());
+        sleepUntil(at + HOLD.toMillis());
+        faulty.cue("stop");
+        faultTimes.add(new long[] {at, System.currentTimeMillis()});
+        check(fault, at, faulty, report, failures);
+        sleepUntil(System.currentTimeMillis() + RECOVERY.toMillis());
       }
-      long holdLeft = at + HOLD.toMillis() - System.currentTimeMillis();
-      if (holdLeft > 0) {
-        Thread.sleep(holdLeft);
-      }
-      run.cue("stop");
-      List<Anomaly> during = run.anomalies().stream().filter(a -> a.getEvidenceUnixMs() >= at - 1000).toList();
-      if (found.isEmpty()) {
-        failures.add(fault.command() + ": no anomaly");
-        report.add(fault.command() + ": NOT DETECTED");
-      } else {
-        Anomaly a = found.get();
-        double dataDelay = (a.getEvidenceUnixMs() + 1000 - at) / 1000.0;
-        double wallDelay = (a.getDetectedUnixMs() - at) / 1000.0;
-        boolean seriesOk = fault.series().contains(a.getSeries())
-            || a.getRelatedSeriesList().stream().anyMatch(fault.series()::contains);
-        boolean kindOk = fault.kinds().contains(a.getKind());
-        report.add(String.format(Locale.ROOT,
-            "%-9s %-26s %-24s related=%s onset+%.1fs data-delay %.1f s detection-delay %.1f s score %.2f%s  %s",
-            fault.command(), a.getKind(), a.getSeries(), a.getRelatedSeriesList(), (a.getOnsetUnixMs() - at) / 1000.0,
-            dataDelay, wallDelay, a.getScore(), seriesOk && kindOk ? "" : "  <-- WRONG", a.getExplanation()));
-        report.add("          all during the fault: " + summary(during));
-        if (!seriesOk || !kindOk) {
-          failures.add(fault.command() + ": " + a.getKind() + " on " + a.getSeries() + " " + a.getRelatedSeriesList());
-        }
-        if (dataDelay > 10) {
-          failures.add(fault.command() + ": decided on data " + dataDelay + " s after the fault");
-        }
-      }
-      Thread.sleep(RECOVERY.toMillis());
+      sleepUntil(quietTo);
+    } finally {
+      dump(quiet, faulty, connected, faultTimes, report);
     }
+
+    List<Anomaly> quietAll = quiet.anomalies();
+    List<Anomaly> falseAlarms = quietAll.stream()
+        .filter(a -> a.getDetectedUnixMs() >= quietFrom && a.getDetectedUnixMs() <= quietTo).toList();
+    report.add(0, String.format(Locale.ROOT,
+        "quiet primary: %d anomalies in its %d s fault-free run (after a %d s warm-up, %d in it) %s",
+        falseAlarms.size(), QUIET.toSeconds(), WARMUP.toSeconds(),
+        quietAll.stream().filter(a -> a.getDetectedUnixMs() < quietFrom).count(), summary(falseAlarms)));
     List<Double> latencies = run.delivered.stream()
         .map(d -> (d.deliveredMillis() - d.anomaly().getEvidenceUnixMs()) / 1000.0).sorted().toList();
     report.add("event-to-alert upper bounds (delivery − start of the deciding grid second), s: " + latencies);
+    report.add("wall time " + (System.currentTimeMillis() - connected) / 1000 + " s after both primaries connected");
     report.forEach(line -> System.out.println("AnomalyFaultIT: " + line));
-    assertThat(quiet).as("anomalies in the fault-free run\n" + String.join("\n", report)).isEmpty();
+    assertThat(falseAlarms).as("anomalies of the quiet primary in its fault-free run\n" + String.join("\n", report)).isEmpty();
     assertThat(failures).as(String.join("\n", report)).isEmpty();
+  }
+
+  /** Whether the fault that began at {@code at} was flagged in time, on its series, with a sensible kind. */
+  private void check(Fault fault, long at, FaultRun.FaultProcess faulty, List<String> report, List<String> failures) {
+    List<Anomaly> during = faulty.anomalies().stream()
+        .filter(a -> a.getEvidenceUnixMs() >= at - 1000)
+        .sorted(Comparator.comparingLong(Anomaly::getEvidenceUnixMs)).toList();
+    Optional<Anomaly> right = during.stream()
+        .filter(a -> dataDelayMillis(a, at) <= DECIDED_WITHIN.toMillis())
+        .filter(a -> fault.kinds().contains(a.getKind()))
+        .filter(a -> Stream.concat(Stream.of(a.getSeries()), a.getRelatedSeriesList().stream()).anyMatch(fault.series()::contains))
+        .findFirst();
+    if (right.isEmpty()) {
+      failures.add(fault.command() + ": no " + fault.kinds() + " anomaly on " + fault.series() + " within "
+          + DECIDED_WITHIN.toSeconds() + " s; got " + summary(during));
+      report.add(String.format(Locale.ROOT, "%-9s NOT DETECTED in time on its series; during the fault: %s",
+          fault.command(), summary(during)));
+      return;
+    }
+    Anomaly a = right.get();
+    Optional<Long> deliveredAt = faulty.delivered().stream().filter(d -> d.anomaly().getId().equals(a.getId()))
+        .map(FaultRun.Delivered::deliveredMillis).findFirst();
+    report.add(String.format(Locale.ROOT,
+        "%-9s %-11s %-16s related=%s onset %+.1f s, decided on data %.1f s after the fault, delivered %s; score %.2f; %s",
+        fault.command(), a.getKind().name().replace("ANOMALY_KIND_", ""), a.getSeries(), a.getRelatedSeriesList(),
+        (a.getOnsetUnixMs() - at) / 1000.0, dataDelayMillis(a, at) / 1000.0,
+        deliveredAt.map(d -> String.format(Locale.ROOT, "%.1f s after", (d - at) / 1000.0)).orElse("(not seen on the watch)"),
+        a.getScore(), a.getExplanation()));
+    report.add("          every anomaly from the fault on: " + summary(during));
+  }
+
+  /** From the fault to the end of the grid second whose data decided the anomaly. */
+  private static long dataDelayMillis(Anomaly a, long at) {
+    return a.getEvidenceUnixMs() + 1000 - at;
+  }
+
+  private static void sleepUntil(long epochMillis) throws InterruptedException {
+    long left = epochMillis - System.currentTimeMillis();
+    if (left > 0) {
+      Thread.sleep(left);
+    }
+  }
+
+  /** Both primaries' series and the fault times, for replay through the detector. */
+  private void dump(FaultRun.FaultProcess quiet, FaultRun.FaultProcess faulty, long since, List<long[]> faultTimes,
+      List<String> report) {
+    try {
+      Path dir = Path.of(System.getProperty("umbra.it.artifacts", "target")).resolve("anomaly-fault-it");
+      quiet.dumpSeries(run.shadow, dir.resolve("quiet.csv"), since - 60_000);
+      faulty.dumpSeries(run.shadow, dir.resolve("faulty.csv"), since - 60_000);
+      List<String> lines = new ArrayList<>(List.of("fault,at_ms,stopped_ms"));
+      for (int i = 0; i < faultTimes.size(); i++) {
+        lines.add(FAULTS.get(i).command() + "," + faultTimes.get(i)[0] + "," + faultTimes.get(i)[1]);
+      }
+      Files.write(dir.resolve("faults.csv"), lines);
+      report.add("series written to " + dir.toAbsolutePath());
+    } catch (Exception e) {
+      report.add("series not written: " + e);
+    }
   }
 
   static String summary(List<Anomaly> anomalies) {
     return anomalies.stream()
-        .map(a -> a.getKind().name().replace("ANOMALY_KIND_", "") + " " + a.getSeries() + " (" + a.getExplanation() + ")")
+        .map(a -> a.getKind().name().replace("ANOMALY_KIND_", "") + " " + a.getSeries()
+            + (a.getRelatedSeriesCount() == 0 ? "" : " +" + a.getRelatedSeriesList()) + " (" + a.getExplanation() + ")")
         .toList().toString();
   }
 }

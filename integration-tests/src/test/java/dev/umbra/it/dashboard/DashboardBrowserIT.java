@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.FluentWait;
 /**
  * The dashboard in a real headless Chromium: a real shadow ({@code umbra serve}), a real primary
  * with the agent that runs steady, then has an injected fault (every core busy, 160 MB held),
- * then recovers. The page, opened on {@code mem.heap.used}, must list the primary, draw the
+ * then recovers; with the anomaly check on, the fault starts on cue once the shadow has had
+ * {@link #LEARN} of steady telemetry (the detector learns each series for 30 s first). The page, opened on {@code mem.heap.used}, must list the primary, draw the
  * observed points, the forecast fan and the allocation line (the max heap) from the live event
  * stream, then the fault's seconds, and (once the detector is wired into the shadow) mark the
  * fault as an anomaly. Saves {@code target/dashboard.png} (before the fault) and
@@ -48,6 +49,8 @@ class DashboardBrowserIT {
    */
   private static final boolean EXPECT_ANOMALY = Boolean.getBoolean("umbra.it.dashboard.anomaly");
   private static final Duration PAGE_WAIT = Duration.ofSeconds(120);
+  /** Steady telemetry the shadow gets before the fault when the anomaly is checked. */
+  private static final Duration LEARN = Duration.ofSeconds(60);
   private static final Pattern COORDINATE = Pattern.compile("(-?[0-9.]+),(-?[0-9.]+)");
 
   private static Chromium chromium;
@@ -92,9 +95,10 @@ class DashboardBrowserIT {
             "-Xmx384m",
             "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort() + ",criticality=high",
             "-cp", JavaProcess.testClasses().toString(),
-            "dev.umbra.it.primaries.SpikeWorkload", "45", "20", "60"),
+            "dev.umbra.it.primaries.SpikeWorkload", EXPECT_ANOMALY ? "cue" : "45", "20", "60"),
         Map.of(), work);
     Primary seen = awaitPrimary(primary.pid());
+    long connected = System.currentTimeMillis();
 
     browser = chromium.start(work, 1400, 1000);
     // the heap shows the fault whatever the machine's load: 160 MB held take little CPU to allocate
@@ -110,6 +114,17 @@ class DashboardBrowserIT {
       assertThat(browser.findElement(By.id("status")).getText()).isEqualTo("live");
       screenshot("dashboard.png"); // before the fault
 
+      if (EXPECT_ANOMALY) {
+        // the detector learns each series for 30 s before it scores (and its threshold for 30 s
+        // more): the fault comes once the shadow has seen LEARN of steady telemetry, however late
+        // the agent connected on a loaded box
+        long left = connected + LEARN.toMillis() - System.currentTimeMillis();
+        if (left > 0) {
+          Thread.sleep(left);
+        }
+        primary.process().getOutputStream().write("fault\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        primary.process().getOutputStream().flush();
+      }
       primary.awaitOutput("^phase fault", Duration.ofSeconds(120));
       primary.awaitOutput("^phase recovered", Duration.ofSeconds(120));
       if (EXPECT_ANOMALY) {

@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A primary with a steady workload that injects faults on cue. Every 100 ms it hashes 8 MB
- * (≈ 0.3 cores) and allocates 1 MB of garbage (10 MB/s); every 100 ms it writes and
+ * A primary with a steady workload that injects faults on cue. Every 100 ms it hashes 20 MB
+ * (≈ 0.2 cores where SHA-256 runs at ~1 GB/s) and allocates 1 MB of garbage (10 MB/s); every 100 ms it writes and
  * reads back 64 KB of {@code args[0]/steady.bin}; every 50 ms it sends 16 KB to a loopback echo
  * peer and reads the echo. It prints "fault primary ready", then obeys one command per stdin line:
  *
@@ -41,6 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Each command is acknowledged as "fault NAME at EPOCH_MS". Exits when stdin closes.
  */
 public final class FaultPrimary {
+  /** SHA-256 updates of 4 KB per 100 ms: the steady CPU work. */
+  private static final int WORK = 5000;
   private static final AtomicLong ops = new AtomicLong();
   private static final List<byte[]> leaked = new ArrayList<>();
   private static volatile boolean leaking;
@@ -99,7 +101,7 @@ public final class FaultPrimary {
       return;
     }
     byte[] data = new byte[4096];
-    for (int i = 0; i < 2000; i++) { // a fixed amount of work: its CPU time does not depend on the box's load
+    for (int i = 0; i < WORK; i++) { // a fixed amount of work: its CPU time does not depend on the box's load
       sha.update(data);
       data[0] ^= sha.digest()[0];
       ops.incrementAndGet();

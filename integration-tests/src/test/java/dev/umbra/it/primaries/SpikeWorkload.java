@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A primary with one injected fault: {@code args[0]} seconds of steady light work (one thread
+ * A primary with one injected fault: {@code args[0]} seconds (or, with {@code cue}, until a line
+ * arrives on stdin) of steady light work (one thread
  * busy ~15 % of the time, a heap sawtooth), then {@code args[1]} seconds of fault (every core
  * busy and ~160 MB retained), then {@code args[2]} seconds steady again. Prints
  * {@code phase steady|fault|recovered|done} as it enters each.
@@ -15,11 +16,28 @@ public final class SpikeWorkload {
   private SpikeWorkload() {}
 
   public static void main(String[] args) throws Exception {
-    long steady = Long.parseLong(args[0]);
+    boolean onCue = args[0].equals("cue");
+    long steady = onCue ? 0 : Long.parseLong(args[0]);
     long fault = Long.parseLong(args[1]);
     long after = Long.parseLong(args[2]);
     phase("steady");
-    work(steady, 1, 0.15, 0);
+    if (onCue) {
+      // steady until a line arrives on stdin: the test starts the fault once the shadow has learnt
+      Thread cue = new Thread(() -> {
+        try {
+          new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        } catch (java.io.IOException e) {
+          // stdin closed: start the fault anyway
+        }
+      }, "cue");
+      cue.setDaemon(true);
+      cue.start();
+      while (cue.isAlive()) {
+        work(1, 1, 0.15, 0);
+      }
+    } else {
+      work(steady, 1, 0.15, 0);
+    }
     phase("fault");
     work(fault, Math.max(2, Runtime.getRuntime().availableProcessors()), 0.95, 160);
     phase("recovered");

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,8 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The detector in the shadow: told of each primary's closed grid seconds on the ingest tick
- * thread, it copies their canonical points and scores them on its own thread ({@code
+ * The detector in the shadow: told of each primary's canonical grid seconds on the ingest tick
+ * thread as soon as they are complete (an early listener: it does not wait for ingest's
+ * lateness), it copies their points and scores them on its own thread ({@code
  * umbra-anomaly-detect-1}), one {@link PrimaryDetector} per primary, one step per grid second.
  * New anomalies go to the {@link AnomalyLog} (and so to the alerts and watch streams) and to the
  * checkpoint coordinator, so that no checkpoint taken before an anomaly becomes known-good.
@@ -38,17 +40,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
   private final ShadowMetrics metrics;
   private final Clock clock;
   private final DetectorSettings settings;
-  private final Map<String, PrimaryDetector> detectors = new HashMap<>();
-  private final Map<String, Long> lastSecond = new HashMap<>();
-  /** Per primary, the recent seconds of {@code alloc.rate} (see {@link #BURSTY}). */
-  private final Map<String, Ring> allocation = new HashMap<>();
-
-  /**
-   * {@code alloc.rate} comes from JFR allocation samples, which arrive in bursts (seen in the
-   * fault IT: 0 B/s for 4 s, then three times the rate for 3 s, in a steady workload); the
-   * detector sees its trailing mean over this many seconds instead.
-   */
-  static final int BURSTY = 5;
+  private final Map<String, PrimaryScoring> detectors = new HashMap<>();
   private final ExecutorService worker =
       new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
           ShadowThreads.factory("anomaly-detect", true));
@@ -86,6 +78,12 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
     };
   }
 
+  /**
+   * Series that describe the host rather than the primary: another process's load moves them, so
+   * they only join an incident of the primary's own series (see {@link PrimaryDetector}).
+   */
+  static final java.util.Set<String> CONTEXT = java.util.Set.of(Canonical.CPU_MACHINE.seriesName().value());
+
   /** A detector for the series of one primary, as the shadow runs it. */
   public static PrimaryDetector newPrimaryDetector(DetectorSettings settings) {
     return new PrimaryDetector(settings, name -> {
@@ -93,7 +91,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
       return c == null
           ? new SeriesDetector(name, "", 0, true, settings)
           : new SeriesDetector(name, c.unit(), absoluteFloor(c), c.unit().endsWith("/s") || c.unit().equals("cores"), settings);
-    });
+    }, CONTEXT);
   }
 
   @Override
@@ -123,24 +121,15 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
   }
 
   private void score(String primaryId, String workload, TreeMap<Long, Map<String, Double>> seconds) {
-    PrimaryDetector detector = detectors.computeIfAbsent(primaryId, p -> newPrimaryDetector(settings));
-    long last = lastSecond.getOrDefault(primaryId, Long.MIN_VALUE);
+    PrimaryScoring scoring = detectors.computeIfAbsent(primaryId, p -> new PrimaryScoring(settings));
     for (Map.Entry<Long, Map<String, Double>> e : seconds.entrySet()) {
-      long second = e.getKey();
-      if (second <= last) {
-        continue; // a late or resent second: the detector has moved on
-      }
-      last = second;
       long start = System.nanoTime();
-      Map<String, Double> values = e.getValue();
-      Double alloc = values.get(Canonical.ALLOC_RATE.seriesName().value());
-      if (alloc != null) {
-        Ring recent = allocation.computeIfAbsent(primaryId, p -> new Ring(BURSTY));
-        recent.add(alloc);
-        values.put(Canonical.ALLOC_RATE.seriesName().value(), recent.mean());
+      Optional<PrimaryDetector.Step> scored = scoring.observe(e.getKey(), e.getValue());
+      if (scored.isEmpty()) {
+        continue;
       }
-      PrimaryDetector.Step step = detector.observe(second, values);
       metrics.detectorSeconds.observe((System.nanoTime() - start) / 1e9);
+      PrimaryDetector.Step step = scored.get();
       step.started().ifPresent(incident -> {
         Anomaly a = toProto(primaryId, workload, incident, clock.millis());
         checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
@@ -151,7 +140,6 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
           .findFirst()
           .ifPresent(a -> log.update(a.toBuilder().clearRelatedSeries().addAllRelatedSeries(incident.related()).build())));
     }
-    lastSecond.put(primaryId, last);
   }
 
   private static String id(String primaryId, Incident incident) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -13,11 +14,16 @@ import java.util.function.Function;
  * close together in time are one anomaly. An incident stays open for {@code mergeGap} steps
  * after its last alarm; alarms in that time join it as related series instead of starting a new
  * anomaly (a series that keeps alarming does not alarm again: its detector suppresses it, so it
- * cannot hold an incident open and swallow the next one). Not thread-safe.
+ * cannot hold an incident open and swallow the next one). <em>Context</em> series (the host's
+ * CPU, which other processes move) never open an incident: their alarms only join one that the
+ * primary's own series opened, or open within {@code mergeGap} steps. Not thread-safe.
  */
 public final class PrimaryDetector {
   private final DetectorSettings settings;
   private final Function<String, SeriesDetector> newDetector;
+  private final Set<String> context;
+  /** Context series that alarmed with no incident open, and when. */
+  private final Map<String, Long> contextAlarms = new LinkedHashMap<>();
   private final Map<String, SeriesDetector> detectors = new LinkedHashMap<>();
   private Incident open;
   private long lastAlarmStep;
@@ -25,8 +31,17 @@ public final class PrimaryDetector {
 
   /** @param newDetector makes the detector of a series seen for the first time */
   public PrimaryDetector(DetectorSettings settings, Function<String, SeriesDetector> newDetector) {
+    this(settings, newDetector, Set.of());
+  }
+
+  /**
+   * @param newDetector makes the detector of a series seen for the first time
+   * @param context series whose alarms join an open incident but never open one
+   */
+  public PrimaryDetector(DetectorSettings settings, Function<String, SeriesDetector> newDetector, Set<String> context) {
     this.settings = settings;
     this.newDetector = newDetector;
+    this.context = Set.copyOf(context);
   }
 
   /** What one step changed. */
@@ -49,10 +64,23 @@ public final class PrimaryDetector {
     if (alarms.isEmpty()) {
       return new Step(Optional.empty(), Optional.empty());
     }
+    if (open == null && alarms.stream().allMatch(a -> context.contains(a.series()))) {
+      // nothing of the primary's own: not its anomaly, though it may join one opened soon
+      alarms.forEach(a -> contextAlarms.put(a.series(), step));
+      return new Step(Optional.empty(), Optional.empty());
+    }
     lastAlarmStep = step;
-    alarms.sort(Comparator.comparingDouble(SeriesAlarm::score).reversed());
+    // the primary's own series first, each group by score
+    alarms.sort(Comparator.comparing((SeriesAlarm a) -> context.contains(a.series()))
+        .thenComparing(Comparator.comparingDouble(SeriesAlarm::score).reversed()));
     if (open == null) {
-      List<String> related = alarms.stream().skip(1).map(SeriesAlarm::series).toList();
+      List<String> related = new ArrayList<>(alarms.stream().skip(1).map(SeriesAlarm::series).toList());
+      contextAlarms.forEach((series, at) -> {
+        if (step - at <= settings.mergeGap() && !related.contains(series)) {
+          related.add(series);
+        }
+      });
+      contextAlarms.clear();
       open = new Incident(++incidents, alarms.get(0), related);
       return new Step(Optional.of(open), Optional.empty());
     }

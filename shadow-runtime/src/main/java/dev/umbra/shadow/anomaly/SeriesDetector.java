@@ -227,7 +227,7 @@ public final class SeriesDetector {
     alarming = true;
     alarmStep = step;
     calmRun = 0;
-    Candidate c = new Candidate(excursionStart, step, value, band, surprise, side);
+    Candidate c = new Candidate(onset(step), step, value, band, surprise, side);
     Kind kind = classify(band, c);
     if (kind == null && settings.confirmSteps() > 0) {
       pending = c;
@@ -274,6 +274,39 @@ public final class SeriesDetector {
       largest = Math.max(largest, d);
     }
     return total >= 3 * band.scale() && largest <= 0.5 * total && along >= 0.6 * (n - 1);
+  }
+
+  /**
+   * When the excursion began, estimated at its alarm. For a run at zero or frozen: where the run
+   * began. Above or below the band: not where the values first left the band (a series may sit
+   * just outside it for a while before the real change, e.g. an idle heap creeping up), but where
+   * the values came at least one scale beyond it, moved back over the steps just before that which
+   * already went the same way at a third or more of the run's pace (a leak that started inside the
+   * band). At most one window back.
+   */
+  private long onset(long step) {
+    if (Math.abs(side) != 1) {
+      return excursionStart;
+    }
+    int available = values.size(); // y(j), j steps back; y(0) is the current value
+    int strong = Math.max(1, Math.min(strongRun, available));
+    double pace = side * (current - values.fromEnd(strong - 1)) / strong;
+    int j = strong - 1;
+    if (pace > 0) {
+      while (j + 2 <= available) {
+        double move = side * (back(j + 1) - back(j + 2)); // how the step before moved
+        if (move <= 0 || move < pace / 3) {
+          break;
+        }
+        j++;
+      }
+    }
+    return step - j;
+  }
+
+  /** The value {@code j} steps back from the current one (0: the current one). */
+  private double back(int j) {
+    return j == 0 ? current : values.fromEnd(j - 1);
   }
 
   /** The slope of the excursion so far, per step. */

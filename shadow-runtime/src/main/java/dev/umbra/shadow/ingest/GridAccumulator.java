@@ -22,6 +22,14 @@ import java.util.TreeMap;
  * GridPoint#partial() partial} second: it fills a second that has no value and never replaces
  * one that has.
  *
+ * <p>Early seconds ({@link #takeEarly()}): a canonical series' second is <em>complete</em> as soon
+ * as it holds as many points as the series' previous closed second had (an agent sends each
+ * canonical series once per gauge period, so usually one point, on time). Such a second is offered
+ * early, before the watermark closes it, for consumers that cannot wait for the lateness (the
+ * anomaly detector); a second that never completes is offered when it closes. Each second of a
+ * canonical series is offered once; a point arriving after its second was offered early changes
+ * the closed value (what the store keeps) but is not offered again.
+ *
  * <p>Not thread-safe: its session serialises access.
  */
 final class GridAccumulator {
@@ -34,6 +42,8 @@ final class GridAccumulator {
   private final Map<Key, Series> series = new HashMap<>();
   /** Seconds below this are closed. */
   private long closedBelow;
+  /** Seconds offered early since the last {@link #takeEarly()}. */
+  private final List<GridPoint> early = new ArrayList<>();
 
   GridAccumulator(String primaryId, long closedBelow) {
     this.primaryId = primaryId;
@@ -54,7 +64,7 @@ final class GridAccumulator {
       if (series.size() >= MAX_SERIES) {
         return null;
       }
-      s = new Series(name.aggregation(), labels.isEmpty());
+      s = new Series(key, name.aggregation(), labels.isEmpty());
       series.put(key, s);
     }
     return s;
@@ -62,7 +72,11 @@ final class GridAccumulator {
 
   /** Adds one point to a series this accumulator returned. */
   void add(Series s, long timeMillis, double value) {
-    s.add(Math.floorDiv(timeMillis, 1000), value, closedBelow);
+    long second = Math.floorDiv(timeMillis, 1000);
+    Bucket complete = s.add(second, value, closedBelow);
+    if (complete != null) {
+      early.add(s.point(primaryId, second, complete));
+    }
   }
 
   /** One point, looking its series up: why it was refused, or null when it was taken. */
@@ -85,9 +99,22 @@ final class GridAccumulator {
     List<GridPoint> out = new ArrayList<>();
     for (Iterator<Map.Entry<Key, Series>> it = series.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Key, Series> e = it.next();
-      e.getValue().closeBelow(watermarkSecond, primaryId, e.getKey(), out);
+      e.getValue().closeBelow(watermarkSecond, primaryId, out, early);
     }
     return out;
+  }
+
+  /**
+   * The canonical series' seconds offered since the last call: those complete before closing, and
+   * those that closed without having been complete (see the class comment); each second once.
+   */
+  List<GridPoint> takeEarly() {
+    if (early.isEmpty()) {
+      return List.of();
+    }
+    List<GridPoint> taken = List.copyOf(early);
+    early.clear();
+    return taken;
   }
 
   /**
@@ -95,20 +122,26 @@ final class GridAccumulator {
    * recently closed ones that late points may still correct, and which of those changed.
    */
   static final class Series {
+    private final Key key;
     private final Aggregation aggregation;
+    /** Canonical (unlabelled): closed seconds are kept for late corrections, seconds are offered early. */
     private final boolean keepClosed;
     private final TreeMap<Long, Bucket> open = new TreeMap<>();
     private final TreeMap<Long, Bucket> closed = new TreeMap<>();
     private final java.util.TreeSet<Long> changed = new java.util.TreeSet<>();
     private long lastSecond = Long.MIN_VALUE;
     private Bucket last;
+    /** Points the newest closed second had: a second with as many is complete (0: not known yet). */
+    private int expected;
 
-    Series(Aggregation aggregation, boolean keepClosed) {
+    Series(Key key, Aggregation aggregation, boolean keepClosed) {
+      this.key = key;
       this.aggregation = aggregation;
       this.keepClosed = keepClosed;
     }
 
-    void add(long second, double value, long closedBelow) {
+    /** Adds a point; returns its open bucket if this point made it complete (see the class comment). */
+    Bucket add(long second, double value, long closedBelow) {
       Bucket b;
       if (second == lastSecond) {
         b = last;
@@ -119,25 +152,42 @@ final class GridAccumulator {
       } else {
         b = closed.computeIfAbsent(second, s -> new Bucket(true));
         changed.add(second);
+        b.add(value);
+        return null;
       }
       b.add(value);
+      if (keepClosed && !b.offered && b.count == expected) {
+        b.offered = true;
+        return b;
+      }
+      return null;
     }
 
-    void closeBelow(long watermark, String primaryId, Key key, List<GridPoint> out) {
+    GridPoint point(String primaryId, long second, Bucket b) {
+      return new GridPoint(primaryId, key.name(), key.labels(), second, b.value(aggregation), b.partial);
+    }
+
+    void closeBelow(long watermark, String primaryId, List<GridPoint> out, List<GridPoint> early) {
       for (Long second : changed) {
-        Bucket b = closed.get(second);
-        out.add(new GridPoint(primaryId, key.name(), key.labels(), second, b.value(aggregation), b.partial));
+        out.add(point(primaryId, second, closed.get(second)));
       }
       changed.clear();
       while (!open.isEmpty() && open.firstKey() < watermark) {
         Map.Entry<Long, Bucket> e = open.pollFirstEntry();
-        out.add(new GridPoint(primaryId, key.name(), key.labels(), e.getKey(), e.getValue().value(aggregation)));
+        Bucket b = e.getValue();
+        GridPoint p = point(primaryId, e.getKey(), b);
+        out.add(p);
         if (e.getKey() == lastSecond) {
           lastSecond = Long.MIN_VALUE;
           last = null;
         }
         if (keepClosed) {
-          closed.put(e.getKey(), e.getValue());
+          closed.put(e.getKey(), b);
+          expected = b.count;
+          if (!b.offered) {
+            b.offered = true;
+            early.add(p);
+          }
         }
       }
       closed.headMap(watermark - REOPEN_SECONDS).clear();
@@ -146,6 +196,8 @@ final class GridAccumulator {
 
   private static final class Bucket {
     final boolean partial;
+    /** Offered early (or at its close) to {@link #takeEarly()}'s consumers. */
+    boolean offered;
     double sum;
     double max = Double.NEGATIVE_INFINITY;
     double lastValue;

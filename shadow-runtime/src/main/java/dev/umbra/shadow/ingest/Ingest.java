@@ -2,6 +2,7 @@ package dev.umbra.shadow.ingest;
 
 import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.WriteGroup;
 import java.time.Clock;
@@ -17,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Ingest: the Connect service, the sessions, and the tick ({@code umbra-ingest-tick-1}, every
  * 200 ms) that closes grid seconds once they are {@code lateness} behind the clock, hands them
- * to the store and to listeners, and acknowledges batches once their points are durable.
+ * to the store and to listeners, and acknowledges batches once their points are durable. Early
+ * listeners hear of canonical seconds as soon as they are complete ({@link #addEarlyListener}).
  */
 public final class Ingest implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Ingest.class);
@@ -31,6 +33,7 @@ public final class Ingest implements AutoCloseable {
   private final Duration lateness;
   private final Duration goneAfter;
   private final List<GridListener> listeners = new CopyOnWriteArrayList<>();
+  private final List<GridListener> earlyListeners = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService ticker;
 
   /**
@@ -59,6 +62,18 @@ public final class Ingest implements AutoCloseable {
 
   public void addListener(GridListener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Adds a listener told of each second of each canonical series once, as soon as the second is
+   * complete (it holds as many points as the series' previous second: with an agent, one tick
+   * after its batch arrived) rather than after the lateness; a second that never completes comes
+   * when it closes. The value is what had arrived by then; the store keeps the closed second's,
+   * which a later point may still change. For consumers that must not wait (the anomaly
+   * detector); on the tick thread, like {@link #addListener}.
+   */
+  public void addEarlyListener(GridListener listener) {
+    earlyListeners.add(listener);
   }
 
   private void tickSafely() {
@@ -92,26 +107,31 @@ public final class Ingest implements AutoCloseable {
       if (tick == null) {
         continue;
       }
+      notify(earlyListeners, session, tick.early());
       long ack = tick.ackSequence();
       store.submit(new WriteGroup(tick.points(), List.of(tick.record()), () -> session.durable(ack)));
       long nowNanos = System.nanoTime();
       for (long arrival : tick.arrivalNanos()) {
         metrics.ingestToQueryableSeconds.observe((nowNanos - arrival) / 1e9);
       }
-      if (!tick.points().isEmpty()) {
-        for (GridListener listener : listeners) {
-          try {
-            listener.onGrid(session, tick.points());
-          } catch (RuntimeException e) {
-            logger.warn("grid listener {} failed primary={}", listener.getClass().getSimpleName(),
-                session.primaryId(), e);
-          }
-        }
-      }
+      notify(listeners, session, tick.points());
     }
     metrics.sessions.labelValues("connected").set(connected);
     metrics.sessions.labelValues("disconnected").set(disconnected);
     metrics.sessions.labelValues("gone").set(gone);
+  }
+
+  private static void notify(List<GridListener> listeners, PrimarySession session, List<GridPoint> points) {
+    if (points.isEmpty()) {
+      return;
+    }
+    for (GridListener listener : listeners) {
+      try {
+        listener.onGrid(session, points);
+      } catch (RuntimeException e) {
+        logger.warn("grid listener {} failed primary={}", listener.getClass().getSimpleName(), session.primaryId(), e);
+      }
+    }
   }
 
   /**

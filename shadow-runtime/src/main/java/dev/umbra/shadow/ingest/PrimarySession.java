@@ -149,8 +149,12 @@ public final class PrimarySession {
     adviceErrors = heartbeat.getAdviceErrors();
   }
 
-  /** What one tick produced for this session. */
-  record Tick(List<GridPoint> points, long ackSequence, long[] arrivalNanos, PrimaryRecord record) {}
+  /**
+   * What one tick produced for this session.
+   *
+   * @param early the canonical series' seconds offered early (GridAccumulator#takeEarly)
+   */
+  record Tick(List<GridPoint> points, long ackSequence, long[] arrivalNanos, PrimaryRecord record, List<GridPoint> early) {}
 
   /**
    * Closes the grid below {@code watermarkSecond}; the batches whose points all fell below it
@@ -160,6 +164,7 @@ public final class PrimarySession {
    */
   synchronized Tick tick(long watermarkSecond) {
     List<GridPoint> points = grid.closeBelow(watermarkSecond);
+    List<GridPoint> early = grid.takeEarly();
     long ack = -1;
     List<Long> arrivals = new ArrayList<>();
     while (!pending.isEmpty() && pending.peek()[1] < watermarkSecond) {
@@ -167,7 +172,7 @@ public final class PrimarySession {
       ack = p[0];
       arrivals.add(p[2]);
     }
-    if (points.isEmpty() && ack < 0 && !recordDirty) {
+    if (points.isEmpty() && early.isEmpty() && ack < 0 && !recordDirty) {
       return null;
     }
     recordDirty = false;
@@ -177,7 +182,7 @@ public final class PrimarySession {
         new PrimaryRecord(
             id.primaryId(), id.workload(), id.workloadName(), id.host(), id.pid(),
             id.jvmStartMillis(), firstSeenMillis, lastSeenMillis, id.agentVersion(), durable);
-    return new Tick(points, ack, arrivals.stream().mapToLong(Long::longValue).toArray(), record);
+    return new Tick(points, ack, arrivals.stream().mapToLong(Long::longValue).toArray(), record, early);
   }
 
   /**

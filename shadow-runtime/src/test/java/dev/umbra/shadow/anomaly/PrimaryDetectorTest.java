@@ -49,4 +49,24 @@ class PrimaryDetectorTest {
     assertThat(started.get(1).lead().series()).isEqualTo("mem.heap.used");
     assertThat(started.get(1).number()).isEqualTo(2);
   }
+
+  @Test
+  void theHostsCpu_neverOpensAnIncident_butJoinsOneOfThePrimarysOwnSeries() {
+    List<Incident> incidents = new ArrayList<>();
+    for (int t = 0; t < 400; t++) {
+      Map<String, Double> v = new LinkedHashMap<>();
+      boolean ownFault = t >= 150 && t < 170; // the primary spins: its CPU and the host's move
+      boolean neighbourBusy = t >= 300 && t < 330; // another process spins: only the host's CPU moves
+      v.put("cpu.machine", (ownFault || neighbourBusy ? 1.4 : 0.4) * (1 + 0.05 * random.nextGaussian()));
+      v.put("cpu.process", (ownFault ? 1.2 : 0.2) * (1 + 0.05 * random.nextGaussian()));
+      PrimaryDetector.Step s = detector.observe(t, v);
+      s.started().ifPresent(incidents::add);
+      s.grown().ifPresent(grown::add);
+    }
+    assertThat(incidents).as(incidents.toString()).hasSize(1);
+    assertThat(incidents.get(0).lead().series()).isEqualTo("cpu.process");
+    assertThat(incidents.get(0).lead().onsetStep()).isEqualTo(150);
+    assertThat(grown).isNotEmpty();
+    assertThat(grown.get(grown.size() - 1).related()).containsExactly("cpu.machine");
+  }
 }

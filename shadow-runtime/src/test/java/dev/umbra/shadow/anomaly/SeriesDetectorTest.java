@@ -95,6 +95,29 @@ class SeriesDetectorTest {
       assertThat(alarms.get(0).kind()).isEqualTo(Kind.TREND);
       assertThat(alarms.get(0).decidedStep()).isBetween(300L, 310L);
       assertThat(alarms.get(0).explanation()).contains("mem.heap.used rising").contains("MB/s");
+      assertThat(alarms.get(0).onsetStep()).as("the climb began at 300, inside the band").isBetween(297L, 302L);
+    }
+
+    @Test
+    void theOnset_isTheRealChange_notWhereTheSeriesFirstSatJustAboveItsBand() {
+      Random r = new Random(21);
+      double[] v = new double[400];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = 100e6 + 1e6 * r.nextGaussian();
+      }
+      for (int i = 285; i < 300; i++) {
+        v[i] = 106e6 + 0.2e6 * r.nextGaussian(); // idle, a little above the band (scale 8 MB) for 15 s
+      }
+      for (int i = 300; i < 400; i++) {
+        v[i] = 260e6 + 1e6 * r.nextGaussian(); // the fault
+      }
+      SeriesDetector d = new SeriesDetector("mem.heap.used", "bytes", 8 << 20, false, S);
+      List<SeriesAlarm> alarms = new ArrayList<>();
+      for (int i = 0; i < v.length; i++) {
+        d.observe(i, v[i]).ifPresent(alarms::add);
+      }
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
     }
 
     @Test

@@ -70,4 +70,44 @@ class GridAccumulatorTest {
     grid.add(CPU, "", -1, 4.0); // 1969-12-31T23:59:59.999: second -1
     assertThat(grid.closeBelow(0)).containsExactly(new GridPoint("p", CPU, "", -1, 4.0));
   }
+
+  @Test
+  void offersACanonicalSecondEarly_onceItHasAsManyPointsAsThePreviousSecond() {
+    grid.add(CPU, "", 10_300, 1.0);
+    assertThat(grid.takeEarly()).isEmpty(); // nothing known about the series yet
+    grid.closeBelow(11);
+    assertThat(grid.takeEarly()).containsExactly(new GridPoint("p", CPU, "", 10, 1.0)); // offered at its close
+
+    grid.add(CPU, "", 11_300, 2.0); // one point, as second 10 had: complete
+    assertThat(grid.takeEarly()).containsExactly(new GridPoint("p", CPU, "", 11, 2.0));
+    assertThat(grid.takeEarly()).isEmpty();
+
+    grid.add(CPU, "", 11_700, 4.0); // a second point after the early offer: the store gets the mean
+    assertThat(grid.closeBelow(12)).containsExactly(new GridPoint("p", CPU, "", 11, 3.0));
+    assertThat(grid.takeEarly()).isEmpty(); // offered once
+
+    grid.add(CPU, "", 12_100, 5.0); // second 11 had two points: one is not enough
+    assertThat(grid.takeEarly()).isEmpty();
+    grid.add(CPU, "", 12_600, 7.0);
+    assertThat(grid.takeEarly()).containsExactly(new GridPoint("p", CPU, "", 12, 6.0));
+  }
+
+  @Test
+  void offersASecondThatNeverCompletes_whenItCloses_andNeverLateOrLabelledOnes() {
+    grid.add(HEAP, "", 10_000, 100);
+    grid.add(HEAP, "", 10_500, 110);
+    grid.closeBelow(11);
+    grid.takeEarly();
+    grid.add(HEAP, "", 11_000, 120); // one of two
+    grid.add(SeriesName.of("io.disk.read"), "path=/a", 11_000, 10);
+    grid.add(SeriesName.of("io.disk.read"), "path=/a", 11_500, 10);
+    assertThat(grid.takeEarly()).isEmpty();
+    grid.closeBelow(12);
+    assertThat(grid.takeEarly()).containsExactly(new GridPoint("p", HEAP, "", 11, 120));
+
+    grid.add(HEAP, "", 10_800, 130); // late: corrects the store's second 10, is not offered
+    grid.add(HEAP, "", 5_000, 1); // late, a second never seen
+    assertThat(grid.closeBelow(12)).hasSize(2);
+    assertThat(grid.takeEarly()).isEmpty();
+  }
 }

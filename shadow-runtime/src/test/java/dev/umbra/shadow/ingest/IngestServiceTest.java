@@ -139,6 +139,34 @@ class IngestServiceTest {
     }
   }
 
+  @Test
+  void earlyListeners_hearOfACompleteSecond_beforeTheLatenessHasPassed() throws Exception {
+    java.util.List<dev.umbra.shadow.series.GridPoint> early = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<dev.umbra.shadow.series.GridPoint> closed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ingest.addEarlyListener((session, points) -> early.addAll(points));
+    ingest.addListener((session, points) -> closed.addAll(points));
+    try (FakeAgent agent = new FakeAgent(channel)) {
+      agent.hello(FakeAgent.hello("p1"));
+      agent.batch(1, FakeAgent.series("cpu.process", T0 + 300, 1.0));
+      awaitBatches("p1", 1);
+      clock.advance(Duration.ofMillis(2500)); // second T0 closes: the series has one point a second
+      ingest.tick();
+      assertThat(early).extracting(dev.umbra.shadow.series.GridPoint::value).containsExactly(1.0);
+
+      agent.batch(2, FakeAgent.series("cpu.process", T0 + 1300, 2.0));
+      awaitBatches("p1", 2);
+      clock.advance(Duration.ofMillis(100)); // 0.1 s after second T0+1 ended: still open for late points
+      ingest.tick();
+      assertThat(early).extracting(dev.umbra.shadow.series.GridPoint::value).containsExactly(1.0, 2.0);
+      assertThat(closed).extracting(dev.umbra.shadow.series.GridPoint::value).containsExactly(1.0);
+
+      clock.advance(Duration.ofSeconds(1));
+      ingest.tick();
+      assertThat(closed).extracting(dev.umbra.shadow.series.GridPoint::value).containsExactly(1.0, 2.0);
+      assertThat(early).hasSize(2); // each second once
+    }
+  }
+
   @Nested
   class RefusesBadInput {
     @Test
