@@ -68,7 +68,7 @@ class DemoIT {
     Matcher fault = find(out, "^summary: fault: injected at (\\d+) s; detected at (\\d+) s");
     assertThat(Integer.parseInt(fault.group(2))).isGreaterThanOrEqualTo(Integer.parseInt(fault.group(1)));
     assertThat(out).containsPattern("(?m)^  >> +\\d+s fault +fault injected at step \\d+$");
-    assertThat(out).containsPattern("(?m)^  >> +\\d+s anomaly +threads\\.(live|blocked) .* -> rollback$");
+    assertThat(out).containsPattern("(?m)^  >> +\\d+s anomaly +.*threads\\.(live|blocked).* -> rollback$");
 
     find(out, "^summary: rolled back: yes, the app engine restored the ledger at \\d+ s \\(checkpoint ck-\\S+ in place\\)$");
     assertThat(out).containsPattern("(?m)^  >> +\\d+s primary +restored at step \\d+$");
@@ -86,7 +86,8 @@ class DemoIT {
   @Test
   void sigintEndsTheDemoCleanly_withAPartialSummary() throws Exception {
     demo = start("2m");
-    demo.awaitOutput("^ +\\d+s warm-up ", Duration.ofMinutes(2));
+    // as soon as the primary runs (its agent may take long to connect on a busy machine)
+    demo.awaitOutput("^  >> +\\d+s primary +waiting for the agent to connect$", Duration.ofMinutes(2));
     Process kill = new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).inheritIO().start();
     assertThat(kill.waitFor()).isZero();
 

@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
   /** Anomalies of these series roll the primary back; demand changes are the resource manager's. */
   static final Set<String> ROLLBACK_SERIES = Set.of("threads.live", "threads.blocked");
+  /** How long the primary's agent may take to start streaming (a busy machine has taken over 70 s). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(3);
 
   @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "2m",
       description = "How long the workload runs (default ${DEFAULT-VALUE}, at least 90s).")
@@ -93,9 +95,12 @@ final class DemoCommand implements Callable<Integer> {
         new SupervisedRun.Limits("demo-" + ProcessHandle.current().pid(), Optional.of(cpu), Optional.of(memoryBytes), false),
         new SupervisedRun.Checkpointing("auto", Optional.of(Duration.ofSeconds(3)), Duration.ofSeconds(10)),
         new SupervisedRun.Rollback(Optional.of(policy), ROLLBACK_SERIES), manage);
+    Path go = data.resolve("go");
+    // the class path this process runs from: the shaded jar, with DemoWorkload and umbra-api in it
+    String classPath = System.getProperty("java.class.path", self.toString());
     PrimaryCommand primary = new PrimaryCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms64m", "-Xmx384m", "-XX:+UseG1GC", "-cp", self.toString(), "dev.umbra.shadow.demo.DemoWorkload",
-        Long.toString(plan.seconds())));
+        "-Xms64m", "-Xmx256m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
+        Long.toString(plan.seconds()), go.toString()));
     AtomicReference<DemoView> view = new AtomicReference<>();
     List<String> early = new ArrayList<>();
     java.util.function.Consumer<String> say = message -> {
@@ -129,7 +134,8 @@ final class DemoCommand implements Callable<Integer> {
           : "none (cgroups are not writable here: the primary runs unlimited)";
       String manager = run.manage().mode().name().toLowerCase(Locale.ROOT) + " (allocator " + manage.allocator()
           + ", every " + manage.every().toMillis() / 1000.0 + " s, lead " + manage.lead().toSeconds() + " s, p"
-          + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom)";
+          + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom, memory >= "
+          + (manage.memoryMin() >> 20) + " MiB)";
       String rollbackPolicy = "anomalies of " + String.join(" or ", new java.util.TreeSet<>(ROLLBACK_SERIES))
           + " scoring >= " + policy.minScore() + ", at most one per " + policy.cooldown().toSeconds() + " s; checkpoints every 3 s,"
           + " known-good after 10 s without an anomaly";
@@ -146,7 +152,7 @@ final class DemoCommand implements Callable<Integer> {
       run.onRollback(v::rollbackStarted);
       AutoCloseable anomalies = run.shadow().anomalies().subscribe(v::anomaly);
       v.header();
-      Thread ticker = new Thread(() -> tick(run, v), "umbra-demo-view");
+      Thread ticker = new Thread(() -> tick(run, v, go), "umbra-demo-view");
       ticker.setDaemon(true);
       ticker.start();
       code = run.run(interrupted::set);
@@ -174,18 +180,36 @@ final class DemoCommand implements Callable<Integer> {
   static ShadowConfig.Manage demoManager() {
     ShadowConfig.Manage d = ShadowConfig.Manage.off();
     double cores = Runtime.getRuntime().availableProcessors();
-    // 25 % headroom: the baselines forecast a rising series' peak near its newest values, so with
-    // the default 10 % a scale-up comes only at 95 % of the allocation, which is saturation
-    return new ShadowConfig.Manage(ShadowConfig.Manage.Mode.AUTO, "cgroup", Map.of(), d.confidence(), 0.05,
+    // Threshold 0 and 25 % headroom: a new workload's forecasts come from the VPA recommender,
+    // whose peak of a rising series is a narrow band near its recent values, so P(demand > limit)
+    // stays 0 until the limit is hit (the first run was OOM-killed that way at 256 MiB); with
+    // the default 10 % a scale-up came only at saturation. The primary's young generation is
+    // fixed (-Xmn32m): G1 growing it by 80 MB within two seconds got the primary OOM-killed at a
+    // 320 MiB limit before the manager (1 s ticks on 1 s telemetry) could follow.
+    return new ShadowConfig.Manage(ShadowConfig.Manage.Mode.AUTO, "cgroup", Map.of(), d.confidence(), 0.0,
         d.lead(), Duration.ofSeconds(1), 0.25, d.band(), Duration.ofSeconds(20), d.maxStep(), 0.1, cores,
-        128L << 20, 2L << 30, d.jvm(), Optional.empty());
+        320L << 20, 2L << 30, d.jvm(), Optional.empty());
   }
 
-  /** Every two seconds: a status line; checkpoint counts from the store. */
-  private static void tick(SupervisedRun run, DemoView view) {
+  /**
+   * Every two seconds: a status line; checkpoint counts from the store. Once the primary streams,
+   * creates {@code go} (the workload's plan starts then); stops the primary if it never does.
+   */
+  private static void tick(SupervisedRun run, DemoView view, Path go) {
+    long waitingSince = System.nanoTime();
     try {
       while (!Thread.currentThread().isInterrupted()) {
         Thread.sleep(2_000);
+        if (!Files.exists(go)) {
+          if (run.supervisor().primaryId().isPresent()) {
+            Files.createFile(go);
+            view.begin();
+          } else if (System.nanoTime() - waitingSince > CONNECT_TIMEOUT.toNanos()) {
+            view.note("umbra demo: the primary's agent did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s; stopping it");
+            run.supervisor().signal("TERM");
+            return;
+          }
+        }
         try {
           List<CheckpointManifest> all = run.shadow().checkpoints().listAll();
           view.checkpointsKnownGood((int) all.stream().filter(m -> m.trust() == CheckpointManifest.Trust.KNOWN_GOOD).count());
@@ -196,7 +220,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     } catch (InterruptedException e) {
       // the run ended
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       view.note("umbra demo: the view stopped: " + e);
     }
   }
@@ -205,11 +229,13 @@ final class DemoCommand implements Callable<Integer> {
     if (verbose) {
       return;
     }
-    // the view is the demo's output; the shadow's lines would interleave with it (refusals are in the view)
+    // the view is the demo's output; the shadow's lines would interleave with it (decisions and
+    // anomalies are in the view)
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.umbra.shadow.manager"))
-        .setLevel(ch.qos.logback.classic.Level.ERROR);
+    for (String shown : new String[] {"dev.umbra.shadow.manager", "dev.umbra.shadow.anomaly.Alerts"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(shown)).setLevel(ch.qos.logback.classic.Level.ERROR);
+    }
   }
 
   private static void deleteTree(Path root) {

@@ -113,9 +113,8 @@ public final class DemoSummary {
     } else if (detection == null) {
       line("fault", String.format(Locale.ROOT, "injected at %.0f s; NOT detected", view.faultAt));
     } else {
-      line("fault", String.format(Locale.ROOT, "injected at %.0f s; detected at %.0f s (%.0f s later): %s %s",
-          view.faultAt, detection.at(), detection.at() - view.faultAt, detection.anomaly().getSeries(),
-          detection.anomaly().getExplanation()));
+      line("fault", String.format(Locale.ROOT, "injected at %.0f s; detected at %.0f s (%.0f s later): %s",
+          view.faultAt, detection.at(), detection.at() - view.faultAt, detection.anomaly().getExplanation()));
     }
     facts.put("fault detected", detection != null);
 

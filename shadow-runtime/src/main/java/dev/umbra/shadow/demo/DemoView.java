@@ -34,7 +34,7 @@ public final class DemoView {
   private final PrintWriter out;
   private final DemoPlan plan;
   private final Set<String> rollbackSeries;
-  private final long startMillis;
+  private volatile long startMillis;
   final Object lock = new Object();
 
   // what happened, for the summary
@@ -45,6 +45,7 @@ public final class DemoView {
   final Set<String> primaryIds = new LinkedHashSet<>();
   final Set<Long> pids = new LinkedHashSet<>();
   final Map<Decision.Resource, String> lastRefusal = new HashMap<>();
+  final Map<Decision.Resource, Double> lastRefusalAt = new HashMap<>();
   int viewForecasts;
   int managerForecasts;
   int checkpoints;
@@ -81,6 +82,13 @@ public final class DemoView {
     this.rollbackSeries = Set.copyOf(rollbackSeries);
     this.horizon = new Horizon((int) Math.max(1, lead.toSeconds()), Duration.ofSeconds(1));
     this.startMillis = startMillis;
+  }
+
+  /** The plan's clock starts now: the primary streams and its workload begins its phases. */
+  public void begin() {
+    startMillis = System.currentTimeMillis();
+    note(String.format(Locale.ROOT, "umbra demo: the primary streams; its %d s plan starts now (times below are from here)",
+        plan.seconds()));
   }
 
   double now() {
@@ -178,9 +186,12 @@ public final class DemoView {
       case HOLD -> { }
       case REFUSED -> {
         synchronized (lock) {
-          if (d.reason().equals(lastRefusal.put(d.resource(), d.reason()))) {
+          // the same refusal comes every tick, its numbers moving: at most one line per 30 s
+          Double last = lastRefusalAt.get(d.resource());
+          if (last != null && now() - last < 30) {
             return;
           }
+          lastRefusalAt.put(d.resource(), now());
         }
         event("refused", d.resource().name().toLowerCase(Locale.ROOT) + ": " + d.reason());
       }
@@ -263,8 +274,12 @@ public final class DemoView {
       return;
     }
     String id = primaryId.get();
+    boolean fresh;
     synchronized (lock) {
-      primaryIds.add(id);
+      fresh = primaryIds.add(id);
+    }
+    if (fresh) {
+      event("connected", "primary " + id + " streams to the shadow");
     }
     double cpu = latest(shadow, id, Canonical.CPU_PROCESS);
     double rss = latest(shadow, id, Canonical.MEM_RSS);

@@ -23,14 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * registered as a {@link Checkpointable}, so the app engine checkpoints and restores it in place)
  * and goes through the phases of a {@link DemoPlan}: warm-up, rising memory and CPU, disk and
  * network I/O, then a fault. The fault corrupts the ledger and starts a thread leak: 96 threads,
- * each holding 1 MiB of heap, pile up blocked on a lock that a spinning thread holds (about one
- * core). A restore brings the ledger back and ends the fault. At the end the workload prints the
+ * each holding 512 KiB of heap, pile up within a second, blocked on a lock that a spinning thread
+ * holds (about one core). A restore brings the ledger back and ends the fault. At the end the workload prints the
  * ledger's digest next to the digest of the same number of steps run without a fault.
  *
  * <p>It prints one line per event for the demo to follow: {@code phase <name>}, {@code fault
  * injected at step <n>}, {@code restored at step <n>}, {@code result <digest> expected <digest>
  * steps <n>}. All its threads but the fault's start at once, so that the thread count moves only
- * with the fault. Usage: {@code DemoWorkload <seconds>}. Not used outside the demo.
+ * with the fault. Usage: {@code DemoWorkload <seconds> <go-file>} (the plan starts once the file exists). Not used outside the demo.
  */
 public final class DemoWorkload implements Checkpointable {
   static final int ACCOUNTS = 1 << 16;
@@ -137,10 +137,17 @@ public final class DemoWorkload implements Checkpointable {
 
   public static void main(String[] args) throws Exception {
     DemoPlan plan = DemoPlan.of(Long.parseLong(args[0]));
+    Path go = Path.of(args[1]);
     DemoWorkload ledger = new DemoWorkload();
     Umbra.register(ledger);
     Load load = new Load();
     load.start();
+    // the plan's clock starts once the demo sees the agent streaming: on a busy machine the
+    // agent's start (I/O hooks, JFR) has taken over a minute, and the detector learns from its data
+    say("waiting for the agent to connect");
+    while (!Files.exists(go)) {
+      Thread.sleep(100);
+    }
     long start = System.nanoTime();
     int total = (int) (plan.seconds() * STEPS_PER_SECOND);
     String phase = "";
@@ -210,7 +217,7 @@ public final class DemoWorkload implements Checkpointable {
     Thread leak = new Thread(() -> {
       for (int i = 0; i < FAULT_THREADS && faulty; i++) {
         Thread t = new Thread(() -> {
-          byte[][] held = new byte[4][CHUNK]; // 1 MiB, in chunks G1 keeps out of humongous regions
+          byte[][] held = new byte[2][CHUNK]; // 512 KiB, in chunks G1 keeps out of humongous regions
           synchronized (faultLock) {
             sink += held.length;
           }
@@ -220,7 +227,9 @@ public final class DemoWorkload implements Checkpointable {
         synchronized (faultThreads) {
           faultThreads.add(t);
         }
-        LockSupport.parkNanos(40_000_000L); // 25 threads a second
+        if (i % 32 == 31) {
+          LockSupport.parkNanos(200_000_000L); // in three bursts: a step the detector cannot miss
+        }
       }
     }, "demo-fault-leak");
     leak.setDaemon(true);
