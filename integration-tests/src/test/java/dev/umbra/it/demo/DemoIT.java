@@ -50,7 +50,7 @@ class DemoIT {
   @Test
   void demoEndsWithASummaryWhoseFactsHold_andLeavesNothingBehind() throws Exception {
     demo = start(DURATION);
-    int code = demo.awaitExit(Duration.ofMinutes(5));
+    int code = demo.awaitExit(Duration.ofMinutes(8));
     String out = demo.output();
 
     Matcher forecasts = find(out, "^summary: forecasts: (\\d+) issued");
