@@ -208,6 +208,11 @@ public final class Shadow implements AutoCloseable {
     return store;
   }
 
+  /** The resource manager's audit log (empty while the manager is off); subscribe to hear of new decisions. */
+  public DecisionLog decisions() {
+    return decisions;
+  }
+
   /** Recent anomalies of every primary; subscribe to hear of new ones. */
   public AnomalyLog anomalies() {
     return anomalies;

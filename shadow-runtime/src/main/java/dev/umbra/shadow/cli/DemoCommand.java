@@ -1,64 +1,84 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.QuantileForecast;
-import dev.umbra.shadow.forecast.QuantileLevels;
-import dev.umbra.shadow.ingest.PrimarySession;
-import dev.umbra.shadow.ingest.PrimaryView;
-import dev.umbra.shadow.series.Canonical;
-import dev.umbra.shadow.series.SeriesWindow;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import dev.umbra.shadow.demo.DemoPlan;
+import dev.umbra.shadow.demo.DemoSummary;
+import dev.umbra.shadow.demo.DemoView;
+import dev.umbra.shadow.supervisor.PrimaryCommand;
+import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code umbra demo}: a shadow and a real primary JVM with the agent, end to end. This build's
- * demo shows ingest and forecasts live; provisioning, anomalies and rollback join it as their
- * parts land.
+ * {@code umbra demo}: the bundled demo workload under the machinery of {@code umbra run} (its own
+ * cgroup with limits, the resource manager in auto mode on it, periodic app checkpoints,
+ * automatic rollback on the detector's anomalies), a live terminal view, then a summary.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Start a shadow and a demo primary (a JVM with the agent running phases: warm-up, CPU,",
-      "memory, disk, network), show what the shadow sees and forecasts, then a summary."
+      "Start a shadow and run the demo primary (a JVM with the agent) as 'umbra run' would: in its",
+      "own cgroup with limits, the resource manager in auto mode, app checkpoints and automatic",
+      "rollback. The primary goes through warm-up, rising memory and CPU, disk and network I/O, then",
+      "an injected fault; the view shows usage, the forecast band and the allocation, decisions,",
+      "anomalies and rollbacks as they happen, then a summary ('summary:' lines). Ctrl-C ends it",
+      "cleanly. Exit code 0 when every fact of the summary held."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "2m", description = "How long to run (default ${DEFAULT-VALUE}).")
+  /** Anomalies of these series roll the primary back; demand changes are the resource manager's. */
+  static final Set<String> ROLLBACK_SERIES = Set.of("threads.live", "threads.blocked");
+  /** How long the primary's agent may take to start streaming (a busy machine has taken over 70 s). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofMinutes(3);
+
+  @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "2m",
+      description = "How long the workload runs (default ${DEFAULT-VALUE}, at least 90s).")
   String duration;
+
+  @Option(names = "--cpu", paramLabel = "CORES", defaultValue = "1", description = "The primary's initial CPU limit (default ${DEFAULT-VALUE}).")
+  double cpu;
+
+  @Option(names = "--memory", paramLabel = "SIZE", defaultValue = "512m", description = "The primary's initial memory limit (default ${DEFAULT-VALUE}).")
+  String memory;
 
   @Option(names = "--agent-jar", paramLabel = "JAR", description = "The umbra-agent.jar to use (default: found like 'umbra attach' does).")
   Path agentJar;
+
+  @picocli.CommandLine.ParentCommand UmbraCli parent;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Duration length;
+    DemoPlan plan;
+    long memoryBytes;
     try {
-      length = Quantities.parseDuration(duration);
+      plan = DemoPlan.of(Quantities.parseDuration(duration).toSeconds());
+      memoryBytes = Quantities.parseBytes(memory);
+      if (!(cpu > 0)) {
+        throw new IllegalArgumentException("--cpu must be a positive number of cores, not " + cpu);
+      }
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--duration: " + e.getMessage());
-    }
-    if (length.toSeconds() < 20) {
-      throw new UsageException("--duration must be at least 20s");
+      throw new UsageException(e.getMessage().startsWith("the demo") ? "--duration: " + e.getMessage() : e.getMessage());
     }
     Path agent = AttachCommand.locateAgentJar(agentJar, System.getenv(), AttachCommand.shadowJarFolder())
         .orElseThrow(() -> new AttachCommand.AttachFailedException("cannot find umbra-agent.jar: build it (mvn -B -DskipTests package) or give --agent-jar"));
@@ -66,101 +86,163 @@ final class DemoCommand implements Callable<Integer> {
         .filter(Files::isRegularFile)
         .orElseThrow(() -> new NotAvailableException("demo outside umbra-shadow.jar"));
     PrintWriter out = spec.commandLine().getOut();
-    // the live table is the demo's output; the shadow's INFO lines would interleave with it
+    quietLogs(parent != null && parent.verbose);
+
+    ShadowConfig.Manage manage = demoManager();
+    AutoRollback.Policy policy = new AutoRollback.Policy(0.5, Set.of(), Duration.ofSeconds(30), 3, Duration.ofMinutes(10));
+    Path data = Files.createTempDirectory("umbra-demo");
+    SupervisedRun.Settings settings = new SupervisedRun.Settings(data, 0,
+        new SupervisedRun.Limits("demo-" + ProcessHandle.current().pid(), Optional.of(cpu), Optional.of(memoryBytes), false),
+        new SupervisedRun.Checkpointing("auto", Optional.of(Duration.ofSeconds(3)), Duration.ofSeconds(10)),
+        new SupervisedRun.Rollback(Optional.of(policy), ROLLBACK_SERIES), manage);
+    Path go = data.resolve("go");
+    // the class path this process runs from: the shaded jar, with DemoWorkload and umbra-api in it
+    String classPath = System.getProperty("java.class.path", self.toString());
+    PrimaryCommand primary = new PrimaryCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xms64m", "-Xmx256m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
+        Long.toString(plan.seconds()), go.toString()));
+    AtomicReference<DemoView> view = new AtomicReference<>();
+    List<String> early = new ArrayList<>();
+    java.util.function.Consumer<String> say = message -> {
+      DemoView v = view.get();
+      if (v == null) {
+        synchronized (early) {
+          early.add(message);
+        }
+      } else {
+        v.said(message);
+      }
+    };
+    java.util.function.Consumer<String> output = line -> {
+      DemoView v = view.get();
+      if (v != null) {
+        v.primaryLine(line);
+      }
+    };
+    AtomicReference<String> interrupted = new AtomicReference<>("");
+    int code;
+    DemoSummary summary;
+    String cgroupName;
+    List<Long> pids;
+    dev.umbra.shadow.supervisor.PrimaryCgroup cgroup;
+    try (SupervisedRun run = SupervisedRun.start(settings, primary, agent, "criticality=high", Optional.of(output), say,
+        Clock.systemUTC())) {
+      DemoView v = new DemoView(out, plan, ROLLBACK_SERIES, manage.lead(), System.currentTimeMillis());
+      cgroupName = run.cgroup().describe();
+      String limits = run.cgroup().present()
+          ? String.format(Locale.ROOT, "%s, initially %.2f cores and %d MiB", cgroupName, cpu, memoryBytes >> 20)
+          : "none (cgroups are not writable here: the primary runs unlimited)";
+      String manager = run.manage().mode().name().toLowerCase(Locale.ROOT) + " (allocator " + manage.allocator()
+          + ", every " + manage.every().toMillis() / 1000.0 + " s, lead " + manage.lead().toSeconds() + " s, p"
+          + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom, memory >= "
+          + (manage.memoryMin() >> 20) + " MiB)";
+      String rollbackPolicy = "anomalies of " + String.join(" or ", new java.util.TreeSet<>(ROLLBACK_SERIES))
+          + " scoring >= " + policy.minScore() + ", at most one per " + policy.cooldown().toSeconds() + " s; checkpoints every 3 s,"
+          + " known-good after 10 s without an anomaly";
+      v.note(String.format(Locale.ROOT, "umbra demo: shadow on 127.0.0.1:%d, dashboard http://127.0.0.1:%d/dashboard/, %d s run",
+          run.shadow().grpcAddress().getPort(), run.shadow().httpAddress().getPort(), plan.seconds()));
+      v.note("umbra demo: limits " + limits);
+      v.note("umbra demo: resource manager " + manager);
+      v.note("umbra demo: rollback on " + rollbackPolicy);
+      synchronized (early) {
+        early.forEach(m -> v.note("umbra demo: " + m));
+      }
+      view.set(v);
+      run.shadow().decisions().subscribe(v::decision);
+      run.onRollback(v::rollbackStarted);
+      AutoCloseable anomalies = run.shadow().anomalies().subscribe(v::anomaly);
+      v.header();
+      Thread ticker = new Thread(() -> tick(run, v, go), "umbra-demo-view");
+      ticker.setDaemon(true);
+      ticker.start();
+      code = run.run(interrupted::set);
+      ticker.interrupt();
+      ticker.join(5_000);
+      anomalies.close();
+      v.status(run.shadow(), Optional.empty(), -1, run.cgroup().stats());
+      summary = DemoSummary.of(v, run.shadow(), limits, manager, rollbackPolicy);
+      pids = v.pids();
+      cgroup = run.cgroup();
+    } finally {
+      deleteTree(data);
+    }
+    List<Long> left = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+    boolean cgroupLeft = cgroup.exists();
+    summary.cleanup(code, cgroupLeft, cgroupName, left);
+    summary.print(out, interrupted.get());
+    if (!interrupted.get().isEmpty()) {
+      return 130;
+    }
+    return summary.passed() ? 0 : 1;
+  }
+
+  /** The resource manager as the demo runs it: auto, on the primary's cgroup, deciding every second. */
+  static ShadowConfig.Manage demoManager() {
+    ShadowConfig.Manage d = ShadowConfig.Manage.off();
+    double cores = Runtime.getRuntime().availableProcessors();
+    // Threshold 0 and 25 % headroom: a new workload's forecasts come from the VPA recommender,
+    // whose peak of a rising series is a narrow band near its recent values, so P(demand > limit)
+    // stays 0 until the limit is hit (the first run was OOM-killed that way at 256 MiB); with
+    // the default 10 % a scale-up came only at saturation. The primary's young generation is
+    // fixed (-Xmn32m): G1 growing it by 80 MB within two seconds got the primary OOM-killed at a
+    // 320 MiB limit before the manager (1 s ticks on 1 s telemetry) could follow.
+    return new ShadowConfig.Manage(ShadowConfig.Manage.Mode.AUTO, "cgroup", Map.of(), d.confidence(), 0.0,
+        d.lead(), Duration.ofSeconds(1), 0.25, d.band(), Duration.ofSeconds(20), d.maxStep(), 0.1, cores,
+        320L << 20, 2L << 30, d.jvm(), Optional.empty());
+  }
+
+  /**
+   * Every two seconds: a status line; checkpoint counts from the store. Once the primary streams,
+   * creates {@code go} (the workload's plan starts then); stops the primary if it never does.
+   */
+  private static void tick(SupervisedRun run, DemoView view, Path go) {
+    long waitingSince = System.nanoTime();
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        Thread.sleep(2_000);
+        if (!Files.exists(go)) {
+          if (run.supervisor().primaryId().isPresent()) {
+            Files.createFile(go);
+            view.begin();
+          } else if (System.nanoTime() - waitingSince > CONNECT_TIMEOUT.toNanos()) {
+            view.note("umbra demo: the primary's agent did not connect within " + CONNECT_TIMEOUT.toSeconds() + " s; stopping it");
+            run.supervisor().signal("TERM");
+            return;
+          }
+        }
+        try {
+          List<CheckpointManifest> all = run.shadow().checkpoints().listAll();
+          view.checkpointsKnownGood((int) all.stream().filter(m -> m.trust() == CheckpointManifest.Trust.KNOWN_GOOD).count());
+        } catch (IOException e) {
+          // counts stay as they were
+        }
+        view.status(run.shadow(), run.supervisor().primaryId(), run.supervisor().pid(), run.cgroup().stats());
+      }
+    } catch (InterruptedException e) {
+      // the run ended
+    } catch (IOException | RuntimeException e) {
+      view.note("umbra demo: the view stopped: " + e);
+    }
+  }
+
+  private static void quietLogs(boolean verbose) {
+    if (verbose) {
+      return;
+    }
+    // the view is the demo's output; the shadow's lines would interleave with it (decisions and
+    // anomalies are in the view)
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
-    Path data = Files.createTempDirectory("umbra-demo");
-    ShadowConfig config = ShadowConfig.of(
-        new ShadowConfig.Endpoint("127.0.0.1", 0), new ShadowConfig.Endpoint("127.0.0.1", 0), data);
-    try (Shadow shadow = Shadow.start(config, Clock.systemUTC())) {
-      int port = shadow.grpcAddress().getPort();
-      out.printf("umbra demo: shadow on 127.0.0.1:%d (dashboard http://127.0.0.1:%d/dashboard/), data %s%n",
-          port, shadow.httpAddress().getPort(), data);
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx256m",
-          "-javaagent:" + agent + "=shadow=127.0.0.1:" + port + ",criticality=high",
-          "-cp", self.toString(), "dev.umbra.shadow.demo.DemoWorkload", Long.toString(length.toSeconds())));
-      Process primary = new ProcessBuilder(command).redirectErrorStream(true).start();
-      Thread killer = new Thread(primary::destroyForcibly, "umbra-demo-stop");
-      Runtime.getRuntime().addShutdownHook(killer);
-      AtomicReference<String> phase = new AtomicReference<>("starting");
-      Thread reader = new Thread(() -> follow(primary, phase), "umbra-demo-output");
-      reader.setDaemon(true);
-      reader.start();
-      out.printf("umbra demo: primary pid %d, running %s%n%n", primary.pid(), duration);
-      out.println(String.format(Locale.ROOT, "%-8s %-8s %8s %10s %12s %12s %12s  %s",
-          "TIME", "PHASE", "CPU", "CPU p90", "HEAP MiB", "DISK MB/s", "NET MB/s", "FORECAST MODEL"));
-      long start = System.currentTimeMillis();
-      int forecasts = 0;
-      double peakCpu = 0;
-      while (primary.isAlive()) {
-        Thread.sleep(2000);
-        Optional<PrimarySession> session = shadow.ingest().sessions().all().stream().findFirst();
-        if (session.isEmpty()) {
-          continue;
-        }
-        String id = session.get().primaryId();
-        double cpu = latest(shadow, id, Canonical.CPU_PROCESS);
-        peakCpu = Math.max(peakCpu, Double.isNaN(cpu) ? 0 : cpu);
-        String p90 = "-";
-        String model = "(collecting)";
-        try {
-          QuantileForecast f = shadow.forecasts().forecast(id, Canonical.CPU_PROCESS.seriesName(), Horizon.DEFAULT, QuantileLevels.DEFAULT);
-          p90 = String.format(Locale.ROOT, "%.2f", f.peakAt(0.9));
-          model = f.model() + f.fallbackReason().map(r -> " (fallback)").orElse("");
-          forecasts++;
-        } catch (Exception e) {
-          // too little history yet
-        }
-        out.println(String.format(Locale.ROOT, "%-8s %-8s %8.2f %10s %12.1f %12.2f %12.2f  %s",
-            (System.currentTimeMillis() - start) / 1000 + "s", phase.get(), nan0(cpu), p90,
-            nan0(latest(shadow, id, Canonical.MEM_HEAP_USED)) / (1 << 20),
-            (nan0(latest(shadow, id, Canonical.IO_DISK_READ)) + nan0(latest(shadow, id, Canonical.IO_DISK_WRITE))) / 1e6,
-            (nan0(latest(shadow, id, Canonical.IO_NET_RX)) + nan0(latest(shadow, id, Canonical.IO_NET_TX))) / 1e6,
-            model));
-        out.flush();
-      }
-      Runtime.getRuntime().removeShutdownHook(killer);
-      out.println();
-      out.println("umbra demo: summary");
-      for (PrimarySession s : shadow.ingest().sessions().all()) {
-        PrimaryView v = s.view();
-        out.printf(Locale.ROOT, "  primary %s (%s): %d batches, %d points, loss %.2f%%%n", v.primaryId(),
-            v.identity().workloadName(), v.batchesReceived(), v.pointsReceived(), 100 * v.loss());
-      }
-      out.printf(Locale.ROOT, "  forecasts made: %d; peak CPU seen: %.2f cores; primary exit code %d%n",
-          forecasts, peakCpu, primary.exitValue());
-      out.println("  not in the demo yet: pre-provisioning, an injected fault and its rollback (see umbra run, --manage)");
-      out.flush();
-      return primary.exitValue() == 0 && forecasts > 0 ? 0 : 1;
+    for (String shown : new String[] {"dev.umbra.shadow.manager", "dev.umbra.shadow.anomaly.Alerts"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(shown)).setLevel(ch.qos.logback.classic.Level.ERROR);
     }
   }
 
-  private static double latest(Shadow shadow, String primaryId, Canonical series) {
-    long newest = shadow.store().newestSecond(primaryId, series.seriesName());
-    if (newest == Long.MIN_VALUE) {
-      return Double.NaN;
-    }
-    SeriesWindow w = shadow.store().window(primaryId, series.seriesName(), newest, newest + 1);
-    return w.size() == 0 ? Double.NaN : w.value(0);
-  }
-
-  private static double nan0(double v) {
-    return Double.isNaN(v) ? 0 : v;
-  }
-
-  private static void follow(Process primary, AtomicReference<String> phase) {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(primary.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = in.readLine()) != null; ) {
-        if (line.startsWith("phase ")) {
-          phase.set(line.substring(6));
-        } else if (line.startsWith("umbra-agent")) {
-          System.err.println(line);
-        }
-      }
-    } catch (java.io.IOException e) {
-      // the primary exited
+  private static void deleteTree(Path root) {
+    try (Stream<Path> walk = Files.walk(root)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      System.err.println("umbra demo: cannot remove " + root + ": " + e.getMessage());
     }
   }
 }

@@ -1,13 +1,9 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.allocator.AllocatorException;
-import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.checkpoint.AutoRollback;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.supervisor.PrimaryCgroup;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
-import dev.umbra.shadow.supervisor.Supervisor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,6 +69,14 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--agent-options", paramLabel = "OPTIONS", defaultValue = "", description = "More agent options, e.g. criticality=high.")
   String agentOptions;
 
+  @Option(names = "--rollback-series", paramLabel = "SERIES", split = ",",
+      description = "Only anomalies involving one of these series (e.g. threads.live,gc.pause) trigger a rollback (default: any).")
+  List<String> rollbackSeries = List.of();
+
+  @Option(names = "--manage", paramLabel = "MODE", defaultValue = "off",
+      description = "Resource manager on the primary's cgroup: off (default), recommend or auto; tune it with UMBRA_MANAGE_* as for 'umbra serve'.")
+  String manage;
+
   @picocli.CommandLine.ParentCommand UmbraCli parent;
 
   @Parameters(paramLabel = "COMMAND", arity = "1..*", description = "The primary's command line, after --: a java executable and its arguments.")
@@ -86,6 +90,7 @@ final class RunCommand implements Callable<Integer> {
     AutoRollback.Policy policy;
     Optional<Double> cpuCores;
     Optional<Long> memoryBytes;
+    ShadowConfig.Manage manager;
     try {
       primary = new PrimaryCommand(command);
       every = Optional.ofNullable(checkpointEvery).map(Quantities::parseDuration);
@@ -99,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
       if (cpuCores.isPresent() && !(cpuCores.get() > 0)) {
         throw new IllegalArgumentException("--cpu must be a positive number of cores, not " + cpu);
       }
+      manager = manage(manage);
     } catch (IllegalArgumentException e) {
       throw new UsageException(e.getMessage());
     }
@@ -111,37 +117,18 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean temporary = data == null;
     Path dataDir = temporary ? Files.createTempDirectory("umbra-run") : data;
-    Clock clock = Clock.systemUTC();
-    ShadowConfig base = ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", port), new ShadowConfig.Endpoint("127.0.0.1", 0), dataDir);
-    ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), dataDir, base.security(), base.limits(),
-        new ShadowConfig.Checkpoints(Optional.empty(), quiet));
-    try (Shadow shadow = Shadow.start(config, clock);
-        PrimaryCgroup cgroup = cgroup(cpuCores, memoryBytes)) {
-      int shadowPort = shadow.grpcAddress().getPort();
-      say("shadow on 127.0.0.1:" + shadowPort + ", data " + dataDir + ", engine " + engine
-          + every.map(d -> ", checkpoint every " + d.toSeconds() + "s").orElse(""));
-      String options = "shadow=127.0.0.1:" + shadowPort + (agentOptions.isBlank() ? "" : "," + agentOptions);
-      Supervisor.Options run = new Supervisor.Options(primary.withAgent(agent, options), engine, every);
-      try (Supervisor supervisor = new Supervisor(run, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
-          dataDir.resolve("crac"), clock, RunCommand::say)) {
-        if (autoRollback) {
-          // The detector's onset is an estimate that can reach back before the fault (an idle heap
-          // drifting above its band, seen in AppRollbackIT), and demoting every checkpoint after it
-          // left no known-good one to restore. Checkpoints taken before the detection are never
-          // promoted after it, and the quiet period outlasts the detection delay, so the known-good
-          // ones stay trustworthy without demotion.
-          AutoRollback rollbacks = new AutoRollback(policy,
-              (primaryId, onset, detected) -> shadow.checkpoints().anomalyObserved(primaryId, detected),
-              supervisor::rollback, clock);
-          shadow.anomalies().subscribe(rollbacks);
-        }
-        Signals.forward(supervisor::signal);
-        Thread safety = new Thread(supervisor::close, "umbra-run-stop");
-        Runtime.getRuntime().addShutdownHook(safety);
-        int code = supervisor.run();
-        Runtime.getRuntime().removeShutdownHook(safety);
-        return code;
-      }
+    SupervisedRun.Settings settings = new SupervisedRun.Settings(dataDir, port,
+        new SupervisedRun.Limits("run-" + ProcessHandle.current().pid(), cpuCores, memoryBytes, true),
+        new SupervisedRun.Checkpointing(engine, every, quiet),
+        new SupervisedRun.Rollback(autoRollback ? Optional.of(policy) : Optional.empty(), Set.copyOf(rollbackSeries)),
+        manager);
+    try (SupervisedRun run = SupervisedRun.start(settings, primary, agent, agentOptions, Optional.empty(),
+        RunCommand::say, Clock.systemUTC())) {
+      say("shadow on 127.0.0.1:" + run.shadow().grpcAddress().getPort() + ", data " + dataDir + ", engine " + engine
+          + every.map(d -> ", checkpoint every " + d.toSeconds() + "s").orElse("")
+          + (run.manage().mode() == ShadowConfig.Manage.Mode.OFF ? ""
+              : ", manager " + run.manage().mode().name().toLowerCase(java.util.Locale.ROOT)));
+      return run.run(name -> { });
     } finally {
       if (temporary) {
         deleteTree(dataDir);
@@ -149,15 +136,20 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private static PrimaryCgroup cgroup(Optional<Double> cpuCores, Optional<Long> memoryBytes) throws AllocatorException {
-    try {
-      return PrimaryCgroup.create("run-" + ProcessHandle.current().pid(), cpuCores, memoryBytes);
-    } catch (AllocatorException e) {
-      if (cpuCores.isPresent() || memoryBytes.isPresent()) {
-        throw new AllocatorException(e.reason(), "cannot limit the primary: " + e.getMessage(), e);
+  /** The resource manager's settings: {@code mode}, tuned by the UMBRA_MANAGE_* (and UMBRA_ALLOCATOR*) variables. */
+  static ShadowConfig.Manage manage(String mode) {
+    java.util.Map<String, String> env = new java.util.HashMap<>();
+    System.getenv().forEach((k, v) -> {
+      if (k.startsWith("UMBRA_MANAGE_") || k.startsWith("UMBRA_ALLOCATOR")) {
+        env.put(k, v);
       }
-      say("no cgroup for the primary (" + e.getMessage() + "); it runs in umbra run's");
-      return PrimaryCgroup.none();
+    });
+    java.util.Map<String, String> flags = new java.util.HashMap<>();
+    flags.put("manage", mode);
+    try {
+      return dev.umbra.shadow.config.ConfigParser.parse(flags, Optional.empty(), env).manage();
+    } catch (dev.umbra.shadow.config.ConfigException e) {
+      throw new IllegalArgumentException(e.getMessage());
     }
   }
 

@@ -69,8 +69,31 @@ public final class PrimaryCgroup implements AutoCloseable {
     return new PrimaryCommand(argv).inCgroups(List.copyOf(procs));
   }
 
-  String describe() {
+  /** The cgroup, as the allocator names it; "" without one. */
+  public String describe() {
     return cgroup.map(Cgroup::toString).orElse("");
+  }
+
+  /** Whether the primary has a cgroup of its own (false for {@link #none()}). */
+  public boolean present() {
+    return cgroup.isPresent();
+  }
+
+  /** Whether the cgroup still exists on the host (false for {@link #none()}). */
+  public boolean exists() {
+    return cgroup.isPresent() && cgroup.get().exists();
+  }
+
+  /** The cgroup's limits, usage and pressure counters now; empty without one or once it is gone. */
+  public Optional<dev.umbra.allocator.cgroup.CgroupStats> stats() {
+    if (cgroup.isEmpty() || !cgroup.get().exists()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(manager.get().stats(cgroup.get()));
+    } catch (AllocatorException e) {
+      return Optional.empty();
+    }
   }
 
   /** Processes in the cgroup now (empty without one). */

@@ -44,6 +44,8 @@ public final class Supervisor implements AutoCloseable {
   private Process process;
   private Instant lastCheckpoint = Instant.EPOCH;
   private CompletableFuture<String> checkpointing = CompletableFuture.completedFuture("");
+  /** The thread reading the newest process's output, when {@link Options#output()} is set. */
+  private volatile Thread reader;
 
   /**
    * What to run and how.
@@ -51,8 +53,23 @@ public final class Supervisor implements AutoCloseable {
    * @param command the primary's command with the agent already injected
    * @param engine "auto", "app", "crac" or "restart"
    * @param checkpointEvery how often to checkpoint (empty: never periodically)
+   * @param output where each line the primary prints (stdout and stderr) goes; empty: the
+   *     primary inherits this process's terminal
    */
-  public record Options(PrimaryCommand command, String engine, Optional<Duration> checkpointEvery) {}
+  public record Options(PrimaryCommand command, String engine, Optional<Duration> checkpointEvery,
+      Optional<Consumer<String>> output) {
+    public Options {
+      java.util.Objects.requireNonNull(command, "command");
+      java.util.Objects.requireNonNull(engine, "engine");
+      java.util.Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+      java.util.Objects.requireNonNull(output, "output");
+    }
+
+    /** The primary on this process's terminal. */
+    public Options(PrimaryCommand command, String engine, Optional<Duration> checkpointEvery) {
+      this(command, engine, checkpointEvery, Optional.empty());
+    }
+  }
 
   /** Ends a process that is being replaced (and may do work first, like a CRaC checkpoint). */
   @FunctionalInterface
@@ -98,9 +115,13 @@ public final class Supervisor implements AutoCloseable {
           continue; // replaced: wait for the new one
         }
         phase = phase.moveTo(Phase.EXITED);
-        say("primary pid " + watched.pid() + " exited with code " + code);
-        return code;
       }
+      Thread lastReader = reader;
+      if (lastReader != null) {
+        lastReader.join(5_000); // its last lines, printed just before the exit
+      }
+      say("primary pid " + watched.pid() + " exited with code " + code);
+      return code;
     }
   }
 
@@ -286,9 +307,29 @@ public final class Supervisor implements AutoCloseable {
 
   private Process start(List<String> argv, String why) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(cgroup.wrap(argv)).inheritIO();
+    if (options.output().isPresent()) {
+      builder.redirectOutput(ProcessBuilder.Redirect.PIPE).redirectErrorStream(true);
+    }
     Process p = builder.start();
+    options.output().ifPresent(lines -> reader = follow(p, lines));
     say("primary pid " + p.pid() + " " + why + (cgroup.describe().isEmpty() ? "" : " in " + cgroup.describe()));
     return p;
+  }
+
+  /** Hands each line of {@code p}'s output to {@code lines} on a daemon thread, until it closes. */
+  private static Thread follow(Process p, Consumer<String> lines) {
+    Thread reader = ShadowThreads.factory("primary-output-" + p.pid(), true).newThread(() -> {
+      try (java.io.BufferedReader in = new java.io.BufferedReader(
+          new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line; (line = in.readLine()) != null; ) {
+          lines.accept(line);
+        }
+      } catch (IOException | RuntimeException e) {
+        // the process is gone, or the consumer failed: the rest of its output is dropped
+      }
+    });
+    reader.start();
+    return reader;
   }
 
   private static String rootMessage(Throwable t) {

@@ -1,0 +1,230 @@
+package dev.umbra.shadow.cli;
+
+import dev.umbra.allocator.AllocatorException;
+import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.supervisor.PrimaryCgroup;
+import dev.umbra.shadow.supervisor.PrimaryCommand;
+import dev.umbra.shadow.supervisor.Supervisor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+/**
+ * What {@code umbra run} and {@code umbra demo} share: the primary's own cgroup with its limits,
+ * a shadow in this process (checkpoints, the detector and, when asked, the resource manager,
+ * which adopts the primary's cgroup through its pid), the supervisor, and automatic rollback
+ * on the shadow's anomalies. {@link #close()} ends the primary, stops the shadow and removes the
+ * cgroup.
+ */
+final class SupervisedRun implements AutoCloseable {
+  /**
+   * The primary's cgroup.
+   *
+   * @param name the cgroup is {@code umbra-<name>}
+   * @param required whether a cgroup that cannot be made while limits are asked for is an error
+   *     ({@code umbra run}); otherwise the primary runs unlimited, said in one line
+   */
+  record Limits(String name, Optional<Double> cpuCores, Optional<Long> memoryBytes, boolean required) {}
+
+  /** Checkpoints: the engine (auto, app, crac, restart), the period, the known-good quiet period. */
+  record Checkpointing(String engine, Optional<Duration> every, Duration quiet) {}
+
+  /**
+   * Automatic rollback.
+   *
+   * @param policy empty: never
+   * @param series only anomalies whose series or related series include one of these trigger a
+   *     rollback; empty: any series
+   */
+  record Rollback(Optional<AutoRollback.Policy> policy, Set<String> series) {
+    Rollback {
+      series = Set.copyOf(series);
+    }
+
+    boolean triggers(Anomaly anomaly) {
+      return series.isEmpty() || series.contains(anomaly.getSeries())
+          || anomaly.getRelatedSeriesList().stream().anyMatch(series::contains);
+    }
+  }
+
+  /** Everything but the primary's command. */
+  record Settings(Path dataDir, int port, Limits limits, Checkpointing checkpoints, Rollback rollback,
+      ShadowConfig.Manage manage) {}
+
+  private final Shadow shadow;
+  private final PrimaryCgroup cgroup;
+  private final Supervisor supervisor;
+  private final ShadowConfig.Manage manage;
+  private final List<BiConsumer<String, CompletableFuture<String>>> rollbackListeners = new CopyOnWriteArrayList<>();
+  private AutoCloseable subscription = () -> {};
+  private boolean closed;
+
+  private SupervisedRun(Shadow shadow, PrimaryCgroup cgroup, Supervisor supervisor, ShadowConfig.Manage manage) {
+    this.shadow = shadow;
+    this.cgroup = cgroup;
+    this.supervisor = supervisor;
+    this.manage = manage;
+  }
+
+  /**
+   * Makes the cgroup, starts the shadow and prepares the supervisor (the primary starts in
+   * {@link #run}).
+   *
+   * @param primary the primary's command, without the agent
+   * @param agentOptions agent options after {@code shadow=HOST:PORT}, "" for none
+   * @param output where the primary's output lines go; empty: this process's terminal
+   * @param say where the run's own one-line messages go
+   */
+  static SupervisedRun start(Settings settings, PrimaryCommand primary, Path agentJar, String agentOptions,
+      Optional<Consumer<String>> output, Consumer<String> say, Clock clock) throws Exception {
+    PrimaryCgroup cgroup = cgroup(settings.limits(), say);
+    ShadowConfig.Manage manage = settings.manage();
+    if (manage.mode() == ShadowConfig.Manage.Mode.AUTO && !cgroup.present() && manage.allocator().equals("cgroup")) {
+      // the allocator would adopt the cgroup this process runs in, and limit it too
+      say.accept("the resource manager only recommends: the primary has no cgroup of its own to resize");
+      manage = withMode(manage, ShadowConfig.Manage.Mode.RECOMMEND);
+    }
+    ShadowConfig base = ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", settings.port()),
+        new ShadowConfig.Endpoint("127.0.0.1", 0), settings.dataDir());
+    ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), settings.dataDir(), base.security(), base.limits(),
+        new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet());
+    Shadow shadow;
+    try {
+      shadow = Shadow.start(config, clock);
+    } catch (Exception | Error e) {
+      cgroup.close();
+      throw e;
+    }
+    try {
+      String options = "shadow=127.0.0.1:" + shadow.grpcAddress().getPort() + (agentOptions.isBlank() ? "" : "," + agentOptions);
+      Supervisor.Options run = new Supervisor.Options(primary.withAgent(agentJar, options),
+          settings.checkpoints().engine(), settings.checkpoints().every(), output);
+      Supervisor supervisor = new Supervisor(run, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
+          settings.dataDir().resolve("crac"), clock, say);
+      SupervisedRun supervised = new SupervisedRun(shadow, cgroup, supervisor, manage);
+      settings.rollback().policy().ifPresent(policy -> supervised.rollBackOn(settings.rollback(), policy, clock));
+      return supervised;
+    } catch (RuntimeException | Error e) {
+      shadow.close();
+      cgroup.close();
+      throw e;
+    }
+  }
+
+  private void rollBackOn(Rollback rollback, AutoRollback.Policy policy, Clock clock) {
+    // The detector's onset is an estimate that can reach back before the fault (an idle heap
+    // drifting above its band, seen in AppRollbackIT), and demoting every checkpoint after it
+    // left no known-good one to restore. Checkpoints taken before the detection are never
+    // promoted after it, and the quiet period outlasts the detection delay, so the known-good
+    // ones stay trustworthy without demotion.
+    AutoRollback rollbacks = new AutoRollback(policy,
+        (primaryId, onset, detected) -> shadow.checkpoints().anomalyObserved(primaryId, detected),
+        this::rollback, clock);
+    subscription = shadow.anomalies().subscribe(anomaly -> {
+      if (rollback.triggers(anomaly)) {
+        rollbacks.accept(anomaly);
+      }
+    });
+  }
+
+  private CompletableFuture<String> rollback(String primaryId, String reason) {
+    CompletableFuture<String> done = supervisor.rollback(primaryId, reason);
+    for (BiConsumer<String, CompletableFuture<String>> listener : rollbackListeners) {
+      listener.accept(reason, done);
+    }
+    return done;
+  }
+
+  /** Tells {@code listener} of each automatic rollback as it starts: its reason and its outcome. */
+  void onRollback(BiConsumer<String, CompletableFuture<String>> listener) {
+    rollbackListeners.add(listener);
+  }
+
+  /**
+   * Starts the primary and waits until it exits; SIGTERM, SIGINT and SIGHUP are forwarded to it
+   * (and reported to {@code onSignal}). Returns the primary's exit code.
+   */
+  int run(Consumer<String> onSignal) throws IOException, InterruptedException {
+    Signals.forward(name -> {
+      onSignal.accept(name);
+      supervisor.signal(name);
+    });
+    Thread safety = new Thread(this::close, "umbra-run-stop");
+    Runtime.getRuntime().addShutdownHook(safety);
+    try {
+      return supervisor.run();
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(safety);
+      } catch (IllegalStateException e) {
+        // shutting down already: the hook runs
+      }
+    }
+  }
+
+  Shadow shadow() {
+    return shadow;
+  }
+
+  Supervisor supervisor() {
+    return supervisor;
+  }
+
+  PrimaryCgroup cgroup() {
+    return cgroup;
+  }
+
+  /** The resource manager's settings in effect (auto falls back to recommend without a cgroup). */
+  ShadowConfig.Manage manage() {
+    return manage;
+  }
+
+  private static PrimaryCgroup cgroup(Limits limits, Consumer<String> say) throws AllocatorException {
+    boolean limited = limits.cpuCores().isPresent() || limits.memoryBytes().isPresent();
+    try {
+      return PrimaryCgroup.create(limits.name(), limits.cpuCores(), limits.memoryBytes());
+    } catch (AllocatorException e) {
+      if (limited && limits.required()) {
+        throw new AllocatorException(e.reason(), "cannot limit the primary: " + e.getMessage(), e);
+      }
+      say.accept(limited
+          ? "cgroups are not writable here (" + e.getMessage() + "): the primary runs without limits"
+          : "no cgroup for the primary (" + e.getMessage() + "); it runs in this process's");
+      return PrimaryCgroup.none();
+    }
+  }
+
+  static ShadowConfig.Manage withMode(ShadowConfig.Manage m, ShadowConfig.Manage.Mode mode) {
+    return new ShadowConfig.Manage(mode, m.allocator(), m.allocatorSettings(), m.confidence(), m.threshold(), m.lead(),
+        m.every(), m.headroom(), m.band(), m.cooldown(), m.maxStep(), m.cpuMin(), m.cpuMax(), m.memoryMin(),
+        m.memoryMax(), m.jvm(), m.pod());
+  }
+
+  /** Ends the primary (SIGTERM, then SIGKILL), stops the shadow, removes the cgroup. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    supervisor.close();
+    try {
+      subscription.close();
+    } catch (Exception e) {
+      // a list removal: cannot fail
+    }
+    shadow.close();
+    cgroup.close();
+  }
+}
