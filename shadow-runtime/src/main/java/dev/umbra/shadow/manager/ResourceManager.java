@@ -58,6 +58,8 @@ public final class ResourceManager implements AutoCloseable {
   static final int LIVE_SET_WINDOW = 20;
   /** Seconds of usage the latest usage is the maximum of. */
   static final int USAGE_WINDOW = 3;
+  /** Seconds of usage searched for a period (periods up to a third of it are found). */
+  static final int PERIODIC_WINDOW = 600;
 
   private final ShadowConfig.Manage config;
   private final Supplier<Collection<PrimaryIdentity>> primaries;
@@ -236,13 +238,18 @@ public final class ResourceManager implements AutoCloseable {
       return;
     }
     double usage = max(signals.recent(id.primaryId(), Canonical.CPU_PROCESS, newest, USAGE_WINDOW));
-    QuantileForecast forecast = forecast(id, Resource.CPU, Canonical.CPU_PROCESS, cpu, usage, where);
+    Policy.Plan plan;
+    String model;
+    QuantileForecast forecast = forecast(id, Canonical.CPU_PROCESS, newest);
     if (forecast == null) {
-      return;
+      plan = cpuPolicy.planWithoutForecast(false, cpu, usage, notReady, "cores");
+      model = "-";
+    } else {
+      plan = explained(cpuPolicy.plan(
+          new Policy.Inputs(false, cpu, usage, forecast, 0, now, last(id, Resource.CPU)), "cores"), forecast);
+      model = forecast.model();
     }
-    Policy.Plan plan = cpuPolicy.plan(
-        new Policy.Inputs(false, cpu, usage, forecast, 0, now, last(id, Resource.CPU)), "cores");
-    act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, forecast.model(), Allocation::cpu);
+    act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, model, Allocation::cpu);
   }
 
   private void decideMemory(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,
@@ -254,14 +261,24 @@ public final class ResourceManager implements AutoCloseable {
       return;
     }
     double usage = max(signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, USAGE_WINDOW));
-    QuantileForecast forecast = forecast(id, Resource.MEMORY, Canonical.MEM_RSS, memory, usage, where);
+    Policy.Plan plan;
+    String model;
+    QuantileForecast forecast = forecast(id, Canonical.MEM_RSS, newest);
     if (forecast == null) {
-      return;
+      plan = memoryPolicy.planWithoutForecast(true, memory, usage, notReady, "bytes");
+      model = "-";
+    } else {
+      Optional<JvmMemory> jvmNeed = jvmMemory(id, newest);
+      double floor = jvmNeed.map(JvmMemory::needBytes).orElse(0.0);
+      // A JVM's heap cannot outgrow MaxHeapSize: its RSS tops out near that plus off-heap, whatever
+      // a forecast extrapolated from its growth says.
+      double ceiling = id.jvm().maxHeapBytes() > 0 && jvmNeed.isPresent()
+          ? id.jvm().maxHeapBytes() + jvmNeed.get().offHeapBytes() : Double.POSITIVE_INFINITY;
+      plan = explained(memoryPolicy.plan(new Policy.Inputs(true, memory, usage, forecast, floor, now,
+          last(id, Resource.MEMORY), ceiling), "bytes"), forecast);
+      model = forecast.model();
     }
-    double floor = jvmMemory(id, newest).map(JvmMemory::needBytes).orElse(0.0);
-    Policy.Plan plan = memoryPolicy.plan(
-        new Policy.Inputs(true, memory, usage, forecast, floor, now, last(id, Resource.MEMORY)), "bytes");
-    act(id, Resource.MEMORY, plan, memory, usage, allocator, target, where, forecast.model(),
+    act(id, Resource.MEMORY, plan, memory, usage, allocator, target, where, model,
         bytes -> Allocation.memory((long) bytes));
   }
 
@@ -336,14 +353,33 @@ public final class ResourceManager implements AutoCloseable {
     return newest;
   }
 
-  private QuantileForecast forecast(PrimaryIdentity id, Resource resource, Canonical series, OptionalDouble current,
-      double usage, String where) {
+  /** The plan's reason with where a periodic forecast came from (period, correlation). */
+  private static Policy.Plan explained(Policy.Plan plan, QuantileForecast f) {
+    if (!f.model().equals(Periodicity.MODEL) || f.selection().isEmpty()) {
+      return plan;
+    }
+    return new Policy.Plan(plan.action(), plan.desired(), plan.predicted(), plan.probability(),
+        plan.reason() + " [" + f.selection().get() + "]");
+  }
+
+  /** Why the last {@link #forecast} call returned null; only read on the manager thread. */
+  private String notReady = "";
+
+  /**
+   * The forecast of the peak over the lead time: from the demand's own period when it repeats
+   * ({@link Periodicity}), else from the forecast models; null, with {@link #notReady} saying
+   * why, when neither can forecast yet.
+   */
+  private QuantileForecast forecast(PrimaryIdentity id, Canonical series, long newest) {
+    Optional<QuantileForecast> periodic = Periodicity.forecast(series.seriesName().value(),
+        signals.recent(id.primaryId(), series, newest, PERIODIC_WINDOW), Instant.ofEpochSecond(newest), horizon, levels);
+    if (periodic.isPresent()) {
+      return periodic.get();
+    }
     try {
       return signals.forecast(id.primaryId(), series, horizon, levels);
     } catch (InsufficientHistoryException | IllegalArgumentException e) {
-      double c = current.orElse(Double.NaN);
-      record(id, resource, Action.HOLD, c, c, Double.NaN, Double.NaN, usage, false, where, "-",
-          "forecast of " + series + " not ready: " + e.getMessage());
+      notReady = "forecast of " + series + " not ready: " + e.getMessage();
       return null;
     }
   }
