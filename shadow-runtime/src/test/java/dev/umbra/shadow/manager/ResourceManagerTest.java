@@ -133,6 +133,11 @@ class ResourceManagerTest {
       FakeAllocator main = cgroup(2.0, 1024 * MIB);
       FakeAllocator jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.of(jvm), "host");
+      manager.tick(); // a primary just seen: nothing comes down before a cooldown of watching it
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.MEMORY).reason()).contains("cooldown");
+      assertThat(jvm.applied).isEmpty();
+      clock.advance(Duration.ofSeconds(30));
 
       manager.tick();
 
@@ -199,6 +204,8 @@ class ResourceManagerTest {
       FakeAllocator main = cgroup(4.0, 2048 * MIB);
       main.failApply = new AllocatorException(Reason.INVALID_REQUEST, "memory 330MiB is below current usage 900MiB; nothing applied");
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+      manager.tick();
+      clock.advance(Duration.ofSeconds(30)); // a scale-down waits a cooldown after the primary is first seen
 
       manager.tick();
 
