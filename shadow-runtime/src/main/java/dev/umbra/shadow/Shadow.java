@@ -58,7 +58,7 @@ public final class Shadow implements AutoCloseable {
   private final ShadowConfig config;
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
   private final ShadowMetrics metrics = new ShadowMetrics();
-  private final DecisionLog decisions = new DecisionLog();
+  private DecisionLog decisions = new DecisionLog();
   private SeriesStore store;
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
@@ -96,6 +96,7 @@ public final class Shadow implements AutoCloseable {
       requireFree(config.http(), " (http)");
     }
     store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
+    decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER));
     checkpoints =
         own(

@@ -87,21 +87,33 @@ class ManagerIT {
   }
 
   @Test
-  void anUnknownAllocator_refusesEveryDecision_withTheKnownNames() throws Exception {
+  void anUnknownAllocator_refusesEveryDecision_withTheKnownNames_andTheAuditOutlivesARestart() throws Exception {
     int port = shadow("nope");
-    primary(port, Optional.empty());
+    JavaProcess primary = primary(port, Optional.empty());
 
     Decision refused = await(port, d -> d.getAction() == DecisionAction.DECISION_ACTION_REFUSED);
 
     assertThat(refused.getReason()).contains("unknown allocator 'nope'").contains("cgroup").contains("nothing applied");
     assertThat(refused.getApplied()).isFalse();
+
+    primary.close();
+    processes.get(0).close(); // SIGTERM: the shadow shuts down as an operator would stop it
+    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    int again = shadow("cgroup", "off"); // same data folder, manager off: only the audit file can show it
+    Decision kept = await(again, d -> d.getDecisionId().equals(refused.getDecisionId()));
+    assertThat(kept.getReason()).isEqualTo(refused.getReason());
+    assertThat(kept.getPrimaryId()).isEqualTo(refused.getPrimaryId());
   }
 
   private int shadow(String allocator) throws Exception {
+    return shadow(allocator, "auto");
+  }
+
+  private int shadow(String allocator, String manage) throws Exception {
     int port = FreePort.pick();
     JavaProcess shadow = JavaProcess.start("shadow", JavaProcess.java17Home(), List.of("-Xmx512m", "-jar",
         JavaProcess.shadowJar().toString(), "serve", "--port", String.valueOf(port), "--http-port", "0", "--data",
-        work.resolve("data").toString(), "--manage", "auto", "--allocator", allocator),
+        work.resolve("data").toString(), "--manage", manage, "--allocator", allocator),
         Map.of("UMBRA_MANAGE_EVERY", "1s", "UMBRA_MANAGE_LEAD", "5s", "UMBRA_MANAGE_MEMORY_MIN", "64m",
             "OMP_NUM_THREADS", "1"), work);
     processes.add(shadow);

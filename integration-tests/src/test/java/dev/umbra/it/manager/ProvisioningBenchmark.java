@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code fixed}: limits set once for the peak;
  *   <li>{@code reactive}: a threshold autoscaler in this JVM: every {@link #REACTIVE_EVERY}, when
- *       usage crosses 90 % of the limit, the limit becomes usage / 0.7; below 50 % for the
- *       stabilisation window (the manager's cooldown) it comes down to usage / 0.7;
+ *       usage crosses 90 % of the limit, the limit becomes usage / 0.7; when the highest usage of
+ *       the last 30 s (the stabilisation window, as long as the manager's cooldown) is below 50 %,
+ *       it comes down to that highest usage / 0.7;
  *   <li>{@code umbra}: a real {@code umbra serve --manage auto --allocator cgroup}; the manager
  *       adopts the primary's cgroup from its pid.
  * </ul>
@@ -42,12 +43,29 @@ import java.util.regex.Pattern;
  * Every second it samples the cgroup's counters ({@code cpu.stat}, memory usage, failcnt or
  * {@code memory.events}, OOM kills) and the process's CPU time and RSS. A second experiment runs
  * a JVM whose live set grows, then shrinks, under Umbra alone, and compares its memory limit with
- * a VPA-style recommendation from RSS (peak RSS so far + 15 %).
+ * a VPA-style recommendation from RSS (peak RSS since the primary started + 15 %: a VPA's
+ * histogram remembers days, so the warm-up cycle counts).
  *
- * <p>Arguments: {@code outDir [cpu|memory|all] [phaseSeconds] [measuredCycles] [learnCycles]}.
+ * <p>The machine is shared: other engineers' builds keep its load average far above its two
+ * cores. So that the quota under test, not contention, decides what the primary gets, the
+ * primary's cgroup has a high CPU weight ({@link #PRIMARY_SHARES}), and the shadow runs in a
+ * control cgroup of high weight too ({@link #CONTROL_SHARES}; so does this harness, which plays
+ * the reactive autoscaler). The policies run in turn, their order rotated each repetition, so
+ * that the machine's load falls on all alike; the load average is sampled every second.
+ *
+ * <p>The workload's own throughput comes from its progress file: CPU work done over work due in
+ * the measured window, and how far behind its schedule it was at the end.
+ *
+ * <p>Arguments: {@code outDir [cpu|memory|all] [phaseSeconds] [measuredCycles] [learnCycles] [repetitions]
+ * [firstRepetition]}.
  */
 public final class ProvisioningBenchmark {
   static final Duration REACTIVE_EVERY = Duration.ofSeconds(2);
+  /** cgroup v1 cpu.shares of the primary (a task's is 1024); v2 gets the highest cpu.weight. */
+  static final int PRIMARY_SHARES = 131072;
+  /** cpu.shares of the control cgroup (shadow and this harness). */
+  static final int CONTROL_SHARES = 65536;
+  static final List<String> POLICIES = List.of("fixed", "reactive", "umbra");
   static final long MIB = 1 << 20;
   /** The CPU experiment's phases: demand rises in steps, then drops (one cycle). */
   static final double[] CPU_PHASES = {0.2, 0.4, 0.6, 0.8};
@@ -57,12 +75,16 @@ public final class ProvisioningBenchmark {
 
   /** One sample, once a second. */
   record Sample(double seconds, double cpuLimit, double cpuUsed, double memLimit, double memUsed, double rss,
-      long nrThrottled, double throttledSeconds, long failcnt, long oomKills) {}
+      long nrThrottled, double throttledSeconds, long failcnt, long oomKills, double load, double rssPeak) {}
+
+  /** The workload's progress file: when, windows done (all workers), CPU work done in µs. */
+  record Progress(long epochMillis, long windows, long workMicros) {}
 
   /** What one run measured over its measured window. */
-  record Run(String name, List<Sample> samples, Map<String, String> workload, long throttledPeriods,
+  record Run(String name, int repetition, List<Sample> samples, Map<String, String> workload, long throttledPeriods,
       double throttledSeconds, long periods, long failcnt, long oomKills, double meanCpuLimit, double meanCpuUsed,
-      double meanMemLimit, double meanMemUsed, double meanRss, String load, int changes, boolean primaryAlive) {}
+      double meanMemLimit, double meanMemUsed, double meanRss, double[] load, int changes, boolean primaryAlive,
+      double throughput, double lagSeconds) {}
 
   private ProvisioningBenchmark() {}
 
@@ -70,55 +92,98 @@ public final class ProvisioningBenchmark {
     Path out = Path.of(args.length > 0 ? args[0] : "results/manager");
     String which = args.length > 1 ? args[1] : "all";
     int phaseSeconds = args.length > 2 ? Integer.parseInt(args[2]) : 15;
-    int measured = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    int measured = args.length > 3 ? Integer.parseInt(args[3]) : 2;
     int learn = args.length > 4 ? Integer.parseInt(args[4]) : 4;
+    int repetitions = args.length > 5 ? Integer.parseInt(args[5]) : 3;
+    int firstRep = args.length > 6 ? Integer.parseInt(args[6]) : 1; // to continue an interrupted series
     Files.createDirectories(out);
     Path work = Files.createTempDirectory("umbra-provisioning");
     CgroupManager cgroups = CgroupManager.detect();
-    List<Run> cpuRuns = new ArrayList<>();
-    Run memoryRun = null;
-    List<double[]> vpa = new ArrayList<>();
-    if (!which.equals("memory")) {
-      for (String policy : List.of("fixed", "reactive", "umbra")) {
-        int warm = policy.equals("umbra") ? learn : 1;
-        try {
-          cpuRuns.add(run(cgroups, work, policy, phaseSeconds, CPU_PHASES, LIVE_PHASES, warm, measured,
-              policy.equals("fixed") ? Allocation.of(0.9, 512 * MIB) : Allocation.of(0.3, 320 * MIB), "-Xmx256m"));
-        } catch (Exception | AssertionError e) {
-          System.err.println(policy + ": run failed: " + e);
+    Cgroup home = cgroups.own();
+    Cgroup control = cgroups.create("bench-control-" + ProcessHandle.current().pid(), home);
+    try {
+      weight(control, CONTROL_SHARES);
+      cgroups.movePid(control, ProcessHandle.current().pid());
+      Env env = new Env(cgroups, home, control, work);
+      if (!which.equals("memory")) {
+        List<Run> cpuRuns = new ArrayList<>();
+        for (int rep = firstRep; rep < firstRep + repetitions; rep++) {
+          for (int k = 0; k < POLICIES.size(); k++) {
+            String policy = POLICIES.get((k + rep - 1) % POLICIES.size()); // rotated: load falls on all alike
+            int warm = policy.equals("umbra") ? learn : 1;
+            try {
+              cpuRuns.add(run(env, policy, rep, phaseSeconds, CPU_PHASES, LIVE_PHASES, warm, measured,
+                  policy.equals("fixed") ? Allocation.of(0.9, 512 * MIB) : Allocation.of(0.3, 320 * MIB), "-Xmx256m"));
+            } catch (Exception | AssertionError e) {
+              System.err.println(policy + " #" + rep + ": run failed: " + e);
+            }
+          }
+          write(out, "cpu", Report.cpuMarkdown(cpuRuns, phaseSeconds, measured, learn), Report.svg(cpuRuns, null, List.of()),
+              Report.csv(cpuRuns));
         }
       }
-    }
-    if (!which.equals("cpu")) {
-      double[] cpu = new double[MEMORY_LIVE.length];
-      java.util.Arrays.fill(cpu, 0.2);
-      memoryRun = run(cgroups, work, "umbra-memory", 20, cpu, MEMORY_LIVE, 1, 1, Allocation.of(1.0, 640 * MIB),
-          "-Xmx512m");
-      double peak = 0;
-      for (Sample s : memoryRun.samples()) {
-        peak = Math.max(peak, s.rss());
-        vpa.add(new double[] {s.seconds(), peak * 1.15});
+      if (!which.equals("cpu")) {
+        List<Run> memoryRuns = new ArrayList<>();
+        List<List<double[]>> vpas = new ArrayList<>();
+        for (int rep = 1; rep <= (which.equals("memory") ? repetitions : 1); rep++) {
+          double[] cpu = new double[MEMORY_LIVE.length];
+          java.util.Arrays.fill(cpu, 0.2);
+          Run memoryRun = run(env, "umbra-memory", rep, 20, cpu, MEMORY_LIVE, 1, 1, Allocation.of(1.0, 640 * MIB),
+              "-Xmx512m");
+          List<double[]> vpa = new ArrayList<>(); // peak RSS since the start (warm-up cycle included) + 15 %
+          for (Sample x : memoryRun.samples()) {
+            vpa.add(new double[] {x.seconds(), x.rssPeak() * 1.15});
+          }
+          memoryRuns.add(memoryRun);
+          vpas.add(vpa);
+          write(out, "memory", Report.memoryMarkdown(memoryRuns, vpas),
+              Report.svg(List.of(), memoryRuns.get(0), vpas.get(0)), Report.csv(memoryRuns));
+        }
       }
+    } finally {
+      cgroups.movePid(home, ProcessHandle.current().pid());
+      removeQuietly(cgroups, control);
     }
-    String report = Report.markdown(cpuRuns, memoryRun, vpa, phaseSeconds, measured, learn);
-    System.out.println(report);
-    Files.writeString(out.resolve("provisioning.md"), report);
-    Files.writeString(out.resolve("provisioning.svg"), Report.svg(cpuRuns, memoryRun, vpa));
-    Report.csv(out, cpuRuns, memoryRun);
   }
 
-  static Run run(CgroupManager cgroups, Path work, String policy, int phaseSeconds, double[] cpu, int[] live,
+  /** Where the runs happen: cgroups under {@code home}, the shadow and this harness in {@code control}. */
+  record Env(CgroupManager cgroups, Cgroup home, Cgroup control, Path work) {}
+
+  private static void write(Path out, String name, String markdown, String svg, String csv) throws java.io.IOException {
+    System.out.println(markdown);
+    Files.writeString(out.resolve(name + ".md"), markdown);
+    Files.writeString(out.resolve(name + ".svg"), svg);
+    Files.writeString(out.resolve(name + ".csv"), csv);
+  }
+
+  /** Sets a cgroup's CPU weight: cpu.shares (v1) or cpu.weight (v2, at most 10000). */
+  static void weight(Cgroup cgroup, int shares) throws java.io.IOException {
+    Path v1 = cgroup.cpuDirectory().resolve("cpu.shares");
+    if (Files.exists(v1)) {
+      Files.writeString(v1, Integer.toString(shares));
+    } else {
+      Files.writeString(cgroup.cpuDirectory().resolve("cpu.weight"), Integer.toString(Math.min(10000, shares / 10)));
+    }
+  }
+
+  static double finite(double v) {
+    return Double.isFinite(v) ? v : 0;
+  }
+
+  static Run run(Env env, String policy, int rep, int phaseSeconds, double[] cpu, int[] live,
       int warmCycles, int measuredCycles, Allocation initial, String heap) throws Exception {
-    Path dir = work.resolve(policy);
+    CgroupManager cgroups = env.cgroups();
+    Path dir = env.work().resolve(policy + "-" + rep);
     Files.createDirectories(dir);
-    String load0 = loadAverage();
-    Cgroup cgroup = cgroups.create("bench-" + policy + "-" + ProcessHandle.current().pid());
+    Cgroup cgroup = cgroups.create("bench-" + policy + "-" + rep + "-" + ProcessHandle.current().pid(), env.home());
     JavaProcess shadow = null;
     JavaProcess primary = null;
     try {
       cgroups.apply(cgroup, initial);
+      weight(cgroup, PRIMARY_SHARES);
       int port = FreePort.pick();
       shadow = startShadow(dir, port, policy.startsWith("umbra") ? "auto" : "off");
+      cgroups.movePid(env.control(), shadow.pid());
       Path result = dir.resolve("workload.txt");
       String javaBin = JavaProcess.java17Home().resolve("bin/java").toString();
       String command = "echo $$ > " + cgroup.cpuDirectory().resolve("cgroup.procs") + " && echo $$ > "
@@ -133,8 +198,11 @@ public final class ProvisioningBenchmark {
       long scheduleStart = Long.parseLong(m.group(1));
       long measureFrom = scheduleStart + (long) warmCycles * cpu.length * phaseSeconds * 1000;
       long measureTo = measureFrom + (long) measuredCycles * cpu.length * phaseSeconds * 1000;
-      System.err.printf(Locale.ROOT, "%s: primary pid %d in %s; learning %d s, then measuring %d s%n", policy,
+      System.err.printf(Locale.ROOT, "%s #%d: primary pid %d in %s; learning %d s, then measuring %d s%n", policy, rep,
           primary.pid(), cgroup, (measureFrom - System.currentTimeMillis()) / 1000, (measureTo - measureFrom) / 1000);
+      Path progressFile = Path.of(result + ".progress");
+      Progress progressFrom = null;
+      Progress progressTo = null;
       List<Sample> samples = new ArrayList<>();
       Reactive reactive = policy.equals("reactive") ? new Reactive(cgroups, cgroup) : null;
       long pid = primary.pid();
@@ -143,6 +211,7 @@ public final class ProvisioningBenchmark {
       CgroupStats first = null;
       CgroupStats last = null;
       int tick = 0;
+      double rssPeak = 0; // since the primary started, warm-up included: what a VPA's history would hold
       while (System.currentTimeMillis() < measureTo + 500 && primary.isAlive()) {
         Thread.sleep(1000 - System.currentTimeMillis() % 1000);
         CgroupStats stats = cgroups.stats(cgroup);
@@ -154,25 +223,39 @@ public final class ProvisioningBenchmark {
         if (reactive != null && ++tick % REACTIVE_EVERY.toSeconds() == 0) {
           reactive.step(used, stats);
         }
+        double rssNow = rss(pid);
+        rssPeak = Math.max(rssPeak, finite(rssNow));
         long now = System.currentTimeMillis();
         if (now >= measureFrom && now <= measureTo) {
           if (first == null) {
             first = stats;
           }
           last = stats;
+          Progress p = progress(progressFile);
+          if (p != null) {
+            progressFrom = progressFrom == null ? p : progressFrom;
+            progressTo = p;
+          }
           samples.add(new Sample((now - measureFrom) / 1000.0, stats.cpuQuotaCores().orElse(Double.NaN), used,
               stats.memoryLimitBytes().isPresent() ? stats.memoryLimitBytes().getAsLong() : Double.NaN,
-              stats.memoryUsageBytes(), rss(pid), stats.cpuThrottledPeriods(),
-              stats.cpuThrottledTime().toNanos() / 1e9, stats.memoryLimitHits(), stats.oomKills()));
+              stats.memoryUsageBytes(), rssNow, stats.cpuThrottledPeriods(),
+              stats.cpuThrottledTime().toNanos() / 1e9, stats.memoryLimitHits(), stats.oomKills(), load1(), rssPeak));
         }
       }
-      boolean alive = primary.isAlive();
-      long finishBy = System.nanoTime() + Duration.ofMinutes(3).toNanos(); // a loaded machine runs late
+      Schedule schedule = new Schedule(scheduleStart, phaseSeconds * 1000L, cpu);
+      double throughput = Double.NaN;
+      double lag = Double.NaN;
+      if (progressFrom != null && progressTo != null && progressTo.epochMillis() > progressFrom.epochMillis()) {
+        double due = schedule.workDueMicros(progressTo.epochMillis()) - schedule.workDueMicros(progressFrom.epochMillis());
+        throughput = (progressTo.workMicros() - progressFrom.workMicros()) / due;
+        lag = schedule.secondsBehind(progressTo);
+      }
+      long finishBy = System.nanoTime() + Duration.ofSeconds(60).toNanos(); // a late primary may still finish
       while (primary.isAlive() && System.nanoTime() < finishBy) {
         Thread.sleep(500);
       }
       if (primary.isAlive()) {
-        System.err.println(policy + ": the primary had not finished its schedule 3 min after it was due; killed");
+        System.err.println(policy + " #" + rep + ": the primary had not finished its schedule 60 s after it was due; killed");
       }
       CgroupStats end = cgroups.stats(cgroup);
       Map<String, String> workload = parse(Files.exists(result) ? Files.readString(result) : "");
@@ -181,15 +264,16 @@ public final class ProvisioningBenchmark {
         first = end;
         last = end;
       }
-      Run run = new Run(policy, samples, workload, last.cpuThrottledPeriods() - first.cpuThrottledPeriods(),
+      Run run = new Run(policy, rep, samples, workload, last.cpuThrottledPeriods() - first.cpuThrottledPeriods(),
           (last.cpuThrottledTime().toNanos() - first.cpuThrottledTime().toNanos()) / 1e9,
           last.cpuPeriods() - first.cpuPeriods(), end.memoryLimitHits() - first.memoryLimitHits(), end.oomKills(),
           mean(samples, Sample::cpuLimit), mean(samples, Sample::cpuUsed), mean(samples, Sample::memLimit),
-          mean(samples, Sample::memUsed), mean(samples, Sample::rss), load0 + " -> " + loadAverage(), changes,
-          alive && !workload.isEmpty());
-      System.err.printf(Locale.ROOT, "%s: throttled %d periods %.2f s, failcnt %d, oom %d, cpu %.3f/%.3f, mem %.0f/%.0f MiB, %s%n",
-          policy, run.throttledPeriods(), run.throttledSeconds(), run.failcnt(), run.oomKills(), run.meanCpuLimit(),
-          run.meanCpuUsed(), run.meanMemLimit() / MIB, run.meanMemUsed() / MIB, workload);
+          mean(samples, Sample::memUsed), mean(samples, Sample::rss), loads(samples), changes,
+          !workload.isEmpty(), throughput, lag);
+      System.err.printf(Locale.ROOT, "%s #%d: throttled %d periods %.2f s, failcnt %d, oom %d, cpu %.3f/%.3f, mem %.0f/%.0f MiB,"
+              + " throughput %.3f, behind %.1f s, load %.1f, %s%n",
+          policy, rep, run.throttledPeriods(), run.throttledSeconds(), run.failcnt(), run.oomKills(), run.meanCpuLimit(),
+          run.meanCpuUsed(), run.meanMemLimit() / MIB, run.meanMemUsed() / MIB, throughput, lag, run.load()[0], workload);
       return run;
     } finally {
       if (primary != null) {
@@ -244,7 +328,8 @@ public final class ProvisioningBenchmark {
   static final class Reactive {
     private final CgroupManager cgroups;
     private final Cgroup cgroup;
-    private long lastChangeMillis;
+    /** Starts as the start: no scale-down before a stabilisation window of watching (as the manager). */
+    private long lastChangeMillis = System.currentTimeMillis();
     int changes;
 
     Reactive(CgroupManager cgroups, Cgroup cgroup) {
@@ -252,22 +337,34 @@ public final class ProvisioningBenchmark {
       this.cgroup = cgroup;
     }
 
+    /** {time ms, cpu used, memory used} of the last {@link #STABILISATION}. */
+    private final java.util.ArrayDeque<double[]> window = new java.util.ArrayDeque<>();
+    /** Scale-downs go to the highest usage of this window, as HPA's stabilisation window does. */
+    static final long STABILISATION = 30_000;
+
     void step(double cpuUsed, CgroupStats stats) {
       double cpuLimit = stats.cpuQuotaCores().orElse(2.0);
       double memLimit = stats.memoryLimitBytes().isPresent() ? stats.memoryLimitBytes().getAsLong() : 2048.0 * MIB;
       double mem = stats.memoryUsageBytes();
-      boolean cooled = System.currentTimeMillis() - lastChangeMillis >= 30_000;
+      long now = System.currentTimeMillis();
+      window.addLast(new double[] {now, cpuUsed, mem});
+      while (now - window.peekFirst()[0] > STABILISATION) {
+        window.removeFirst();
+      }
+      double cpuPeak = window.stream().mapToDouble(w -> w[1]).max().orElse(cpuUsed);
+      double memPeak = window.stream().mapToDouble(w -> w[2]).max().orElse(mem);
+      boolean cooled = now - lastChangeMillis >= STABILISATION;
       double cpu = cpuLimit;
       if (cpuUsed >= 0.9 * cpuLimit) {
         cpu = Math.min(2.0, cpuUsed / 0.7);
-      } else if (cpuUsed < 0.5 * cpuLimit && cooled) {
-        cpu = Math.max(0.05, cpuUsed / 0.7);
+      } else if (cpuPeak < 0.5 * cpuLimit && cooled) {
+        cpu = Math.max(0.05, cpuPeak / 0.7);
       }
       double memory = memLimit;
       if (mem >= 0.9 * memLimit) {
         memory = Math.min(2048.0 * MIB, mem / 0.7);
-      } else if (mem < 0.5 * memLimit && cooled) {
-        memory = Math.max(64.0 * MIB, mem / 0.7);
+      } else if (memPeak < 0.5 * memLimit && cooled) {
+        memory = Math.max(64.0 * MIB, memPeak / 0.7);
       }
       if (Math.abs(cpu - cpuLimit) > 1e-3 || Math.abs(memory - memLimit) > MIB) {
         try {
@@ -313,12 +410,59 @@ public final class ProvisioningBenchmark {
     return Double.NaN;
   }
 
-  static String loadAverage() {
+  /** The 1-minute load average, NaN when unreadable. */
+  static double load1() {
     try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
-      return f[0];
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     } catch (Exception e) {
-      return "?";
+      return Double.NaN;
+    }
+  }
+
+  /** Mean, min and max of the 1-minute load average over the samples. */
+  static double[] loads(List<Sample> samples) {
+    java.util.DoubleSummaryStatistics s = samples.stream().mapToDouble(Sample::load).filter(Double::isFinite)
+        .summaryStatistics();
+    return s.getCount() == 0 ? new double[] {Double.NaN, Double.NaN, Double.NaN}
+        : new double[] {s.getAverage(), s.getMin(), s.getMax()};
+  }
+
+  static Progress progress(Path file) {
+    try {
+      String[] f = Files.readString(file).strip().split(" ");
+      return new Progress(Long.parseLong(f[0]), Long.parseLong(f[1]), Long.parseLong(f[2]));
+    } catch (Exception e) {
+      return null; // not written yet
+    }
+  }
+
+  /** The workload's schedule: what it owes by a given time (100 ms windows, phases of CPU). */
+  record Schedule(long startMillis, long phaseMillis, double[] cpu) {
+    static final long WINDOW_MS = 100;
+
+    int workers() {
+      return (int) Math.max(1, Math.ceil(java.util.Arrays.stream(cpu).max().orElse(1)));
+    }
+
+    long windowsDue(long epochMillis) {
+      return Math.max(0, (epochMillis - startMillis) / WINDOW_MS);
+    }
+
+    /** CPU work due by then, µs, all workers together. */
+    double workDueMicros(long epochMillis) {
+      long windows = windowsDue(epochMillis);
+      long perPhase = phaseMillis / WINDOW_MS;
+      double sum = 0;
+      for (long i = 0; i < windows; i++) {
+        sum += cpu[(int) ((i / perPhase) % cpu.length)] * WINDOW_MS * 1000;
+      }
+      return sum;
+    }
+
+    /** How far behind its schedule the workload was, seconds. */
+    double secondsBehind(Progress p) {
+      long behindWindows = windowsDue(p.epochMillis()) * workers() - p.windows();
+      return Math.max(0, behindWindows) / (double) workers() * WINDOW_MS / 1000.0;
     }
   }
 

@@ -2,9 +2,6 @@ package dev.umbra.it.manager;
 
 import dev.umbra.it.manager.ProvisioningBenchmark.Run;
 import dev.umbra.it.manager.ProvisioningBenchmark.Sample;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -15,55 +12,92 @@ final class Report {
 
   private Report() {}
 
-  static String markdown(List<Run> cpuRuns, Run memory, List<double[]> vpa, int phaseSeconds, int measured, int learn) {
+  static String cpuMarkdown(List<Run> runs, int phaseSeconds, int measured, int learn) {
     StringBuilder s = new StringBuilder();
-    if (!cpuRuns.isEmpty()) {
-      s.append(String.format(Locale.ROOT, "Phases of %d s, CPU demand %s cores, live set %s MiB; %d measured cycles"
-          + " (Umbra learned for %d cycles before, the others for 1).%n%n", phaseSeconds,
-          java.util.Arrays.toString(ProvisioningBenchmark.CPU_PHASES), java.util.Arrays.toString(ProvisioningBenchmark.LIVE_PHASES),
-          measured, learn));
-      s.append("| policy | throttled periods | throttled time | failcnt | OOM kills | mean CPU limit / used | CPU slack | "
-          + "mean memory limit / used | late windows | lateness p99 | measured part took (ideal) | changes | load (1 min) |\n");
-      s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-      for (Run r : cpuRuns) {
-        s.append(String.format(Locale.ROOT, "| %s | %d of %d | %.2f s | %d | %d | %.3f / %.3f cores | %.3f | %.0f / %.0f MiB "
-                + "| %s | %s ms | %s ms (%s ms) | %d | %s |%n",
-            r.name(), r.throttledPeriods(), r.periods(), r.throttledSeconds(), r.failcnt(), r.oomKills(),
-            r.meanCpuLimit(), r.meanCpuUsed(), r.meanCpuLimit() - r.meanCpuUsed(), r.meanMemLimit() / MIB,
-            r.meanMemUsed() / MIB, r.workload().getOrDefault("late", "-") + "/" + r.workload().getOrDefault("windows", "-"),
-            r.workload().getOrDefault("lateP99Ms", "-"), r.workload().getOrDefault("elapsedMs", "-"),
-            r.workload().getOrDefault("idealMs", "-"), r.changes(), r.load()));
-      }
-      Run reactive = find(cpuRuns, "reactive");
-      Run umbra = find(cpuRuns, "umbra");
-      if (reactive != null && umbra != null) {
-        s.append(String.format(Locale.ROOT, "%nUmbra vs reactive: throttled time %+.0f %% (target <= -80 %%), "
-                + "mean CPU allocation %+.0f %% (target <= +20 %%), mean memory allocation %+.0f %%, OOM kills %d.%n",
-            pct(umbra.throttledSeconds(), reactive.throttledSeconds()), pct(umbra.meanCpuLimit(), reactive.meanCpuLimit()),
-            pct(umbra.meanMemLimit(), reactive.meanMemLimit()), umbra.oomKills()));
-      }
+    s.append(String.format(Locale.ROOT, "Phases of %d s, CPU demand %s cores, live set %s MiB; %d measured cycles"
+            + " per run (Umbra's shadow learned for %d cycles before, the others ran 1 before); policies in turn,"
+            + " order rotated each repetition.%n%n", phaseSeconds,
+        java.util.Arrays.toString(ProvisioningBenchmark.CPU_PHASES), java.util.Arrays.toString(ProvisioningBenchmark.LIVE_PHASES),
+        measured, learn));
+    s.append("| # | policy | throttled periods | throttled time | failcnt | OOM kills | mean CPU limit / used | CPU slack | "
+        + "mean memory limit / used | throughput (work done / due) | behind schedule at end | finished (took / ideal) | "
+        + "changes | load avg 1 min: mean (min–max) |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Run r : runs) {
+      s.append(String.format(Locale.ROOT, "| %d | %s | %d of %d | %.2f s | %d | %d | %.3f / %.3f cores | %.3f | %.0f / %.0f MiB "
+              + "| %.1f %% | %.1f s | %s | %d | %.1f (%.1f–%.1f) |%n",
+          r.repetition(), r.name(), r.throttledPeriods(), r.periods(), r.throttledSeconds(), r.failcnt(), r.oomKills(),
+          r.meanCpuLimit(), r.meanCpuUsed(), r.meanCpuLimit() - r.meanCpuUsed(), r.meanMemLimit() / MIB,
+          r.meanMemUsed() / MIB, 100 * r.throughput(), r.lagSeconds(),
+          r.primaryAlive() ? "yes (" + r.workload().getOrDefault("elapsedMs", "?") + " / "
+              + r.workload().getOrDefault("idealMs", "?") + " ms)" : "no",
+          r.changes(), r.load()[0], r.load()[1], r.load()[2]));
     }
-    if (memory != null) {
-      double vpaMean = vpa.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
-      double tail = tailMean(memory.samples(), Sample::memLimit);
-      double tailVpa = vpa.isEmpty() ? Double.NaN : vpa.get(vpa.size() - 1)[1];
-      s.append(String.format(Locale.ROOT, "%nMemory: live set %s MiB in phases of 20 s (measured: the second cycle).%n%n",
-          java.util.Arrays.toString(ProvisioningBenchmark.MEMORY_LIVE)));
-      s.append("| | mean limit | mean RSS | mean slack (limit - RSS) | limit at the end (live set 40 MiB) | failcnt | OOM kills |\n");
-      s.append("|---|---|---|---|---|---|---|\n");
-      s.append(String.format(Locale.ROOT, "| Umbra (JVM-aware) | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | %d | %d |%n",
-          memory.meanMemLimit() / MIB, memory.meanRss() / MIB, (memory.meanMemLimit() - memory.meanRss()) / MIB,
-          tail / MIB, memory.failcnt(), memory.oomKills()));
-      s.append(String.format(Locale.ROOT, "| VPA-style (peak RSS + 15 %%) | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | - | - |%n",
-          vpaMean / MIB, memory.meanRss() / MIB, (vpaMean - memory.meanRss()) / MIB, tailVpa / MIB));
-      s.append(String.format(Locale.ROOT, "%nPrimary finished its schedule: %s; changes applied: %d; load %s.%n",
-          memory.primaryAlive(), memory.changes(), memory.load()));
+    s.append("\nMedian (min–max) over the repetitions:\n\n");
+    s.append("| policy | runs | throttled time | mean CPU limit | mean CPU used | throughput | mean memory limit | OOM kills |\n");
+    s.append("|---|---|---|---|---|---|---|---|\n");
+    for (String policy : ProvisioningBenchmark.POLICIES) {
+      List<Run> of = runs.stream().filter(r -> r.name().equals(policy)).toList();
+      if (of.isEmpty()) {
+        continue;
+      }
+      s.append(String.format(Locale.ROOT, "| %s | %d | %s s | %s cores | %s cores | %s %% | %s MiB | %d |%n", policy, of.size(),
+          spread(of, Run::throttledSeconds, 1, "%.2f"), spread(of, Run::meanCpuLimit, 1, "%.3f"),
+          spread(of, Run::meanCpuUsed, 1, "%.3f"), spread(of, Run::throughput, 100, "%.1f"),
+          spread(of, Run::meanMemLimit, 1 / MIB, "%.0f"), of.stream().mapToLong(Run::oomKills).sum()));
+    }
+    s.append("\nUmbra vs reactive, paired within each repetition:\n\n");
+    for (int rep = 1; rep <= runs.stream().mapToInt(Run::repetition).max().orElse(0); rep++) {
+      Run reactive = find(runs, "reactive", rep);
+      Run umbra = find(runs, "umbra", rep);
+      if (reactive != null && umbra != null) {
+        s.append(String.format(Locale.ROOT, "- #%d: throttled time %.2f s vs %.2f s (%+.0f %%, target <= -80 %%), "
+                + "mean CPU allocation %+.0f %% (target <= +20 %%), throughput %.1f %% vs %.1f %%, OOM kills %d%n", rep,
+            umbra.throttledSeconds(), reactive.throttledSeconds(), pct(umbra.throttledSeconds(), reactive.throttledSeconds()),
+            pct(umbra.meanCpuLimit(), reactive.meanCpuLimit()), 100 * umbra.throughput(), 100 * reactive.throughput(),
+            umbra.oomKills()));
+      }
     }
     return s.toString();
   }
 
-  private static Run find(List<Run> runs, String name) {
-    return runs.stream().filter(r -> r.name().equals(name)).findFirst().orElse(null);
+  static String memoryMarkdown(List<Run> runs, List<List<double[]>> vpas) {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "Memory: live set %s MiB in phases of 20 s; measured: the second cycle.%n%n",
+        java.util.Arrays.toString(ProvisioningBenchmark.MEMORY_LIVE)));
+    s.append("| # | | mean limit | mean RSS | mean slack (limit - RSS) | limit at the end (live set 40 MiB) | failcnt | OOM kills "
+        + "| throughput | changes | load avg 1 min: mean (min–max) |\n");
+    s.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (int i = 0; i < runs.size(); i++) {
+      Run memory = runs.get(i);
+      List<double[]> vpa = vpas.get(i);
+      double vpaMean = vpa.stream().mapToDouble(v -> v[1]).average().orElse(Double.NaN);
+      double tail = tailMean(memory.samples(), Sample::memLimit);
+      double tailVpa = vpa.isEmpty() ? Double.NaN : vpa.get(vpa.size() - 1)[1];
+      s.append(String.format(Locale.ROOT, "| %d | Umbra (JVM-aware) | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | %d | %d "
+              + "| %.1f %% | %d | %.1f (%.1f–%.1f) |%n",
+          memory.repetition(), memory.meanMemLimit() / MIB, memory.meanRss() / MIB,
+          (memory.meanMemLimit() - memory.meanRss()) / MIB, tail / MIB, memory.failcnt(), memory.oomKills(),
+          100 * memory.throughput(), memory.changes(), memory.load()[0], memory.load()[1], memory.load()[2]));
+      s.append(String.format(Locale.ROOT, "| %d | VPA-style (peak RSS since start + 15 %%) | %.0f MiB | %.0f MiB | %.0f MiB | %.0f MiB | - | - "
+              + "| | | |%n",
+          memory.repetition(), vpaMean / MIB, memory.meanRss() / MIB, (vpaMean - memory.meanRss()) / MIB, tailVpa / MIB));
+    }
+    return s.toString();
+  }
+
+  private static Run find(List<Run> runs, String name, int rep) {
+    return runs.stream().filter(r -> r.name().equals(name) && r.repetition() == rep).findFirst().orElse(null);
+  }
+
+  /** "median (min–max)" of a field, scaled. */
+  private static String spread(List<Run> runs, ToDoubleFunction<Run> f, double scale, String fmt) {
+    double[] v = runs.stream().mapToDouble(f).map(x -> x * scale).filter(Double::isFinite).sorted().toArray();
+    if (v.length == 0) {
+      return "-";
+    }
+    double median = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    return String.format(Locale.ROOT, fmt + " (" + fmt + "–" + fmt + ")", median, v[0], v[v.length - 1]);
   }
 
   private static double pct(double a, double b) {
@@ -76,23 +110,17 @@ final class Report {
     return samples.subList(from, samples.size()).stream().mapToDouble(f).filter(Double::isFinite).average().orElse(Double.NaN);
   }
 
-  static void csv(Path out, List<Run> cpuRuns, Run memory) throws IOException {
-    StringBuilder s = new StringBuilder("policy,seconds,cpu_limit,cpu_used,mem_limit,mem_used,rss,nr_throttled,throttled_s,failcnt,oom_kills\n");
-    for (Run r : cpuRuns) {
-      rows(s, r);
+  static String csv(List<Run> runs) {
+    StringBuilder s = new StringBuilder(
+        "policy,repetition,seconds,cpu_limit,cpu_used,mem_limit,mem_used,rss,nr_throttled,throttled_s,failcnt,oom_kills,load1\n");
+    for (Run r : runs) {
+      for (Sample x : r.samples()) {
+        s.append(String.format(Locale.ROOT, "%s,%d,%.1f,%.4f,%.4f,%.0f,%.0f,%.0f,%d,%.4f,%d,%d,%.2f%n", r.name(),
+            r.repetition(), x.seconds(), x.cpuLimit(), x.cpuUsed(), x.memLimit(), x.memUsed(), x.rss(), x.nrThrottled(),
+            x.throttledSeconds(), x.failcnt(), x.oomKills(), x.load()));
+      }
     }
-    if (memory != null) {
-      rows(s, memory);
-    }
-    Files.writeString(out.resolve("provisioning.csv"), s.toString());
-  }
-
-  private static void rows(StringBuilder s, Run r) {
-    for (Sample x : r.samples()) {
-      s.append(String.format(Locale.ROOT, "%s,%.1f,%.4f,%.4f,%.0f,%.0f,%.0f,%d,%.4f,%d,%d%n", r.name(), x.seconds(),
-          x.cpuLimit(), x.cpuUsed(), x.memLimit(), x.memUsed(), x.rss(), x.nrThrottled(), x.throttledSeconds(),
-          x.failcnt(), x.oomKills()));
-    }
+    return s.toString();
   }
 
   /** One panel per CPU run (limit and usage), and the memory run (limit, RSS, VPA-style recommendation). */
@@ -114,8 +142,8 @@ final class Report {
     }
     int y = 20;
     for (Run r : cpuRuns) {
-      String title = String.format(Locale.ROOT, "%s: CPU limit (blue) and usage (orange), cores; throttled %.1f s", r.name(),
-          r.throttledSeconds());
+      String title = String.format(Locale.ROOT, "%s #%d: CPU limit (blue) and usage (orange), cores; throttled %.1f s; "
+          + "throughput %.1f %%; load %.0f", r.name(), r.repetition(), r.throttledSeconds(), 100 * r.throughput(), r.load()[0]);
       frame(s, y, width, panel, title, cpuMax * 1.1, "%.1f");
       line(s, r.samples(), Sample::cpuLimit, y, width, panel, tMax, cpuMax * 1.1, "#1f77b4");
       line(s, r.samples(), Sample::cpuUsed, y, width, panel, tMax, cpuMax * 1.1, "#ff7f0e");
@@ -136,7 +164,7 @@ final class Report {
           mMax, "%.0f");
       line(s, memory.samples(), x -> x.memLimit() / MIB, y, width, panel, mt, mMax, "#1f77b4");
       line(s, memory.samples(), x -> x.rss() / MIB, y, width, panel, mt, mMax, "#ff7f0e");
-      List<Sample> vs = vpa.stream().map(v -> new Sample(v[0], 0, 0, v[1] / MIB, 0, 0, 0, 0, 0, 0)).toList();
+      List<Sample> vs = vpa.stream().map(v -> new Sample(v[0], 0, 0, v[1] / MIB, 0, 0, 0, 0, 0, 0, 0, 0)).toList();
       line(s, vs, Sample::memLimit, y, width, panel, mt, mMax, "#888888");
     }
     s.append("</svg>\n");

@@ -24,7 +24,9 @@ import java.util.concurrent.atomic.LongAdder;
  * cycles only. It prints {@code schedule starts at <epoch ms>} when the schedule is fixed; at the
  * end one line goes to {@code resultFile}: {@code windows=… late=… lateP50Ms=… lateP99Ms=…
  * lateMeanMs=… idealMs=… elapsedMs=… workMs=…} (elapsed: from the first measured window's start
- * to the last window's end).
+ * to the last window's end). While it runs, {@code resultFile.progress} holds {@code <epoch ms>
+ * <windows done, all workers> <CPU work done, µs>}, rewritten every 500 ms, so that a run cut
+ * short still says how much work it got through.
  */
 public final class PhasedWorkload {
   private static final int WINDOW_MS = 100;
@@ -60,6 +62,11 @@ public final class PhasedWorkload {
     long[][] lateness = new long[workers][(int) windows];
     LongAdder workMicros = new LongAdder();
     AtomicLong done = new AtomicLong();
+    AtomicLong windowsDone = new AtomicLong();
+    Path progress = Path.of(result + ".progress");
+    Thread reporter = new Thread(() -> report(progress, windowsDone, workMicros), "progress");
+    reporter.setDaemon(true);
+    reporter.start();
     Thread retainer = new Thread(() -> retain(start, phaseMillis, liveMiB, windows * WINDOW_MS), "retainer");
     retainer.setDaemon(true);
     retainer.start();
@@ -71,6 +78,7 @@ public final class PhasedWorkload {
           double cpuMs = cpu[phase] * WINDOW_MS / workers;
           spin((long) (cpuMs * itersPerCpuMs), (long) (cpuMs * GARBAGE_PER_MS));
           workMicros.add((long) (cpuMs * 1000));
+          windowsDone.incrementAndGet();
           long due = start + (i + 1L) * WINDOW_MS * 1_000_000L;
           long now = System.nanoTime();
           lateness[worker][i] = Math.max(0, now - due);
@@ -97,6 +105,21 @@ public final class PhasedWorkload {
         workMicros.sum() / 1000);
     Files.writeString(result, line);
     System.out.print("phased workload done: " + line);
+  }
+
+  /** Rewrites the progress file every 500 ms (write, then rename: readers never see half a line). */
+  private static void report(Path progress, AtomicLong windowsDone, LongAdder workMicros) {
+    Path tmp = Path.of(progress + ".tmp");
+    while (true) {
+      try {
+        Files.writeString(tmp, System.currentTimeMillis() + " " + windowsDone.get() + " " + workMicros.sum() + "\n");
+        Files.move(tmp, progress, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } catch (java.io.IOException e) {
+        // the harness reads what it can; the schedule must not stop for this
+      }
+      sleepNanos(500_000_000L);
+    }
   }
 
   /** Iterations of {@link #spin} per millisecond of this thread's CPU time, after a warm-up. */

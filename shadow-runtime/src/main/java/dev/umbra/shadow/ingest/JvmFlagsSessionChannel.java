@@ -87,9 +87,9 @@ public final class JvmFlagsSessionChannel implements JvmFlagsChannel {
   }
 
   /**
-   * Sends one {@code ApplyJvmSettings} per flag, in the map's order, the GC request with the last:
-   * the agent copies a command's flags into an unordered map, and MinHeapFreeRatio must never
-   * exceed the MaxHeapFreeRatio in force in between.
+   * Sends all the flags and the GC request in one {@code ApplyJvmSettings}: the agent applies
+   * flags that depend on each other (MinHeapFreeRatio &lt;= MaxHeapFreeRatio) whatever order its
+   * map gives them (it retries a refused flag after the others), so one round trip suffices.
    */
   @Override
   public CompletableFuture<FlagResult> apply(String primaryId, Map<String, String> flags, boolean requestGc) {
@@ -97,15 +97,7 @@ public final class JvmFlagsSessionChannel implements JvmFlagsChannel {
     if (session.isEmpty()) {
       return CompletableFuture.failedFuture(new NoSuchElementException("primary " + primaryId + " is not connected"));
     }
-    CompletableFuture<FlagResult> chain = CompletableFuture.completedFuture(new FlagResult(Map.of(), Map.of(), false));
-    List<Map.Entry<String, String>> ordered = List.copyOf(flags.entrySet());
-    for (int i = 0; i < ordered.size(); i++) {
-      Map.Entry<String, String> flag = ordered.get(i);
-      boolean gc = requestGc && i == ordered.size() - 1;
-      chain = chain.thenCompose(sofar -> send(session.get(), Map.of(flag.getKey(), flag.getValue()), gc)
-          .thenApply(one -> merge(sofar, one)));
-    }
-    return chain.thenApply(done -> {
+    return send(session.get(), flags, requestGc).thenApply(done -> {
       if (!done.applied().isEmpty()) {
         set.computeIfAbsent(primaryId, k -> new ConcurrentHashMap<>()).putAll(done.applied());
       }
@@ -117,14 +109,6 @@ public final class JvmFlagsSessionChannel implements JvmFlagsChannel {
     ShadowCommand.Builder command = ShadowCommand.newBuilder()
         .setApplyJvmSettings(ApplyJvmSettings.newBuilder().putAllFlags(flags).setRequestGc(gc));
     return session.send(command).thenApply(result -> toFlagResult(result, flags));
-  }
-
-  private static FlagResult merge(FlagResult a, FlagResult b) {
-    Map<String, String> applied = new LinkedHashMap<>(a.applied());
-    applied.putAll(b.applied());
-    Map<String, String> rejected = new LinkedHashMap<>(a.rejected());
-    rejected.putAll(b.rejected());
-    return new FlagResult(applied, rejected, a.gcRequested() || b.gcRequested());
   }
 
   /**

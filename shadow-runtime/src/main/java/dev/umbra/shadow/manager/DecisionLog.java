@@ -9,9 +9,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The audit log of the resource manager: the newest {@code capacity} decisions in memory, each
- * also logged (changes and refusals at INFO/WARN, holds at DEBUG). Thread-safe.
+ * also logged (changes and refusals at INFO/WARN, holds at DEBUG) and, when opened on a data
+ * folder, appended to a bounded file there ({@link DecisionFile}) from which a restarted shadow
+ * reloads them. Thread-safe.
  */
-public final class DecisionLog {
+public final class DecisionLog implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(DecisionLog.class);
   static final int DEFAULT_CAPACITY = 20_000;
 
@@ -21,15 +23,56 @@ public final class DecisionLog {
   private final java.util.List<java.util.function.Consumer<Decision>> subscribers =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  private final java.util.Optional<DecisionFile> file;
+
+  /** An audit log in memory only. */
   public DecisionLog() {
     this(DEFAULT_CAPACITY);
   }
 
   DecisionLog(int capacity) {
+    this(capacity, java.util.Optional.empty());
+  }
+
+  private DecisionLog(int capacity, java.util.Optional<DecisionFile> file) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
     this.capacity = capacity;
+    this.file = file;
+  }
+
+  /**
+   * The audit log kept in {@code dataDir} ({@code decisions.tsv}, at most 16 MiB with its rotated
+   * predecessor): the decisions already there are loaded, ids continue after the highest. When the
+   * folder cannot be used the log says why and keeps decisions in memory only.
+   */
+  public static DecisionLog open(java.nio.file.Path dataDir) {
+    return open(dataDir, DEFAULT_CAPACITY, DecisionFile.DEFAULT_MAX_BYTES);
+  }
+
+  static DecisionLog open(java.nio.file.Path dataDir, int capacity, long maxBytes) {
+    DecisionFile f;
+    List<Decision> earlier;
+    try {
+      f = DecisionFile.open(dataDir, maxBytes);
+      earlier = f.load();
+    } catch (java.io.IOException | RuntimeException e) {
+      logger.error("audit log in {} cannot be used ({}); decisions are kept in memory only", dataDir, e.toString());
+      return new DecisionLog(capacity);
+    }
+    DecisionLog log = new DecisionLog(capacity, java.util.Optional.of(f));
+    for (Decision d : earlier) {
+      log.decisions.addLast(d);
+      log.nextId = Math.max(log.nextId, d.id() + 1);
+    }
+    while (log.decisions.size() > capacity) {
+      log.decisions.removeFirst();
+    }
+    if (!earlier.isEmpty()) {
+      logger.info("audit log: {} earlier decision(s) loaded from {}", log.decisions.size(), dataDir);
+    }
+    return log;
   }
 
   /** The next decision id; {@link #add} must follow with a decision of that id. */
@@ -43,6 +86,7 @@ public final class DecisionLog {
       while (decisions.size() > capacity) {
         decisions.removeFirst();
       }
+      file.ifPresent(f -> f.append(decision));
     }
     switch (decision.action()) {
       case HOLD -> logger.debug("decision primary={} resource={} {}: {}", decision.primaryId(),
@@ -87,5 +131,10 @@ public final class DecisionLog {
 
   public synchronized int size() {
     return decisions.size();
+  }
+
+  @Override
+  public synchronized void close() {
+    file.ifPresent(DecisionFile::close);
   }
 }

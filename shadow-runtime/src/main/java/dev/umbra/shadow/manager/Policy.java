@@ -36,8 +36,12 @@ record Policy(double confidence, double threshold, double headroom, double band,
   static final double UP_BAND = 0.05;
   /** At or above this share of its allocation a primary is saturated: its usage no longer shows its demand. */
   static final double SATURATED = 0.95;
-  /** A saturated primary gets at least this factor more, whatever the (censored) forecast says. */
-  static final double SATURATED_STEP = 1.25;
+  /**
+   * A saturated primary gets at least this factor more, whatever the (censored) forecast says:
+   * its demand is unknown, so it is probed about as fast as a threshold autoscaler aiming at
+   * 70 % utilisation would (1 / 0.7 = 1.43). 1.25 took two or three ticks to reach a step of demand.
+   */
+  static final double SATURATED_STEP = 1.5;
   /** Memory is never set closer to current usage than this fraction above it. */
   static final double USAGE_MARGIN = 0.05;
 
@@ -58,14 +62,25 @@ record Policy(double confidence, double threshold, double headroom, double band,
    * @param floor a need the forecast must not go below (the JVM's need for memory), 0 for none
    * @param now the decision time
    * @param lastChange when this resource was last changed, if ever
+   * @param ceiling the most the target can use whatever the forecast says (a JVM's memory:
+   *     MaxHeapSize plus off-heap), infinite for none
    */
   record Inputs(boolean memory, OptionalDouble current, double usage, QuantileForecast forecast, double floor,
-      Instant now, Optional<Instant> lastChange) {
+      Instant now, Optional<Instant> lastChange, double ceiling) {
     Inputs {
       Objects.requireNonNull(current, "current");
       Objects.requireNonNull(forecast, "forecast");
       Objects.requireNonNull(now, "now");
       Objects.requireNonNull(lastChange, "lastChange");
+      if (!(ceiling > 0)) {
+        throw new IllegalArgumentException("ceiling must be > 0, was " + ceiling);
+      }
+    }
+
+    /** Without a ceiling: whatever the forecast says. */
+    Inputs(boolean memory, OptionalDouble current, double usage, QuantileForecast forecast, double floor,
+        Instant now, Optional<Instant> lastChange) {
+      this(memory, current, usage, forecast, floor, now, lastChange, Double.POSITIVE_INFINITY);
     }
   }
 
@@ -73,7 +88,8 @@ record Policy(double confidence, double threshold, double headroom, double band,
   record Plan(Decision.Action action, double desired, double predicted, double probability, String reason) {}
 
   Plan plan(Inputs in, String unit) {
-    double predicted = in.forecast().peakAt(confidence);
+    double forecastPeak = in.forecast().peakAt(confidence);
+    double predicted = Math.min(forecastPeak, in.ceiling());
     double need = Math.max(predicted, in.floor());
     double desired = need * (1 + headroom);
     double current = in.current().orElse(Double.NaN);
@@ -84,7 +100,8 @@ record Policy(double confidence, double threshold, double headroom, double band,
     }
     String why = String.format(Locale.ROOT, "peak p%s over %s = %s%s",
         pct(confidence), lead(in.forecast()), fmt(predicted, unit),
-        in.floor() > predicted ? ", need " + fmt(in.floor(), unit) : "");
+        in.floor() > predicted ? ", need " + fmt(in.floor(), unit) : "")
+        + (forecastPeak > predicted ? " (forecast " + fmt(forecastPeak, unit) + ", more than the most it can use)" : "");
     if (in.memory() && Double.isFinite(in.usage())) {
       double usageFloor = in.usage() * (1 + USAGE_MARGIN);
       if (usageFloor > max) {
@@ -126,6 +143,33 @@ record Policy(double confidence, double threshold, double headroom, double band,
     }
     return new Plan(Decision.Action.HOLD, current, predicted, probability,
         why + ", " + p + ": desired " + fmt(desired, unit) + " is within the band of " + fmt(current, unit));
+  }
+
+  /**
+   * The decision while no forecast is ready (a new primary, a model still learning): hold,
+   * unless the primary is saturated, where it gets {@link #SATURATED_STEP} more, as a reactive
+   * autoscaler would. Holding instead would keep a new primary throttled, and its forecast would
+   * then learn from usage capped at the limit.
+   *
+   * @param notReady why there is no forecast
+   */
+  Plan planWithoutForecast(boolean memory, OptionalDouble current, double usage, String notReady, String unit) {
+    double c = current.orElse(Double.NaN);
+    boolean saturated = current.isPresent() && usage >= SATURATED * c;
+    if (!saturated) {
+      return new Plan(Decision.Action.HOLD, c, Double.NaN, Double.NaN, notReady);
+    }
+    double next = Math.min(max, Math.max(min, c * SATURATED_STEP));
+    if (memory) {
+      next = Math.max(next, Math.min(max, usage * (1 + USAGE_MARGIN)));
+    }
+    if (next <= c * (1 + UP_BAND)) {
+      return new Plan(Decision.Action.HOLD, c, Double.NaN, Double.NaN, notReady + "; saturated (usage "
+          + fmt(usage, unit) + ") but already at the maximum " + fmt(max, unit));
+    }
+    return new Plan(Decision.Action.SCALE_UP, next, Double.NaN, Double.NaN, notReady + "; saturated (usage "
+        + fmt(usage, unit) + " >= " + Math.round(SATURATED * 100) + " % of the limit): " + fmt(c, unit) + " -> "
+        + fmt(next, unit));
   }
 
   private static double probability(Inputs in, double current) {

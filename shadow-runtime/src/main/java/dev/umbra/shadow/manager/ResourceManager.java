@@ -58,6 +58,12 @@ public final class ResourceManager implements AutoCloseable {
   static final int LIVE_SET_WINDOW = 20;
   /** Seconds of usage the latest usage is the maximum of. */
   static final int USAGE_WINDOW = 3;
+  /** Seconds of RSS a memory scale-down looks back at for growth. */
+  static final int GROWTH_WINDOW = 30;
+  /** Growth of the RSS peak over {@link #GROWTH_WINDOW} that holds a memory scale-down. */
+  static final double GROWING = 0.02;
+  /** Seconds of usage searched for a period (periods up to a third of it are found). */
+  static final int PERIODIC_WINDOW = 600;
 
   private final ShadowConfig.Manage config;
   private final Supplier<Collection<PrimaryIdentity>> primaries;
@@ -72,6 +78,12 @@ public final class ResourceManager implements AutoCloseable {
   private final QuantileLevels levels;
   private final Horizon horizon;
   private final Map<String, EnumMap<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
+  /**
+   * When the manager first decided about each primary: until a cooldown has passed since, nothing
+   * is scaled down. A forecast from a few seconds of a JVM starting up (the VPA fallback's) is no
+   * reason to halve a limit the JVM is about to grow into; the last memory run was OOM-killed so.
+   */
+  private final Map<String, Instant> firstSeen = new ConcurrentHashMap<>();
   private ScheduledExecutorService executor;
 
   /** The configured allocator, or why it could not be opened. */
@@ -194,10 +206,12 @@ public final class ResourceManager implements AutoCloseable {
       }
     }
     lastChange.keySet().retainAll(seen);
+    firstSeen.keySet().retainAll(seen);
   }
 
   private void decide(PrimaryIdentity id) {
     Instant now = clock.instant();
+    firstSeen.putIfAbsent(id.primaryId(), now);
     if (main.allocator().isEmpty()) {
       refuseAll(id, "-", main.failure() + "; nothing applied");
       return;
@@ -236,13 +250,18 @@ public final class ResourceManager implements AutoCloseable {
       return;
     }
     double usage = max(signals.recent(id.primaryId(), Canonical.CPU_PROCESS, newest, USAGE_WINDOW));
-    QuantileForecast forecast = forecast(id, Resource.CPU, Canonical.CPU_PROCESS, cpu, usage, where);
+    Policy.Plan plan;
+    String model;
+    QuantileForecast forecast = forecast(id, Canonical.CPU_PROCESS, newest);
     if (forecast == null) {
-      return;
+      plan = cpuPolicy.planWithoutForecast(false, cpu, usage, notReady, "cores");
+      model = "-";
+    } else {
+      plan = explained(cpuPolicy.plan(
+          new Policy.Inputs(false, cpu, usage, forecast, 0, now, last(id, Resource.CPU)), "cores"), forecast);
+      model = forecast.model();
     }
-    Policy.Plan plan = cpuPolicy.plan(
-        new Policy.Inputs(false, cpu, usage, forecast, 0, now, last(id, Resource.CPU)), "cores");
-    act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, forecast.model(), Allocation::cpu);
+    act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, model, Allocation::cpu);
   }
 
   private void decideMemory(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,
@@ -254,14 +273,26 @@ public final class ResourceManager implements AutoCloseable {
       return;
     }
     double usage = max(signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, USAGE_WINDOW));
-    QuantileForecast forecast = forecast(id, Resource.MEMORY, Canonical.MEM_RSS, memory, usage, where);
+    Policy.Plan plan;
+    String model;
+    QuantileForecast forecast = forecast(id, Canonical.MEM_RSS, newest);
     if (forecast == null) {
-      return;
+      plan = memoryPolicy.planWithoutForecast(true, memory, usage, notReady, "bytes");
+      model = "-";
+    } else {
+      Optional<JvmMemory> jvmNeed = jvmMemory(id, newest);
+      double floor = jvmNeed.map(JvmMemory::needBytes).orElse(0.0);
+      // A JVM's heap cannot outgrow MaxHeapSize: its RSS tops out near that plus off-heap, whatever
+      // a forecast extrapolated from its growth says.
+      double ceiling = id.jvm().maxHeapBytes() > 0 && jvmNeed.isPresent()
+          ? id.jvm().maxHeapBytes() + jvmNeed.get().offHeapBytes() : Double.POSITIVE_INFINITY;
+      plan = explained(memoryPolicy.plan(new Policy.Inputs(true, memory, usage, forecast, floor, now,
+          last(id, Resource.MEMORY), ceiling), "bytes"), forecast);
+      plan = heldWhileGrowing(plan, memory.orElse(Double.NaN),
+          signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, GROWTH_WINDOW));
+      model = forecast.model();
     }
-    double floor = jvmMemory(id, newest).map(JvmMemory::needBytes).orElse(0.0);
-    Policy.Plan plan = memoryPolicy.plan(
-        new Policy.Inputs(true, memory, usage, forecast, floor, now, last(id, Resource.MEMORY)), "bytes");
-    act(id, Resource.MEMORY, plan, memory, usage, allocator, target, where, forecast.model(),
+    act(id, Resource.MEMORY, plan, memory, usage, allocator, target, where, model,
         bytes -> Allocation.memory((long) bytes));
   }
 
@@ -336,14 +367,55 @@ public final class ResourceManager implements AutoCloseable {
     return newest;
   }
 
-  private QuantileForecast forecast(PrimaryIdentity id, Resource resource, Canonical series, OptionalDouble current,
-      double usage, String where) {
+  /**
+   * A memory scale-down waits while the RSS is still growing (the peak of the newest third of
+   * {@link #GROWTH_WINDOW} more than {@link #GROWING} above that of the oldest third): a JVM
+   * growing into its heap takes memory faster than a 2 s loop can give it back, and a forecast
+   * from a short, rising history (the VPA fallback's) lags the growth; the memory run was
+   * OOM-killed so, 30 s after start, its limit lowered to 467 MiB while the RSS rose 428 -> 459 MiB.
+   */
+  static Policy.Plan heldWhileGrowing(Policy.Plan plan, double current, double[] rss) {
+    if (plan.action() != Action.SCALE_DOWN || rss.length < 3) {
+      return plan;
+    }
+    int third = rss.length / 3;
+    double old = max(java.util.Arrays.copyOfRange(rss, 0, third));
+    double recent = max(java.util.Arrays.copyOfRange(rss, rss.length - third, rss.length));
+    if (Double.isNaN(old) || Double.isNaN(recent) || recent <= old * (1 + GROWING)) {
+      return plan;
+    }
+    return new Policy.Plan(Action.HOLD, current, plan.predicted(), plan.probability(), "would scale down ("
+        + plan.reason() + ") but the RSS is still growing: " + Policy.fmt(old, "bytes") + " -> "
+        + Policy.fmt(recent, "bytes") + " in " + rss.length + " s");
+  }
+
+  /** The plan's reason with where a periodic forecast came from (period, correlation). */
+  private static Policy.Plan explained(Policy.Plan plan, QuantileForecast f) {
+    if (!f.model().equals(Periodicity.MODEL) || f.selection().isEmpty()) {
+      return plan;
+    }
+    return new Policy.Plan(plan.action(), plan.desired(), plan.predicted(), plan.probability(),
+        plan.reason() + " [" + f.selection().get() + "]");
+  }
+
+  /** Why the last {@link #forecast} call returned null; only read on the manager thread. */
+  private String notReady = "";
+
+  /**
+   * The forecast of the peak over the lead time: from the demand's own period when it repeats
+   * ({@link Periodicity}), else from the forecast models; null, with {@link #notReady} saying
+   * why, when neither can forecast yet.
+   */
+  private QuantileForecast forecast(PrimaryIdentity id, Canonical series, long newest) {
+    Optional<QuantileForecast> periodic = Periodicity.forecast(series.seriesName().value(),
+        signals.recent(id.primaryId(), series, newest, PERIODIC_WINDOW), Instant.ofEpochSecond(newest), horizon, levels);
+    if (periodic.isPresent()) {
+      return periodic.get();
+    }
     try {
       return signals.forecast(id.primaryId(), series, horizon, levels);
     } catch (InsufficientHistoryException | IllegalArgumentException e) {
-      double c = current.orElse(Double.NaN);
-      record(id, resource, Action.HOLD, c, c, Double.NaN, Double.NaN, usage, false, where, "-",
-          "forecast of " + series + " not ready: " + e.getMessage());
+      notReady = "forecast of " + series + " not ready: " + e.getMessage();
       return null;
     }
   }
@@ -386,9 +458,11 @@ public final class ResourceManager implements AutoCloseable {
     }
   }
 
+  /** The last change of the resource, or when the primary was first seen: the cooldown runs from either. */
   private Optional<Instant> last(PrimaryIdentity id, Resource resource) {
     EnumMap<Resource, Instant> m = lastChange.get(id.primaryId());
-    return m == null ? Optional.empty() : Optional.ofNullable(m.get(resource));
+    Instant changed = m == null ? null : m.get(resource);
+    return Optional.ofNullable(changed != null ? changed : firstSeen.get(id.primaryId()));
   }
 
   private void record(PrimaryIdentity id, Resource resource, Action action, double current, double desired,

@@ -68,8 +68,52 @@ class PolicyTest {
       Policy.Plan plan = cpu(0.95, 0.9).plan(inputs(0.5, 0.5, flat, Optional.empty()), "cores");
 
       assertThat(plan.action()).isEqualTo(Action.SCALE_UP);
-      assertThat(plan.desired()).isCloseTo(0.625, within(1e-9));
+      assertThat(plan.desired()).isCloseTo(0.75, within(1e-9));
       assertThat(plan.reason()).contains("saturated");
+    }
+
+    @Test
+    void withoutAForecast_aSaturatedPrimaryStillGetsMore_andOtherwiseItHolds() {
+      Policy policy = cpu(0.95, 0.1);
+
+      Policy.Plan saturated = policy.planWithoutForecast(false, OptionalDouble.of(0.3), 0.3, "not ready: x", "cores");
+      Policy.Plan idle = policy.planWithoutForecast(false, OptionalDouble.of(0.3), 0.2, "not ready: x", "cores");
+      Policy.Plan atMax = policy.planWithoutForecast(false, OptionalDouble.of(4.0), 4.0, "not ready: x", "cores");
+
+      assertThat(saturated.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(saturated.desired()).isCloseTo(0.45, within(1e-9));
+      assertThat(saturated.reason()).startsWith("not ready: x").contains("saturated");
+      assertThat(idle.action()).isEqualTo(Action.HOLD);
+      assertThat(idle.desired()).isEqualTo(0.3);
+      assertThat(atMax.action()).isEqualTo(Action.HOLD);
+      assertThat(atMax.reason()).contains("already at the maximum");
+    }
+
+    @Test
+    void aJvmsMemoryForecast_isCappedAtTheMostItCanUse_butNeverBelowUsage() {
+      Policy memory = new Policy(0.95, 0.1, 0.1, 0.2, Duration.ofSeconds(30), 2.0, 32 * MIB, 4096 * MIB);
+      QuantileForecast growing = Forecasts.peak("mem.rss", 500 * MIB, 600 * MIB, 700 * MIB, 770 * MIB, 800 * MIB);
+
+      Policy.Plan capped = memory.plan(new Policy.Inputs(true, OptionalDouble.of(640 * MIB), 400 * MIB, growing, 0, NOW,
+          Optional.empty(), 560 * MIB), "bytes");
+      Policy.Plan busy = memory.plan(new Policy.Inputs(true, OptionalDouble.of(1024 * MIB), 600 * MIB, growing, 0, NOW,
+          Optional.empty(), 560 * MIB), "bytes");
+
+      assertThat(capped.predicted()).isEqualTo(560.0 * MIB);
+      assertThat(capped.action()).isEqualTo(Action.HOLD); // 616 MiB is within the band of 640
+      assertThat(capped.reason()).contains("more than the most it can use");
+      assertThat(busy.action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(busy.desired()).isCloseTo(630.0 * MIB, within(1.0)); // usage + 5 % wins over the cap
+    }
+
+    @Test
+    void withoutAForecast_memoryNearItsLimit_isRaisedAboveUsage() {
+      Policy memory = new Policy(0.95, 0.1, 0.1, 0.2, Duration.ofSeconds(30), 2.0, 32 * MIB, 4096 * MIB);
+
+      Policy.Plan plan = memory.planWithoutForecast(true, OptionalDouble.of(320 * MIB), 310 * MIB, "not ready", "bytes");
+
+      assertThat(plan.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(plan.desired()).isEqualTo(480.0 * MIB);
     }
 
     @Test

@@ -133,6 +133,11 @@ class ResourceManagerTest {
       FakeAllocator main = cgroup(2.0, 1024 * MIB);
       FakeAllocator jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.of(jvm), "host");
+      manager.tick(); // a primary just seen: nothing comes down before a cooldown of watching it
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.MEMORY).reason()).contains("cooldown");
+      assertThat(jvm.applied).isEmpty();
+      clock.advance(Duration.ofSeconds(30));
 
       manager.tick();
 
@@ -199,6 +204,8 @@ class ResourceManagerTest {
       FakeAllocator main = cgroup(4.0, 2048 * MIB);
       main.failApply = new AllocatorException(Reason.INVALID_REQUEST, "memory 330MiB is below current usage 900MiB; nothing applied");
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+      manager.tick();
+      clock.advance(Duration.ofSeconds(30)); // a scale-down waits a cooldown after the primary is first seen
 
       manager.tick();
 
@@ -228,6 +235,71 @@ class ResourceManagerTest {
       manager.tick();
 
       assertThat(latest(Resource.MEMORY).reason()).contains("process 4242").contains("no longer exists");
+    }
+  }
+
+  @Nested
+  class WithTheCgroupPlugin {
+    /** A cgroup v2 tree of plain files under the test's proc folder: what the plugin reads and writes, not a kernel. */
+    private Path cgroupTree() throws IOException {
+      Path cg = proc.resolve("cgroup");
+      Files.createDirectories(proc.resolve("self"));
+      Files.writeString(proc.resolve("self/mountinfo"), "30 23 0:26 / " + cg + " rw,nosuid,nodev - cgroup2 cgroup2 rw\n");
+      Files.writeString(proc.resolve("self/cgroup"), "0::/init.scope\n");
+      Files.writeString(proc.resolve(PID + "/cgroup"), "0::/umbra-app\n");
+      for (String dir : List.of("", "init.scope", "umbra-app")) {
+        Path d = Files.createDirectories(cg.resolve(dir));
+        Files.writeString(d.resolve("cgroup.procs"), "");
+        Files.writeString(d.resolve("cgroup.subtree_control"), "");
+        Files.writeString(d.resolve("cgroup.controllers"), "cpuset cpu io memory pids\n");
+        Files.writeString(d.resolve("cpu.max"), "max 100000\n");
+        Files.writeString(d.resolve("cpu.stat"), "usage_usec 0\nnr_periods 0\nnr_throttled 0\nthrottled_usec 0\n");
+        Files.writeString(d.resolve("memory.max"), "max\n");
+        Files.writeString(d.resolve("memory.current"), Long.toString(200 * MIB) + "\n");
+        Files.writeString(d.resolve("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n");
+      }
+      return cg.resolve("umbra-app");
+    }
+
+    @Test
+    void anAllocationBelowThePluginsMinimum_isRefusedInTheAudit_andNothingIsWritten() throws IOException {
+      Path app = cgroupTree();
+      signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.001, 0.002, 0.003, 0.004, 0.005));
+      AllocatorContext context = AllocatorContext.of(Map.of("proc", proc.toString(), "minCpu", "0.5"));
+      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("cgroup",
+          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
+      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"),
+          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
+          new TargetResolver("host", proc, Optional.empty()));
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.action()).isEqualTo(Action.REFUSED);
+      assertThat(cpu.applied()).isFalse();
+      assertThat(cpu.reason()).contains("below the minimum of 0.5").contains("nothing applied");
+      assertThat(Files.readString(app.resolve("cpu.max"))).isEqualTo("max 100000\n");
+      // memory (352 MiB for a forecast peak of 320 MiB) is above both minimum and usage: applied
+      assertThat(latest(Resource.MEMORY).applied()).isTrue();
+    }
+
+    @Test
+    void aLimitBelowCurrentUsage_isRefusedByThePlugin_andNothingIsWritten() throws IOException {
+      Path app = cgroupTree();
+      Files.writeString(app.resolve("memory.current"), Long.toString(900 * MIB) + "\n"); // the kernel's view, above RSS
+      AllocatorContext context = AllocatorContext.of(Map.of("proc", proc.toString()));
+      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("cgroup",
+          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
+      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"),
+          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
+          new TargetResolver("host", proc, Optional.empty()));
+
+      manager.tick();
+
+      Decision memory = latest(Resource.MEMORY);
+      assertThat(memory.action()).isEqualTo(Action.REFUSED);
+      assertThat(memory.reason()).contains("below the current usage").contains("refused by cgroup");
+      assertThat(Files.readString(app.resolve("memory.max"))).isEqualTo("max\n");
     }
   }
 
@@ -268,6 +340,47 @@ class ResourceManagerTest {
       manager.tick();
 
       assertThat(latest(Resource.CPU).reason()).contains("not ready");
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.HOLD);
+    }
+
+    @Test
+    void whileNoModelCanForecast_aSaturatedPrimaryStillGetsMore() {
+      signals.forecasts.remove(Canonical.CPU_PROCESS);
+      signals.values(Canonical.CPU_PROCESS, 0.3);
+      FakeAllocator main = cgroup(0.3, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(cpu.reason()).contains("not ready").contains("saturated");
+      assertThat(main.now.cpuCores().getAsDouble()).isCloseTo(0.45, org.assertj.core.api.Assertions.within(1e-9));
+    }
+  }
+
+  @Nested
+  class PeriodicDemand {
+    @Test
+    void raisesTheLimitBeforeTheNextRise_ofDemandThatRepeats_evenWithoutAModel() {
+      signals.forecasts.remove(Canonical.CPU_PROCESS);
+      // 600 s of a 40 s cycle (20 s at 0.2 cores, 20 s at 0.8); the newest second is 15 s into a 0.2 stretch
+      double[] history = new double[600];
+      for (int i = 0; i < history.length; i++) {
+        int second = (i + 15 + 40 - 600 % 40) % 40;
+        history[i] = second < 20 ? 0.2 : 0.8;
+      }
+      signals.history.put(Canonical.CPU_PROCESS, history);
+      FakeAllocator main = cgroup(0.3, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision cpu = latest(Resource.CPU);
+      assertThat(cpu.model()).isEqualTo("periodic");
+      assertThat(cpu.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(cpu.reason()).contains("period 40 s");
+      assertThat(main.now.cpuCores().getAsDouble()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-9));
     }
   }
 
@@ -275,6 +388,8 @@ class ResourceManagerTest {
   final class FakeSignals implements Signals {
     final Map<Canonical, QuantileForecast> forecasts = new EnumMap<>(Canonical.class);
     final Map<Canonical, Double> values = new EnumMap<>(Canonical.class);
+    /** Explicit histories, newest last, instead of a constant value. */
+    final Map<Canonical, double[]> history = new EnumMap<>(Canonical.class);
     /** Seconds the telemetry stopped before the clock's time. */
     long silentFor = 2;
 
@@ -301,6 +416,12 @@ class ResourceManagerTest {
     public double[] recent(String primaryId, Canonical series, long upTo, int seconds) {
       double[] out = new double[seconds];
       Arrays.fill(out, values.getOrDefault(series, Double.NaN));
+      double[] h = history.get(series);
+      if (h != null) {
+        for (int i = 0; i < Math.min(seconds, h.length); i++) {
+          out[seconds - 1 - i] = h[h.length - 1 - i];
+        }
+      }
       return out;
     }
   }

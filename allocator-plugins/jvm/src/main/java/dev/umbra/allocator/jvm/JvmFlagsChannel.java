@@ -24,12 +24,14 @@ public interface JvmFlagsChannel {
   CompletableFuture<JvmFacts> facts(String primaryId);
 
   /**
-   * Sets manageable flags in the primary ({@code HotSpotDiagnosticMXBean.setVMOption}), in the
-   * map's iteration order, each independently, then requests a GC if asked.
+   * Sets manageable flags in the primary ({@code HotSpotDiagnosticMXBean.setVMOption}), all in
+   * one command, each independently, then requests a GC if asked. Flags that depend on each
+   * other (MinHeapFreeRatio may not exceed the MaxHeapFreeRatio in force) are applied whatever
+   * order they arrive in: the agent tries a refused flag again after the others.
    *
    * @param primaryId the primary's identity
-   * @param flags flag name to value, to be set in the map's iteration order (a {@link java.util.LinkedHashMap}:
-   *     the order matters, MinHeapFreeRatio may not exceed the MaxHeapFreeRatio in force)
+   * @param flags flag name to value; callers still pass a sensible order (a {@link java.util.LinkedHashMap}),
+   *     which older agents relied on
    * @param requestGc whether to request a GC afterwards (so the collector can return memory)
    * @return what the agent did
    */
