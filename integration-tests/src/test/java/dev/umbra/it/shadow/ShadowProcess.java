@@ -61,8 +61,13 @@ public final class ShadowProcess implements AutoCloseable {
   public static ShadowProcess start(Path work, List<String> jvmArgs, List<String> serveArgs)
       throws IOException, InterruptedException {
     ShadowProcess shadow = new ShadowProcess(work, jvmArgs, serveArgs);
-    shadow.startProcess();
-    shadow.health(); // connects the channel and loads gRPC in the test JVM before primaries start
+    try {
+      shadow.startProcess();
+      shadow.health(); // connects the channel and loads gRPC in the test JVM before primaries start
+    } catch (IOException | InterruptedException | RuntimeException | AssertionError e) {
+      shadow.close(); // the caller never gets it to close: no shadow left running after a failed start
+      throw e;
+    }
     return shadow;
   }
 
