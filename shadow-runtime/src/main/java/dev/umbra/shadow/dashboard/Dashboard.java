@@ -158,7 +158,12 @@ public final class Dashboard implements AutoCloseable {
     hub.clients().forEach(c -> c.primaryId().ifPresent(followed::add));
     shown.keySet().retainAll(followed);
     for (String primary : followed) {
+      // a page's snapshot brought what the primary had when the page first followed it; from
+      // then on everything is new, even when the primary had nothing to mark shown at first
       boolean first = !shown.containsKey(primary);
+      if (first) {
+        shown.put(primary, new RecentIds(4 * DashboardModel.KEPT));
+      }
       List<Anomaly> anomalies = model.anomalyList(primary, SENT_PER_TICK);
       List<Decision> decisions = model.decisions(primary).stream().limit(SENT_PER_TICK).toList();
       for (int i = anomalies.size() - 1; i >= 0; i--) {

@@ -132,6 +132,23 @@ class DashboardTest {
   }
 
   @Test
+  void streamsTheDetectorsFirstAnomaly_ofAPrimaryThatHadNoneWhenThePageOpened() throws Exception {
+    connectAgent();
+    sendSecondsOfCpu(System.currentTimeMillis() - 10_000, 10);
+    await("the primary's first seconds", () -> get("/api/series?primary=" + PRIMARY + "&series=cpu.process").statusCode() == 200);
+    try (EventStream events = EventStream.open(http, uri("/api/events?primary=" + PRIMARY))) {
+      await("the stream to be open", () -> shadow.dashboard().clients() == 1);
+      Thread.sleep(2_500); // a few dashboard ticks with no anomaly for the followed primary
+      long t = System.currentTimeMillis();
+      // as the detector does: into the anomaly log, not through Dashboard.anomaly
+      shadow.anomalies().publish(Anomaly.newBuilder().setId("an-log-1").setPrimaryId(PRIMARY).setSeries("mem.rss")
+          .setKind(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.6)
+          .setObserved(4.1e8).setExpectedLow(2.6e8).setExpectedHigh(2.7e8).setExplanation("mem.rss shifted up").build());
+      assertThat(events.next("anomaly")).contains("\"id\":\"an-log-1\"", "\"kind\":\"level-shift\"");
+    }
+  }
+
+  @Test
   void showsPublishedAnomaliesAndDecisions_inTheListsAndTheStream() throws Exception {
     connectAgent();
     sendSecondsOfCpu(System.currentTimeMillis() - 10_000, 10);
