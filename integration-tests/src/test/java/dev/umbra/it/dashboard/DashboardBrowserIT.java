@@ -44,8 +44,8 @@ import org.openqa.selenium.support.ui.FluentWait;
 class DashboardBrowserIT {
   /**
    * Whether the shadow's detector reports anomalies to the dashboard. Set by failsafe's
-   * {@code umbra.it.dashboard.anomaly} (integration-tests/pom.xml): turn it on once the detector
-   * is wired into Shadow.java, and this test also requires the fault to be marked on the chart.
+   * {@code umbra.it.dashboard.anomaly} (integration-tests/pom.xml, on): the test then also requires
+   * the fault flagged by the detector and marked on the chart and in the table.
    */
   private static final boolean EXPECT_ANOMALY = Boolean.getBoolean("umbra.it.dashboard.anomaly");
   private static final Duration PAGE_WAIT = Duration.ofSeconds(120);
