@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The web dashboard: the page under {@code /dashboard/}, JSON under {@code /api/} and live events
- * on {@code /api/events}. New grid seconds come from ingest; anomalies and decisions from
- * {@link #anomaly} and {@link #decision}, which the detector and the resource manager call.
+ * on {@code /api/events}. New grid seconds come from ingest; anomalies and decisions from the
+ * {@link DashboardSources} (the detector's log and the manager's audit log), read every tick, and
+ * from {@link #anomaly} / {@link #decision} for a publisher without such a log (only tests today).
  */
 public final class Dashboard implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(Dashboard.class);
@@ -75,14 +76,14 @@ public final class Dashboard implements AutoCloseable {
     logger.info("dashboard on http://{}:{}/dashboard/", http.address().getHostString(), http.address().getPort());
   }
 
-  /** Shows a new anomaly (the detector calls this); thread-safe, returns at once. */
+  /** Shows a new anomaly at once (the sources bring the detector's within a tick); thread-safe. */
   public void anomaly(Anomaly anomaly) {
     model.published(anomaly);
     markShown(anomaly.getPrimaryId(), "a:" + anomaly.getId());
     hub.send(c -> c.follows(anomaly.getPrimaryId()), "anomaly", Json.text(Json.anomaly(anomaly)));
   }
 
-  /** Shows a new resource decision (the resource manager calls this); thread-safe, returns at once. */
+  /** Shows a new resource decision at once (the sources bring the manager's within a tick); thread-safe. */
   public void decision(Decision decision) {
     model.published(decision);
     markShown(decision.getPrimaryId(), "d:" + decision.getDecisionId());
