@@ -188,7 +188,7 @@ public final class ProvisioningBenchmark {
       String javaBin = JavaProcess.java17Home().resolve("bin/java").toString();
       String command = "echo $$ > " + cgroup.cpuDirectory().resolve("cgroup.procs") + " && echo $$ > "
           + cgroup.memoryDirectory().resolve("cgroup.procs") + " && exec " + javaBin + " " + heap
-          + " -XX:+UseG1GC -javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + port
+          + " -XX:+UseG1GC -Xlog:gc*:file=" + dir.resolve("gc.log") + " -javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + port
           + " -cp " + JavaProcess.testClasses() + " dev.umbra.it.primaries.PhasedWorkload " + phaseSeconds * 1000 + " "
           + join(cpu) + " " + joinInts(live) + " " + warmCycles + " " + measuredCycles + " " + result;
       primary = JavaProcess.exec("primary-" + policy, List.of("sh", "-c", command), Map.of(), dir);

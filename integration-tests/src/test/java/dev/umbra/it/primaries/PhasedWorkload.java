@@ -122,28 +122,46 @@ public final class PhasedWorkload {
     }
   }
 
-  /** Iterations of {@link #spin} per millisecond of this thread's CPU time, after a warm-up. */
+  /**
+   * Iterations of {@link #spin} per millisecond of this thread's CPU time, with garbage at
+   * {@link #GARBAGE_PER_MS} as the workers make it, after a warm-up. Two passes: the first,
+   * without garbage, says how many iterations a millisecond holds, and so how often the second
+   * allocates. A calibration without the workers' allocation made every window cost about twice
+   * its nominal CPU, so that a phase of 0.8 cores could not be served by one worker.
+   */
   private static double calibrate() {
+    double perMs = measure(0);
+    perMs = measure(perMs);
+    return measure(perMs);
+  }
+
+  /** Iterations per CPU-ms over 300 ms of spinning, allocating as a worker would at {@code perMs}. */
+  private static double measure(double perMs) {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    spin(20_000_000, 0);
+    long batch = 1_000_000;
+    long garbage = perMs > 0 ? (long) (batch / perMs * GARBAGE_PER_MS) : 0;
+    spin(20_000_000, perMs > 0 ? (long) (20_000_000 / perMs * GARBAGE_PER_MS) : 0);
     long cpu0 = threads.getCurrentThreadCpuTime();
     long iterations = 0;
     while (threads.getCurrentThreadCpuTime() - cpu0 < 300_000_000L) {
-      spin(1_000_000, 0);
-      iterations += 1_000_000;
+      spin(batch, garbage);
+      iterations += batch;
     }
     return iterations / ((threads.getCurrentThreadCpuTime() - cpu0) / 1e6);
   }
 
+  /** {@code iterations} of a xorshift, with a 4 KiB array allocated every so many to make {@code garbageBytes}. */
   private static void spin(long iterations, long garbageBytes) {
     long x = 0x9E3779B97F4A7C15L;
-    long chunk = garbageBytes <= 0 ? iterations : Math.max(1, iterations / Math.max(1, garbageBytes / 4096));
+    long every = garbageBytes <= 0 ? Long.MAX_VALUE : Math.max(1, iterations / Math.max(1, garbageBytes / 4096));
+    long untilGarbage = every;
     for (long i = 0; i < iterations; i++) {
       x ^= x << 13;
       x ^= x >>> 7;
       x ^= x << 17;
-      if (garbageBytes > 0 && i % chunk == 0) {
+      if (--untilGarbage == 0) { // a countdown, not i % every: a division per iteration cost more than the xorshift
         sink = new byte[4096];
+        untilGarbage = every;
       }
     }
     if (x == 42) {
