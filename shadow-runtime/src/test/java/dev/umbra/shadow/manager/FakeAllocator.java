@@ -19,6 +19,8 @@ final class FakeAllocator implements Allocator {
   AllocatorException failCurrent;
   AllocatorException failApply;
   ApplyResult.Status status = ApplyResult.Status.APPLIED;
+  /** Like G1 before JDK 26 with SoftMaxHeapSize: applies are taken, the allocation in force stays. */
+  boolean ignoresChanges;
 
   FakeAllocator(Set<ResourceKind> kinds, Allocation initial) {
     this.kinds = kinds;
@@ -45,6 +47,9 @@ final class FakeAllocator implements Allocator {
     }
     applied.add(desired);
     targets.add(target);
+    if (ignoresChanges) {
+      return new ApplyResult(status, now, "fake: " + desired + " taken, " + now + " still in force");
+    }
     now = new Allocation(desired.cpuCores().isPresent() ? desired.cpuCores() : now.cpuCores(),
         desired.memoryBytes().isPresent() ? desired.memoryBytes() : now.memoryBytes(),
         desired.heapBytes().isPresent() ? desired.heapBytes() : now.heapBytes());

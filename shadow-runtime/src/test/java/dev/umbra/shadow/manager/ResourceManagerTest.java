@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.umbra.allocator.Allocation;
 import dev.umbra.allocator.AllocatorContext;
 import dev.umbra.allocator.AllocatorException;
+import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.AllocatorException.Reason;
 import dev.umbra.allocator.ResourceKind;
 import dev.umbra.shadow.MutableClock;
@@ -149,6 +150,68 @@ class ResourceManagerTest {
       Decision memory = latest(Resource.MEMORY);
       assertThat(memory.action()).isEqualTo(Action.SCALE_DOWN);
       assertThat(memory.desired()).isGreaterThanOrEqualTo(630.0 * MIB);
+    }
+  }
+
+  @Nested
+  class HeapShrinks {
+    private FakeAllocator jvm;
+    private ResourceManager manager;
+
+    /** G1 on JDK 17: the heap's troughs say 60 MiB, the JVM holds 600 MiB, SoftMaxHeapSize is ignored. */
+    @BeforeEach
+    void aJvmHoldingMuchMoreThanItsTroughsSay() {
+      signals.values(Canonical.MEM_RSS, 600 * MIB);
+      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      signals.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
+      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
+      jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
+      jvm.ignoresChanges = true;
+      jvm.status = ApplyResult.Status.NO_EFFECT;
+      manager = manager(ShadowConfig.Manage.Mode.AUTO, cgroup(2.0, 1024 * MIB), Optional.of(jvm), "host");
+      manager.tick(); // first seen: nothing comes down before a cooldown
+      clock.advance(Duration.ofSeconds(30));
+      manager.tick();
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(jvm.applied).hasSize(1);
+    }
+
+    @Test
+    void oneThatReturnsNothing_doublesTheWaitBeforeTheNext() {
+      clock.advance(Duration.ofSeconds(10));
+      manager.tick();
+      assertThat(latest(Resource.HEAP).reason())
+          .contains("the heap shrink 10 s ago returned less than 10 %: RSS 600.0 MiB -> 600.0 MiB; the next waits 60 s");
+
+      clock.advance(Duration.ofSeconds(30)); // the cooldown has passed, the wait has not
+      manager.tick();
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.HEAP).reason()).contains("the last shrink returned little: next not before");
+      assertThat(jvm.applied).hasSize(1);
+
+      clock.advance(Duration.ofSeconds(20)); // 60 s after the shrink
+      manager.tick();
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(jvm.applied).hasSize(2);
+      clock.advance(Duration.ofSeconds(10));
+      manager.tick();
+      assertThat(latest(Resource.HEAP).reason()).contains("the next waits 120 s");
+    }
+
+    @Test
+    void oneThatReturnsMemory_isSaidSo_andTheNextOnlyWaitsTheCooldown() {
+      signals.values(Canonical.MEM_RSS, 150 * MIB);
+      signals.values(Canonical.MEM_HEAP_COMMITTED, 110 * MIB);
+      clock.advance(Duration.ofSeconds(10));
+
+      manager.tick();
+
+      assertThat(latest(Resource.HEAP).reason()).contains("returned memory: RSS 600.0 MiB -> 150.0 MiB");
+      // it needs 90 MiB of heap and 40 MiB off-heap: 150 MiB is within the band, nothing more to shrink
+      clock.advance(Duration.ofSeconds(30));
+      manager.tick();
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
+      assertThat(jvm.applied).hasSize(1);
     }
   }
 

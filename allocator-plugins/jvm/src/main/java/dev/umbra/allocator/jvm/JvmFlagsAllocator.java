@@ -61,11 +61,15 @@ final class JvmFlagsAllocator implements Allocator {
     check(heap, facts, target);
     Map<String, String> flags = changedFlags(heap, facts);
     GarbageCollector gc = facts.collector();
-    if (flags.isEmpty()) {
+    // Below the bound in force: below SoftMaxHeapSize where the collector keeps to it, below
+    // MaxHeapSize where it does not (G1 before JDK 26, Parallel, Serial). There a collection is
+    // the only way the JVM returns memory (it shrinks the heap by its free ratios), so each
+    // shrink asks for one, also when no flag changes; the caller paces them.
+    boolean shrinking = heap < effectiveBound(facts, facts.softMaxHeapBytes());
+    boolean requestGc = shrinking && settings.gcOnShrink();
+    if (flags.isEmpty() && !requestGc) {
       return result(facts, heap, false, "primary " + target.primaryId() + " already has SoftMaxHeapSize=" + formatBytes(heap));
     }
-    boolean shrinking = heap < facts.softMaxHeapBytes();
-    boolean requestGc = shrinking && settings.gcOnShrink();
     FlagResult done = await(channel.apply(target.primaryId(), flags, requestGc), target, "sending ApplyJvmSettings to");
     if (!done.rejected().isEmpty()) {
       Reason reason = done.applied().isEmpty() ? Reason.REJECTED : Reason.PARTIAL;
@@ -73,7 +77,8 @@ final class JvmFlagsAllocator implements Allocator {
           + facts.javaFeatureVersion() + ") refused " + done.rejected()
           + (done.applied().isEmpty() ? "; nothing applied" : "; applied " + done.applied()));
     }
-    String sent = "set " + flags + (done.gcRequested() ? " and requested a GC" : "") + " in primary " + target.primaryId();
+    String sent = (flags.isEmpty() ? "requested a GC" : "set " + flags + (done.gcRequested() ? " and requested a GC" : ""))
+        + " in primary " + target.primaryId();
     return result(facts, heap, true, sent);
   }
 
@@ -89,8 +94,10 @@ final class JvmFlagsAllocator implements Allocator {
     String why = gc == GarbageCollector.G1
         ? "ignored by G1 before JDK 26 (this is JDK " + facts.javaFeatureVersion() + ")"
         : "ignored by " + gc.displayName();
+    String returned = done.contains("requested a GC") && gc.honoursHeapFreeRatios()
+        ? "; the GC lets it return memory down to its MaxHeapFreeRatio" : "";
     return new ApplyResult(Status.NO_EFFECT, Allocation.heap(facts.maxHeapBytes()), done + "; SoftMaxHeapSize is accepted but "
-        + why + ", so the heap is still bounded only by MaxHeapSize=" + formatBytes(facts.maxHeapBytes()) + ratios);
+        + why + ", so the heap is still bounded only by MaxHeapSize=" + formatBytes(facts.maxHeapBytes()) + returned + ratios);
   }
 
   private static long effectiveBound(JvmFacts facts, long softMax) {

@@ -116,6 +116,20 @@ class JvmFlagsAllocatorTest {
     }
 
     @Test
+    void onG1BeforeJdk26_everyShrinkRequestsAGc_evenWithTheFlagsAlreadyInForce() throws AllocatorException {
+      FakeChannel channel = new FakeChannel(facts(17, GarbageCollector.G1));
+      Allocator allocator = open(channel, Map.of("maxHeapFreeRatio", "30"));
+      allocator.apply(PRIMARY, Allocation.heap(GIB));
+
+      ApplyResult again = allocator.apply(PRIMARY, Allocation.heap(GIB));
+
+      assertThat(channel.commands).extracting(FakeChannel.Command::requestGc).containsExactly(true, true);
+      assertThat(channel.commands.get(1).flags()).isEmpty();
+      assertThat(again.status()).isEqualTo(Status.NO_EFFECT);
+      assertThat(again.reason()).contains("requested a GC in primary", "return memory down to its MaxHeapFreeRatio");
+    }
+
+    @Test
     void setsTheConfiguredFreeRatios_raisingMaxBeforeMin() throws AllocatorException {
       FakeChannel channel = new FakeChannel(facts(17, GarbageCollector.G1));
 
