@@ -292,7 +292,7 @@ public final class ProvisioningBenchmark {
     env.put("UMBRA_MANAGE_EVERY", "2s");
     env.put("UMBRA_MANAGE_LEAD", "8s");
     env.put("UMBRA_MANAGE_CONFIDENCE", "0.95");
-    env.put("UMBRA_MANAGE_HEADROOM", "0.1");
+    env.put("UMBRA_MANAGE_HEADROOM", "0.2");
     env.put("UMBRA_MANAGE_BAND", "0.2");
     env.put("UMBRA_MANAGE_COOLDOWN", "30s");
     env.put("UMBRA_MANAGE_CPU_MIN", "0.05");

@@ -13,7 +13,8 @@ import java.util.OptionalDouble;
  *
  * <pre>
  * predicted = forecast.peak(lead).quantile(confidence)
- * desired   = clamp(max(predicted, floor) * (1 + headroom), min, max)   (memory: never below usage)
+ * desired   = clamp(max(predicted, floor) * (1 + headroom), min, max)
+ *             (CPU: max(predicted, floor, usage); memory: never below usage + 5 %)
  * up        if desired &gt; current * (1 + UP_BAND) and P(demand &gt; current) &gt;= threshold
  *           (or the primary is saturated: usage &gt;= SATURATED * current, where the forecast is censored)
  * down      if desired &lt; current * (1 - band) and the cooldown since the last change has passed
@@ -90,7 +91,11 @@ record Policy(double confidence, double threshold, double headroom, double band,
   Plan plan(Inputs in, String unit) {
     double forecastPeak = in.forecast().peakAt(confidence);
     double predicted = Math.min(forecastPeak, in.ceiling());
-    double need = Math.max(predicted, in.floor());
+    // CPU is never planned below what the primary uses right now: a forecast that says less
+    // (a period found a few seconds out of phase, a model that has not caught up) would throttle it
+    // at once, and the saturation rule would take it back up two seconds later.
+    boolean busierThanForecast = !in.memory() && Double.isFinite(in.usage()) && in.usage() > Math.max(predicted, in.floor());
+    double need = busierThanForecast ? in.usage() : Math.max(predicted, in.floor());
     double desired = need * (1 + headroom);
     double current = in.current().orElse(Double.NaN);
     boolean limited = in.current().isPresent();
@@ -101,6 +106,7 @@ record Policy(double confidence, double threshold, double headroom, double band,
     String why = String.format(Locale.ROOT, "peak p%s over %s = %s%s",
         pct(confidence), lead(in.forecast()), fmt(predicted, unit),
         in.floor() > predicted ? ", need " + fmt(in.floor(), unit) : "")
+        + (busierThanForecast ? ", but it uses " + fmt(in.usage(), unit) + " now" : "")
         + (forecastPeak > predicted ? " (forecast " + fmt(forecastPeak, unit) + ", more than the most it can use)" : "");
     if (in.memory() && Double.isFinite(in.usage())) {
       double usageFloor = in.usage() * (1 + USAGE_MARGIN);

@@ -62,6 +62,19 @@ class PolicyTest {
     }
 
     @Test
+    void cpuIsNeverPlannedBelowWhatIsUsedNow_evenWhenTheForecastSaysLess() {
+      // a periodic forecast a few seconds out of phase: 0.65 cores over the lead, 0.83 in use
+      QuantileForecast outOfPhase = Forecasts.peak("cpu.process", 0.5, 0.6, 0.62, 0.65, 0.7);
+      Policy.Plan hold = cpu(0.95, 0.1).plan(inputs(1.07, 0.83, outOfPhase, Optional.empty()), "cores");
+      Policy.Plan down = cpu(0.95, 0.1).plan(inputs(1.5, 0.83, outOfPhase, Optional.empty()), "cores");
+
+      assertThat(hold.action()).isEqualTo(Action.HOLD); // 0.83 * 1.1 = 0.913 is within the band of 1.07
+      assertThat(hold.reason()).contains("but it uses 0.830 cores now");
+      assertThat(down.action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(down.desired()).isCloseTo(0.913, within(1e-9));
+    }
+
+    @Test
     void aSaturatedPrimaryGetsMore_evenWhenItsCensoredForecastSaysNo() {
       QuantileForecast flat = Forecasts.peak("cpu.process", 0.4, 0.45, 0.48, 0.49, 0.5);
 
