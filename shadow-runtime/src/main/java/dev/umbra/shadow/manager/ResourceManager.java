@@ -95,10 +95,10 @@ public final class ResourceManager implements AutoCloseable {
   private ScheduledExecutorService executor;
 
   /**
-   * A heap shrink asked of a primary: when, its RSS then, and how long to wait before the next
+   * A heap shrink asked of a primary: when, its RSS and live set then, and how long to wait before the next
    * one (the cooldown after one that returned memory, doubling after each that did not).
    */
-  record Reclaim(Instant at, double rssBefore, Duration pause, boolean judged) {}
+  record Reclaim(Instant at, double rssBefore, double liveBefore, Duration pause, boolean judged) {}
 
   /** The configured allocator, or why it could not be opened. */
   record Loaded(String name, Optional<Allocator> allocator, String failure) {
@@ -312,19 +312,23 @@ public final class ResourceManager implements AutoCloseable {
   }
 
   /**
-   * The heap: raise the soft bound when the live set grows past it; when the JVM holds much more
-   * memory than it needs (RSS above need plus the band), shrink it: lower the bound, set the heap
-   * free ratios and request a GC, so that the JVM returns memory and the memory limit can follow.
+   * The heap: raise the soft bound when the live set grows past it; shrink it (lower the bound,
+   * set the heap free ratios, request a GC) so that the JVM returns memory and the memory limit
+   * can follow.
    *
-   * <p>A shrink is also how the live set is checked: G1 leaves the garbage of a live set that
+   * <p>A shrink is also how the live set is measured. G1 leaves the garbage of a live set that
    * shrank in old regions that no young collection visits, and starts no concurrent cycle while
    * the old generation stays under its threshold, so the heap's troughs can stay far above the
-   * live set for as long as the JVM runs (measured: 226 MiB after GC for a live set of 40 MiB).
-   * The full collection a shrink requests on G1 shows the real live set in the troughs, and
-   * returns the memory above the free ratio. Each shrink is judged {@link #RECLAIM_SETTLE}
-   * later against the RSS before it; one that returned less than {@link #RECLAIM_GAIN} doubles
-   * the wait before the next, up to {@link #RECLAIM_BACKOFF_MAX}, so a JVM that really needs
-   * what it holds is not collected over and over.
+   * live set for as long as the JVM runs (measured: 226 MiB after every GC for a live set of
+   * 40 MiB; nothing in the heap series tells dead old objects from live ones). So the manager
+   * shrinks on a schedule, not only when the JVM visibly holds more than it needs: once a
+   * cooldown has passed since the primary was first seen or last shrunk, and never while its RSS
+   * is growing. On G1 before JDK 26 the shrink is a full collection ({@code System.gc()}), which
+   * shows the real live set in the troughs and returns the memory above the free ratio. Each
+   * shrink is judged {@link #RECLAIM_SETTLE} later against the RSS before it: one that returned
+   * memory keeps the cooldown as the pace; one that returned less than {@link #RECLAIM_GAIN}
+   * (while the live set did not grow) doubles it, up to {@link #RECLAIM_BACKOFF_MAX}, so a JVM
+   * that needs what it holds is collected rarely; with {@code manage-jvm=false}, never.
    */
   private void decideHeap(PrimaryIdentity id, Instant now, Allocator heapAllocator, Target target, String where) {
     long newest = signals.newestSecond(id.primaryId(), Canonical.MEM_HEAP_USED);
@@ -352,41 +356,49 @@ public final class ResourceManager implements AutoCloseable {
     Reclaim reclaim = reclaims.get(id.primaryId());
     if (reclaim != null && !reclaim.judged() && !now.isBefore(reclaim.at().plus(RECLAIM_SETTLE))) {
       boolean returned = m.rssBytes() <= reclaim.rssBefore() * (1 - RECLAIM_GAIN);
-      Duration pause = returned ? config.cooldown() : min(RECLAIM_BACKOFF_MAX, reclaim.pause().multipliedBy(2));
-      reclaims.put(id.primaryId(), new Reclaim(reclaim.at(), reclaim.rssBefore(), pause, true));
+      boolean liveGrew = m.liveSetBytes() > reclaim.liveBefore() * (1 + RECLAIM_GAIN);
+      Duration pause = returned ? config.cooldown()
+          : liveGrew ? reclaim.pause() : min(RECLAIM_BACKOFF_MAX, reclaim.pause().multipliedBy(2));
+      reclaims.put(id.primaryId(), new Reclaim(reclaim.at(), reclaim.rssBefore(), reclaim.liveBefore(), pause, true));
+      String outcome = returned ? "returned memory"
+          : liveGrew ? "returned little, but the live set grew meanwhile"
+          : "returned less than " + Math.round(RECLAIM_GAIN * 100) + " %";
       record(id, Resource.HEAP, Action.HOLD, heapNow, heapNow, m.heapTargetBytes(), Double.NaN, m.rssBytes(), false,
           where, "live-set", facts + "; the heap shrink " + Duration.between(reclaim.at(), now).toSeconds() + " s ago "
-              + (returned ? "returned memory" : "returned less than " + Math.round(RECLAIM_GAIN * 100) + " %") + ": RSS "
-              + Policy.fmt(reclaim.rssBefore(), "bytes") + " -> " + Policy.fmt(m.rssBytes(), "bytes")
-              + (returned ? "" : "; the next waits " + pause.toSeconds() + " s"));
+              + outcome + ": RSS " + Policy.fmt(reclaim.rssBefore(), "bytes") + " -> " + Policy.fmt(m.rssBytes(), "bytes")
+              + "; the next in " + pause.toSeconds() + " s at the earliest");
       return;
     }
-    boolean holdsTooMuch = m.rssBytes() > m.needBytes() * (1 + config.band());
+    double[] rss = signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, GROWTH_WINDOW);
+    boolean growing = growing(rss);
+    Instant nextReclaim = reclaim == null ? last(id, Resource.HEAP).orElse(now).plus(config.cooldown())
+        : reclaim.at().plus(reclaim.judged() ? reclaim.pause() : RECLAIM_SETTLE);
     Optional<Instant> last = last(id, Resource.HEAP);
     boolean cooled = last.isEmpty() || !now.isBefore(last.get().plus(config.cooldown()));
-    Instant nextReclaim = reclaim == null ? Instant.MIN
-        : reclaim.at().plus(reclaim.judged() ? reclaim.pause() : RECLAIM_SETTLE);
-    boolean paced = now.isBefore(nextReclaim);
+    boolean due = cooled && !now.isBefore(nextReclaim) && !growing;
     Action action;
     if (desired > heapNow * (1 + Policy.UP_BAND)) {
       action = Action.SCALE_UP;
-    } else if (holdsTooMuch && cooled && !paced && desired < heapNow) {
+    } else if (due && desired < heapNow) {
       action = Action.SCALE_DOWN;
     } else {
-      String waiting = !holdsTooMuch ? "" : !cooled ? "; the JVM holds more than it needs, cooldown running"
-          : paced ? "; the JVM holds more than it needs, the last shrink returned little: next not before "
+      String waiting = growing ? "; no shrink while the RSS grows"
+          : now.isBefore(nextReclaim) || !cooled ? "; next shrink not before "
               + nextReclaim.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) : "";
       record(id, Resource.HEAP, Action.HOLD, heapNow, heapNow, m.heapTargetBytes(), Double.NaN, m.rssBytes(), false,
           where, "live-set", facts + waiting);
       return;
     }
+    boolean holdsTooMuch = m.rssBytes() > m.needBytes() * (1 + config.band());
     String reason = facts + ": heap bound " + Policy.fmt(heapNow, "bytes") + " -> " + Policy.fmt(desired, "bytes")
-        + (action == Action.SCALE_DOWN ? " so the JVM returns memory before the limit is lowered" : "");
+        + (action == Action.SCALE_UP ? ""
+            : holdsTooMuch ? " so the JVM returns what it holds beyond its need"
+            : " to check the live set (troughs overstate it while old garbage stays) and return what is above it");
     Policy.Plan plan = new Policy.Plan(action, desired, m.heapTargetBytes(), Double.NaN, reason);
     boolean sent = act(id, Resource.HEAP, plan, OptionalDouble.of(heapNow), m.rssBytes(), heapAllocator, target, where,
         "live-set", bytes -> Allocation.heap((long) bytes));
     if (sent && action == Action.SCALE_DOWN) {
-      reclaims.put(id.primaryId(), new Reclaim(now, m.rssBytes(),
+      reclaims.put(id.primaryId(), new Reclaim(now, m.rssBytes(), m.liveSetBytes(),
           reclaim == null ? config.cooldown() : reclaim.pause(), false));
     }
   }
@@ -426,18 +438,26 @@ public final class ResourceManager implements AutoCloseable {
    * OOM-killed so, 30 s after start, its limit lowered to 467 MiB while the RSS rose 428 -> 459 MiB.
    */
   static Policy.Plan heldWhileGrowing(Policy.Plan plan, double current, double[] rss) {
-    if (plan.action() != Action.SCALE_DOWN || rss.length < 3) {
+    if (plan.action() != Action.SCALE_DOWN || !growing(rss)) {
       return plan;
     }
     int third = rss.length / 3;
     double old = max(java.util.Arrays.copyOfRange(rss, 0, third));
     double recent = max(java.util.Arrays.copyOfRange(rss, rss.length - third, rss.length));
-    if (Double.isNaN(old) || Double.isNaN(recent) || recent <= old * (1 + GROWING)) {
-      return plan;
-    }
     return new Policy.Plan(Action.HOLD, current, plan.predicted(), plan.probability(), "would scale down ("
         + plan.reason() + ") but the RSS is still growing: " + Policy.fmt(old, "bytes") + " -> "
         + Policy.fmt(recent, "bytes") + " in " + rss.length + " s");
+  }
+
+  /** Whether the peak of the newest third of {@code rss} is more than {@link #GROWING} above that of the oldest. */
+  static boolean growing(double[] rss) {
+    if (rss.length < 3) {
+      return false;
+    }
+    int third = rss.length / 3;
+    double old = max(java.util.Arrays.copyOfRange(rss, 0, third));
+    double recent = max(java.util.Arrays.copyOfRange(rss, rss.length - third, rss.length));
+    return !Double.isNaN(old) && !Double.isNaN(recent) && recent > old * (1 + GROWING);
   }
 
   /** The plan's reason with where a periodic forecast came from (period, correlation). */

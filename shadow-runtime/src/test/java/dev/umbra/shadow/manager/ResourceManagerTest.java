@@ -181,12 +181,12 @@ class ResourceManagerTest {
       clock.advance(Duration.ofSeconds(10));
       manager.tick();
       assertThat(latest(Resource.HEAP).reason())
-          .contains("the heap shrink 10 s ago returned less than 10 %: RSS 600.0 MiB -> 600.0 MiB; the next waits 60 s");
+          .contains("the heap shrink 10 s ago returned less than 10 %: RSS 600.0 MiB -> 600.0 MiB; the next in 60 s");
 
       clock.advance(Duration.ofSeconds(30)); // the cooldown has passed, the wait has not
       manager.tick();
       assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
-      assertThat(latest(Resource.HEAP).reason()).contains("the last shrink returned little: next not before");
+      assertThat(latest(Resource.HEAP).reason()).contains("next shrink not before");
       assertThat(jvm.applied).hasSize(1);
 
       clock.advance(Duration.ofSeconds(20)); // 60 s after the shrink
@@ -195,22 +195,44 @@ class ResourceManagerTest {
       assertThat(jvm.applied).hasSize(2);
       clock.advance(Duration.ofSeconds(10));
       manager.tick();
-      assertThat(latest(Resource.HEAP).reason()).contains("the next waits 120 s");
+      assertThat(latest(Resource.HEAP).reason()).contains("the next in 120 s");
     }
 
     @Test
-    void oneThatReturnsMemory_isSaidSo_andTheNextOnlyWaitsTheCooldown() {
+    void oneThatReturnsMemory_isSaidSo_andTheNextComesAfterTheCooldown() {
       signals.values(Canonical.MEM_RSS, 150 * MIB);
       signals.values(Canonical.MEM_HEAP_COMMITTED, 110 * MIB);
       clock.advance(Duration.ofSeconds(10));
 
       manager.tick();
 
-      assertThat(latest(Resource.HEAP).reason()).contains("returned memory: RSS 600.0 MiB -> 150.0 MiB");
-      // it needs 90 MiB of heap and 40 MiB off-heap: 150 MiB is within the band, nothing more to shrink
+      assertThat(latest(Resource.HEAP).reason()).contains("returned memory: RSS 600.0 MiB -> 150.0 MiB; the next in 30 s");
+      clock.advance(Duration.ofSeconds(20));
+      manager.tick();
+      // within its need now (90 MiB of heap, 40 MiB off-heap): the shrink only checks the live set
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(latest(Resource.HEAP).reason()).contains("to check the live set");
+      assertThat(jvm.applied).hasSize(2);
+    }
+
+    @Test
+    void aGrowingLiveSet_isNotCountedAgainstTheShrink_andNoneComesWhileTheRssGrows() {
+      signals.values(Canonical.MEM_HEAP_USED, 200 * MIB);
+      double[] rising = new double[30];
+      for (int i = 0; i < rising.length; i++) {
+        rising[i] = (600 + 10 * i) * MIB;
+      }
+      signals.history.put(Canonical.MEM_RSS, rising);
+      clock.advance(Duration.ofSeconds(10));
+
+      manager.tick();
+      assertThat(latest(Resource.HEAP).reason()).contains("returned little, but the live set grew meanwhile")
+          .contains("the next in 30 s");
+
       clock.advance(Duration.ofSeconds(30));
       manager.tick();
       assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.HEAP).reason()).contains("no shrink while the RSS grows");
       assertThat(jvm.applied).hasSize(1);
     }
   }
@@ -327,6 +349,7 @@ class ResourceManagerTest {
     @Test
     void anAllocationBelowThePluginsMinimum_isRefusedInTheAudit_andNothingIsWritten() throws IOException {
       Path app = cgroupTree();
+      signals.values(Canonical.CPU_PROCESS, 0.004); // an idle primary: CPU is never planned below its usage
       signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.001, 0.002, 0.003, 0.004, 0.005));
       AllocatorContext context = AllocatorContext.of(Map.of("proc", proc.toString(), "minCpu", "0.5"));
       ResourceManager.Loaded loaded = ResourceManager.Loaded.open("cgroup",
