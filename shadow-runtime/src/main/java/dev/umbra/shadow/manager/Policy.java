@@ -16,7 +16,8 @@ import java.util.OptionalDouble;
  * desired   = clamp(max(predicted, floor) * (1 + headroom), min, max)
  *             (CPU: max(predicted, floor, usage); memory: never below usage + 5 %)
  * up        if desired &gt; current * (1 + UP_BAND) and P(demand &gt; current) &gt;= threshold
- *           (or the primary is saturated: usage &gt;= SATURATED * current, where the forecast is censored)
+ *           (or the primary is saturated: usage &gt;= SATURATED * current, where the forecast is censored;
+ *           or the floor, a known need, is above current)
  * down      if desired &lt; current * (1 - band) and the cooldown since the last change has passed
  * each step multiplies or divides current by at most maxStep
  * </pre>
@@ -124,11 +125,14 @@ record Policy(double confidence, double threshold, double headroom, double band,
     }
     double probability = probability(in, current);
     String p = String.format(Locale.ROOT, "P(demand > %s) = %.2f", fmt(current, unit), probability);
+    // a known need above the allocation (a JVM's live set and growth) is not a matter of probability
+    boolean belowNeed = in.floor() * (1 + headroom) > current * (1 + UP_BAND);
     if (desired > current * (1 + UP_BAND)) {
-      if (probability >= threshold || saturated) {
+      if (probability >= threshold || saturated || belowNeed) {
         double next = Math.min(desired, current * maxStep);
         return new Plan(Decision.Action.SCALE_UP, next, predicted, probability, why + ", " + p
-            + (saturated ? ", saturated (usage " + fmt(in.usage(), unit) + ")" : " >= " + threshold)
+            + (saturated ? ", saturated (usage " + fmt(in.usage(), unit) + ")"
+                : probability >= threshold ? " >= " + threshold : ", below the need")
             + ": " + fmt(current, unit) + " -> " + fmt(next, unit)
             + (next < desired ? " (step limit x" + maxStep + ", wanted " + fmt(desired, unit) + ")" : ""));
       }

@@ -296,13 +296,26 @@ public final class ResourceManager implements AutoCloseable {
       model = "-";
     } else {
       Optional<JvmMemory> jvmNeed = jvmMemory(id, newest);
-      double floor = jvmNeed.map(JvmMemory::needBytes).orElse(0.0);
+      // A JVM's RSS can jump faster than this loop reacts (a live set growing by 80 MiB did in
+      // 0.1 s, and the primary was OOM-killed at a limit 38 MiB above its RSS): the limit keeps
+      // room above the RSS for the largest rise seen within a reaction time (lead + period).
+      double[] rssHistory = signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, PERIODIC_WINDOW);
+      double rise = largestRise(rssHistory, (int) (config.lead().toSeconds() + config.every().toSeconds()));
+      double floor = jvmNeed.map(m -> Math.max(m.needBytes(), m.rssBytes() + rise)).orElse(0.0);
       // A JVM's heap cannot outgrow MaxHeapSize: its RSS tops out near that plus off-heap, whatever
       // a forecast extrapolated from its growth says.
       double ceiling = id.jvm().maxHeapBytes() > 0 && jvmNeed.isPresent()
           ? id.jvm().maxHeapBytes() + jvmNeed.get().offHeapBytes() : Double.POSITIVE_INFINITY;
       plan = explained(memoryPolicy.plan(new Policy.Inputs(true, memory, usage, forecast, floor, now,
           last(id, Resource.MEMORY), ceiling), "bytes"), forecast);
+      if (jvmNeed.isPresent()) {
+        JvmMemory m = jvmNeed.get();
+        plan = new Policy.Plan(plan.action(), plan.desired(), plan.predicted(), plan.probability(), plan.reason()
+            + String.format(java.util.Locale.ROOT, " [JVM: live set %s, off-heap %s, room for growth %s (the largest "
+                + "rise of the RSS within %d s in the last %d s)]", Policy.fmt(m.liveSetBytes(), "bytes"),
+                Policy.fmt(m.offHeapBytes(), "bytes"), Policy.fmt(rise, "bytes"),
+                config.lead().toSeconds() + config.every().toSeconds(), PERIODIC_WINDOW));
+      }
       plan = heldWhileGrowing(plan, memory.orElse(Double.NaN),
           signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, GROWTH_WINDOW));
       model = forecast.model();
@@ -447,6 +460,22 @@ public final class ResourceManager implements AutoCloseable {
     return new Policy.Plan(Action.HOLD, current, plan.predicted(), plan.probability(), "would scale down ("
         + plan.reason() + ") but the RSS is still growing: " + Policy.fmt(old, "bytes") + " -> "
         + Policy.fmt(recent, "bytes") + " in " + rss.length + " s");
+  }
+
+  /** The largest rise of {@code values} (NaN where missing) from any second to the peak of the {@code seconds} after it. */
+  static double largestRise(double[] values, int seconds) {
+    double rise = 0;
+    for (int i = 0; i < values.length; i++) {
+      if (Double.isNaN(values[i])) {
+        continue;
+      }
+      for (int j = i + 1; j <= Math.min(values.length - 1, i + seconds); j++) {
+        if (!Double.isNaN(values[j])) {
+          rise = Math.max(rise, values[j] - values[i]);
+        }
+      }
+    }
+    return rise;
   }
 
   /** Whether the peak of the newest third of {@code rss} is more than {@link #GROWING} above that of the oldest. */

@@ -238,6 +238,43 @@ class ResourceManagerTest {
   }
 
   @Nested
+  class JvmMemoryRoom {
+    @Test
+    void theLargestRiseOfTheRss_withinTheReactionTime_isKeptAbove_andRaisesALimitBelowIt() {
+      // RSS 200 MiB now; 5 minutes ago it jumped 150 MiB within 3 s (a live set growing at once)
+      double[] rss = new double[600];
+      Arrays.fill(rss, 200 * MIB);
+      for (int i = 300; i < 320; i++) {
+        rss[i] = (i < 303 ? 200 + 50 * (i - 299) : 350) * MIB;
+      }
+      signals.history.put(Canonical.MEM_RSS, rss);
+      signals.values(Canonical.MEM_RSS, 200 * MIB);
+      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      signals.values(Canonical.MEM_HEAP_COMMITTED, 150 * MIB);
+      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 190 * MIB, 200 * MIB, 200 * MIB, 200 * MIB, 205 * MIB));
+      FakeAllocator main = cgroup(2.0, 256 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision memory = latest(Resource.MEMORY);
+      assertThat(memory.action()).isEqualTo(Action.SCALE_UP); // P(RSS peak > 256 MiB) is 0: the need decides
+      assertThat(memory.desired()).isCloseTo(385.0 * MIB, org.assertj.core.api.Assertions.within(1.0)); // (200 + 150) * 1.1
+      assertThat(memory.reason()).contains("below the need").contains("room for growth 150.0 MiB");
+    }
+
+    @Test
+    void largestRise_looksOnlyWithinTheWindow_andSkipsHoles() {
+      double[] v = {10, Double.NaN, 12, 30, 5, 6, 7, 40};
+
+      assertThat(ResourceManager.largestRise(v, 2)).isEqualTo(34.0); // 6 -> 40 (5 -> 40 is 3 s apart)
+      assertThat(ResourceManager.largestRise(v, 1)).isEqualTo(33.0); // 7 -> 40
+      assertThat(ResourceManager.largestRise(new double[] {10, Double.NaN, 30}, 1)).isZero(); // the hole is no value
+      assertThat(ResourceManager.largestRise(new double[] {5, 4, 3}, 2)).isZero();
+    }
+  }
+
+  @Nested
   class Refusals {
     @Test
     void anUnknownAllocator_refusesEveryDecision_namingTheKnownOnes() {
