@@ -363,6 +363,11 @@ public final class ResourceManager implements AutoCloseable {
     }
     double maxHeap = id.jvm().maxHeapBytes() > 0 ? id.jvm().maxHeapBytes() : Double.MAX_VALUE;
     double desired = Math.min(maxHeap, m.heapTargetBytes());
+    if (desired >= heapNow && ignoresHeapBound(id)) {
+      // the troughs (which may be old garbage) ask for all of a heap whose bound the collector
+      // ignores anyway: a shrink still collects, and only the collection tells the live set
+      desired = heapNow * (1 - config.band());
+    }
     String facts = String.format(java.util.Locale.ROOT, "live set %s, off-heap %s, need %s, RSS %s",
         Policy.fmt(m.liveSetBytes(), "bytes"), Policy.fmt(m.offHeapBytes(), "bytes"),
         Policy.fmt(m.needBytes(), "bytes"), Policy.fmt(m.rssBytes(), "bytes"));
@@ -413,6 +418,16 @@ public final class ResourceManager implements AutoCloseable {
     if (sent && action == Action.SCALE_DOWN) {
       reclaims.put(id.primaryId(), new Reclaim(now, m.rssBytes(), m.liveSetBytes(),
           reclaim == null ? config.cooldown() : reclaim.pause(), false));
+    }
+  }
+
+  /** Whether the primary's collector ignores SoftMaxHeapSize (G1 before JDK 26, Parallel, Serial). */
+  private static boolean ignoresHeapBound(PrimaryIdentity id) {
+    try {
+      return !dev.umbra.allocator.jvm.GarbageCollector.fromMxBeanNames(id.jvm().garbageCollectors())
+          .honoursSoftMaxHeapSize(dev.umbra.allocator.jvm.JvmFacts.featureVersion(id.jvm().javaVersion()));
+    } catch (RuntimeException e) {
+      return false; // an unknown version or collector: keep to the troughs
     }
   }
 

@@ -216,6 +216,20 @@ class ResourceManagerTest {
     }
 
     @Test
+    void troughsThatAskForTheWholeHeap_stillGetAShrink_onACollectorThatIgnoresTheBound() {
+      signals.values(Canonical.MEM_HEAP_USED, 400 * MIB); // old garbage or live: only a collection tells
+      clock.advance(Duration.ofSeconds(10));
+      manager.tick(); // judges the first shrink
+      clock.advance(Duration.ofSeconds(60));
+
+      manager.tick();
+
+      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(jvm.applied).hasSize(2);
+      assertThat(jvm.applied.get(1)).isEqualTo(Allocation.heap((long) (512 * MIB * 0.8)));
+    }
+
+    @Test
     void aGrowingLiveSet_isNotCountedAgainstTheShrink_andNoneComesWhileTheRssGrows() {
       signals.values(Canonical.MEM_HEAP_USED, 200 * MIB);
       double[] rising = new double[30];
