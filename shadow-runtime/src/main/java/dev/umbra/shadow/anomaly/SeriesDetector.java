@@ -15,6 +15,8 @@ import java.util.Optional;
  *       scales it lies beyond the band; plus two surprises that a band cannot see: a run of
  *       values at zero when the series rarely is, and a run of identical values when the
  *       series usually moves (both −ln of the run's probability under the window's frequencies).
+ *       A rate's value above its median is first reduced by what it repays of the rate's recent
+ *       shortfall ({@link Repayment}): a catch-up after a starved second is not a burst.
  *   <li>Smoothing: an EWMA of the surprise.
  *   <li>Adaptive threshold: mean + k·sd of the series' own recent smoothed surprises (each
  *       capped at the threshold it was judged by, so one incident does not blind the series),
@@ -25,7 +27,8 @@ import java.util.Optional;
  *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
  *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
- *       excursion climbs out of the band step by step, see {@link #trending}), level shift
+ *       excursion climbs out of the band step by step, see {@link #trending}; not for rates,
+ *       whose ramps are reported as the level they reach), level shift
  *       (three or more steps outside on one side) or spike (back within a scale of the band
  *       within {@code confirmSteps}).
  * </ol>
@@ -44,9 +47,12 @@ public final class SeriesDetector {
   private final String series;
   private final String unit;
   private final double absoluteFloor;
-  private final boolean freezing;
+  private final SeriesTraits.Nature nature;
   private final DetectorSettings settings;
+  private final Repayment repayment = new Repayment();
   private final Ring values;
+  /** The step of each value in {@link #values} (a series may skip steps, e.g. one value per collection). */
+  private final Ring steps;
   private final Ring scores;
   private double smoothed;
   private long lastStep = Long.MIN_VALUE;
@@ -68,18 +74,26 @@ public final class SeriesDetector {
   private double current;
 
   /**
+   * A detector of a series that may trend and is not repaid (see {@link SeriesTraits.Nature}).
+   *
    * @param unit printed in explanations ("" for none)
    * @param absoluteFloor the smallest change of this series that matters, in its unit (0: none)
-   * @param freezing whether a run of identical values is surprising (rates: yes; levels such as
-   *     committed memory or a thread count, which often hold still: no)
+   * @param freezing whether a run of identical values is surprising ({@link SeriesTraits.Nature#GENERIC}),
+   *     or not ({@link SeriesTraits.Nature#LEVEL})
    */
   public SeriesDetector(String series, String unit, double absoluteFloor, boolean freezing, DetectorSettings settings) {
+    this(series, new SeriesTraits(unit, Math.max(0, absoluteFloor),
+        freezing ? SeriesTraits.Nature.GENERIC : SeriesTraits.Nature.LEVEL), settings);
+  }
+
+  public SeriesDetector(String series, SeriesTraits traits, DetectorSettings settings) {
     this.series = series;
-    this.freezing = freezing;
-    this.unit = unit;
-    this.absoluteFloor = Math.max(0, absoluteFloor);
+    this.nature = traits.nature();
+    this.unit = traits.unit();
+    this.absoluteFloor = traits.absoluteFloor();
     this.settings = settings;
     this.values = new Ring(settings.window());
+    this.steps = new Ring(settings.window());
     this.scores = new Ring(settings.scoreWindow());
   }
 
@@ -113,17 +127,20 @@ public final class SeriesDetector {
     current = value;
     if (values.size() < settings.warmup()) {
       values.add(value);
+      steps.add(step);
       lastScore = 0;
       return Optional.empty();
     }
     Band band = band();
-    double surprise = surprise(step, value, band);
+    double judged = nature.repays() ? repayment.judge(step, value, band.median()) : value;
+    double surprise = surprise(step, value, judged, band);
     smoothed = settings.smoothing() * surprise + (1 - settings.smoothing()) * smoothed;
     double threshold = threshold();
     lastScore = 1 - Math.pow(2, -smoothed / threshold);
     scores.add(Math.min(smoothed, threshold));
     Optional<SeriesAlarm> alarm = decide(step, value, band, surprise, threshold);
     values.add(value);
+    steps.add(step);
     return alarm;
   }
 
@@ -170,14 +187,15 @@ public final class SeriesDetector {
     return 1e-6 * scale;
   }
 
-  private double surprise(long step, double value, Band band) {
-    int newSide = value > band.high() ? 1 : value < band.low() ? -1 : 0;
-    double beyond = newSide > 0 ? value - band.high() : newSide < 0 ? band.low() - value : 0;
+  /** @param judged the value as judged against the band: {@code value} less what it repays, for rates */
+  private double surprise(long step, double value, double judged, Band band) {
+    int newSide = judged > band.high() ? 1 : judged < band.low() ? -1 : 0;
+    double beyond = newSide > 0 ? judged - band.high() : newSide < 0 ? band.low() - judged : 0;
     double z = beyond / band.scale();
     boolean zero = Math.abs(value) <= zeroTolerance(band.scale()) && band.median() > band.scale();
     zeroRun = zero ? Math.min(MAX_RUN, zeroRun + 1) : 0;
     boolean frozen = Math.abs(value - values.fromEnd(0)) <= 1e-9 * (1 + Math.abs(value));
-    frozenRun = frozen && freezing ? Math.min(MAX_RUN, frozenRun + 1) : 0;
+    frozenRun = frozen && nature.freezing() ? Math.min(MAX_RUN, frozenRun + 1) : 0;
     double zeroSurprise = zeroRun == 0 ? 0 : Math.max(0, -zeroRun * Math.log(band.zeroFrequency()) - LN_TAIL);
     double frozenSurprise =
         frozenRun < 2 ? 0 : Math.max(0, -frozenRun * Math.log(band.stillFrequency()) - LN_TAIL);
@@ -241,7 +259,7 @@ public final class SeriesDetector {
     if (side == -2 || (side < 0 && c.value() <= 0.1 * band.median() && band.median() > band.scale())) {
       return Kind.STALL;
     }
-    if (trending(band)) {
+    if (nature.trends() && trending(band)) {
       return Kind.TREND;
     }
     if (outsideRun >= 1 + settings.confirmSteps()) {
@@ -251,9 +269,13 @@ public final class SeriesDetector {
   }
 
   /**
-   * The excursion so far (with the value just before it) is a climb, not a step: it has lasted
-   * at least three steps, moved at least three scales its way, at least 60 % of its moves go
-   * that way and no single move makes more than half of it.
+   * The excursion so far is a climb, not a step. It has lasted at least three values, and either
+   * it climbed out of the band: with the value just before it, it moved at least three scales its
+   * way, at least 60 % of its moves go that way and no single move makes more than half of it; or
+   * it went on climbing once out: its values outside the band moved at least three scales its
+   * way, 60 % of their moves that way, none more than two thirds of it. The second lets the first
+   * move out be a jump: a series observed once per collection ({@code mem.heap.after_gc}) catches
+   * up in one move on all a leak grew since the collection before.
    */
   private boolean trending(Band band) {
     if (outsideRun < 3 || Math.abs(side) != 1) {
@@ -265,15 +287,21 @@ public final class SeriesDetector {
       y[i] = values.fromEnd(n - 2 - i);
     }
     y[n - 1] = current;
-    double total = side * (y[n - 1] - y[0]);
+    return climbs(y, 0, 0.5, band.scale()) || climbs(y, 1, 2.0 / 3, band.scale());
+  }
+
+  /** Whether {@code y[from..]} moved 3+ scales its way, 60 % of its moves that way, none more than {@code share} of it. */
+  private boolean climbs(double[] y, int from, double share, double scale) {
+    int n = y.length;
+    double total = side * (y[n - 1] - y[from]);
     int along = 0;
     double largest = 0;
-    for (int i = 1; i < n; i++) {
+    for (int i = from + 1; i < n; i++) {
       double d = side * (y[i] - y[i - 1]);
       along += d > 0 ? 1 : 0;
       largest = Math.max(largest, d);
     }
-    return total >= 3 * band.scale() && largest <= 0.5 * total && along >= 0.6 * (n - 1);
+    return total >= 3 * scale && largest <= share * total && along >= 0.6 * (n - 1 - from);
   }
 
   /**
@@ -301,7 +329,7 @@ public final class SeriesDetector {
         j++;
       }
     }
-    return step - j;
+    return j == 0 ? step : (long) steps.fromEnd(j - 1);
   }
 
   /** The value {@code j} steps back from the current one (0: the current one). */
@@ -309,10 +337,10 @@ public final class SeriesDetector {
     return j == 0 ? current : values.fromEnd(j - 1);
   }
 
-  /** The slope of the excursion so far, per step. */
+  /** The slope of the excursion so far, per step (per second in the shadow, however many values it had). */
   private double slopePerStep() {
     int n = Math.min(outsideRun + 1, values.size() + 1);
-    return n < 2 ? 0 : (current - values.fromEnd(n - 2)) / (n - 1);
+    return n < 2 ? 0 : (current - values.fromEnd(n - 2)) / Math.max(1, lastStep - (long) steps.fromEnd(n - 2));
   }
 
   private SeriesAlarm alarm(Kind kind, Candidate c, long step, double threshold) {
