@@ -61,7 +61,7 @@ class AnomalyFaultIT {
       new Fault("threads", Set.of("threads.live"), UP),
       new Fault("gc", Set.of("alloc.rate", "gc.pause", "cpu.process"), UP),
       new Fault("leak", Set.of("mem.heap.after_gc", "mem.heap.used", "mem.heap.committed", "mem.rss"),
-          Set.of(AnomalyKind.ANOMALY_KIND_TREND, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT)),
+          Set.of(AnomalyKind.ANOMALY_KIND_TREND)),
       new Fault("io-stall", Set.of("io.disk.write", "io.disk.read", "io.disk.ops", "io.net.rx", "io.net.tx", "io.net.ops"),
           DOWN),
       new Fault("drop", Set.of("cpu.process", "alloc.rate"), DOWN));

@@ -217,7 +217,7 @@ class SeriesDetectorTest {
     }
 
     @Test
-    void aDrop_isSeenAtOnce_asAStallOrALevelShift() {
+    void aLastingDrop_isALevelShift_onceItHasLastedFiveSteps() {
       double[] v = writer(400, 34);
       for (int i = 300; i < 400; i++) {
         v[i] = 640e3 * 0.3;
@@ -226,7 +226,24 @@ class SeriesDetectorTest {
       assertThat(alarms).hasSize(1);
       assertThat(alarms.get(0).kind()).isEqualTo(Kind.LEVEL_SHIFT);
       assertThat(alarms.get(0).explanation()).contains("shifted down");
-      assertThat(alarms.get(0).decidedStep()).isBetween(301L, 303L);
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
+      assertThat(alarms.get(0).decidedStep()).isEqualTo(300L + SeriesDetector.LOW_RATE_STEPS - 1);
+    }
+
+    @Test
+    void aStarvedProcessDippingAndCatchingUp_isNoAnomaly_thoughALevelWouldBe() {
+      // alloc.rate of the fault IT's quiet primary while its neighbour started 400 threads (MB/s)
+      double[] starved = {9.4, 20.9, 0.0, 12.3, 6.9, 13.1, 33.7};
+      Random r = new Random(36);
+      double[] v = new double[400];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = 15e6 * (1 + 0.04 * r.nextGaussian());
+      }
+      for (int i = 0; i < starved.length; i++) {
+        v[300 + i] = starved[i] * 1e6;
+      }
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.RATE))).isEmpty();
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.GENERIC))).isNotEmpty();
     }
 
     @Test
