@@ -19,26 +19,31 @@ final class Repayment {
   /** How many steps back a shortfall can be repaid. */
   static final int STEPS = 5;
 
-  /** {step, amount} of the unrepaid shortfalls, oldest first. */
+  /** {step, amount} of the unrepaid shortfalls (rate × steps), oldest first. */
   private final ArrayDeque<double[]> owed = new ArrayDeque<>();
+  private long lastStep = Long.MIN_VALUE;
 
   /**
-   * Records {@code value} at {@code step} against {@code median}.
+   * Records {@code value} at {@code step} against {@code median}. A value after a gap of steps
+   * is the rate over the whole gap (an agent whose sampler was starved for a second reports the
+   * rate over two), so its shortfall or excess counts once per step it covers.
    *
    * @return the value to judge: {@code value} itself when at or below the median, else the median
-   *     plus what is left of the excess after repaying recent shortfalls
+   *     plus what is left of the excess (per step) after repaying recent shortfalls
    */
   double judge(long step, double value, double median) {
+    long span = lastStep == Long.MIN_VALUE ? 1 : Math.max(1, Math.min(STEPS, step - lastStep));
+    lastStep = step;
     while (!owed.isEmpty() && owed.peekFirst()[0] <= step - STEPS) {
       owed.pollFirst();
     }
     if (value <= median) {
       if (value < median) {
-        owed.addLast(new double[] {step, median - value});
+        owed.addLast(new double[] {step, (median - value) * span});
       }
       return value;
     }
-    double excess = value - median;
+    double excess = (value - median) * span;
     while (excess > 0 && !owed.isEmpty()) {
       double[] oldest = owed.peekFirst();
       double paid = Math.min(excess, oldest[1]);
@@ -48,6 +53,6 @@ final class Repayment {
         owed.pollFirst();
       }
     }
-    return median + excess;
+    return median + excess / span;
   }
 }

@@ -19,11 +19,12 @@ import java.util.Optional;
  *       shortfall ({@link Repayment}): a catch-up after a starved second is not a burst.
  *   <li>Smoothing: an EWMA of the surprise.
  *   <li>Adaptive threshold: mean + k·sd of the series' own recent smoothed surprises (each
- *       capped at the threshold it was judged by, so one incident does not blind the series),
- *       never below {@code minThreshold}.
+ *       capped at the threshold it was judged by, none taken during an alarm, so incidents do
+ *       not blind the series), never below {@code minThreshold}. Likewise the forecast window
+ *       takes a value of the first {@link #FAULT_STEPS} of an alarm only up to a scale beyond the band.
  *   <li>Alarm and suppression: crossing the threshold raises an alarm (a lone value outside
  *       the band only when it is above it and its surprise is 4 thresholds: telemetry has
- *       one-second hiccups)
+ *       one-second hiccups; a rate below its band only after {@link #LOW_RATE_STEPS})
  *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
  *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
@@ -52,6 +53,12 @@ public final class SeriesDetector {
    * against 15); a lasting drop or stall waits this long.
    */
   static final int LOW_RATE_STEPS = 5;
+  /**
+   * A rate above its band alarms after this many steps at least a scale out (or one extreme
+   * value): a JVM's CPU has one- and two-second blips (JIT, GC, the agent; in fault-free runs
+   * {@code cpu.process} read 0.27 then 0.43 cores against 0.18) that are not a change of behaviour.
+   */
+  static final int HIGH_RATE_STEPS = 3;
 
   private final String series;
   private final String unit;
@@ -268,7 +275,8 @@ public final class SeriesDetector {
     // is more likely a missed sample than a stall
     if (smoothed < threshold || outsideRun == 0
         || (strongRun < 2 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))
-        || (side < 0 && nature.repays() && strongRun < LOW_RATE_STEPS)) {
+        || (side < 0 && nature.repays() && strongRun < LOW_RATE_STEPS)
+        || (side > 0 && nature.repays() && strongRun < HIGH_RATE_STEPS && surprise < SINGLE_STEP_FACTOR * threshold)) {
       return Optional.empty();
     }
     alarming = true;
