@@ -162,10 +162,11 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
         checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
         log.publish(a);
       });
+      // related series, or a trend that took the lead: the kept anomaly says so (detected when first told)
       step.grown().ifPresent(incident -> log.list(primaryId, 0, Integer.MAX_VALUE).stream()
           .filter(a -> a.getId().equals(id(primaryId, incident)))
           .findFirst()
-          .ifPresent(a -> log.update(a.toBuilder().clearRelatedSeries().addAllRelatedSeries(incident.related()).build())));
+          .ifPresent(a -> log.update(toProto(primaryId, workload, incident, a.getDetectedUnixMs()))));
     }
   }
 

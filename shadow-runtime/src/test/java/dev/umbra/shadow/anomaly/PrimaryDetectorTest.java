@@ -107,4 +107,26 @@ class PrimaryDetectorTest {
     assertThat(lead.decidedStep()).isBetween(leakFrom, leakFrom + 9);
     assertThat(lead.explanation()).startsWith("mem.heap.after_gc rising");
   }
+
+  @Test
+  void aTrendJoiningAnIncident_takesItsLead_asTheLeakThatExplainsTheShift() {
+    Incident last = null;
+    for (int t = 0; t < 330; t++) {
+      boolean leaking = t >= 300;
+      Map<String, Double> v = new LinkedHashMap<>();
+      v.put("alloc.rate", (leaking ? 55e6 : 15e6) * (1 + 0.03 * random.nextGaussian())); // the leak allocates
+      v.put("mem.heap.used", 30e6 + (leaking ? (t - 299) * 40e6 : 0) + 2e6 * random.nextGaussian()); // and keeps it
+      PrimaryDetector.Step s = detector.observe(t, v);
+      s.started().ifPresent(started::add);
+      if (s.started().isPresent() || s.grown().isPresent()) {
+        last = s.started().orElseGet(() -> s.grown().get());
+      }
+    }
+    assertThat(started).hasSize(1);
+    assertThat(last).isNotNull();
+    assertThat(last.number()).isEqualTo(started.get(0).number());
+    assertThat(last.lead().series()).isEqualTo("mem.heap.used");
+    assertThat(last.lead().kind()).isEqualTo(Kind.TREND);
+    assertThat(last.related()).contains("alloc.rate").doesNotContain("mem.heap.used");
+  }
 }
