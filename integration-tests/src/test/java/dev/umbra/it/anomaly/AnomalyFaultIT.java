@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Both primaries' series are written to {@code target/anomaly-fault-it/} for replay.
  */
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "umbra.it.faults", matches = "true",
-    disabledReason = "the leak and the throughput drop are not flagged yet (README, Anomalies); -Dumbra.it.faults=true runs it")
+@org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "umbra.it.faults", matches = "false",
+    disabledReason = "-Dumbra.it.faults=false skips it (about 6 minutes)")
 class AnomalyFaultIT {
   static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("umbra.it.warmupSeconds", 45));
   static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("umbra.it.quietSeconds", 300));
