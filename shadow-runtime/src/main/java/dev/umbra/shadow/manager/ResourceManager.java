@@ -338,8 +338,9 @@ public final class ResourceManager implements AutoCloseable {
    * cooldown has passed since the primary was first seen or last shrunk, and never while its RSS
    * is growing. On G1 before JDK 26 the shrink is a full collection ({@code System.gc()}), which
    * shows the real live set in the troughs and returns the memory above the free ratio. Each
-   * shrink is judged {@link #RECLAIM_SETTLE} later against the RSS before it: one that returned
-   * memory keeps the cooldown as the pace; one that returned less than {@link #RECLAIM_GAIN}
+   * shrink is judged {@link #RECLAIM_SETTLE} later against the RSS and live set before it: one
+   * that returned memory or showed a smaller live set keeps the cooldown as the pace (a live set
+   * that is falling is measured again soon); one that returned less than {@link #RECLAIM_GAIN}
    * (while the live set did not grow) doubles it, up to {@link #RECLAIM_BACKOFF_MAX}, so a JVM
    * that needs what it holds is collected rarely; with {@code manage-jvm=false}, never.
    */
@@ -374,11 +375,14 @@ public final class ResourceManager implements AutoCloseable {
     Reclaim reclaim = reclaims.get(id.primaryId());
     if (reclaim != null && !reclaim.judged() && !now.isBefore(reclaim.at().plus(RECLAIM_SETTLE))) {
       boolean returned = m.rssBytes() <= reclaim.rssBefore() * (1 - RECLAIM_GAIN);
+      boolean liveFell = m.liveSetBytes() <= reclaim.liveBefore() * (1 - RECLAIM_GAIN);
       boolean liveGrew = m.liveSetBytes() > reclaim.liveBefore() * (1 + RECLAIM_GAIN);
-      Duration pause = returned ? config.cooldown()
+      Duration pause = returned || liveFell ? config.cooldown()
           : liveGrew ? reclaim.pause() : min(RECLAIM_BACKOFF_MAX, reclaim.pause().multipliedBy(2));
       reclaims.put(id.primaryId(), new Reclaim(reclaim.at(), reclaim.rssBefore(), reclaim.liveBefore(), pause, true));
       String outcome = returned ? "returned memory"
+          : liveFell ? "showed a smaller live set (" + Policy.fmt(reclaim.liveBefore(), "bytes") + " -> "
+              + Policy.fmt(m.liveSetBytes(), "bytes") + ") but returned little"
           : liveGrew ? "returned little, but the live set grew meanwhile"
           : "returned less than " + Math.round(RECLAIM_GAIN * 100) + " %";
       record(id, Resource.HEAP, Action.HOLD, heapNow, heapNow, m.heapTargetBytes(), Double.NaN, m.rssBytes(), false,

@@ -216,6 +216,17 @@ class ResourceManagerTest {
     }
 
     @Test
+    void oneThatShowsASmallerLiveSet_keepsTheCooldownAsThePace_evenIfTheRssStays() {
+      signals.values(Canonical.MEM_HEAP_USED, 40 * MIB); // the collection found 40 of the 60 MiB dead
+      clock.advance(Duration.ofSeconds(10));
+
+      manager.tick();
+
+      assertThat(latest(Resource.HEAP).reason())
+          .contains("showed a smaller live set (60.0 MiB -> 40.0 MiB) but returned little").contains("the next in 30 s");
+    }
+
+    @Test
     void troughsThatAskForTheWholeHeap_stillGetAShrink_onACollectorThatIgnoresTheBound() {
       signals.values(Canonical.MEM_HEAP_USED, 400 * MIB); // old garbage or live: only a collection tells
       clock.advance(Duration.ofSeconds(10));
