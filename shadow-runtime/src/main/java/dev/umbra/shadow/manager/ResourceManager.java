@@ -68,6 +68,8 @@ public final class ResourceManager implements AutoCloseable {
   static final Duration RECLAIM_SETTLE = Duration.ofSeconds(10);
   /** The least fall of the RSS that counts as memory returned. */
   static final double RECLAIM_GAIN = 0.1;
+  /** The least fall of the live set, bytes, that makes a shrink worth repeating soon. */
+  static final double RECLAIM_LIVE_MIN = 16 << 20;
   /** The longest wait between heap shrinks that returned nothing (the wait doubles each time). */
   static final Duration RECLAIM_BACKOFF_MAX = Duration.ofMinutes(16);
 
@@ -375,7 +377,8 @@ public final class ResourceManager implements AutoCloseable {
     Reclaim reclaim = reclaims.get(id.primaryId());
     if (reclaim != null && !reclaim.judged() && !now.isBefore(reclaim.at().plus(RECLAIM_SETTLE))) {
       boolean returned = m.rssBytes() <= reclaim.rssBefore() * (1 - RECLAIM_GAIN);
-      boolean liveFell = m.liveSetBytes() <= reclaim.liveBefore() * (1 - RECLAIM_GAIN);
+      boolean liveFell = m.liveSetBytes() <= reclaim.liveBefore() * (1 - RECLAIM_GAIN)
+          && reclaim.liveBefore() - m.liveSetBytes() >= RECLAIM_LIVE_MIN; // not a small heap's wobble
       boolean liveGrew = m.liveSetBytes() > reclaim.liveBefore() * (1 + RECLAIM_GAIN);
       Duration pause = returned || liveFell ? config.cooldown()
           : liveGrew ? reclaim.pause() : min(RECLAIM_BACKOFF_MAX, reclaim.pause().multipliedBy(2));
