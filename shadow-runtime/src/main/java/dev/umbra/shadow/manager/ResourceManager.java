@@ -269,7 +269,8 @@ public final class ResourceManager implements AutoCloseable {
     double usage = max(signals.recent(id.primaryId(), Canonical.CPU_PROCESS, newest, USAGE_WINDOW));
     Policy.Plan plan;
     String model;
-    QuantileForecast forecast = forecast(id, Canonical.CPU_PROCESS, newest);
+    QuantileForecast forecast = forecast(id, Canonical.CPU_PROCESS, newest,
+        signals.recent(id.primaryId(), Canonical.CPU_PROCESS, newest, PERIODIC_WINDOW));
     if (forecast == null) {
       plan = cpuPolicy.planWithoutForecast(false, cpu, usage, notReady, "cores");
       model = "-";
@@ -292,7 +293,8 @@ public final class ResourceManager implements AutoCloseable {
     double usage = max(signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, USAGE_WINDOW));
     Policy.Plan plan;
     String model;
-    QuantileForecast forecast = forecast(id, Canonical.MEM_RSS, newest);
+    double[] rssHistory = signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, PERIODIC_WINDOW);
+    QuantileForecast forecast = forecast(id, Canonical.MEM_RSS, newest, rssHistory);
     if (forecast == null) {
       plan = memoryPolicy.planWithoutForecast(true, memory, usage, notReady, "bytes");
       model = "-";
@@ -301,7 +303,6 @@ public final class ResourceManager implements AutoCloseable {
       // A JVM's RSS can jump faster than this loop reacts (a live set growing by 80 MiB did in
       // 0.1 s, and the primary was OOM-killed at a limit 38 MiB above its RSS): the limit keeps
       // room above the RSS for the largest rise seen within a reaction time (lead + period).
-      double[] rssHistory = signals.recent(id.primaryId(), Canonical.MEM_RSS, newest, PERIODIC_WINDOW);
       double rise = largestRise(rssHistory, (int) (config.lead().toSeconds() + config.every().toSeconds()));
       double floor = jvmNeed.map(m -> Math.max(m.needBytes(), m.rssBytes() + rise)).orElse(0.0);
       // A JVM's heap cannot outgrow MaxHeapSize: its RSS tops out near that plus off-heap, whatever
@@ -526,11 +527,12 @@ public final class ResourceManager implements AutoCloseable {
   /**
    * The forecast of the peak over the lead time: from the demand's own period when it repeats
    * ({@link Periodicity}), else from the forecast models; null, with {@link #notReady} saying
-   * why, when neither can forecast yet.
+   * why, when neither can forecast yet. {@code history} is the series' last {@link #PERIODIC_WINDOW}
+   * seconds, read once per decision (memory also takes its largest rise from it).
    */
-  private QuantileForecast forecast(PrimaryIdentity id, Canonical series, long newest) {
+  private QuantileForecast forecast(PrimaryIdentity id, Canonical series, long newest, double[] history) {
     Optional<QuantileForecast> periodic = Periodicity.forecast(series.seriesName().value(),
-        signals.recent(id.primaryId(), series, newest, PERIODIC_WINDOW), Instant.ofEpochSecond(newest), horizon, levels);
+        history, Instant.ofEpochSecond(newest), horizon, levels);
     if (periodic.isPresent()) {
       return periodic.get();
     }
