@@ -74,9 +74,11 @@ public final class DemoSummary {
       Decision d = p.decision();
       String unit = d.resource() == Decision.Resource.CPU ? "cores" : "bytes";
       double at = view.secondsAt(d.at().toEpochMilli());
-      String text = String.format(Locale.ROOT, "%s %s -> %s at %.0f s, usage then %s (%.0f%% of the old limit); ",
+      // rounded down, so that a share below the saturation rule (95 %) never prints as 95 %
+      String text = String.format(Locale.ROOT, "%s %s -> %s at %.0f s, usage then %s (%d%% of the old limit); ",
           d.resource().name().toLowerCase(Locale.ROOT), DemoView.amount(d.current(), unit),
-          DemoView.amount(d.desired(), unit), at, DemoView.amount(d.usage(), unit), 100 * p.usageShare());
+          DemoView.amount(d.desired(), unit), at, DemoView.amount(d.usage(), unit),
+          (long) Math.floor(100 * p.usageShare()));
       if (p.reachedSecond().isEmpty()) {
         text += "usage never reached the old limit afterwards";
       } else {
