@@ -37,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Both primaries' series are written to {@code target/anomaly-fault-it/} for replay.
  */
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "umbra.it.faults", matches = "true",
-    disabledReason = "the leak and the throughput drop are not flagged yet (README, Anomalies); -Dumbra.it.faults=true runs it")
+@org.junit.jupiter.api.condition.DisabledIfSystemProperty(named = "umbra.it.faults", matches = "false",
+    disabledReason = "-Dumbra.it.faults=false skips it (about 6 minutes)")
 class AnomalyFaultIT {
   static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("umbra.it.warmupSeconds", 45));
   static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("umbra.it.quietSeconds", 300));
@@ -60,8 +60,8 @@ class AnomalyFaultIT {
       new Fault("spin", Set.of("cpu.process"), UP),
       new Fault("threads", Set.of("threads.live"), UP),
       new Fault("gc", Set.of("alloc.rate", "gc.pause", "cpu.process"), UP),
-      new Fault("leak", Set.of("mem.heap.used", "mem.heap.committed", "mem.rss"),
-          Set.of(AnomalyKind.ANOMALY_KIND_TREND, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT)),
+      new Fault("leak", Set.of("mem.heap.after_gc", "mem.heap.used", "mem.heap.committed", "mem.rss"),
+          Set.of(AnomalyKind.ANOMALY_KIND_TREND)),
       new Fault("io-stall", Set.of("io.disk.write", "io.disk.read", "io.disk.ops", "io.net.rx", "io.net.tx", "io.net.ops"),
           DOWN),
       new Fault("drop", Set.of("cpu.process", "alloc.rate"), DOWN));

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * each anomaly it raises is timed on the WatchAnomalies stream. The agent samples gauges once a
  * second at some phase within the second, and the anomaly names the grid second whose data decided
  * it; so the latency from the deciding observation to delivery lies between delivery − (end of
- * that second) and delivery − (start of that second). Both bounds are reported.
+ * that second) and delivery − (start of that second). Both bounds are reported. Both primaries'
+ * series go to {@code target/anomaly-benchmark/*.csv}, for replay through the detector.
  */
 @EnabledIfSystemProperty(named = "umbra.bench", matches = "true")
 class AnomalyLatencyBenchmarkIT {
@@ -85,6 +86,14 @@ class AnomalyLatencyBenchmarkIT {
     report.add("event-to-alert, upper bound (s): " + stats(upper));
     report.add("event-to-alert, lower bound (s): " + stats(lower));
     report.add("spin-to-delivery detection delay (s): " + stats(delays));
+    try {
+      Path dir = Path.of(System.getProperty("umbra.it.artifacts", "target")).resolve("anomaly-benchmark");
+      quiet.dumpSeries(run.shadow, dir.resolve("quiet.csv"), from - WARMUP * 1000L);
+      pulsed.dumpSeries(run.shadow, dir.resolve("pulsed.csv"), from - WARMUP * 1000L);
+      report.add("series written to " + dir.toAbsolutePath());
+    } catch (Exception e) {
+      report.add("series not written: " + e);
+    }
     report.forEach(l -> System.out.println("AnomalyLatencyBenchmarkIT: " + l));
     assertThat(timed).as(String.join("\n", report)).isNotEmpty();
   }

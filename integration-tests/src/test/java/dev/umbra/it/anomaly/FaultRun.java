@@ -36,10 +36,10 @@ import java.util.regex.Pattern;
  * a WatchAnomalies stream that records each anomaly with the time it was delivered.
  */
 final class FaultRun implements AutoCloseable {
-  /** The canonical series, as the shadow names them. */
+  /** The canonical series, as the shadow names them, and the heap after each collection (which the detector scores too). */
   static final List<String> SERIES = List.of("cpu.process", "cpu.machine", "mem.heap.used", "mem.heap.committed",
       "mem.rss", "mem.nonheap", "alloc.rate", "gc.pause", "io.disk.read", "io.disk.write", "io.net.rx", "io.net.tx",
-      "io.disk.ops", "io.net.ops", "threads.live", "threads.blocked");
+      "io.disk.ops", "io.net.ops", "threads.live", "threads.blocked", "mem.heap.after_gc");
 
   /** An anomaly and when the watch stream delivered it (wall clock, ms). */
   record Delivered(Anomaly anomaly, long deliveredMillis) {}

@@ -84,13 +84,40 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
    */
   static final java.util.Set<String> CONTEXT = java.util.Set.of(Canonical.CPU_MACHINE.seriesName().value());
 
-  /** A detector for the series of one primary, as the shadow runs it. */
+  /**
+   * The heap used right after each garbage collection, bytes: sent by the agent once per gauge
+   * tick in which a collection ended. Not a canonical series (it has no value most seconds), but
+   * scored: the live set's growth, which a leak causes, is what the heap's sawtooth hides. Its
+   * detector counts collections, not seconds ({@link DetectorSettings#PER_COLLECTION}).
+   */
+  public static final String HEAP_AFTER_GC = "mem.heap.after_gc";
+
+  /** Whether the shadow scores this series: the canonical ones and {@link #HEAP_AFTER_GC}. */
+  static boolean scored(String series) {
+    return Canonical.byName(series) != null || HEAP_AFTER_GC.equals(series);
+  }
+
+  /** What the detector of a canonical series knows about it. */
+  static SeriesTraits traits(Canonical series) {
+    boolean rate = series.unit().endsWith("/s") || series.unit().equals("cores");
+    return new SeriesTraits(series.unit(), absoluteFloor(series), rate ? SeriesTraits.Nature.RATE : SeriesTraits.Nature.LEVEL);
+  }
+
+  /**
+   * A detector for the series of one primary, as the shadow runs it: canonical series with their
+   * traits, {@link #HEAP_AFTER_GC} per collection, any other series (a NAB file's values) generic.
+   */
   public static PrimaryDetector newPrimaryDetector(DetectorSettings settings) {
     return new PrimaryDetector(settings, name -> {
       Canonical c = Canonical.byName(name);
-      return c == null
-          ? new SeriesDetector(name, "", 0, true, settings)
-          : new SeriesDetector(name, c.unit(), absoluteFloor(c), c.unit().endsWith("/s") || c.unit().equals("cores"), settings);
+      if (c != null) {
+        return new SeriesDetector(name, traits(c), settings);
+      }
+      if (HEAP_AFTER_GC.equals(name)) {
+        return new SeriesDetector(name, new SeriesTraits("bytes", 16 << 20, SeriesTraits.Nature.LEVEL),
+            DetectorSettings.PER_COLLECTION);
+      }
+      return new SeriesDetector(name, new SeriesTraits("", 0, SeriesTraits.Nature.GENERIC), settings);
     }, CONTEXT);
   }
 
@@ -98,7 +125,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
   public void onGrid(PrimarySession session, List<GridPoint> points) {
     TreeMap<Long, Map<String, Double>> seconds = new TreeMap<>();
     for (GridPoint p : points) {
-      if (p.canonical() && !p.partial() && Canonical.byName(p.series().value()) != null) {
+      if (p.canonical() && !p.partial() && scored(p.series().value())) {
         seconds.computeIfAbsent(p.epochSecond(), s -> new LinkedHashMap<>()).put(p.series().value(), p.value());
       }
     }
@@ -135,10 +162,11 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
         checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
         log.publish(a);
       });
+      // related series, or a trend that took the lead: the kept anomaly says so (detected when first told)
       step.grown().ifPresent(incident -> log.list(primaryId, 0, Integer.MAX_VALUE).stream()
           .filter(a -> a.getId().equals(id(primaryId, incident)))
           .findFirst()
-          .ifPresent(a -> log.update(a.toBuilder().clearRelatedSeries().addAllRelatedSeries(incident.related()).build())));
+          .ifPresent(a -> log.update(toProto(primaryId, workload, incident, a.getDetectedUnixMs()))));
     }
   }
 

@@ -32,6 +32,15 @@ public record DetectorSettings(
   public static final DetectorSettings DEFAULT =
       new DetectorSettings(120, 30, 600, 6, 3.0, 0.5, 0.05, 2, 10, 5, 5);
 
+  /**
+   * For a series observed once per garbage collection ({@code mem.heap.after_gc}): its steps are
+   * collections, seconds or minutes apart, so its window, warm-up and score window count fewer of
+   * them (30, 5, 60); everything else as {@link #DEFAULT} (the suppression and confirmation times
+   * are in seconds, since the shadow's steps are epoch seconds).
+   */
+  public static final DetectorSettings PER_COLLECTION =
+      new DetectorSettings(30, 5, 60, 6, 3.0, 0.5, 0.05, 2, 10, 5, 5);
+
   public DetectorSettings {
     if (window < 10 || warmup < 5 || warmup > window || scoreWindow < 10) {
       throw new IllegalArgumentException("window/warmup/scoreWindow too small or inconsistent");

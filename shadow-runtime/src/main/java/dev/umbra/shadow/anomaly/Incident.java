@@ -8,13 +8,22 @@ import java.util.Objects;
  * it was open.
  *
  * @param number 1, 2, … per primary detector
- * @param lead the first (and, within its step, strongest) alarm
+ * @param lead the first (and, within its step, strongest) alarm, or a trend that joined later
+ *     (see {@link PrimaryDetector})
  * @param related other series that alarmed during the incident, in order
  */
 public record Incident(long number, SeriesAlarm lead, List<String> related) {
   public Incident {
     Objects.requireNonNull(lead, "lead");
     related = List.copyOf(related);
+  }
+
+  /** The same incident led by {@code trend}: the lead before becomes the first related series. */
+  Incident ledBy(SeriesAlarm trend) {
+    var more = new java.util.ArrayList<String>();
+    more.add(lead.series());
+    related.stream().filter(s -> !s.equals(trend.series())).forEach(more::add);
+    return new Incident(number, trend, more);
   }
 
   Incident with(String series) {

@@ -16,7 +16,10 @@ import java.util.function.Function;
  * anomaly (a series that keeps alarming does not alarm again: its detector suppresses it, so it
  * cannot hold an incident open and swallow the next one). <em>Context</em> series (the host's
  * CPU, which other processes move) never open an incident: their alarms only join one that the
- * primary's own series opened, or open within {@code mergeGap} steps. Not thread-safe.
+ * primary's own series opened, or open within {@code mergeGap} steps. The first alarm leads the
+ * incident, except that a trend joining an incident that no trend leads takes the lead: it is the
+ * more specific diagnosis (a leak first shows as {@code alloc.rate} shifting up, then as the heap
+ * climbing). Not thread-safe.
  */
 public final class PrimaryDetector {
   private final DetectorSettings settings;
@@ -44,7 +47,7 @@ public final class PrimaryDetector {
     this.context = Set.copyOf(context);
   }
 
-  /** What one step changed. */
+  /** What one step changed: an incident that started, or the open one if it gained series or a new lead. */
   public record Step(Optional<Incident> started, Optional<Incident> grown) {}
 
   /**
@@ -70,8 +73,9 @@ public final class PrimaryDetector {
       return new Step(Optional.empty(), Optional.empty());
     }
     lastAlarmStep = step;
-    // the primary's own series first, each group by score
+    // the primary's own series first, a trend first among them, then by score
     alarms.sort(Comparator.comparing((SeriesAlarm a) -> context.contains(a.series()))
+        .thenComparing((SeriesAlarm a) -> a.kind() != Kind.TREND)
         .thenComparing(Comparator.comparingDouble(SeriesAlarm::score).reversed()));
     if (open == null) {
       List<String> related = new ArrayList<>(alarms.stream().skip(1).map(SeriesAlarm::series).toList());
@@ -86,7 +90,11 @@ public final class PrimaryDetector {
     }
     Incident before = open;
     for (SeriesAlarm a : alarms) {
-      open = open.with(a.series());
+      // a trend explains the shifts around it (a leak allocates more, then the heap climbs):
+      // it takes the lead of an incident that no trend leads yet
+      open = a.kind() == Kind.TREND && open.lead().kind() != Kind.TREND && !context.contains(a.series())
+          ? open.ledBy(a)
+          : open.with(a.series());
     }
     return new Step(Optional.empty(), open.equals(before) ? Optional.empty() : Optional.of(open));
   }

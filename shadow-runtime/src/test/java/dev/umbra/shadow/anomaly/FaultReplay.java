@@ -21,7 +21,7 @@ public final class FaultReplay {
 
   record Replayed(long second, Incident incident) {}
 
-  /** Every incident the shadow would have opened on the recorded series. */
+  /** Every incident the shadow would have opened on the recorded series, each as it ended up. */
   static List<Replayed> replay(Path csv) throws IOException {
     List<String> lines = Files.readAllLines(csv);
     String[] header = lines.get(0).split(",", -1);
@@ -36,8 +36,12 @@ public final class FaultReplay {
           values.put(header[i], Double.parseDouble(cells[i]));
         }
       }
-      scoring.observe(second, values).flatMap(PrimaryDetector.Step::started)
-          .ifPresent(incident -> out.add(new Replayed(second, incident)));
+      scoring.observe(second, values).ifPresent(step -> {
+        step.started().ifPresent(incident -> out.add(new Replayed(second, incident)));
+        // an incident that gained series or a trend as its lead: keep its newest version
+        step.grown().ifPresent(incident -> out.replaceAll(r -> r.incident().number() == incident.number()
+            ? new Replayed(r.second(), incident) : r));
+      });
     }
     return out;
   }

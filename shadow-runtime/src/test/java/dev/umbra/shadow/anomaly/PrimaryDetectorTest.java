@@ -69,4 +69,64 @@ class PrimaryDetectorTest {
     assertThat(grown).isNotEmpty();
     assertThat(grown.get(grown.size() - 1).related()).containsExactly("cpu.machine");
   }
+
+  /**
+   * A heap whose sawtooth spans hundreds of MB (a big young generation collected every 30 s) hides
+   * a 40 MB/s leak from {@code mem.heap.used}; the heap after each collection shows it, as a climb
+   * although its first move out of the band is a jump.
+   */
+  @Test
+  void aLeakThatTheSawtoothHides_isATrendOfTheHeapAfterGc() {
+    double liveSet = 20e6;
+    double heap = liveSet;
+    long lastGc = 0;
+    List<Incident> incidents = new ArrayList<>();
+    long leakFrom = 905;
+    for (long t = 0; t < leakFrom + 10; t++) {
+      boolean leaking = t >= leakFrom;
+      if (leaking) {
+        liveSet += 40e6;
+      }
+      heap += 10e6 + (leaking ? 40e6 : 0);
+      Map<String, Double> v = new LinkedHashMap<>();
+      // a collection every 30 s; once the leak has filled the heap past G1's occupancy threshold
+      // (4 s, as measured on FaultPrimary), one a second: the first catches up on 4 s of leak at once
+      if (t - lastGc >= 30 || (leaking && t - leakFrom >= 4)) {
+        heap = liveSet + 2e6 * random.nextGaussian();
+        lastGc = t;
+        v.put(AnomalyDetection.HEAP_AFTER_GC, heap);
+      }
+      v.put("mem.heap.used", heap);
+      v.put("cpu.process", 0.3 * (1 + 0.05 * random.nextGaussian()));
+      detector.observe(t, v).started().ifPresent(incidents::add);
+    }
+    assertThat(incidents).as(incidents.toString()).hasSize(1);
+    SeriesAlarm lead = incidents.get(0).lead();
+    assertThat(lead.series()).isEqualTo(AnomalyDetection.HEAP_AFTER_GC);
+    assertThat(lead.kind()).isEqualTo(Kind.TREND);
+    assertThat(lead.decidedStep()).isBetween(leakFrom, leakFrom + 9);
+    assertThat(lead.explanation()).startsWith("mem.heap.after_gc rising");
+  }
+
+  @Test
+  void aTrendJoiningAnIncident_takesItsLead_asTheLeakThatExplainsTheShift() {
+    Incident last = null;
+    for (int t = 0; t < 330; t++) {
+      boolean leaking = t >= 300;
+      Map<String, Double> v = new LinkedHashMap<>();
+      v.put("alloc.rate", (leaking ? 55e6 : 15e6) * (1 + 0.03 * random.nextGaussian())); // the leak allocates
+      v.put("mem.heap.used", 30e6 + (leaking ? (t - 299) * 40e6 : 0) + 2e6 * random.nextGaussian()); // and keeps it
+      PrimaryDetector.Step s = detector.observe(t, v);
+      s.started().ifPresent(started::add);
+      if (s.started().isPresent() || s.grown().isPresent()) {
+        last = s.started().orElseGet(() -> s.grown().get());
+      }
+    }
+    assertThat(started).hasSize(1);
+    assertThat(last).isNotNull();
+    assertThat(last.number()).isEqualTo(started.get(0).number());
+    assertThat(last.lead().series()).isEqualTo("mem.heap.used");
+    assertThat(last.lead().kind()).isEqualTo(Kind.TREND);
+    assertThat(last.related()).contains("alloc.rate").doesNotContain("mem.heap.used");
+  }
 }

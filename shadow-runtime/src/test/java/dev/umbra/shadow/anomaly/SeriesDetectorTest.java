@@ -159,6 +159,108 @@ class SeriesDetectorTest {
   }
 
   @Nested
+  class Rates {
+    private static final SeriesTraits DISK_WRITE = new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.RATE);
+
+    /** A fixed-rate writer: 640 KB/s, ±1 %. */
+    private double[] writer(int n, long seed) {
+      Random r = new Random(seed);
+      double[] v = new double[n];
+      for (int i = 0; i < n; i++) {
+        v[i] = 640e3 * (1 + 0.01 * r.nextGaussian());
+      }
+      return v;
+    }
+
+    private List<SeriesAlarm> run(double[] values, SeriesTraits traits) {
+      SeriesDetector d = new SeriesDetector("io.disk.write", traits, S);
+      List<SeriesAlarm> alarms = new ArrayList<>();
+      for (int i = 0; i < values.length; i++) {
+        d.observe(i, values[i]).ifPresent(alarms::add);
+      }
+      return alarms;
+    }
+
+    @Test
+    void aCatchUpBurstAfterAStarvedSecond_isNoAnomaly_thoughSecondBySecondItWouldBe() {
+      double[] v = writer(900, 31);
+      for (int at : new int[] {300, 500, 700}) {
+        v[at] = 0; // starved: the writes of this second did not run
+        v[at + 1] = 640e3 * 1.5; // then they run late, spread over two seconds
+        v[at + 2] = 640e3 * 1.5;
+      }
+      assertThat(run(v, DISK_WRITE)).isEmpty();
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.GENERIC)))
+          .as("the same values judged one second at a time").isNotEmpty();
+    }
+
+    @Test
+    void aBurstThatRepaysNothing_stillAlarms() {
+      double[] v = writer(400, 32);
+      for (int i = 300; i < 304; i++) {
+        v[i] = 640e3 * 1.5;
+      }
+      List<SeriesAlarm> alarms = run(v, DISK_WRITE);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
+      assertThat(alarms.get(0).decidedStep()).isBetween(301L, 303L);
+    }
+
+    @Test
+    void aShortfallOlderThanTheRepaymentWindow_isNotRepaid() {
+      double[] v = writer(400, 33);
+      v[300] = 0;
+      for (int i = 300 + Repayment.STEPS; i < 304 + Repayment.STEPS; i++) {
+        v[i] = 640e3 * 1.5;
+      }
+      assertThat(run(v, DISK_WRITE)).extracting(SeriesAlarm::onsetStep).containsExactly(300L + Repayment.STEPS);
+    }
+
+    @Test
+    void aLastingDrop_isALevelShift_onceItHasLastedFiveSteps() {
+      double[] v = writer(400, 34);
+      for (int i = 300; i < 400; i++) {
+        v[i] = 640e3 * 0.3;
+      }
+      List<SeriesAlarm> alarms = run(v, DISK_WRITE);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.LEVEL_SHIFT);
+      assertThat(alarms.get(0).explanation()).contains("shifted down");
+      assertThat(alarms.get(0).onsetStep()).isEqualTo(300);
+      assertThat(alarms.get(0).decidedStep()).isEqualTo(300L + SeriesDetector.LOW_RATE_STEPS - 1);
+    }
+
+    @Test
+    void aStarvedProcessDippingAndCatchingUp_isNoAnomaly_thoughALevelWouldBe() {
+      // alloc.rate of the fault IT's quiet primary while its neighbour started 400 threads (MB/s)
+      double[] starved = {9.4, 20.9, 0.0, 12.3, 6.9, 13.1, 33.7};
+      Random r = new Random(36);
+      double[] v = new double[400];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = 15e6 * (1 + 0.04 * r.nextGaussian());
+      }
+      for (int i = 0; i < starved.length; i++) {
+        v[300 + i] = starved[i] * 1e6;
+      }
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.RATE))).isEmpty();
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.GENERIC))).isNotEmpty();
+    }
+
+    @Test
+    void aRampingRate_isReportedAsTheLevelItReaches_notATrend() {
+      double[] v = writer(400, 35);
+      for (int i = 300; i < 400; i++) {
+        v[i] += Math.min(i - 299, 20) * 64e3; // up by a scale a second for 20 s, then flat
+      }
+      List<SeriesAlarm> alarms = run(v, DISK_WRITE);
+      assertThat(alarms).hasSize(1);
+      assertThat(alarms.get(0).kind()).isEqualTo(Kind.LEVEL_SHIFT);
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.GENERIC)))
+          .extracting(SeriesAlarm::kind).as("a series that may trend").containsExactly(Kind.TREND);
+    }
+  }
+
+  @Nested
   class Streaming {
     @Test
     void scoresOfAPrefix_doNotDependOnWhatFollows() {

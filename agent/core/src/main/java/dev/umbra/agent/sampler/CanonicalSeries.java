@@ -20,6 +20,11 @@ public final class CanonicalSeries {
   public static final String NET_OPS = "io.net.ops"; // ops/s
   public static final String THREADS_LIVE = "threads.live";
   public static final String THREADS_BLOCKED = "threads.blocked";
+  /**
+   * Heap used right after the newest garbage collection, bytes: one point per gauge tick in which a
+   * collection ended, so not in {@link #ALL} (which every tick carries).
+   */
+  public static final String HEAP_AFTER_GC = "mem.heap.after_gc";
 
   public static final List<String> ALL =
       List.of(CPU_PROCESS, CPU_MACHINE, HEAP_USED, HEAP_COMMITTED, RSS, NONHEAP, ALLOC_RATE, GC_PAUSE,

@@ -66,6 +66,7 @@ public final class Sampler implements AutoCloseable {
   private final List<GarbageCollectorMXBean> collectors = ManagementFactory.getGarbageCollectorMXBeans();
   private final Optional<MemoryPoolMXBean> metaspace = ManagementFactory.getMemoryPoolMXBeans().stream()
       .filter(p -> p.getName().equals("Metaspace")).findFirst();
+  private final HeapAfterGc heapAfterGc = new HeapAfterGc();
   private final int processors = Runtime.getRuntime().availableProcessors();
 
   private long lastNanos;
@@ -173,6 +174,7 @@ public final class Sampler implements AutoCloseable {
     canonical(NONHEAP, now, memory.getNonHeapMemoryUsage().getUsed());
     canonical(RSS, now, ProcessMemory.rssBytes());
     metaspace.ifPresent(m -> canonical("mem.metaspace", now, m.getUsage().getUsed()));
+    heapAfterGc.sample().ifPresent(v -> canonical(HEAP_AFTER_GC, now, v));
 
     if (interval.isPresent()) {
       canonical(ALLOC_RATE, now, seconds <= 0 ? 0 : interval.get().allocatedBytes() / seconds);
