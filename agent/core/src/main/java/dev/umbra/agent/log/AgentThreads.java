@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handler that logs.
  */
 public final class AgentThreads implements ThreadFactory {
-  private static final java.util.Set<Thread> created = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** The agent threads made so far, by id (terminated ones removed whenever a thread is made or listed). */
+  private static final java.util.Map<Long, Thread> created = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final String role;
   private final boolean numbered;
@@ -37,14 +38,22 @@ public final class AgentThreads implements ThreadFactory {
     AgentThread thread = new AgentThread(task, name);
     thread.setUncaughtExceptionHandler(
         (t, e) -> AgentLog.error("thread " + t.getName() + " died", e));
-    created.removeIf(t -> t.getState() == Thread.State.TERMINATED);
-    created.add(thread);
+    created.values().removeIf(t -> t.getState() == Thread.State.TERMINATED);
+    created.put(thread.getId(), thread);
     return thread;
   }
 
   /** Ids of the agent threads alive now, for measuring the agent's own CPU time. */
   public static long[] liveThreadIds() {
-    created.removeIf(t -> t.getState() == Thread.State.TERMINATED);
-    return created.stream().mapToLong(Thread::getId).toArray();
+    created.values().removeIf(t -> t.getState() == Thread.State.TERMINATED);
+    return created.keySet().stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /**
+   * Whether the thread with this id is one of the agent's (alive, or terminated since the last
+   * thread was made): what the agent itself does must not be reported as the application's.
+   */
+  public static boolean isAgentThread(long threadId) {
+    return created.containsKey(threadId);
   }
 }
