@@ -1,5 +1,6 @@
 package dev.umbra.shadow.anomaly;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
 
@@ -19,12 +20,14 @@ import java.util.Optional;
  *       shortfall ({@link Repayment}): a catch-up after a starved second is not a burst.
  *   <li>Smoothing: an EWMA of the surprise.
  *   <li>Adaptive threshold: mean + k·sd of the series' own recent smoothed surprises (each
- *       capped at the threshold it was judged by, none taken during an alarm, so incidents do
- *       not blind the series), never below {@code minThreshold}. Likewise the forecast window
- *       takes a value of the first {@link #FAULT_STEPS} of an alarm only up to a scale beyond the band.
+ *       capped at the threshold it was judged by, none taken during an alarm or in the steps
+ *       that led up to it, so incidents do not blind the series), never below {@code
+ *       minThreshold}. Likewise the forecast window takes a value of the first {@link
+ *       #FAULT_STEPS} of an alarm only up to a scale beyond the band.
  *   <li>Alarm and suppression: crossing the threshold raises an alarm (a lone value outside
  *       the band only when it is above it and its surprise is 4 thresholds: telemetry has
- *       one-second hiccups; a rate below its band only after {@link #LOW_RATE_STEPS})
+ *       one-second hiccups; a rate above its band only after {@link #HIGH_RATE_STEPS}, below it
+ *       only after {@link #LOW_RATE_STEPS})
  *       unless the series is still in one; it stays in it until the surprise has stayed under half the threshold
  *       for {@code clearSteps} (and at least {@code minSuppression} steps have passed).
  *   <li>Kind: stall (run at zero, frozen or a drop to under a tenth of the median), trend (the
@@ -54,9 +57,11 @@ public final class SeriesDetector {
    */
   static final int LOW_RATE_STEPS = 5;
   /**
-   * A rate above its band alarms after this many steps at least a scale out (or one extreme
-   * value): a JVM's CPU has one- and two-second blips (JIT, GC, the agent; in fault-free runs
-   * {@code cpu.process} read 0.27 then 0.43 cores against 0.18) that are not a change of behaviour.
+   * A rate above its band alarms after this many steps at least a scale out, however extreme its
+   * first value: a JVM's CPU and allocation have one- and two-second bursts (JIT, GC, a large
+   * request, the agent; in fault-free runs {@code cpu.process} read 0.27 then 0.43 cores against
+   * 0.18, and an idle primary's {@code alloc.rate} 4-9 MB/s for one second against 0.2-0.7) that
+   * are not a change of behaviour, and an alarm may roll the primary back.
    */
   static final int HIGH_RATE_STEPS = 3;
 
@@ -75,6 +80,8 @@ public final class SeriesDetector {
   private final Ring recent;
   /** The step of each value in {@link #recent} (a series may skip steps, e.g. one value per collection). */
   private final Ring steps;
+  /** Smoothed surprises of the last {@link #LOW_RATE_STEPS} steps: learnt once no alarm can count them as its run-up. */
+  private final ArrayDeque<Double> unlearnt = new ArrayDeque<>();
   private final Ring scores;
   private double smoothed;
   private long lastStep = Long.MIN_VALUE;
@@ -161,12 +168,21 @@ public final class SeriesDetector {
     smoothed = settings.smoothing() * surprise + (1 - settings.smoothing()) * smoothed;
     double threshold = threshold();
     lastScore = 1 - Math.pow(2, -smoothed / threshold);
+    boolean wasAlarming = alarming;
     if (!alarming) {
       // the threshold learns what is usual: not from the steps of an alarm (a fault of 12 s,
       // capped at the threshold, raised it to 9 for the next ten minutes and hid the next faults)
-      scores.add(Math.min(smoothed, threshold));
+      unlearnt.add(Math.min(smoothed, threshold));
     }
     Optional<SeriesAlarm> alarm = decide(step, value, band, surprise, threshold);
+    if (alarming && !wasAlarming) {
+      // nor from the steps that led up to it (a GC storm's first two seconds, capped at the
+      // threshold, raised alloc.rate's by half and hid the throughput drop two minutes later)
+      unlearnt.clear();
+    }
+    while (unlearnt.size() > LOW_RATE_STEPS) {
+      scores.add(unlearnt.removeFirst());
+    }
     // nor does the forecast learn a fault's values in full: in the first FAULT_STEPS of an alarm
     // a value enters the window at most one scale beyond the band, so a fault that fills a tenth
     // of the window does not widen the band for the next two minutes (after a 12 s GC storm,
@@ -276,7 +292,7 @@ public final class SeriesDetector {
     if (smoothed < threshold || outsideRun == 0
         || (strongRun < 2 && (side < 0 || surprise < SINGLE_STEP_FACTOR * threshold))
         || (side < 0 && nature.repays() && strongRun < LOW_RATE_STEPS)
-        || (side > 0 && nature.repays() && strongRun < HIGH_RATE_STEPS && surprise < SINGLE_STEP_FACTOR * threshold)) {
+        || (side > 0 && nature.repays() && strongRun < HIGH_RATE_STEPS)) {
       return Optional.empty();
     }
     alarming = true;

@@ -207,6 +207,17 @@ class SeriesDetectorTest {
     }
 
     @Test
+    void anExtremeBurstOfOneOrTwoSeconds_isNoAnomaly_thoughALevelWouldAlarm() {
+      double[] v = writer(600, 37);
+      v[300] = 640e3 * 15; // a second's burst, fifteen times the usual rate
+      v[450] = 640e3 * 8;
+      v[451] = 640e3 * 8;
+      assertThat(run(v, DISK_WRITE)).isEmpty();
+      assertThat(run(v, new SeriesTraits("bytes/s", 64 << 10, SeriesTraits.Nature.LEVEL)))
+          .extracting(SeriesAlarm::kind).as("the same values as a level").contains(Kind.SPIKE);
+    }
+
+    @Test
     void aShortfallOlderThanTheRepaymentWindow_isNotRepaid() {
       double[] v = writer(400, 33);
       v[300] = 0;
