@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>After {@code umbra.bench.warmup} s (45), for {@code umbra.bench.minutes} (20): the
  * <em>quiet</em> primary runs fault-free, and every anomaly it raises is a false alarm; the
- * <em>pulsed</em> primary gets a 3 s CPU spin every {@code umbra.bench.pulseSeconds} (20) s, and
+ * <em>pulsed</em> primary gets a CPU spin of {@code umbra.bench.spinSeconds} (5; a rate must stay
+ * above its band for 3 s to alarm) every {@code umbra.bench.pulseSeconds} (20) s, and
  * each anomaly it raises is timed on the WatchAnomalies stream. The agent samples gauges once a
  * second at some phase within the second, and the anomaly names the grid second whose data decided
  * it; so the latency from the deciding observation to delivery lies between delivery − (end of
@@ -32,6 +33,7 @@ class AnomalyLatencyBenchmarkIT {
   static final int WARMUP = Integer.getInteger("umbra.bench.warmup", 45);
   static final int MINUTES = Integer.getInteger("umbra.bench.minutes", 20);
   static final int PULSE_SECONDS = Integer.getInteger("umbra.bench.pulseSeconds", 20);
+  static final int SPIN_SECONDS = Integer.getInteger("umbra.bench.spinSeconds", 5);
 
   @TempDir Path work;
   private FaultRun run;
@@ -57,11 +59,11 @@ class AnomalyLatencyBenchmarkIT {
     while (System.currentTimeMillis() + PULSE_SECONDS * 1000L <= to) {
       long at = pulsed.cue("spin");
       pulses++;
-      Thread.sleep(3000);
+      Thread.sleep(SPIN_SECONDS * 1000L);
       pulsed.cue("stop");
-      Thread.sleep(PULSE_SECONDS * 1000L - 3000);
+      Thread.sleep(PULSE_SECONDS * 1000L - SPIN_SECONDS * 1000L);
       var mine = pulsed.delivered().stream()
-          .filter(d -> d.anomaly().getEvidenceUnixMs() >= at - 1000 && d.anomaly().getEvidenceUnixMs() < at + 3000)
+          .filter(d -> d.anomaly().getEvidenceUnixMs() >= at - 1000 && d.anomaly().getEvidenceUnixMs() < at + SPIN_SECONDS * 1000L)
           .findFirst();
       if (mine.isPresent()) {
         detected++;
