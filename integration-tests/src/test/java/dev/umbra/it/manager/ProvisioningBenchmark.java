@@ -101,6 +101,20 @@ public final class ProvisioningBenchmark {
     CgroupManager cgroups = CgroupManager.detect();
     Cgroup home = cgroups.own();
     Cgroup control = cgroups.create("bench-control-" + ProcessHandle.current().pid(), home);
+    made.add(control);
+    // killed by a signal (Ctrl-C, kill), the finally blocks do not run: end the children and
+    // remove the cgroups here, or they outlive the harness
+    Thread cleanup = new Thread(() -> {
+      ProcessHandle.current().descendants().forEach(ProcessHandle::destroyForcibly);
+      ProcessHandle.current().descendants().forEach(p -> p.onExit().join());
+      try {
+        cgroups.movePid(home, ProcessHandle.current().pid());
+      } catch (AllocatorException e) {
+        System.err.println("could not leave " + control + ": " + e.getMessage());
+      }
+      List.copyOf(made).forEach(c -> removeQuietly(cgroups, c));
+    }, "bench-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       weight(control, CONTROL_SHARES);
       cgroups.movePid(control, ProcessHandle.current().pid());
@@ -143,8 +157,12 @@ public final class ProvisioningBenchmark {
     } finally {
       cgroups.movePid(home, ProcessHandle.current().pid());
       removeQuietly(cgroups, control);
+      Runtime.getRuntime().removeShutdownHook(cleanup);
     }
   }
+
+  /** The cgroups this harness made and has not removed yet (for its shutdown hook). */
+  private static final java.util.Set<Cgroup> made = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Where the runs happen: cgroups under {@code home}, the shadow and this harness in {@code control}. */
   record Env(CgroupManager cgroups, Cgroup home, Cgroup control, Path work) {}
@@ -176,6 +194,7 @@ public final class ProvisioningBenchmark {
     Path dir = env.work().resolve(policy + "-" + rep);
     Files.createDirectories(dir);
     Cgroup cgroup = cgroups.create("bench-" + policy + "-" + rep + "-" + ProcessHandle.current().pid(), env.home());
+    made.add(cgroup);
     JavaProcess shadow = null;
     JavaProcess primary = null;
     try {
@@ -381,6 +400,7 @@ public final class ProvisioningBenchmark {
   private static void removeQuietly(CgroupManager cgroups, Cgroup cgroup) {
     try {
       cgroups.remove(cgroup);
+      made.remove(cgroup);
     } catch (AllocatorException e) {
       System.err.println("could not remove " + cgroup + ": " + e.getMessage());
     }
