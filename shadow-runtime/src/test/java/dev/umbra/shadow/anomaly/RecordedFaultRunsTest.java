@@ -17,11 +17,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The shadow's scoring over series recorded by real runs of AnomalyFaultIT (two fault primaries
  * with the real agent; {@code src/test/resources/anomaly/fault-runs/<run>/}: {@code faulty.csv},
- * {@code quiet.csv}, {@code faults.csv}), replayed exactly as {@link AnomalyDetection} scores them.
- * The same verdicts as the IT, in milliseconds: each fault flagged on its series with a sensible
- * kind, decided on data at most 10 s after it began; nothing else flagged on the faulty primary
- * outside a fault and its recovery; nothing at all on the quiet primary after its warm-up. A run is
- * added when a change of the detector is judged on it; none is dropped because it fails.
+ * {@code quiet.csv}, {@code faults.csv}), replayed through the scoring {@link AnomalyDetection}
+ * runs. The same verdicts as the IT, in about a second: each fault flagged on its series with a
+ * sensible kind, decided on data at most 10 s after it began; nothing else flagged on the faulty
+ * primary outside a fault and its recovery; nothing at all on the quiet primary after its warm-up.
+ * A run is added when a change of the detector is judged on it; none is dropped because it fails.
+ *
+ * <p>A recording is the store's series, with points that arrived late put back, while the live
+ * detector scored each second as it completed; so a replay can differ from its run where a
+ * decision is close (the CI run of session 4 missed the drop live, and its replay through that
+ * detector flagged it at the threshold, score 0.50). The IT stays the judge of live behaviour.
  */
 class RecordedFaultRunsTest {
   private static final Set<Kind> UP = Set.of(Kind.LEVEL_SHIFT, Kind.SPIKE, Kind.TREND);

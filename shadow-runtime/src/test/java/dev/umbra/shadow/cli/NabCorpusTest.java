@@ -1,0 +1,79 @@
+package dev.umbra.shadow.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
+import picocli.CommandLine;
+
+/**
+ * {@code umbra nab} over the real NAB subset, where the machine has it ({@code -Dumbra.nab.dir},
+ * else {@code shared/data/nab} in a folder above the working one; skipped when there is none):
+ * every data file gets its results file in NAB's layout, row for row, for both detectors, and the
+ * scores of the three profiles are printed and kept in {@code target/nab/} (the README's NAB
+ * section says where its numbers come from). It asserts what the harness must do, not a score.
+ */
+@EnabledIf(value = "corpusPresent", disabledReason = "no NAB subset here (shared/data/nab above the working folder, or -Dumbra.nab.dir)")
+class NabCorpusTest {
+  static Optional<Path> corpus() {
+    String property = System.getProperty("umbra.nab.dir");
+    if (property != null) {
+      return Optional.of(Path.of(property)).filter(Files::isDirectory);
+    }
+    for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      Path candidate = dir.resolve("shared/data/nab");
+      if (Files.isDirectory(candidate.resolve("data"))) {
+        return Optional.of(candidate);
+      }
+    }
+    return Optional.empty();
+  }
+
+  static boolean corpusPresent() {
+    return corpus().isPresent();
+  }
+
+  @Test
+  void scoresEveryFileOfTheSubset_rowForRow() throws IOException {
+    Path nab = corpus().orElseThrow();
+    Path out = Path.of("target/nab");
+    StringWriter stdout = new StringWriter();
+    StringWriter stderr = new StringWriter();
+    CommandLine cli = UmbraCli.commandLine();
+    cli.setOut(new PrintWriter(stdout, true));
+    cli.setErr(new PrintWriter(stderr, true));
+
+    int code = cli.execute("nab", nab.toString(), "--out", out.toString());
+    System.out.println("NabCorpusTest: umbra nab " + nab + "\n" + stdout + stderr);
+
+    assertThat(code).as(stderr.toString()).isZero();
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(nab.resolve("data"))) {
+      files = walk.filter(p -> p.toString().endsWith(".csv")).sorted().toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path data : files) {
+      String category = data.getParent().getFileName().toString();
+      long rows = lineCount(data);
+      for (String detector : List.of("umbra", "windowedGaussian")) {
+        Path result = out.resolve(detector).resolve(category).resolve(detector + "_" + data.getFileName());
+        assertThat(lineCount(result)).as(result.toString()).isEqualTo(rows);
+      }
+    }
+    assertThat(stdout.toString()).contains("standard").contains("reward_low_FP_rate").contains("reward_low_FN_rate");
+  }
+
+  private static long lineCount(Path file) throws IOException {
+    try (Stream<String> lines = Files.lines(file)) {
+      return lines.count();
+    }
+  }
+}
