@@ -20,9 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>After {@code umbra.bench.warmup} s (45), for {@code umbra.bench.minutes} (20): the
  * <em>quiet</em> primary runs fault-free, and every anomaly it raises is a false alarm; the
- * <em>pulsed</em> primary gets a CPU spin of {@code umbra.bench.spinSeconds} (5; a rate must stay
- * above its band for 3 s to alarm) every {@code umbra.bench.pulseSeconds} (20) s, and
- * each anomaly it raises is timed on the WatchAnomalies stream. The agent samples gauges once a
+ * <em>pulsed</em> primary gets a fault held {@code umbra.bench.holdSeconds} (8; a rate must stay
+ * out of its band 3 s above it, 5 s below) every {@code umbra.bench.pulseSeconds} (30) s, the
+ * faults taken in turn from {@code umbra.bench.faults} ({@code spin,threads,io-stall,drop}: each
+ * series is hit once in two minutes, less than the tenth of its window that its band leaves
+ * outside, so the pulses do not become its normal), and each anomaly it raises is timed on the
+ * WatchAnomalies stream. The agent samples gauges once a
  * second at some phase within the second, and the anomaly names the grid second whose data decided
  * it; so the latency from the deciding observation to delivery lies between delivery − (end of
  * that second) and delivery − (start of that second). Both bounds are reported. Both primaries'
@@ -32,8 +35,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AnomalyLatencyBenchmarkIT {
   static final int WARMUP = Integer.getInteger("umbra.bench.warmup", 45);
   static final int MINUTES = Integer.getInteger("umbra.bench.minutes", 20);
-  static final int PULSE_SECONDS = Integer.getInteger("umbra.bench.pulseSeconds", 20);
-  static final int SPIN_SECONDS = Integer.getInteger("umbra.bench.spinSeconds", 5);
+  static final int PULSE_SECONDS = Integer.getInteger("umbra.bench.pulseSeconds", 30);
+  static final int HOLD_SECONDS = Integer.getInteger("umbra.bench.holdSeconds", 8);
+  static final List<String> FAULTS = List.of(System.getProperty("umbra.bench.faults", "spin,threads,io-stall,drop").split(","));
 
   @TempDir Path work;
   private FaultRun run;
@@ -55,16 +59,21 @@ class AnomalyLatencyBenchmarkIT {
     long to = from + MINUTES * 60_000L;
     int pulses = 0;
     int detected = 0;
+    java.util.Map<String, Integer> pulsesBy = new java.util.TreeMap<>();
+    java.util.Map<String, Integer> detectedBy = new java.util.TreeMap<>();
     List<Double> detectionDelays = new ArrayList<>();
     while (System.currentTimeMillis() + PULSE_SECONDS * 1000L <= to) {
-      long at = pulsed.cue("spin");
+      String fault = FAULTS.get(pulses % FAULTS.size());
+      long at = pulsed.cue(fault);
       pulses++;
-      Thread.sleep(SPIN_SECONDS * 1000L);
+      Thread.sleep(HOLD_SECONDS * 1000L);
       pulsed.cue("stop");
-      Thread.sleep(PULSE_SECONDS * 1000L - SPIN_SECONDS * 1000L);
+      Thread.sleep(PULSE_SECONDS * 1000L - HOLD_SECONDS * 1000L);
       var mine = pulsed.delivered().stream()
-          .filter(d -> d.anomaly().getEvidenceUnixMs() >= at - 1000 && d.anomaly().getEvidenceUnixMs() < at + SPIN_SECONDS * 1000L)
+          .filter(d -> d.anomaly().getEvidenceUnixMs() >= at - 1000 && d.anomaly().getEvidenceUnixMs() < at + HOLD_SECONDS * 1000L)
           .findFirst();
+      detectedBy.merge(fault, mine.isPresent() ? 1 : 0, Integer::sum);
+      pulsesBy.merge(fault, 1, Integer::sum);
       if (mine.isPresent()) {
         detected++;
         detectionDelays.add((mine.get().deliveredMillis() - at) / 1000.0);
@@ -83,11 +92,11 @@ class AnomalyLatencyBenchmarkIT {
         Runtime.getRuntime().availableProcessors(), loadAverage()));
     report.add(String.format(Locale.ROOT, "false alarms of the quiet primary: %d in %.1f min fault-free (%.2f per hour) %s",
         falseAlarms.size(), minutes, falseAlarms.size() * 60.0 / minutes, AnomalyFaultIT.summary(falseAlarms)));
-    report.add(String.format(Locale.ROOT, "pulses: %d, detected: %d, anomalies of the pulsed primary: %d", pulses, detected,
-        timed.size()));
+    report.add(String.format(Locale.ROOT, "pulses: %d %s, detected: %d %s, anomalies of the pulsed primary: %d", pulses,
+        pulsesBy, detected, detectedBy, timed.size()));
     report.add("event-to-alert, upper bound (s): " + stats(upper));
     report.add("event-to-alert, lower bound (s): " + stats(lower));
-    report.add("spin-to-delivery detection delay (s): " + stats(delays));
+    report.add("fault-to-delivery detection delay (s): " + stats(delays));
     try {
       Path dir = Path.of(System.getProperty("umbra.it.artifacts", "target")).resolve("anomaly-benchmark");
       quiet.dumpSeries(run.shadow, dir.resolve("quiet.csv"), from - WARMUP * 1000L);
