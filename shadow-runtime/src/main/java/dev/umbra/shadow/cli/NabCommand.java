@@ -53,6 +53,9 @@ final class NabCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "NAB: %d files in %d categories, %d windows%n", files.size(),
         files.stream().map(NabFile::category).distinct().count(), files.stream().mapToInt(f -> f.windows().size()).sum());
+    for (NabFile f : files) {
+      f.oddities().describe().ifPresent(odd -> o.printf(Locale.ROOT, "note: %s: %s%n", f.key(), odd));
+    }
     List<String> summary = new ArrayList<>();
     summary.add("detector,profile,category,threshold,score,raw,null,perfect");
     for (Map.Entry<String, Function<NabFile, double[]>> d : detectors.entrySet()) {

@@ -98,6 +98,38 @@ class NabCommandTest {
     assertThat(Double.parseDouble(standard.split(",")[4])).isGreaterThan(50);
   }
 
+  @Test
+  void scoresEveryRow_ofAFileWithARepeatedABackwardAnEmptyAndATextValue_andSaysWhatWasOdd() throws IOException {
+    Files.writeString(nab.resolve("data/realKnownCause/calm.csv"), """
+        timestamp,value
+        2015-03-01 00:00:00,1
+        2015-03-01 00:05:00,2
+        2015-03-01 00:05:00,3
+        2015-03-01 00:02:00,4
+        2015-03-01 00:10:00,
+        2015-03-01 00:15:00,abc
+        2015-03-01 00:20:00,NaN
+        yesterday,5
+        2015-03-01 00:25:00,6
+        """);
+
+    assertThat(run("nab", nab.toString(), "--out", out.toString())).as(stderr.toString()).isZero();
+
+    for (String detector : List.of("umbra", "windowedGaussian")) {
+      List<String> rows = Files.readAllLines(out.resolve(detector + "/realKnownCause/" + detector + "_calm.csv"));
+      assertThat(rows).hasSize(10);
+      assertThat(rows.subList(1, 10)).extracting(r -> r.split(",")[0]).containsExactly(
+          "2015-03-01 00:00:00", "2015-03-01 00:05:00", "2015-03-01 00:05:00", "2015-03-01 00:02:00",
+          "2015-03-01 00:10:00", "2015-03-01 00:15:00", "2015-03-01 00:20:00", "yesterday", "2015-03-01 00:25:00");
+      assertThat(rows.subList(1, 10)).allSatisfy(r -> assertThat(Double.parseDouble(r.split(",")[2])).isBetween(0.0, 1.0));
+    }
+    assertThat(stdout.toString().lines().filter(l -> l.startsWith("note: ")).toList()).containsExactly(
+        "note: realKnownCause/calm.csv: 2 rows repeat or go back in time (first at line 4);"
+            + " 1 timestamp is not yyyy-MM-dd HH:mm:ss (first at line 9);"
+            + " 3 values are empty, not a number or not finite (first at line 6); every row scored in row order");
+    assertThat(stderr.toString()).isEmpty();
+  }
+
   @Nested
   class BadInput {
     private void assertFails(String expectedLine) {
@@ -134,19 +166,6 @@ class NabCommandTest {
     void aRowWithThreeColumns() throws IOException {
       Files.writeString(nab.resolve("data/realKnownCause/calm.csv"), "timestamp,value\n2015-03-01 00:00:00,1,0\n");
       assertFails("calm.csv line 2: expected 2 columns (timestamp,value), found 3");
-    }
-
-    @Test
-    void aValueThatIsNotANumber() throws IOException {
-      Files.writeString(nab.resolve("data/realKnownCause/calm.csv"),
-          "timestamp,value\n2015-03-01 00:00:00,1\n2015-03-01 00:05:00,abc\n");
-      assertFails("calm.csv line 3: value 'abc' is not a number");
-    }
-
-    @Test
-    void aTimestampThatIsNotATime() throws IOException {
-      Files.writeString(nab.resolve("data/realKnownCause/calm.csv"), "timestamp,value\nyesterday,1\n");
-      assertFails("calm.csv line 2: timestamp 'yesterday' is not yyyy-MM-dd HH:mm:ss");
     }
 
     @Test

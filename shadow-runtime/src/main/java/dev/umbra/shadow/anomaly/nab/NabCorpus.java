@@ -17,6 +17,7 @@ import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoField;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,11 +114,21 @@ public final class NabCorpus {
     return LocalDateTime.parse(s.trim(), TIME);
   }
 
+  /**
+   * Reads one data file. Every row is kept, in row order, as NAB scores it: a timestamp that
+   * repeats or goes back in time is kept as it is; a timestamp that is not a time is kept as
+   * written and parsed as {@link LocalDateTime#MIN} (it starts and ends no window); a value that is
+   * empty, not a number or not finite is kept as {@code NaN} (the detectors score it without
+   * learning from it). What was odd is counted in {@link NabFile#oddities()}. Only a file that
+   * cannot be read as NAB data at all (no header, wrong columns) is an error.
+   */
   static NabFile readFile(Path csv, String category, String name, List<NabFile.Window> windows) throws NabException {
     List<String> stamps = new ArrayList<>();
     List<LocalDateTime> times = new ArrayList<>();
     double[] values = new double[1024];
     int n = 0;
+    NabFile.Oddities.Counter odd = new NabFile.Oddities.Counter();
+    LocalDateTime latest = null;
     try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       String header = in.readLine();
       if (header == null || !header.strip().replace("\uFEFF", "").equals("timestamp,value")) {
@@ -137,23 +148,21 @@ public final class NabCorpus {
         LocalDateTime t;
         try {
           t = time(cells[0]);
+          if (latest != null && !t.isAfter(latest)) {
+            odd.notAfter(lineNo);
+          } else {
+            latest = t;
+          }
         } catch (DateTimeParseException e) {
-          throw new NabException(csv + " line " + lineNo + ": timestamp '" + cells[0].trim() + "' is not yyyy-MM-dd HH:mm:ss");
+          t = LocalDateTime.MIN;
+          odd.badTime(lineNo);
         }
-        if (!times.isEmpty() && !t.isAfter(times.get(times.size() - 1))) {
-          throw new NabException(csv + " line " + lineNo + ": timestamp " + cells[0].trim() + " is not after the previous row");
-        }
-        double v;
-        try {
-          v = Double.parseDouble(cells[1].trim());
-        } catch (NumberFormatException e) {
-          throw new NabException(csv + " line " + lineNo + ": value '" + cells[1].trim() + "' is not a number");
-        }
-        if (!Double.isFinite(v)) {
-          throw new NabException(csv + " line " + lineNo + ": value '" + cells[1].trim() + "' is not finite");
+        double v = value(cells[1]);
+        if (Double.isNaN(v)) {
+          odd.badValue(lineNo);
         }
         if (n == values.length) {
-          values = java.util.Arrays.copyOf(values, n * 2);
+          values = Arrays.copyOf(values, n * 2);
         }
         values[n++] = v;
         stamps.add(cells[0].trim());
@@ -167,6 +176,16 @@ public final class NabCorpus {
     if (n == 0) {
       throw new NabException(csv + ": no rows");
     }
-    return new NabFile(category, name, stamps, times, java.util.Arrays.copyOf(values, n), windows);
+    return new NabFile(category, name, stamps, times, Arrays.copyOf(values, n), windows, odd.done());
+  }
+
+  /** The row's value, or NaN when it is empty, not a number or not finite. */
+  static double value(String cell) {
+    try {
+      double v = Double.parseDouble(cell.trim());
+      return Double.isFinite(v) ? v : Double.NaN;
+    } catch (NumberFormatException e) {
+      return Double.NaN;
+    }
   }
 }

@@ -33,6 +33,9 @@ public final class NabRunner {
     double[] out = new double[file.rows()];
     double[] values = file.values();
     for (int i = 0; i < values.length; i++) {
+      if (Double.isNaN(values[i])) {
+        continue; // a missing value: scored 0, not learnt
+      }
       PrimaryDetector.Step step = detector.observe(i, Map.of("value", values[i]));
       out[i] = step.started().map(incident -> incident.lead().score()).orElse(0.0);
     }

@@ -57,23 +57,32 @@ public final class NabScorer {
       int[] right = new int[ws.size()];
       int[] width = new int[ws.size()];
       Arrays.fill(windowStart, -1);
-      for (int w = 0; w < ws.size(); w++) {
-        int first = -1;
-        int last = -1;
-        for (int i = 0; i < n; i++) {
-          LocalDateTime t = file.times().get(i);
-          if (!t.isBefore(ws.get(w).start()) && !t.isAfter(ws.get(w).end())) {
-            if (first < 0) {
-              first = i;
-            }
-            last = i;
-            window[i] = w;
+      // NAB's row semantics (its sweeper): rows are visited in row order; the next window opens at
+      // the row whose time equals its start, its right edge is the first row whose time equals its
+      // end, and it closes after a row whose time equals its end. With times that repeat or go back
+      // (daylight-saving changes, duplicated rows) this differs from "every row whose time lies in
+      // [start, end]", and it is what NAB's own scorer counts.
+      List<LocalDateTime> times = file.times();
+      int[] closedAt = new int[ws.size()];
+      Arrays.fill(closedAt, -1);
+      int next = 0;
+      int open = -1;
+      for (int i = 0; i < n; i++) {
+        LocalDateTime t = times.get(i);
+        if (next < ws.size() && t.equals(ws.get(next).start())) {
+          open = next++;
+          windowStart[open] = i;
+          right[open] = Math.max(times.indexOf(ws.get(open).end()), 0);
+          width[open] = right[open] - times.indexOf(t) + 1;
+        }
+        if (open >= 0) {
+          window[i] = open;
+          counted[open] |= i >= probation;
+          if (t.equals(ws.get(open).end())) {
+            closedAt[open] = i;
+            open = -1;
           }
         }
-        windowStart[w] = first;
-        right[w] = last;
-        width[w] = first < 0 ? 0 : last - first + 1;
-        counted[w] = first >= 0 && last >= probation;
       }
       this.worth = new double[n];
       double tpNorm = sigmoid(-1.0);
@@ -83,13 +92,14 @@ public final class NabScorer {
         if (w >= 0) {
           double y = -(right[w] - i + 1) / (double) width[w];
           worth[i] = p.tpWeight() * sigmoid(y) / tpNorm;
-          if (i == right[w]) {
+          if (i == closedAt[w]) {
             prev = w;
           }
         } else if (prev < 0) {
           worth[i] = -p.fpWeight();
         } else {
-          double y = width[prev] <= 1 ? Double.POSITIVE_INFINITY : (i - right[prev]) / (double) (width[prev] - 1);
+          double y = width[prev] <= 1 ? Double.POSITIVE_INFINITY
+              : Math.abs(i - closedAt[prev]) / (double) (width[prev] - 1);
           worth[i] = p.fpWeight() * sigmoid(y);
         }
       }

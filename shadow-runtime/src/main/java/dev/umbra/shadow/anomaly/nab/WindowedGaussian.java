@@ -4,6 +4,7 @@ package dev.umbra.shadow.anomaly.nab;
  * NAB's windowed-Gaussian baseline, as NAB implements it: the score of a value is 1 − its
  * one-sided tail probability (mirrored below the mean) under a normal fitted to the previous values (the first
  * 6400, then a window of 6400 that slides by 100 at a time). Scores precede the update: no look-ahead.
+ * A missing value ({@code NaN}) scores 0 and is not learnt.
  */
 public final class WindowedGaussian {
   static final int WINDOW = 6400;
@@ -21,6 +22,9 @@ public final class WindowedGaussian {
     double std = 1e-6;
     for (int i = 0; i < values.length; i++) {
       double x = values[i];
+      if (Double.isNaN(x)) {
+        continue; // a missing value: scored 0, not learnt
+      }
       out[i] = size > 0 ? 1 - tail(x, mean, std) : 0;
       if (size < WINDOW) {
         window[size++] = x;

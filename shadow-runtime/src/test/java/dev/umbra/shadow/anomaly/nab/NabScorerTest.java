@@ -144,4 +144,23 @@ class NabScorerTest {
     NabFile f = file("cat", 100, 5, 10, 50, 59);
     assertThat(NabScorer.at(List.of(f), List.of(new double[100]), STD, 0.5).nullScore()).isEqualTo(-1);
   }
+
+  @Test
+  void rowsAreScoredInRowOrder_whenTimeGoesBack_asNabsSweeperDoes() {
+    // 100 rows; row 50 carries row 40's time (a daylight-saving repeat). The window [row 45, row 55]
+    // is open from the row whose time is its start to the row whose time is its end, so row 50 lies
+    // inside it although its time does not.
+    NabFile regular = file("cat", 100, 45, 55);
+    List<LocalDateTime> times = new ArrayList<>(regular.times());
+    List<String> stamps = new ArrayList<>(regular.timestamps());
+    times.set(50, times.get(40));
+    stamps.set(50, stamps.get(40));
+    NabFile back = new NabFile("cat", "back.csv", stamps, times, new double[100], regular.windows());
+
+    // row 50 is the 6th of 11 rows: y = -(55 - 50 + 1)/11
+    assertThat(raw(back, detectAt(100, 50), STD))
+        .isCloseTo(NabScorer.sigmoid(-6.0 / 11) / NabScorer.sigmoid(-1), within(1e-9));
+    // a row with row 40's time before the window is a false positive, far from any window: -fpWeight
+    assertThat(raw(back, detectAt(100, 40), STD)).isCloseTo(-0.11 - 1, within(1e-9));
+  }
 }
