@@ -1,15 +1,13 @@
 package dev.umbra.shadow.anomaly.nab;
 
-import dev.umbra.shadow.anomaly.AnomalyDetection;
-import dev.umbra.shadow.anomaly.DetectorSettings;
-import dev.umbra.shadow.anomaly.PrimaryDetector;
+import dev.umbra.shadow.anomaly.SurpriseDetector;
+import dev.umbra.shadow.anomaly.SurpriseSettings;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Runs detectors over NAB files and writes NAB's results layout: {@code
@@ -23,21 +21,16 @@ public final class NabRunner {
   private NabRunner() {}
 
   /**
-   * The shadow's detector, exactly as the shadow runs it ({@link
-   * AnomalyDetection#newPrimaryDetector} with {@link DetectorSettings#DEFAULT}), one step per row:
-   * a row's score is the score of the anomaly the shadow would report at that row, 0 where it
-   * would report none (while an incident is open, and below the adaptive threshold).
+   * Umbra's detector of a single series ({@link SurpriseDetector} with {@link
+   * SurpriseSettings#DEFAULT}, the one parameter set for every file), one step per row in row
+   * order; a missing value scores 0.
    */
   public static double[] umbra(NabFile file) {
-    PrimaryDetector detector = AnomalyDetection.newPrimaryDetector(DetectorSettings.DEFAULT);
-    double[] out = new double[file.rows()];
+    SurpriseDetector detector = new SurpriseDetector(SurpriseSettings.DEFAULT);
     double[] values = file.values();
+    double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      if (Double.isNaN(values[i])) {
-        continue; // a missing value: scored 0, not learnt
-      }
-      PrimaryDetector.Step step = detector.observe(i, Map.of("value", values[i]));
-      out[i] = step.started().map(incident -> incident.lead().score()).orElse(0.0);
+      out[i] = detector.observe(values[i]);
     }
     return out;
   }

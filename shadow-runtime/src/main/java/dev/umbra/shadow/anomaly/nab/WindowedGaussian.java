@@ -1,5 +1,7 @@
 package dev.umbra.shadow.anomaly.nab;
 
+import dev.umbra.shadow.anomaly.Gaussian;
+
 /**
  * NAB's windowed-Gaussian baseline, as NAB implements it: the score of a value is 1 − its
  * one-sided tail probability (mirrored below the mean) under a normal fitted to the previous values (the first
@@ -63,16 +65,6 @@ public final class WindowedGaussian {
   /** P(X &gt; x) for x at or above the mean, mirrored below it (NAB's normalProbability). */
   static double tail(double x, double mean, double std) {
     double z = Math.abs(x - mean) / std;
-    return 0.5 * erfc(z / Math.sqrt(2));
-  }
-
-  /** Complementary error function, fractional error below 1.2e-7 (Numerical Recipes, erfcc). */
-  static double erfc(double x) {
-    double z = Math.abs(x);
-    double t = 1 / (1 + 0.5 * z);
-    double r = t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
-        + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
-        + t * (-0.82215223 + t * 0.17087277)))))))));
-    return x >= 0 ? r : 2 - r;
+    return 0.5 * Gaussian.erfc(z / Math.sqrt(2));
   }
 }

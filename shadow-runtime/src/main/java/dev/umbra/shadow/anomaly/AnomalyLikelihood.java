@@ -1,0 +1,44 @@
+package dev.umbra.shadow.anomaly;
+
+/**
+ * Turns a stream of raw surprises (each in [0, 1]) into how unlikely their recent average is
+ * under their own long-run distribution: the anomaly-likelihood layer of Numenta's HTM detector
+ * (Ahmad et al., "Unsupervised real-time anomaly detection for streaming data", Neurocomputing
+ * 2017). The average of the last {@code averaging} surprises is compared with a normal fitted to
+ * the last {@code history} such averages (re-fitted every {@code reestimate} steps); the tail
+ * probability is put on a log scale so that 0.5 means a likelihood of 1 − 10⁻⁵ and 1.0 one of
+ * 1 − 10⁻¹⁰. A single surprising value moves the average a little; a run of them, or a series
+ * whose surprise is usually low, moves it a lot. Not thread-safe.
+ */
+final class AnomalyLikelihood {
+  /** ln(1 − 0.9999999999): the log scale's 1.0. */
+  private static final double LOG_FULL = Math.log(1.0 - 0.9999999999);
+
+  private final Ring recent;
+  private final Ring history;
+  private final int reestimate;
+  private final double minSpread;
+  private long steps;
+  private double mean;
+  private double spread = Double.NaN;
+
+  AnomalyLikelihood(int averaging, int history, int reestimate, double minSpread) {
+    this.recent = new Ring(averaging);
+    this.history = new Ring(history);
+    this.reestimate = reestimate;
+    this.minSpread = minSpread;
+  }
+
+  /** Learns one surprise and returns the log-scaled likelihood of the recent average, in [0, 1]. */
+  double observe(double surprise) {
+    recent.add(surprise);
+    double average = recent.mean();
+    history.add(average);
+    if (Double.isNaN(spread) || ++steps % reestimate == 0) {
+      mean = history.mean();
+      spread = Math.max(history.std(), minSpread);
+    }
+    double likelihood = 1 - 0.5 * Gaussian.erfc((average - mean) / spread / Math.sqrt(2));
+    return Math.min(1, Math.log(1.0000000001 - likelihood) / LOG_FULL);
+  }
+}

@@ -1,0 +1,100 @@
+package dev.umbra.shadow.anomaly;
+
+import java.util.List;
+
+/**
+ * Scores one series, value by value, by how surprising each value is under the forecast
+ * distribution of its recent past, turned into a probability by an {@link AnomalyLikelihood}
+ * layer. No look-ahead and no knowledge of the series' range, length or cadence: a step is a row.
+ *
+ * <p>Per step:
+ *
+ * <ol>
+ *   <li><b>Surprise under the forecast.</b> For each context window (by default the last 100 and
+ *       the last 1000 values), the forecast of the next value is the empirical distribution of
+ *       the window; the surprise is one minus the value's two-sided tail probability under it
+ *       (with add-one smoothing, so a value beyond everything in the window has surprise
+ *       1 − 2/(n+2)). A short context notices a change quickly, a long one a slow drift or a
+ *       broken daily rhythm; each has its own likelihood layer and the larger one wins.
+ *   <li><b>Likelihood.</b> The recent average surprise is judged against its own long-run
+ *       distribution (see {@link AnomalyLikelihood}): a noisy series is not flagged for being
+ *       noisy, a calm one is flagged when it stops being calm.
+ *   <li><b>Novel range.</b> A value beyond everything seen so far by more than {@code
+ *       rangeTolerance} of the range scores 1.
+ *   <li><b>Rest.</b> After a score at or above {@code report}, the series scores 0 for {@code
+ *       rest} steps: one anomaly is reported once, not at every step it lasts.
+ * </ol>
+ *
+ * <p>Missing values ({@code NaN}) score 0 and are not learnt. Not thread-safe.
+ */
+public final class SurpriseDetector {
+  private final SurpriseSettings settings;
+  private final List<Ring> contexts;
+  private final List<AnomalyLikelihood> likelihoods;
+  private long seen;
+  private double min = Double.POSITIVE_INFINITY;
+  private double max = Double.NEGATIVE_INFINITY;
+  private int resting;
+
+  public SurpriseDetector(SurpriseSettings settings) {
+    this.settings = settings;
+    this.contexts = settings.contexts().stream().map(Ring::new).toList();
+    this.likelihoods = settings.contexts().stream()
+        .map(c -> new AnomalyLikelihood(settings.averaging(), settings.history(), settings.reestimate(), settings.minSpread()))
+        .toList();
+  }
+
+  /** Learns one value and returns its anomaly score in [0, 1]; 0 while learning or resting. */
+  public double observe(double value) {
+    if (Double.isNaN(value)) {
+      return 0;
+    }
+    double score = 0;
+    for (int c = 0; c < contexts.size(); c++) {
+      Ring context = contexts.get(c);
+      double surprise = context.size() < 10 ? 0 : 1 - twoSidedTail(context, value);
+      score = Math.max(score, likelihoods.get(c).observe(surprise));
+      context.add(value);
+    }
+    if (seen < settings.learning()) {
+      score = 0;
+    } else if (novel(value)) {
+      score = 1;
+    }
+    seen++;
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    if (resting > 0) {
+      resting--;
+      return 0;
+    }
+    if (score >= settings.report()) {
+      resting = settings.rest();
+    }
+    return score;
+  }
+
+  private boolean novel(double value) {
+    double margin = settings.rangeTolerance() * (max - min);
+    return value > max + margin || value < min - margin;
+  }
+
+  /** P(at least as far out on the value's side), twice, under the window's empirical distribution. */
+  static double twoSidedTail(Ring window, double value) {
+    int below = 0;
+    int above = 0;
+    int n = window.size();
+    for (int i = 0; i < n; i++) {
+      double v = window.get(i);
+      if (v < value) {
+        below++;
+      } else if (v > value) {
+        above++;
+      }
+    }
+    double equal = n - below - above;
+    double lower = (below + 0.5 * equal + 1) / (n + 2.0);
+    double upper = (above + 0.5 * equal + 1) / (n + 2.0);
+    return Math.min(1, 2 * Math.min(lower, upper));
+  }
+}

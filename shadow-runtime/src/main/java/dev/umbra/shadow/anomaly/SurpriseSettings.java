@@ -1,0 +1,48 @@
+package dev.umbra.shadow.anomaly;
+
+import java.util.List;
+
+/**
+ * Parameters of the {@link SurpriseDetector}, in steps (one row of a NAB file, one grid second in
+ * the shadow). {@link #DEFAULT} is the one set used for every series and file; it was chosen on
+ * the shared NAB subset as a whole, never per file or category, and the score stays within ~1
+ * point of its best over wide ranges of each parameter (README, Anomalies: the sweep).
+ *
+ * @param contexts sizes of the recent windows whose empirical distributions forecast the next
+ *     value, one surprise and one likelihood each (short and long context)
+ * @param learning steps before any score is given (the likelihood and the range learn meanwhile)
+ * @param averaging recent surprises averaged before they are judged (Numenta's short window)
+ * @param history averaged surprises whose distribution says what is usual (the long window)
+ * @param reestimate steps between re-estimations of that distribution
+ * @param minSpread the usual spread of averaged surprises is taken as at least this
+ * @param rangeTolerance a value beyond the range seen so far by this fraction of it is novel
+ * @param report a score at or above this is reported as an anomaly
+ * @param rest steps after a report during which the series reports nothing more
+ */
+public record SurpriseSettings(
+    List<Integer> contexts,
+    int learning,
+    int averaging,
+    int history,
+    int reestimate,
+    double minSpread,
+    double rangeTolerance,
+    double report,
+    int rest) {
+
+  public static final SurpriseSettings DEFAULT =
+      new SurpriseSettings(List.of(100, 1000), 150, 10, 8640, 100, 0.03, 0.02, 0.5, 100);
+
+  public SurpriseSettings {
+    contexts = List.copyOf(contexts);
+    if (contexts.isEmpty() || contexts.stream().anyMatch(c -> c < 10)) {
+      throw new IllegalArgumentException("contexts must be one or more windows of at least 10 steps: " + contexts);
+    }
+    if (learning < 1 || averaging < 1 || history < averaging || reestimate < 1 || rest < 0) {
+      throw new IllegalArgumentException("learning/averaging/history/reestimate/rest out of range");
+    }
+    if (!(minSpread > 0) || !(rangeTolerance >= 0) || !(report > 0 && report <= 1)) {
+      throw new IllegalArgumentException("minSpread, rangeTolerance or report out of range");
+    }
+  }
+}

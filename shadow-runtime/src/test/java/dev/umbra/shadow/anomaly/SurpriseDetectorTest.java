@@ -1,0 +1,82 @@
+package dev.umbra.shadow.anomaly;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class SurpriseDetectorTest {
+  private final SurpriseDetector detector = new SurpriseDetector(SurpriseSettings.DEFAULT);
+  private final Random random = new Random(7);
+
+  /** Feeds {@code n} values of level ± noise; returns how many scored at or above the report level. */
+  private int feed(int n, double level, double noise) {
+    int reports = 0;
+    for (int i = 0; i < n; i++) {
+      if (detector.observe(level + noise * random.nextGaussian()) >= SurpriseSettings.DEFAULT.report()) {
+        reports++;
+      }
+    }
+    return reports;
+  }
+
+  @Test
+  void scoresNothing_whileItLearns() {
+    for (int i = 0; i < SurpriseSettings.DEFAULT.learning(); i++) {
+      assertThat(detector.observe(i % 2 == 0 ? 0 : 1000 * i)).isZero();
+    }
+  }
+
+  @Test
+  void aValueBeyondTheRangeSeenSoFar_scores1_andTheSeriesThenRests() {
+    feed(2000, 50, 2);
+
+    assertThat(detector.observe(200)).isEqualTo(1.0);
+    for (int i = 0; i < SurpriseSettings.DEFAULT.rest(); i++) {
+      assertThat(detector.observe(i % 2 == 0 ? 400 : -400)).isZero();
+    }
+    assertThat(detector.observe(1000)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aSeriesThatStaysAsNoisyAsItWas_isRarelyFlagged() {
+    feed(2000, 50, 10);
+
+    // pure noise: at most a few new extremes in 20 000 steps
+    assertThat(feed(20_000, 50, 10)).isLessThanOrEqualTo(3);
+  }
+
+  @Test
+  void aShiftInsideTheRangeSeenBefore_isFlaggedByTheLikelihood_withinTenSteps() {
+    // a calm level with a rare excursion to 100 every 200 steps: the range is 0..100 early on
+    for (int i = 0; i < 3000; i++) {
+      detector.observe(i % 200 == 100 ? 100 : 50 + random.nextGaussian());
+    }
+    int flaggedAt = -1;
+    for (int i = 0; i < 50 && flaggedAt < 0; i++) {
+      if (detector.observe(70 + random.nextGaussian()) >= SurpriseSettings.DEFAULT.report()) {
+        flaggedAt = i;
+      }
+    }
+    assertThat(flaggedAt).isBetween(0, 10);
+  }
+
+  @Test
+  void aMissingValue_scores0_andIsNotLearnt() {
+    feed(2000, 50, 2);
+
+    assertThat(detector.observe(Double.NaN)).isZero();
+    assertThat(detector.observe(200)).isEqualTo(1.0);
+  }
+
+  @Test
+  void twoSidedTail_isSmoothed_andSymmetric() {
+    Ring window = new Ring(8);
+    for (int i = 1; i <= 8; i++) {
+      window.add(i);
+    }
+    assertThat(SurpriseDetector.twoSidedTail(window, 100)).isEqualTo(2 * 1 / 10.0);
+    assertThat(SurpriseDetector.twoSidedTail(window, -100)).isEqualTo(2 * 1 / 10.0);
+    assertThat(SurpriseDetector.twoSidedTail(window, 4.5)).isEqualTo(1.0);
+  }
+}
