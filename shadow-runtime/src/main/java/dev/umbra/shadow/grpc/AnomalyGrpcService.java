@@ -63,7 +63,7 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
 
   private void requireKnownOrEmpty(String primaryId) {
     if (!primaryId.isEmpty() && sessions.get(primaryId).isEmpty()) {
-      throw new ApiException(Status.NOT_FOUND.withDescription("no primary " + primaryId));
+      throw new ApiException(Status.NOT_FOUND.withDescription("no primary " + ApiMapping.echo(primaryId)));
     }
   }
 
