@@ -126,10 +126,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   @Override
   public void setSampling(SetSamplingRequest request, StreamObserver<SetSamplingResponse> out) {
-    PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     if (!request.hasSampling()) {
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("sampling is missing"));
     }
+    SamplingBounds.check(request.getSampling());
+    PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     session
         .send(ShadowCommand.newBuilder().setSetSampling(SetSampling.newBuilder().setSampling(request.getSampling())))
         .orTimeout(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
