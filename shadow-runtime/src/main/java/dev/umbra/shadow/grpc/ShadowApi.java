@@ -13,13 +13,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The interceptors every shadow service runs behind: authentication first, then error mapping. */
+/**
+ * The interceptors every shadow service runs behind: authentication first, then the client's
+ * address into the call's context, then error mapping.
+ */
 public final class ShadowApi {
   private ShadowApi() {}
 
   public static List<ServerInterceptor> interceptors(Optional<String> token, Optional<String> adminToken) {
     // ServerInterceptors.intercept calls the last interceptor first.
-    return List.of(new ErrorInterceptor(), new AuthInterceptor(token, adminToken));
+    return List.of(new ErrorInterceptor(), new ClientAddressInterceptor(), new AuthInterceptor(token, adminToken));
   }
 
   /**

@@ -15,6 +15,7 @@ import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.SessionChannel;
+import dev.umbra.shadow.ingest.SessionLimits;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
@@ -49,8 +50,12 @@ final class ApiFixture implements AutoCloseable {
   final ManagedChannel channel;
 
   ApiFixture(Path data) throws Exception {
+    this(data, SessionLimits.DEFAULT);
+  }
+
+  ApiFixture(Path data, SessionLimits limits) throws Exception {
     store = new SeriesStore(data, Retention.defaults(), 600, clock, metrics);
-    ingest = new Ingest(store, clock, metrics, Duration.ofSeconds(1), Duration.ofSeconds(60));
+    ingest = new Ingest(store, clock, metrics, Duration.ofSeconds(1), Duration.ofSeconds(60), limits);
     checkpoints = new CheckpointCoordinator(new CheckpointStore(data.resolve("checkpoints"), 5),
         new SessionChannel(ingest.sessions()), clock, Duration.ofSeconds(30), Duration.ofSeconds(10), Optional.empty());
     String name = InProcessServerBuilder.generateName();
