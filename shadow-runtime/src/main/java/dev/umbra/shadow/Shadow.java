@@ -23,6 +23,7 @@ import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.ingest.SessionLimits;
 import dev.umbra.shadow.manager.DecisionLog;
 import dev.umbra.shadow.manager.ResourceManager;
 import dev.umbra.shadow.metrics.ShadowMetrics;
@@ -97,7 +98,8 @@ public final class Shadow implements AutoCloseable {
     }
     store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
     decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
-    ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER));
+    ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER,
+        new SessionLimits(config.limits().maxPrimaries(), config.limits().maxPrimariesPerAddress())));
     checkpoints =
         own(
             new CheckpointCoordinator(

@@ -27,7 +27,8 @@ public final class ConfigParser {
   public static final Set<String> KEYS =
       Set.of(
           "host", "port", "http-host", "http-port", "data", "token", "admin-token", "tls-cert",
-          "tls-key", "cpu", "memory", "exit-when-idle", "checkpoint-every", "checkpoint-quiet",
+          "tls-key", "cpu", "memory", "exit-when-idle", "max-primaries", "max-primaries-per-address",
+          "checkpoint-every", "checkpoint-quiet",
           "alert-webhook",
           // the resource manager (ManageParser)
           "manage", "allocator", "allocator-options", "manage-confidence", "manage-threshold", "manage-lead",
@@ -92,9 +93,11 @@ public final class ConfigParser {
       throw new ConfigException(
           "host " + host + " is not loopback: set tls-cert/tls-key and a token to listen on it");
     }
+    int maxPrimaries = v.positiveInt("max-primaries", ShadowConfig.Limits.DEFAULT_MAX_PRIMARIES);
     var limits =
         new ShadowConfig.Limits(
-            v.cores("cpu"), v.bytes("memory"), v.optionalDuration("exit-when-idle"));
+            v.cores("cpu"), v.bytes("memory"), v.optionalDuration("exit-when-idle"),
+            maxPrimaries, v.positiveInt("max-primaries-per-address", maxPrimaries));
     var checkpoints =
         new ShadowConfig.Checkpoints(
             v.optionalDuration("checkpoint-every"),
@@ -176,6 +179,22 @@ public final class ConfigParser {
         // reported below
       }
       throw new ConfigException(key + ": '" + value.get() + "' is not a port (0..65535)");
+    }
+
+    int positiveInt(String key, int fallback) throws ConfigException {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int n = Integer.parseInt(value.get());
+        if (n >= 1) {
+          return n;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new ConfigException(key + ": '" + value.get() + "' is not a whole number from 1 to " + Integer.MAX_VALUE);
     }
 
     Optional<Double> cores(String key) throws ConfigException {

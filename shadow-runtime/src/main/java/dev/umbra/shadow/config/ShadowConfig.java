@@ -160,14 +160,33 @@ public record ShadowConfig(
 
   /**
    * Resources the shadow allows itself, so that it cannot starve its primaries (empty: no
-   * cgroup of its own), and whether it exits once no primary has been connected for a while
-   * (a shadow an agent spawned).
+   * cgroup of its own), whether it exits once no primary has been connected for a while
+   * (a shadow an agent spawned), and how many primaries may stream to it at once.
+   *
+   * @param maxPrimaries connected primaries at once ({@code max-primaries}); one more is
+   *     refused with RESOURCE_EXHAUSTED
+   * @param maxPrimariesPerAddress connected primaries from one client host at once
+   *     ({@code max-primaries-per-address}); defaults to {@code maxPrimaries}
    */
-  public record Limits(Optional<Double> cpuCores, Optional<Long> memoryBytes, Optional<Duration> exitWhenIdle) {
+  public record Limits(Optional<Double> cpuCores, Optional<Long> memoryBytes, Optional<Duration> exitWhenIdle,
+      int maxPrimaries, int maxPrimariesPerAddress) {
+    public static final int DEFAULT_MAX_PRIMARIES = 1000;
+
     public Limits {
       Objects.requireNonNull(cpuCores, "cpuCores");
       Objects.requireNonNull(memoryBytes, "memoryBytes");
       Objects.requireNonNull(exitWhenIdle, "exitWhenIdle");
+      if (maxPrimaries < 1) {
+        throw new IllegalArgumentException("max-primaries must be at least 1, got " + maxPrimaries);
+      }
+      if (maxPrimariesPerAddress < 1) {
+        throw new IllegalArgumentException("max-primaries-per-address must be at least 1, got " + maxPrimariesPerAddress);
+      }
+    }
+
+    /** With the default number of primaries. */
+    public Limits(Optional<Double> cpuCores, Optional<Long> memoryBytes, Optional<Duration> exitWhenIdle) {
+      this(cpuCores, memoryBytes, exitWhenIdle, DEFAULT_MAX_PRIMARIES, DEFAULT_MAX_PRIMARIES);
     }
 
     public static Limits none() {

@@ -37,7 +37,7 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
     if (request.getSinceUnixMs() < 0) {
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("since_unix_ms must not be negative"));
     }
-    if (request.getLimit() > MAX_LIMIT) {
+    if (Integer.toUnsignedLong(request.getLimit()) > MAX_LIMIT) { // a uint32 of 2^31 or more is a negative int
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("limit must be at most " + MAX_LIMIT));
     }
     int limit = request.getLimit() == 0 ? DEFAULT_LIMIT : request.getLimit();
@@ -63,7 +63,7 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
 
   private void requireKnownOrEmpty(String primaryId) {
     if (!primaryId.isEmpty() && sessions.get(primaryId).isEmpty()) {
-      throw new ApiException(Status.NOT_FOUND.withDescription("no primary " + primaryId));
+      throw new ApiException(Status.NOT_FOUND.withDescription("no primary " + ApiMapping.echo(primaryId)));
     }
   }
 

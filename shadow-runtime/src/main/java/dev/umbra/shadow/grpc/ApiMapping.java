@@ -15,13 +15,30 @@ import io.grpc.Status;
 final class ApiMapping {
   private ApiMapping() {}
 
+  /** At most this many characters of a client's own input are echoed back in an error. */
+  static final int MAX_ECHO_CHARS = 128;
+
   static PrimarySession requirePrimary(Sessions sessions, String primaryId) {
     if (primaryId.isBlank()) {
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("primary_id is missing"));
     }
     return sessions
         .get(primaryId)
-        .orElseThrow(() -> new ApiException(Status.NOT_FOUND.withDescription("no primary " + primaryId)));
+        .orElseThrow(() -> new ApiException(Status.NOT_FOUND.withDescription("no primary " + echo(primaryId))));
+  }
+
+  /** A client's input as an error text may quote it: at most {@link #MAX_ECHO_CHARS}, then an ellipsis. */
+  static String echo(String input) {
+    return truncate(input, MAX_ECHO_CHARS);
+  }
+
+  /** {@code text} cut to {@code max} characters plus "…" when longer; a surrogate pair is not split. */
+  static String truncate(String text, int max) {
+    if (text.length() <= max) {
+      return text;
+    }
+    int end = Character.isHighSurrogate(text.charAt(max - 1)) ? max - 1 : max;
+    return text.substring(0, end) + "…";
   }
 
   static SeriesName requireSeries(String series) {
@@ -31,7 +48,7 @@ final class ApiMapping {
     try {
       return SeriesName.of(series);
     } catch (IllegalArgumentException e) {
-      throw new ApiException(Status.INVALID_ARGUMENT.withDescription("series: " + e.getMessage()));
+      throw new ApiException(Status.INVALID_ARGUMENT.withDescription("series: " + echo(e.getMessage())));
     }
   }
 

@@ -76,7 +76,7 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     if (!request.getPrimaryId().isBlank()) {
       ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     }
-    int limit = request.getLimit() == 0 ? DEFAULT_DECISIONS_LIMIT : (int) Math.min(request.getLimit(), MAX_DECISIONS_LIMIT);
+    int limit = limit(request.getLimit(), DEFAULT_DECISIONS_LIMIT, MAX_DECISIONS_LIMIT);
     ListDecisionsResponse.Builder response = ListDecisionsResponse.newBuilder();
     decisions.newest(request.getPrimaryId(), limit, request.getChangesOnly())
         .forEach(d -> response.addDecisions(DecisionMapping.toProto(d)));
@@ -100,7 +100,7 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   public void getSeries(GetSeriesRequest request, StreamObserver<GetSeriesResponse> out) {
     PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     SeriesName series = ApiMapping.requireSeries(request.getSeries());
-    int limit = request.getLimit() == 0 ? DEFAULT_SERIES_LIMIT : (int) Math.min(request.getLimit(), MAX_SERIES_LIMIT);
+    int limit = limit(request.getLimit(), DEFAULT_SERIES_LIMIT, MAX_SERIES_LIMIT);
     long to;
     long from;
     if (request.getSinceUnixMs() > 0) {
@@ -126,10 +126,11 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   @Override
   public void setSampling(SetSamplingRequest request, StreamObserver<SetSamplingResponse> out) {
-    PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     if (!request.hasSampling()) {
       throw new ApiException(Status.INVALID_ARGUMENT.withDescription("sampling is missing"));
     }
+    SamplingBounds.check(request.getSampling());
+    PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
     session
         .send(ShadowCommand.newBuilder().setSetSampling(SetSampling.newBuilder().setSampling(request.getSampling())))
         .orTimeout(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -196,6 +197,15 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
     found.forEach(m -> response.addCheckpoints(ApiMapping.toProto(m)));
     out.onNext(response.build());
     out.onCompleted();
+  }
+
+  /**
+   * A {@code uint32 limit}: 0 means {@code fallback}, anything above {@code max} is read as
+   * {@code max}. protobuf hands a uint32 to Java as an int, so 2^31 and above arrive negative.
+   */
+  static int limit(int wireUint32, int fallback, int max) {
+    long requested = Integer.toUnsignedLong(wireUint32);
+    return requested == 0 ? fallback : (int) Math.min(requested, max);
   }
 
   /** The status for a failed asynchronous operation. */

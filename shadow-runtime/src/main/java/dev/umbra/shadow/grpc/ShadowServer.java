@@ -5,7 +5,6 @@ import dev.umbra.shadow.config.ShadowConfig;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;
-import io.grpc.ServerInterceptors;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.NettyServerBuilder;
@@ -75,7 +74,7 @@ public final class ShadowServer implements AutoCloseable {
     }
     for (BindableService service : services) {
       ServerServiceDefinition definition = service.bindService();
-      builder.addService(ServerInterceptors.intercept(definition, interceptors));
+      builder.addService(ShadowApi.bind(definition, interceptors));
       health.setStatus(definition.getServiceDescriptor().getName(), ServingStatus.SERVING);
     }
     builder.addService(health.getHealthService());

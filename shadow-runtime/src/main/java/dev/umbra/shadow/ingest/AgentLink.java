@@ -18,16 +18,23 @@ final class AgentLink {
   static final int MAX_QUEUED_COMMANDS = 64;
 
   private final ServerCallStreamObserver<ShadowCommand> out;
+  private final String clientAddress;
   private final ArrayDeque<ShadowCommand> queued = new ArrayDeque<>();
   private long ackSequence = -1;
   private long ackRejected;
   private String ackRejection = "";
   private boolean closed;
 
-  AgentLink(ServerCallStreamObserver<ShadowCommand> out) {
+  /** @param clientAddress the host the stream comes from, for {@link SessionLimits} */
+  AgentLink(ServerCallStreamObserver<ShadowCommand> out, String clientAddress) {
     this.out = out;
+    this.clientAddress = clientAddress;
     out.setOnReadyHandler(this::drain);
     out.setOnCancelHandler(this::cancelled);
+  }
+
+  String clientAddress() {
+    return clientAddress;
   }
 
   /** Acknowledges every batch up to {@code sequence}; coalesces with an Ack not yet sent. */

@@ -41,12 +41,18 @@ public final class Ingest implements AutoCloseable {
    * @param goneAfter how long a disconnected primary waits to reconnect before it is gone
    */
   public Ingest(SeriesStore store, Clock clock, ShadowMetrics metrics, Duration lateness, Duration goneAfter) {
+    this(store, clock, metrics, lateness, goneAfter, SessionLimits.DEFAULT);
+  }
+
+  /** @param limits how many primaries may stream at once */
+  public Ingest(SeriesStore store, Clock clock, ShadowMetrics metrics, Duration lateness, Duration goneAfter,
+      SessionLimits limits) {
     this.clock = clock;
     this.store = store;
     this.metrics = metrics;
     this.lateness = lateness;
     this.goneAfter = goneAfter;
-    this.sessions = new Sessions(clock, store.knownPrimaries(), store.newestSecondsByPrimary());
+    this.sessions = new Sessions(clock, store.knownPrimaries(), store.newestSecondsByPrimary(), limits);
     this.service = new IngestService(sessions, clock, new IngestCounters(metrics));
     this.ticker = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("ingest-tick", true));
     ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,10 +2,12 @@ package dev.umbra.shadow.ingest;
 
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ShadowCommand;
+import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,9 +19,13 @@ import org.slf4j.LoggerFactory;
 public final class IngestService {
   private static final Logger logger = LoggerFactory.getLogger(IngestService.class);
 
+  /** The client's host, set by the gRPC edge for each call; "unknown" when it is not. */
+  public static final Context.Key<String> CLIENT_ADDRESS = Context.keyWithDefault("umbra-client-address", "unknown");
+
   private final Sessions sessions;
   private final Clock clock;
   private final IngestCounters counters;
+  private final AtomicLong nextRefusalLogMillis = new AtomicLong(Long.MIN_VALUE);
 
   IngestService(Sessions sessions, Clock clock, IngestCounters counters) {
     this.sessions = sessions;
@@ -29,7 +35,7 @@ public final class IngestService {
 
   /** Handles one Connect call. */
   public StreamObserver<AgentMessage> connect(StreamObserver<ShadowCommand> responses) {
-    return new AgentStream(new AgentLink((ServerCallStreamObserver<ShadowCommand>) responses));
+    return new AgentStream(new AgentLink((ServerCallStreamObserver<ShadowCommand>) responses, CLIENT_ADDRESS.get()));
   }
 
   private final class AgentStream implements StreamObserver<AgentMessage> {
@@ -59,6 +65,8 @@ public final class IngestService {
           }
           case KIND_NOT_SET -> throw new IllegalArgumentException("AgentMessage has no kind set");
         }
+      } catch (Sessions.LimitReached e) {
+        refuse(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
       } catch (ProtocolViolation e) {
         fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
       } catch (IllegalArgumentException e) {
@@ -80,6 +88,21 @@ public final class IngestService {
       if (session == null) {
         throw new ProtocolViolation("the first message on a stream must be Hello, not " + what);
       }
+    }
+
+    /**
+     * Refuses a new primary over the limits: counted on /metrics, and logged at most once a
+     * minute, since a flood of Hellos is what the limit is for.
+     */
+    private void refuse(Status status) {
+      counters.streamError(status.getCode().name());
+      long now = clock.millis();
+      long next = nextRefusalLogMillis.get();
+      if (now >= next && nextRefusalLogMillis.compareAndSet(next, now + 60_000)) {
+        logger.warn("refusing new primaries: {} (logged once a minute; counted in stream errors)",
+            status.getDescription());
+      }
+      link.close(status);
     }
 
     private void fail(Status status) {

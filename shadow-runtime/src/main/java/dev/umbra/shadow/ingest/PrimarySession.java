@@ -211,6 +211,11 @@ public final class PrimarySession {
     return false;
   }
 
+  /** The client address of the attached stream; null when none is attached. */
+  synchronized String clientAddress() {
+    return link == null ? null : link.clientAddress();
+  }
+
   public synchronized PrimaryState state() {
     return state;
   }

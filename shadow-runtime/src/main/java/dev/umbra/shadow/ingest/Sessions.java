@@ -20,13 +20,19 @@ public final class Sessions {
 
   private final Map<String, PrimarySession> byId = new ConcurrentHashMap<>();
   private final Clock clock;
+  private final SessionLimits limits;
 
   /**
    * @param known primaries from history, listed as gone until they reconnect
    * @param newestStoredSecond per primary, the newest second history holds
    */
   Sessions(Clock clock, List<PrimaryRecord> known, Map<String, Long> newestStoredSecond) {
+    this(clock, known, newestStoredSecond, SessionLimits.DEFAULT);
+  }
+
+  Sessions(Clock clock, List<PrimaryRecord> known, Map<String, Long> newestStoredSecond, SessionLimits limits) {
     this.clock = clock;
+    this.limits = limits;
     for (PrimaryRecord r : known) {
       PrimaryIdentity identity =
           new PrimaryIdentity(
@@ -44,8 +50,12 @@ public final class Sessions {
   /**
    * Attaches a stream for {@code identity}: finds or creates its session; a stream already
    * attached for the same primary is ended with ALREADY_EXISTS.
+   *
+   * @throws LimitReached when a primary not connected yet would exceed the {@link SessionLimits};
+   *     no session is created for it then
    */
-  PrimarySession attach(PrimaryIdentity identity, AgentLink link) {
+  synchronized PrimarySession attach(PrimaryIdentity identity, AgentLink link) {
+    admit(identity.primaryId(), link.clientAddress());
     long now = clock.millis();
     PrimarySession session =
         byId.computeIfAbsent(
@@ -62,6 +72,41 @@ public final class Sessions {
           identity.workloadName());
     }
     return session;
+  }
+
+  /** Synchronized with attach, so that two Hellos cannot both take the last place. */
+  private void admit(String primaryId, String address) {
+    PrimarySession existing = byId.get(primaryId);
+    if (existing != null && existing.state() == PrimaryState.CONNECTED) {
+      return; // a reconnect replaces its older stream
+    }
+    int connected = 0;
+    int fromAddress = 0;
+    for (PrimarySession s : byId.values()) {
+      if (s.state() == PrimaryState.CONNECTED) {
+        connected++;
+        if (address.equals(s.clientAddress())) {
+          fromAddress++;
+        }
+      }
+    }
+    if (connected >= limits.maxPrimaries()) {
+      throw new LimitReached("the shadow already serves " + connected + " connected primaries, its limit"
+          + " (max-primaries); retry later or use another shadow");
+    }
+    if (fromAddress >= limits.maxPrimariesPerAddress()) {
+      throw new LimitReached("the shadow already serves " + fromAddress + " connected primaries from this"
+          + " client's address, its limit (max-primaries-per-address)");
+    }
+  }
+
+  /** A new primary would exceed the {@link SessionLimits} (RESOURCE_EXHAUSTED). */
+  static final class LimitReached extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    LimitReached(String message) {
+      super(message);
+    }
   }
 
   void detach(PrimarySession session, AgentLink link) {
