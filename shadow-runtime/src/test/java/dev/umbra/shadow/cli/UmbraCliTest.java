@@ -2,16 +2,21 @@ package dev.umbra.shadow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.config.ShadowConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
-import dev.umbra.shadow.Shadow;
-import dev.umbra.shadow.config.ShadowConfig;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -95,6 +100,66 @@ class UmbraCliTest {
   void printsAStackTrace_onlyWithVerbose() {
     assertThat(run("--verbose", "serve", "--config", "/nonexistent")).isEqualTo(2);
     assertThat(err.toString()).contains("at dev.umbra.shadow.config.ConfigParser");
+  }
+
+  @Nested
+  class UnreachableShadow {
+    private final List<LogRecord> grpcLogs = new ArrayList<>();
+    private final Logger grpcLogger = Logger.getLogger("io.grpc");
+    private final Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        grpcLogs.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+
+    @BeforeEach
+    void recordGrpcLogs() {
+      grpcLogger.addHandler(recorder);
+    }
+
+    @AfterEach
+    void stopRecording() {
+      grpcLogger.removeHandler(recorder);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+      "primaries", "series p cpu.process", "forecast p", "anomalies", "checkpoints", "decisions", "rollback p"
+    })
+    void everyClientCommand_failsWithOneLine_andExit1_whenTheHostDoesNotResolve(String command) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.addAll(List.of("--shadow", "no.such.host.invalid:1234"));
+
+      assertThat(run(args.toArray(String[]::new))).isEqualTo(1);
+
+      assertThat(err.toString().lines().toList())
+          .containsExactly("umbra: cannot reach the shadow at no.such.host.invalid:1234: Unable to resolve host no.such.host.invalid");
+      assertThat(grpcLogs).as("gRPC's own log records").noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue());
+    }
+
+    @Test
+    void saysTheConnectionWasRefused() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      assertThat(run("primaries", "--shadow", "127.0.0.1:" + port)).isEqualTo(1);
+      assertThat(err.toString().lines().toList())
+          .containsExactly("umbra: cannot reach the shadow at 127.0.0.1:" + port + ": connection refused");
+    }
+
+    @Test
+    void printsTheCause_withVerbose() {
+      assertThat(run("--verbose", "primaries", "--shadow", "no.such.host.invalid:1234")).isEqualTo(1);
+      assertThat(err.toString()).contains("UnknownHostException");
+    }
   }
 
   @Nested
