@@ -10,6 +10,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -180,6 +181,20 @@ class UmbraCliTest {
       String[] parts = optionAndLine.split("\\|");
       assertThat(run("serve", parts[0], "--data", data.toString())).isEqualTo(2);
       assertThat(err.toString().lines().toList()).containsExactly(parts[1]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100_000})
+    void anUnusableHistoryFile_stopsTheShadow_sayingWhatToDo(int garbageBytes) throws Exception {
+      Path history = data.resolve("history.duckdb");
+      Files.write(history, new byte[garbageBytes]);
+
+      // --exit-when-idle: were the file accepted, the shadow would stop by itself
+      assertThat(run("serve", "--port", "0", "--http-port", "0", "--data", data.toString(), "--exit-when-idle", "1s"))
+          .isEqualTo(1);
+
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: " + history + " is not a usable history"
+          + " file (not a DuckDB database): move it away to keep it, or delete it to start with empty history");
     }
   }
 
