@@ -23,10 +23,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    // each element is a paragraph (picocli wraps it); the first is the summary in 'umbra --help'
     description = {
-      "Supervise a primary: start a shadow in this process, inject the agent, put the primary in",
-      "its own cgroup, checkpoint it and roll it back on anomalies. The primary's exit code is",
-      "umbra run's; SIGTERM, SIGINT and SIGHUP are forwarded to it.",
+      "Supervise a primary: run it in its own cgroup, checkpoint it and roll it back on anomalies.",
+      "Starts a shadow in this process and injects the agent into the primary. The primary's exit code"
+          + " is umbra run's; SIGTERM, SIGINT and SIGHUP are forwarded to it.",
       "Example: umbra run --cpu 1.5 --memory 512m --checkpoint-every 30s -- java -jar app.jar"
     })
 final class RunCommand implements Callable<Integer> {
