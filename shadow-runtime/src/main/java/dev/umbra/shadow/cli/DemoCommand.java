@@ -36,13 +36,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
+    // each element is a paragraph (picocli wraps it); the first is the summary in 'umbra --help'
     description = {
-      "Start a shadow and run the demo primary (a JVM with the agent) as 'umbra run' would: in its",
-      "own cgroup with limits, the resource manager in auto mode, app checkpoints and automatic",
-      "rollback. The primary goes through warm-up, rising memory and CPU, disk and network I/O, then",
-      "an injected fault; the view shows usage, the forecast band and the allocation, decisions,",
-      "anomalies and rollbacks as they happen, then a summary ('summary:' lines). Ctrl-C ends it",
-      "cleanly. Exit code 0 when every fact of the summary held."
+      "Run a demo primary under a shadow, as 'umbra run' would, and show what the shadow sees and does.",
+      "The demo primary (a JVM with the agent) runs in its own cgroup with limits, the resource manager"
+          + " in auto mode, app checkpoints and automatic rollback. It goes through warm-up, rising memory"
+          + " and CPU, disk and network I/O, then an injected fault; the view shows usage, the forecast band"
+          + " and the allocation, decisions, anomalies and rollbacks as they happen, then a summary"
+          + " ('summary:' lines). Ctrl-C ends it cleanly. Exit code 0 when every fact of the summary held."
     })
 final class DemoCommand implements Callable<Integer> {
   /** Anomalies of these series roll the primary back; demand changes are the resource manager's. */

@@ -23,10 +23,11 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
+    // each element is a paragraph (picocli wraps it); the first is the summary in 'umbra --help'
     description = {
-      "Supervise a primary: start a shadow in this process, inject the agent, put the primary in",
-      "its own cgroup, checkpoint it and roll it back on anomalies. The primary's exit code is",
-      "umbra run's; SIGTERM, SIGINT and SIGHUP are forwarded to it.",
+      "Supervise a primary: run it in its own cgroup, checkpoint it and roll it back on anomalies.",
+      "Starts a shadow in this process and injects the agent into the primary. The primary's exit code"
+          + " is umbra run's; SIGTERM, SIGINT and SIGHUP are forwarded to it.",
       "Example: umbra run --cpu 1.5 --memory 512m --checkpoint-every 30s -- java -jar app.jar"
     })
 final class RunCommand implements Callable<Integer> {
@@ -84,30 +85,8 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrimaryCommand primary;
-    Optional<Duration> every;
-    Duration quiet;
-    AutoRollback.Policy policy;
-    Optional<Double> cpuCores;
-    Optional<Long> memoryBytes;
-    ShadowConfig.Manage manager;
-    try {
-      primary = new PrimaryCommand(command);
-      every = Optional.ofNullable(checkpointEvery).map(Quantities::parseDuration);
-      quiet = Quantities.parseDuration(checkpointQuiet);
-      policy = new AutoRollback.Policy(minScore, Set.of(), Quantities.parseDuration(cooldown), 3, Duration.ofMinutes(10));
-      cpuCores = Optional.ofNullable(cpu).map(Double::parseDouble);
-      memoryBytes = Optional.ofNullable(memory).map(Quantities::parseBytes);
-      if (!List.of("auto", "app", "crac", "restart").contains(engine)) {
-        throw new IllegalArgumentException("--engine must be auto, app, crac or restart, not '" + engine + "'");
-      }
-      if (cpuCores.isPresent() && !(cpuCores.get() > 0)) {
-        throw new IllegalArgumentException("--cpu must be a positive number of cores, not " + cpu);
-      }
-      manager = manage(manage);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
+    // Every option is checked before anything (temporary folder, cgroup, shadow) exists
+    Plan plan = plan();
     Path agent = AttachCommand.locateAgentJar(agentJar, System.getenv(), AttachCommand.shadowJarFolder())
         .orElseThrow(() -> new AttachCommand.AttachFailedException("cannot find umbra-agent.jar: give --agent-jar or set UMBRA_AGENT_JAR"));
     if (!isVerbose()) {
@@ -117,15 +96,10 @@ final class RunCommand implements Callable<Integer> {
     }
     boolean temporary = data == null;
     Path dataDir = temporary ? Files.createTempDirectory("umbra-run") : data;
-    SupervisedRun.Settings settings = new SupervisedRun.Settings(dataDir, port,
-        new SupervisedRun.Limits("run-" + ProcessHandle.current().pid(), cpuCores, memoryBytes, true),
-        new SupervisedRun.Checkpointing(engine, every, quiet),
-        new SupervisedRun.Rollback(autoRollback ? Optional.of(policy) : Optional.empty(), Set.copyOf(rollbackSeries)),
-        manager);
-    try (SupervisedRun run = SupervisedRun.start(settings, primary, agent, agentOptions, Optional.empty(),
-        RunCommand::say, Clock.systemUTC())) {
+    try (SupervisedRun run = SupervisedRun.start(plan.settings(dataDir), plan.primary(), agent, agentOptions,
+        Optional.empty(), RunCommand::say, Clock.systemUTC())) {
       say("shadow on 127.0.0.1:" + run.shadow().grpcAddress().getPort() + ", data " + dataDir + ", engine " + engine
-          + every.map(d -> ", checkpoint every " + d.toSeconds() + "s").orElse("")
+          + plan.checkpoints().every().map(d -> ", checkpoint every " + d.toSeconds() + "s").orElse("")
           + (run.manage().mode() == ShadowConfig.Manage.Mode.OFF ? ""
               : ", manager " + run.manage().mode().name().toLowerCase(java.util.Locale.ROOT)));
       return run.run(name -> { });
@@ -133,6 +107,69 @@ final class RunCommand implements Callable<Integer> {
       if (temporary) {
         deleteTree(dataDir);
       }
+    }
+  }
+
+  /** The validated options: everything {@link SupervisedRun.Settings} holds but the data folder. */
+  record Plan(PrimaryCommand primary, int port, SupervisedRun.Limits limits, SupervisedRun.Checkpointing checkpoints,
+      SupervisedRun.Rollback rollback, ShadowConfig.Manage manage) {
+    SupervisedRun.Settings settings(Path dataDir) {
+      return new SupervisedRun.Settings(dataDir, port, limits, checkpoints, rollback, manage);
+    }
+  }
+
+  /** Checks every option; a bad one is a {@link UsageException} naming it, its value and what is expected. */
+  Plan plan() throws UsageException {
+    if (port < 0 || port > 65535) {
+      throw new UsageException("--port: " + port + " is not a port (0..65535)");
+    }
+    if (!List.of("auto", "app", "crac", "restart").contains(engine)) {
+      throw new UsageException("--engine: '" + engine + "' is not auto, app, crac or restart");
+    }
+    if (!(minScore >= 0 && minScore <= 1)) {
+      throw new UsageException("--rollback-min-score: " + minScore + " is not a score in 0..1");
+    }
+    Optional<Duration> every = checkpointEvery == null || checkpointEvery.equalsIgnoreCase("none")
+        ? Optional.empty() : Optional.of(positiveDuration("--checkpoint-every", checkpointEvery, ", or none"));
+    Duration quiet = positiveDuration("--checkpoint-quiet", checkpointQuiet, "");
+    Duration pause = option("--rollback-cooldown", () -> Quantities.parseDuration(cooldown));
+    if (pause.isNegative()) {
+      throw new UsageException("--rollback-cooldown: '" + cooldown + "' is negative");
+    }
+    var policy = new AutoRollback.Policy(minScore, Set.of(), pause, 3, Duration.ofMinutes(10));
+    Optional<Double> cpuCores = cpu == null ? Optional.empty() : Optional.of(option("--cpu", () -> Quantities.parseCores(cpu)));
+    Optional<Long> memoryBytes = memory == null ? Optional.empty()
+        : Optional.of(option("--memory", () -> Quantities.parsePositiveBytes(memory)));
+    PrimaryCommand primary;
+    ShadowConfig.Manage manager;
+    try {
+      primary = new PrimaryCommand(command);
+      manager = manage(manage);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return new Plan(primary, port,
+        new SupervisedRun.Limits("run-" + ProcessHandle.current().pid(), cpuCores, memoryBytes, true),
+        new SupervisedRun.Checkpointing(engine, every, quiet),
+        new SupervisedRun.Rollback(autoRollback ? Optional.of(policy) : Optional.empty(), Set.copyOf(rollbackSeries)),
+        manager);
+  }
+
+  private static Duration positiveDuration(String option, String text, String alternatives) throws UsageException {
+    Duration d = option(option, () -> Quantities.parseDuration(text));
+    if (d.isNegative() || d.isZero()) {
+      throw new UsageException(option + ": '" + text + "' is not a positive duration (e.g. 30s, 5m" + alternatives + ")");
+    }
+    return d;
+  }
+
+  /** Runs {@code parse}; its IllegalArgumentException becomes a usage error prefixed with {@code option}. */
+  private static <T> T option(String option, java.util.function.Supplier<T> parse) throws UsageException {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      String message = String.valueOf(e.getMessage());
+      throw new UsageException(message.startsWith(option) ? message : option + ": " + message);
     }
   }
 
@@ -149,7 +186,15 @@ final class RunCommand implements Callable<Integer> {
     try {
       return dev.umbra.shadow.config.ConfigParser.parse(flags, Optional.empty(), env).manage();
     } catch (dev.umbra.shadow.config.ConfigException e) {
-      throw new IllegalArgumentException(e.getMessage());
+      // "key: problem", where the key is the option (manage) or came from the environment
+      String message = e.getMessage();
+      int colon = message.indexOf(':');
+      String key = colon > 0 ? message.substring(0, colon) : "";
+      if (key.equals("manage")) {
+        throw new IllegalArgumentException("--" + message);
+      }
+      throw new IllegalArgumentException(
+          dev.umbra.shadow.config.ConfigParser.KEYS.contains(key) ? dev.umbra.shadow.config.ConfigParser.envName(key) + message.substring(colon) : message);
     }
   }
 

@@ -79,7 +79,7 @@ final class SupervisedRun implements AutoCloseable {
 
   /**
    * Makes the cgroup, starts the shadow and prepares the supervisor (the primary starts in
-   * {@link #run}).
+   * {@link #run}). On failure, whatever it made is gone again.
    *
    * @param primary the primary's command, without the agent
    * @param agentOptions agent options after {@code shadow=HOST:PORT}, "" for none
@@ -88,35 +88,44 @@ final class SupervisedRun implements AutoCloseable {
    */
   static SupervisedRun start(Settings settings, PrimaryCommand primary, Path agentJar, String agentOptions,
       Optional<Consumer<String>> output, Consumer<String> say, Clock clock) throws Exception {
-    PrimaryCgroup cgroup = cgroup(settings.limits(), say);
-    ShadowConfig.Manage manage = settings.manage();
-    if (manage.mode() == ShadowConfig.Manage.Mode.AUTO && !cgroup.present() && manage.allocator().equals("cgroup")) {
-      // the allocator would adopt the cgroup this process runs in, and limit it too
-      say.accept("the resource manager only recommends: the primary has no cgroup of its own to resize");
-      manage = withMode(manage, ShadowConfig.Manage.Mode.RECOMMEND);
-    }
-    ShadowConfig base = ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", settings.port()),
-        new ShadowConfig.Endpoint("127.0.0.1", 0), settings.dataDir());
-    ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), settings.dataDir(), base.security(), base.limits(),
-        new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet());
-    Shadow shadow;
+    Supervisor.Options run = new Supervisor.Options(primary, settings.checkpoints().engine(),
+        settings.checkpoints().every(), output);
+    return start(settings, cgroup(settings.limits(), say), run, agentJar, agentOptions, say, clock);
+  }
+
+  /**
+   * Starts in {@code cgroup}, which it owns from the call on: closed (removed) if anything after
+   * it fails, configuration included.
+   *
+   * @param run the supervisor's options, with the primary's command without the agent
+   */
+  static SupervisedRun start(Settings settings, PrimaryCgroup cgroup, Supervisor.Options run, Path agentJar,
+      String agentOptions, Consumer<String> say, Clock clock) throws Exception {
+    Shadow shadow = null;
     try {
+      ShadowConfig.Manage manage = settings.manage();
+      if (manage.mode() == ShadowConfig.Manage.Mode.AUTO && !cgroup.present() && manage.allocator().equals("cgroup")) {
+        // the allocator would adopt the cgroup this process runs in, and limit it too
+        say.accept("the resource manager only recommends: the primary has no cgroup of its own to resize");
+        manage = withMode(manage, ShadowConfig.Manage.Mode.RECOMMEND);
+      }
+      ShadowConfig base = ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", settings.port()),
+          new ShadowConfig.Endpoint("127.0.0.1", 0), settings.dataDir());
+      ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), settings.dataDir(), base.security(), base.limits(),
+          new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet());
       shadow = Shadow.start(config, clock);
-    } catch (Exception | Error e) {
-      cgroup.close();
-      throw e;
-    }
-    try {
       String options = "shadow=127.0.0.1:" + shadow.grpcAddress().getPort() + (agentOptions.isBlank() ? "" : "," + agentOptions);
-      Supervisor.Options run = new Supervisor.Options(primary.withAgent(agentJar, options),
-          settings.checkpoints().engine(), settings.checkpoints().every(), output);
-      Supervisor supervisor = new Supervisor(run, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
+      Supervisor.Options withAgent = new Supervisor.Options(run.command().withAgent(agentJar, options),
+          run.engine(), run.checkpointEvery(), run.output());
+      Supervisor supervisor = new Supervisor(withAgent, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
           settings.dataDir().resolve("crac"), clock, say);
       SupervisedRun supervised = new SupervisedRun(shadow, cgroup, supervisor, manage);
       settings.rollback().policy().ifPresent(policy -> supervised.rollBackOn(settings.rollback(), policy, clock));
       return supervised;
-    } catch (RuntimeException | Error e) {
-      shadow.close();
+    } catch (Exception | Error e) {
+      if (shadow != null) {
+        shadow.close();
+      }
       cgroup.close();
       throw e;
     }

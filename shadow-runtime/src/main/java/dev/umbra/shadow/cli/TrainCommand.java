@@ -19,10 +19,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
+    // each element is a paragraph (picocli wraps it); the first is the summary in 'umbra --help'
     description = {
-      "Train forecasters fleet-wide: read every node shadow's series from Kafka (consumer group),",
-      "keep a window per run of each workload, train each workload's LSTM and publish versioned",
-      "models to the compacted topic umbra.models.v1. Start several to share the partitions."
+      "Train forecasters fleet-wide from the series that node shadows publish to Kafka.",
+      "Reads every node shadow's series from Kafka (consumer group), keeps a window per run of each"
+          + " workload, trains each workload's LSTM and publishes versioned models to the compacted topic"
+          + " umbra.models.v1. Start several to share the partitions."
     })
 final class TrainCommand implements Callable<Integer> {
 

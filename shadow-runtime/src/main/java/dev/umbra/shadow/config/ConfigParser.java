@@ -199,31 +199,17 @@ public final class ConfigParser {
 
     Optional<Double> cores(String key) throws ConfigException {
       Optional<String> value = optional(key);
-      if (value.isEmpty()) {
-        return Optional.empty();
-      }
       try {
-        double cores = Double.parseDouble(value.get());
-        if (cores > 0 && Double.isFinite(cores)) {
-          return Optional.of(cores);
-        }
-      } catch (NumberFormatException e) {
-        // reported below
+        return value.map(Quantities::parseCores);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
       }
-      throw new ConfigException(key + ": '" + value.get() + "' is not a positive number of cores");
     }
 
     Optional<Long> bytes(String key) throws ConfigException {
       Optional<String> value = optional(key);
-      if (value.isEmpty()) {
-        return Optional.empty();
-      }
       try {
-        long bytes = Quantities.parseBytes(value.get());
-        if (bytes > 0) {
-          return Optional.of(bytes);
-        }
-        throw new IllegalArgumentException("'" + value.get() + "' is not positive");
+        return value.map(Quantities::parsePositiveBytes);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(key + ": " + e.getMessage());
       }
@@ -237,7 +223,7 @@ public final class ConfigParser {
       try {
         Duration d = Quantities.parseDuration(value.get());
         if (d.isNegative() || d.isZero()) {
-          throw new IllegalArgumentException("'" + value.get() + "' must be positive");
+          throw new IllegalArgumentException("'" + value.get() + "' is not a positive duration (e.g. 30s, 5m)");
         }
         return Optional.of(d);
       } catch (IllegalArgumentException e) {

@@ -34,6 +34,28 @@ public final class Quantities {
     return (long) bytes;
   }
 
+  /** Bytes as {@link #parseBytes}, more than zero (a limit or a buffer of 0 bytes is a mistake). */
+  public static long parsePositiveBytes(String text) {
+    long bytes = parseBytes(text);
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("'" + text + "' is not a positive size (e.g. 512m, 2g)");
+    }
+    return bytes;
+  }
+
+  /** CPU cores from "2", "1.5", "0.25": a finite number above zero. */
+  public static double parseCores(String text) {
+    try {
+      double cores = Double.parseDouble(text.trim());
+      if (cores > 0 && Double.isFinite(cores)) {
+        return cores;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("'" + text + "' is not a positive number of cores (e.g. 2, 1.5, 0.25)");
+  }
+
   /** A duration from "500ms", "30s", "5m", "2h", "1d", or an ISO-8601 "PT30S". */
   public static Duration parseDuration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);

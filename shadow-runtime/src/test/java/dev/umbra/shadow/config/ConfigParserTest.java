@@ -101,7 +101,7 @@ class ConfigParserTest {
     @Test
     void nonPositiveCpuAndMemory() {
       assertThatThrownBy(() -> ConfigParser.parse(Map.of("cpu", "0"), Optional.empty(), Map.of()))
-          .hasMessage("cpu: '0' is not a positive number of cores");
+          .hasMessage("cpu: '0' is not a positive number of cores (e.g. 2, 1.5, 0.25)");
       assertThatThrownBy(() -> ConfigParser.parse(Map.of("memory", "lots"), Optional.empty(), Map.of()))
           .hasMessageStartingWith("memory: 'lots' is not a size");
     }
