@@ -14,8 +14,10 @@ import java.util.List;
  *       the last 1000 values), the forecast of the next value is the empirical distribution of
  *       the window; the surprise is one minus the value's two-sided tail probability under it
  *       (with add-one smoothing, so a value beyond everything in the window has surprise
- *       1 − 2/(n+2)). A short context notices a change quickly, a long one a slow drift or a
- *       broken daily rhythm; each has its own likelihood layer and the larger one wins.
+ *       1 − 2/(n+2)). A short context notices a change quickly, a long one a slow drift. A third
+ *       forecast has sequence context ({@link BinTransitions}): the next value's bin of the range
+ *       seen so far, given the bins of the last two values. Each has its own likelihood layer
+ *       and the largest wins.
  *   <li><b>Likelihood.</b> The recent average surprise is judged against its own long-run
  *       distribution (see {@link AnomalyLikelihood}): a noisy series is not flagged for being
  *       noisy, a calm one is flagged when it stops being calm.
@@ -28,9 +30,14 @@ import java.util.List;
  * <p>Missing values ({@code NaN}) score 0 and are not learnt. Not thread-safe.
  */
 public final class SurpriseDetector {
+  /** Times a sequence context must have been seen before its forecast is trusted. */
+  private static final int SEQUENCE_SUPPORT = 5;
+
   private final SurpriseSettings settings;
   private final List<Ring> contexts;
   private final List<AnomalyLikelihood> likelihoods;
+  private final BinTransitions sequence;
+  private final AnomalyLikelihood sequenceLikelihood;
   private long seen;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
@@ -40,8 +47,14 @@ public final class SurpriseDetector {
     this.settings = settings;
     this.contexts = settings.contexts().stream().map(Ring::new).toList();
     this.likelihoods = settings.contexts().stream()
-        .map(c -> new AnomalyLikelihood(settings.averaging(), settings.history(), settings.reestimate(), settings.minSpread()))
+        .map(c -> likelihood(settings))
         .toList();
+    this.sequence = new BinTransitions(settings.bins(), settings.order(), SEQUENCE_SUPPORT);
+    this.sequenceLikelihood = likelihood(settings);
+  }
+
+  private static AnomalyLikelihood likelihood(SurpriseSettings settings) {
+    return new AnomalyLikelihood(settings.averaging(), settings.history(), settings.reestimate(), settings.minSpread());
   }
 
   /** Learns one value and returns its anomaly score in [0, 1]; 0 while learning or resting. */
@@ -56,6 +69,7 @@ public final class SurpriseDetector {
       score = Math.max(score, likelihoods.get(c).observe(surprise));
       context.add(value);
     }
+    score = Math.max(score, sequenceLikelihood.observe(sequence.observe(value)));
     if (seen < settings.learning()) {
       score = 0;
     } else if (novel(value)) {

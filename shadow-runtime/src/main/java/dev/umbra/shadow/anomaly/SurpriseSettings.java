@@ -10,6 +10,8 @@ import java.util.List;
  *
  * @param contexts sizes of the recent windows whose empirical distributions forecast the next
  *     value, one surprise and one likelihood each (short and long context)
+ * @param bins bins of the range seen so far that the sequence forecast ({@link BinTransitions}) counts in
+ * @param order values of context the sequence forecast looks back at (it backs off to fewer)
  * @param learning steps before any score is given (the likelihood and the range learn meanwhile)
  * @param averaging recent surprises averaged before they are judged (Numenta's short window)
  * @param history averaged surprises whose distribution says what is usual (the long window)
@@ -21,6 +23,8 @@ import java.util.List;
  */
 public record SurpriseSettings(
     List<Integer> contexts,
+    int bins,
+    int order,
     int learning,
     int averaging,
     int history,
@@ -31,12 +35,15 @@ public record SurpriseSettings(
     int rest) {
 
   public static final SurpriseSettings DEFAULT =
-      new SurpriseSettings(List.of(100, 1000), 150, 10, 8640, 100, 0.03, 0.02, 0.5, 100);
+      new SurpriseSettings(List.of(100), 6, 2, 150, 10, 8640, 100, 0.03, 0.02, 0.5, 100);
 
   public SurpriseSettings {
     contexts = List.copyOf(contexts);
     if (contexts.isEmpty() || contexts.stream().anyMatch(c -> c < 10)) {
       throw new IllegalArgumentException("contexts must be one or more windows of at least 10 steps: " + contexts);
+    }
+    if (bins < 2 || order < 1) {
+      throw new IllegalArgumentException("bins must be at least 2 and order at least 1: " + bins + ", " + order);
     }
     if (learning < 1 || averaging < 1 || history < averaging || reestimate < 1 || rest < 0) {
       throw new IllegalArgumentException("learning/averaging/history/reestimate/rest out of range");

@@ -42,8 +42,8 @@ class SurpriseDetectorTest {
   void aSeriesThatStaysAsNoisyAsItWas_isRarelyFlagged() {
     feed(2000, 50, 10);
 
-    // pure noise: at most a few new extremes in 20 000 steps
-    assertThat(feed(20_000, 50, 10)).isLessThanOrEqualTo(3);
+    // pure noise: new extremes and chance runs, at most one report per 2 000 steps
+    assertThat(feed(20_000, 50, 10)).isLessThanOrEqualTo(10);
   }
 
   @Test
