@@ -4,8 +4,9 @@ package dev.umbra.shadow.anomaly;
  * A one-step forecast with sequence context: the series' range seen so far is cut into {@code
  * bins} equal bins, and the next value's bin is forecast from how often each bin followed the bins
  * of the last {@code order} values (backing off to shorter contexts until one has been seen at
- * least {@code minSupport} times). The surprise of a value is one minus the probability that
- * forecast gave its bin (with half-count smoothing). A value that is ordinary on its own but
+ * least {@code minSupport} times). The surprise of a value is the surprisal of its bin under that
+ * forecast, −ln p with half-count smoothing, scaled so that a quarter of a uniform guess's
+ * probability (1/(4·bins)) or less is 1. A value that is ordinary on its own but
  * unusual after what came before it — a level held where the series always moved on, a rise where
  * it always fell — is surprising here and not under the recent marginal distribution. Not
  * thread-safe.
@@ -14,6 +15,8 @@ final class BinTransitions {
   private final int bins;
   private final int order;
   private final int minSupport;
+  /** Surprisal that counts as 1: a bin forecast at a quarter of a uniform guess's probability. */
+  private final double maxSurprisal;
   /** Per context (see {@link #context}): counts of each next bin, and their total at index {@code bins}. */
   private final int[][] counts;
   /** Bins of the newest values, newest first. */
@@ -29,6 +32,7 @@ final class BinTransitions {
     this.bins = bins;
     this.order = order;
     this.minSupport = minSupport;
+    this.maxSurprisal = Math.log(4.0 * bins);
     int contexts = 0;
     for (int k = 1, size = bins; k <= order; k++, size *= bins) {
       contexts += size;
@@ -37,7 +41,7 @@ final class BinTransitions {
     this.recent = new int[order];
   }
 
-  /** Learns one value and returns its surprise in [0, 1) under the forecast made before it. */
+  /** Learns one value and returns its surprise in [0, 1] under the forecast made before it. */
   double observe(double value) {
     min = Math.min(min, value);
     max = Math.max(max, value);
@@ -46,7 +50,8 @@ final class BinTransitions {
     for (int k = Math.min(order, known); k >= 1; k--) {
       int[] next = counts[context(k)];
       if (next[bins] >= minSupport) {
-        surprise = 1 - (next[bin] + 0.5) / (next[bins] + 0.5 * bins);
+        double p = (next[bin] + 0.5) / (next[bins] + 0.5 * bins);
+        surprise = Math.min(1, -Math.log(p) / maxSurprisal);
         break;
       }
     }

@@ -1,6 +1,7 @@
 package dev.umbra.shadow.anomaly;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -78,5 +79,30 @@ class SurpriseDetectorTest {
     assertThat(SurpriseDetector.twoSidedTail(window, 100)).isEqualTo(2 * 1 / 10.0);
     assertThat(SurpriseDetector.twoSidedTail(window, -100)).isEqualTo(2 * 1 / 10.0);
     assertThat(SurpriseDetector.twoSidedTail(window, 4.5)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aValueUsualForTheDay_butNotForItsHour_isFlagged() {
+    // every 5 minutes for 20 days: 80 ± 1 from 16:00 to 19:59, 20 ± 1 otherwise
+    int step = 0;
+    for (int day = 0; day < 20; day++) {
+      for (int minute = 0; minute < 24 * 60; minute += 5, step++) {
+        int hour = minute / 60;
+        detector.observe((hour >= 16 && hour < 20 ? 80 : 20) + random.nextGaussian(), hour);
+      }
+    }
+    // day 21: the evening jump does not come
+    int flagged = -1;
+    for (int minute = 0; minute < 24 * 60 && flagged < 0; minute += 5) {
+      if (detector.observe(20 + random.nextGaussian(), minute / 60) >= SurpriseSettings.DEFAULT.report()) {
+        flagged = minute;
+      }
+    }
+    assertThat(flagged).as("minute of the day it was flagged").isBetween(16 * 60, 17 * 60);
+  }
+
+  @Test
+  void refusesAnHourThatIsNotOne() {
+    assertThatThrownBy(() -> detector.observe(1, 24)).isInstanceOf(IllegalArgumentException.class);
   }
 }

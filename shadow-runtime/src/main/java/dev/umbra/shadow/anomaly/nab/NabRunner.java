@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.Locale;
 
 /**
@@ -23,14 +24,16 @@ public final class NabRunner {
   /**
    * Umbra's detector of a single series ({@link SurpriseDetector} with {@link
    * SurpriseSettings#DEFAULT}, the one parameter set for every file), one step per row in row
-   * order; a missing value scores 0.
+   * order, with the row's hour of the day as written (none for a timestamp that is not a time);
+   * a missing value scores 0.
    */
   public static double[] umbra(NabFile file) {
     SurpriseDetector detector = new SurpriseDetector(SurpriseSettings.DEFAULT);
     double[] values = file.values();
     double[] out = new double[values.length];
     for (int i = 0; i < values.length; i++) {
-      out[i] = detector.observe(values[i]);
+      LocalDateTime at = file.times().get(i);
+      out[i] = detector.observe(values[i], at.equals(LocalDateTime.MIN) ? -1 : at.getHour());
     }
     return out;
   }
