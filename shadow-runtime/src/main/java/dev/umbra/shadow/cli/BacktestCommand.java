@@ -7,21 +7,20 @@ import dev.umbra.shadow.forecast.backtest.Costs;
 import dev.umbra.shadow.forecast.backtest.FanChart;
 import dev.umbra.shadow.forecast.backtest.FanRecorder;
 import dev.umbra.shadow.forecast.backtest.HourlyBacktest;
+import dev.umbra.shadow.forecast.backtest.LimitFile;
 import dev.umbra.shadow.forecast.backtest.LstmFolds;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.backtest.ModelRegistry;
 import dev.umbra.shadow.forecast.backtest.ProgressBar;
 import dev.umbra.shadow.forecast.backtest.ShadowHistory;
+import dev.umbra.shadow.forecast.backtest.SkippedVms;
 import dev.umbra.shadow.forecast.backtest.TraceSource;
 import dev.umbra.shadow.forecast.backtest.Summary;
 import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +36,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code umbra backtest}: score forecasters on recorded traces. */
 @Command(
@@ -45,9 +45,13 @@ import picocli.CommandLine.Parameters;
     description = {
       "Backtest the forecasters on traces (e.g. ../shared/data/bitbrains-rnd) with a rolling origin:",
       "after the warm-up, at every period boundary each model sets a limit from data available",
-      "lead time earlier and holds it for the period; hours touching a gap are skipped."
+      "lead time earlier and holds it for the period; hours touching a gap are skipped.",
+      "Unusable traces (empty, unreadable, too short for the warm-up) are skipped and listed at the end;",
+      "duplicate rows are dropped, unsorted rows sorted, rows with no provisioned CPU or memory read as the VM off."
     })
 final class BacktestCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "TRACE_DIR", description = {
       "Bitbrains folder (with vms/), a folder of <vm>.csv[.gz], or a shadow's data folder",
       "(with history.duckdb: each primary run's 1 s history; stop that shadow or copy the folder)."})
@@ -83,7 +87,8 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "results/forecast", description = "Result folder (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--emit-limits", paramLabel = "FILE", description = "Write every limit set: vm,resource,model,hour_start,limit (MHz, KB).")
+  @Option(names = "--emit-limits", paramLabel = "FILE", description = {"Write every limit set: vm,resource,model,hour_start,limit (MHz, KB), rounded up to 0.001;",
+      "the limit covers the samples in [hour_start, hour_start + horizon), hour_start in Unix seconds."})
   Path emitLimits;
 
   @Option(names = "--plot-vm", description = "VM whose forecast fan to draw (default: the first).")
@@ -112,55 +117,145 @@ final class BacktestCommand implements Callable<Integer> {
 
   private Integer run(BacktestConfig config, ModelRegistry registry, List<TraceResource> resources, TraceSource source,
       List<String> files) throws Exception {
-    String plotId = plotVm != null ? plotVm : files.get(0);
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
     TraceResource plotResource = parseOr(() -> TraceResource.parseList(plotSeries)).get(0);
-    FanRecorder fan = new FanRecorder(plotId, plotResource, plotModel);
     Costs costs = new Costs();
     HourlyBacktest backtest = new HourlyBacktest(config, registry, costs);
+    SkippedVms skipped = new SkippedVms();
+    ProgressBar bar = new ProgressBar(err, System.console() != null, files.size());
+    List<String> usable = files;
     Map<String, Object> lstmCosts = Map.of();
     if (config.models().contains(ModelRegistry.LSTM)) {
+      // training reads every trace: leave out the unusable ones first, so that they neither
+      // stop the training nor shift the folds of the others
+      usable = new ArrayList<>();
+      for (String id : files) {
+        if (readUsable(source, id, backtest, skipped, bar) != null) {
+          usable.add(id);
+        }
+      }
       NativeThreads.limit(1);
-      LstmFolds folds = LstmFolds.train(source, files, resources, config, backtest, System.err);
+      LstmFolds folds = LstmFolds.train(source, usable, resources, config, backtest, System.err);
       registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
       lstmCosts = folds.costs();
     }
     List<VmResult> results = new ArrayList<>();
     long[] counts = new long[4];
-    PrintStream err = System.err;
-    ProgressBar bar = new ProgressBar(err, System.console() != null, files.size());
+    FanRecorder fan = plotVm == null ? null : new FanRecorder(plotVm, plotResource, plotModel);
     long started = System.nanoTime();
+    int used = 0;
     try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
-      for (int i = 0; i < files.size(); i++) {
-        VmTrace vm = source.read(files.get(i));
-        bar.update(i, "vm " + vm.id());
-        for (TraceResource r : resources) {
-          HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
-          results.addAll(result.rows());
-          counts[0] += result.counts().hours();
-          counts[1] += result.counts().scored();
-          counts[2] += result.counts().gapSkipped();
-          counts[3] += result.counts().unforecastable();
+      for (int i = 0; i < usable.size(); i++) {
+        String id = usable.get(i);
+        bar.start(i, "vm " + id);
+        VmTrace vm = readUsable(source, id, backtest, skipped, bar);
+        if (vm == null) {
+          continue;
+        }
+        if (fan == null) {
+          fan = new FanRecorder(vm.id(), plotResource, plotModel);
+        }
+        if (backtestVm(vm, resources, backtest, limits, fan, results, counts, skipped, source.where(id), bar)) {
+          used++;
         }
       }
-      bar.update(files.size(), "done");
       bar.finish();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, Object> meta = meta(config, resources, files.size(), counts, seconds, costs);
+    Map<String, Object> meta = meta(config, resources, used, counts, seconds, costs);
+    meta.put("vms_skipped", skipped.count());
+    meta.put("vms_skipped_ids", skipped.all().stream().map(SkippedVms.Skip::id).toList().toString());
     meta.putAll(lstmCosts);
     meta.put("max_rss_kb", maxRssKb());
     Summary.write(out, results, meta);
-    if (!fan.hours().isEmpty()) {
+    if (fan != null && !fan.hours().isEmpty()) {
       List<String> rows = new ArrayList<>(List.of(ModelRegistry.VPA));
       if (config.models().contains(plotModel) && !config.confidences().isEmpty()) {
         rows.add(plotModel + "@" + config.confidences().get(Math.min(1, config.confidences().size() - 1)));
       }
-      FanChart.write(out.resolve("fan-vm" + plotId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + plotResource.key() + ".svg"), fan, plotDays, rows);
+      FanChart.write(out.resolve("fan-vm" + fan.vm().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + plotResource.key() + ".svg"),
+          fan, plotDays, rows);
     }
-    System.out.print(Summary.table(Summary.medians(results)));
-    System.out.printf(Locale.ROOT, "%d VMs, %d hours scored per series and model (%d skipped at gaps, %d unforecastable), %.0f s; results in %s%n",
-        files.size(), counts[1], counts[2], counts[3], seconds, out);
+    stdout.print(Summary.table(Summary.medians(results)));
+    stdout.printf(Locale.ROOT, "%d VMs (%d skipped), %d hours scored per series and model (%d skipped at gaps, %d unforecastable),"
+        + " %.0f s; results in %s%n", used, skipped.count(), counts[1], counts[2], counts[3], seconds, out);
+    stdout.flush();
+    skipped.summary(files.size()).forEach(err::println);
+    err.flush();
+    if (used == 0) {
+      throw new IOException("no VM could be backtested (" + skipped.count() + " skipped, see above)");
+    }
     return 0;
+  }
+
+  /**
+   * Reads one trace and checks that at least one period can be scored; reports repairs. Null,
+   * with the VM recorded as skipped, when it cannot be used.
+   */
+  private static VmTrace readUsable(TraceSource source, String id, HourlyBacktest backtest, SkippedVms skipped,
+      ProgressBar bar) {
+    String where = source.where(id);
+    VmTrace vm;
+    try {
+      vm = source.read(id);
+    } catch (IOException | RuntimeException e) {
+      bar.note("umbra backtest: skipped " + skipped.add(id, where, e).line());
+      return null;
+    }
+    String unscorable = backtest.unscorable(vm);
+    if (unscorable != null) {
+      bar.note("umbra backtest: skipped " + skipped.add(id, where, unscorable).line());
+      return null;
+    }
+    if (!vm.repairs().isEmpty()) {
+      bar.note("umbra backtest: vm " + id + ": " + vm.repairs().describe());
+    }
+    return vm;
+  }
+
+  /**
+   * Backtests every resource of one VM; its rows and limits are kept only if it scores at least
+   * one hour and nothing fails, otherwise it is recorded as skipped. Whether it was kept.
+   */
+  private static boolean backtestVm(VmTrace vm, List<TraceResource> resources, HourlyBacktest backtest, LimitFile limits,
+      FanRecorder fan, List<VmResult> results, long[] counts, SkippedVms skipped, String where, ProgressBar bar) {
+    List<VmResult> rows = new ArrayList<>();
+    long[] vmCounts = new long[4];
+    try {
+      for (TraceResource r : resources) {
+        HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
+        rows.addAll(result.rows());
+        vmCounts[0] += result.counts().hours();
+        vmCounts[1] += result.counts().scored();
+        vmCounts[2] += result.counts().gapSkipped();
+        vmCounts[3] += result.counts().unforecastable();
+      }
+    } catch (RuntimeException e) {
+      discard(limits);
+      bar.note("umbra backtest: skipped " + skipped.add(vm.id(), where, "backtest failed: " + UmbraCli.oneLine(e)).line());
+      return false;
+    }
+    if (vmCounts[1] == 0) {
+      discard(limits);
+      bar.note("umbra backtest: skipped " + skipped.add(vm.id(), where, "no hour could be scored (" + vmCounts[2]
+          + " touch a gap, " + vmCounts[3] + " unforecastable)").line());
+      return false;
+    }
+    if (limits != null) {
+      limits.commit();
+    }
+    results.addAll(rows);
+    for (int c = 0; c < counts.length; c++) {
+      counts[c] += vmCounts[c];
+    }
+    return true;
+  }
+
+  private static void discard(LimitFile limits) {
+    if (limits != null) {
+      limits.discard();
+    }
   }
 
   /** Peak resident set of this process (Linux), or -1. */
@@ -261,34 +356,5 @@ final class BacktestCommand implements Callable<Integer> {
     meta.put("pinball", "mean over hours and levels of the pinball loss of the peak quantiles, divided by the mean hourly peak");
     meta.put("slack", "sum((limit-usage)+)/sum(limit) over scored 5-minute samples");
     return meta;
-  }
-
-  /** The CSV of {@code --emit-limits}. */
-  private static final class LimitFile implements HourlyBacktest.LimitSink, AutoCloseable {
-    private final BufferedWriter writer;
-
-    LimitFile(Path file) throws IOException {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-      writer.write("vm,resource,model,hour_start,limit\n");
-    }
-
-    @Override
-    public void limit(String vm, TraceResource resource, String row, long hourStartSec, double limit) {
-      try {
-        writer.write(vm + "," + resource.key() + "," + row + "," + hourStartSec + ","
-            + String.format(Locale.ROOT, "%.3f", limit) + "\n");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      writer.close();
-    }
   }
 }
