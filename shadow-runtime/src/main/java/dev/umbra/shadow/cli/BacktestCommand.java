@@ -18,6 +18,7 @@ import dev.umbra.shadow.forecast.backtest.TraceSource;
 import dev.umbra.shadow.forecast.backtest.Summary;
 import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
+import dev.umbra.shadow.forecast.backtest.VmPass;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -122,48 +123,38 @@ final class BacktestCommand implements Callable<Integer> {
     TraceResource plotResource = parseOr(() -> TraceResource.parseList(plotSeries)).get(0);
     Costs costs = new Costs();
     HourlyBacktest backtest = new HourlyBacktest(config, registry, costs);
-    SkippedVms skipped = new SkippedVms();
     ProgressBar bar = new ProgressBar(err, System.console() != null, files.size());
-    List<String> usable = files;
-    Map<String, Object> lstmCosts = Map.of();
-    if (config.models().contains(ModelRegistry.LSTM)) {
-      // training reads every trace: leave out the unusable ones first, so that they neither
-      // stop the training nor shift the folds of the others
-      usable = new ArrayList<>();
-      for (String id : files) {
-        if (readUsable(source, id, backtest, skipped, bar) != null) {
-          usable.add(id);
-        }
-      }
-      NativeThreads.limit(1);
-      LstmFolds folds = LstmFolds.train(source, usable, resources, config, backtest, System.err);
-      registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
-      lstmCosts = folds.costs();
-    }
-    List<VmResult> results = new ArrayList<>();
-    long[] counts = new long[4];
     FanRecorder fan = plotVm == null ? null : new FanRecorder(plotVm, plotResource, plotModel);
     long started = System.nanoTime();
-    int used = 0;
+    VmPass pass;
+    Map<String, Object> lstmCosts = Map.of();
     try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
+      pass = new VmPass(source, resources, backtest, limits, bar);
+      List<String> usable = files;
+      if (config.models().contains(ModelRegistry.LSTM)) {
+        // training reads every trace: leave out the unusable ones first, so that they neither
+        // stop the training nor shift the folds of the others
+        usable = files.stream().filter(id -> pass.readUsable(id) != null).toList();
+        NativeThreads.limit(1);
+        LstmFolds folds = LstmFolds.train(source, usable, resources, config, backtest, System.err);
+        registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
+        lstmCosts = folds.costs();
+      }
       for (int i = 0; i < usable.size(); i++) {
-        String id = usable.get(i);
-        bar.start(i, "vm " + id);
-        VmTrace vm = readUsable(source, id, backtest, skipped, bar);
-        if (vm == null) {
-          continue;
-        }
-        if (fan == null) {
-          fan = new FanRecorder(vm.id(), plotResource, plotModel);
-        }
-        if (backtestVm(vm, resources, backtest, limits, fan, results, counts, skipped, source.where(id), bar)) {
-          used++;
+        bar.start(i, "vm " + usable.get(i));
+        VmTrace vm = pass.readUsable(usable.get(i));
+        if (vm != null) {
+          fan = fan != null ? fan : new FanRecorder(vm.id(), plotResource, plotModel);
+          pass.run(vm, fan);
         }
       }
       bar.finish();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, Object> meta = meta(config, resources, used, counts, seconds, costs);
+    SkippedVms skipped = pass.skipped();
+    HourlyBacktest.Counts counts = pass.counts();
+    List<VmResult> results = pass.results();
+    Map<String, Object> meta = meta(config, resources, pass.used(), counts, seconds, costs);
     meta.put("vms_skipped", skipped.count());
     meta.put("vms_skipped_ids", skipped.all().stream().map(SkippedVms.Skip::id).toList().toString());
     meta.putAll(lstmCosts);
@@ -179,83 +170,15 @@ final class BacktestCommand implements Callable<Integer> {
     }
     stdout.print(Summary.table(Summary.medians(results)));
     stdout.printf(Locale.ROOT, "%d VMs (%d skipped), %d hours scored per series and model (%d skipped at gaps, %d unforecastable),"
-        + " %.0f s; results in %s%n", used, skipped.count(), counts[1], counts[2], counts[3], seconds, out);
+        + " %.0f s; results in %s%n", pass.used(), skipped.count(), counts.scored(), counts.gapSkipped(),
+        counts.unforecastable(), seconds, out);
     stdout.flush();
     skipped.summary(files.size()).forEach(err::println);
     err.flush();
-    if (used == 0) {
+    if (pass.used() == 0) {
       throw new IOException("no VM could be backtested (" + skipped.count() + " skipped, see above)");
     }
     return 0;
-  }
-
-  /**
-   * Reads one trace and checks that at least one period can be scored; reports repairs. Null,
-   * with the VM recorded as skipped, when it cannot be used.
-   */
-  private static VmTrace readUsable(TraceSource source, String id, HourlyBacktest backtest, SkippedVms skipped,
-      ProgressBar bar) {
-    String where = source.where(id);
-    VmTrace vm;
-    try {
-      vm = source.read(id);
-    } catch (IOException | RuntimeException e) {
-      bar.note("umbra backtest: skipped " + skipped.add(id, where, e).line());
-      return null;
-    }
-    String unscorable = backtest.unscorable(vm);
-    if (unscorable != null) {
-      bar.note("umbra backtest: skipped " + skipped.add(id, where, unscorable).line());
-      return null;
-    }
-    if (!vm.repairs().isEmpty()) {
-      bar.note("umbra backtest: vm " + id + ": " + vm.repairs().describe());
-    }
-    return vm;
-  }
-
-  /**
-   * Backtests every resource of one VM; its rows and limits are kept only if it scores at least
-   * one hour and nothing fails, otherwise it is recorded as skipped. Whether it was kept.
-   */
-  private static boolean backtestVm(VmTrace vm, List<TraceResource> resources, HourlyBacktest backtest, LimitFile limits,
-      FanRecorder fan, List<VmResult> results, long[] counts, SkippedVms skipped, String where, ProgressBar bar) {
-    List<VmResult> rows = new ArrayList<>();
-    long[] vmCounts = new long[4];
-    try {
-      for (TraceResource r : resources) {
-        HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
-        rows.addAll(result.rows());
-        vmCounts[0] += result.counts().hours();
-        vmCounts[1] += result.counts().scored();
-        vmCounts[2] += result.counts().gapSkipped();
-        vmCounts[3] += result.counts().unforecastable();
-      }
-    } catch (RuntimeException e) {
-      discard(limits);
-      bar.note("umbra backtest: skipped " + skipped.add(vm.id(), where, "backtest failed: " + UmbraCli.oneLine(e)).line());
-      return false;
-    }
-    if (vmCounts[1] == 0) {
-      discard(limits);
-      bar.note("umbra backtest: skipped " + skipped.add(vm.id(), where, "no hour could be scored (" + vmCounts[2]
-          + " touch a gap, " + vmCounts[3] + " unforecastable)").line());
-      return false;
-    }
-    if (limits != null) {
-      limits.commit();
-    }
-    results.addAll(rows);
-    for (int c = 0; c < counts.length; c++) {
-      counts[c] += vmCounts[c];
-    }
-    return true;
-  }
-
-  private static void discard(LimitFile limits) {
-    if (limits != null) {
-      limits.discard();
-    }
   }
 
   /** Peak resident set of this process (Linux), or -1. */
@@ -335,7 +258,8 @@ final class BacktestCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> meta(
-      BacktestConfig config, List<TraceResource> resources, int vmCount, long[] counts, double seconds, Costs costs) {
+      BacktestConfig config, List<TraceResource> resources, int vmCount, HourlyBacktest.Counts counts, double seconds,
+      Costs costs) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("protocol", "hourly limits, rolling origin, data up to hour_start - lead only");
     meta.put("warmup", config.warmup().toString());
@@ -345,9 +269,9 @@ final class BacktestCommand implements Callable<Integer> {
     meta.put("confidences", config.confidences().toString());
     meta.put("series", resources.stream().map(TraceResource::key).toList().toString());
     meta.put("vms", vmCount);
-    meta.put("hours_scored", counts[1]);
-    meta.put("hours_skipped_gap", counts[2]);
-    meta.put("hours_unforecastable", counts[3]);
+    meta.put("hours_scored", counts.scored());
+    meta.put("hours_skipped_gap", counts.gapSkipped());
+    meta.put("hours_unforecastable", counts.unforecastable());
     meta.put("wall_seconds", seconds);
     costs.microsPerCall().forEach((m, c) -> {
       meta.put("us_per_observe." + m, c[0]);

@@ -94,11 +94,11 @@ class BacktestCommandTest {
     // one line per VM as it goes, a note for the repaired one, the summary at the end
     assertThat(log).contains("[1/7] vm 1").contains("[7/7] vm 7")
         .contains("umbra backtest: vm 2: 3 rows with no provisioned CPU or memory left out (VM off)")
-        .contains("umbra backtest: skipped vm 3 (" + vms.resolve("3.csv.gz") + "): cannot read: ")
+        .contains("umbra backtest: skipped vm 3 (" + vms.resolve("3.csv.gz") + "): empty file")
         .contains("umbra backtest: skipped vm 5 (" + vms.resolve("5.csv.gz") + "): too short: ");
     String summary = log.substring(log.indexOf("4 of 7 VMs skipped:"));
     assertThat(summary.lines().skip(1).toList()).hasSize(4).satisfiesExactly(
-        l -> assertThat(l).startsWith("  vm 3 (").contains("cannot read"),
+        l -> assertThat(l).startsWith("  vm 3 (").endsWith("): empty file"),
         l -> assertThat(l).startsWith("  vm 4 (").contains("cannot read: Not in GZIP format"),
         l -> assertThat(l).startsWith("  vm 5 (").contains("too short: 3.00 days"),
         l -> assertThat(l).startsWith("  vm 6 (").contains("fewer than 2 usable rows"));

@@ -89,6 +89,9 @@ public final class BitbrainsReader {
     if (id == null) {
       throw new TraceFormatException(file + ": not a .csv or .csv.gz file");
     }
+    if (Files.isRegularFile(file) && Files.size(file) == 0) {
+      throw new TraceFormatException(file + ": empty file"); // GZIPInputStream would only say EOFException
+    }
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
         BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {

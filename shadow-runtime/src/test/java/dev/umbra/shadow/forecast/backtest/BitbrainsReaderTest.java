@@ -136,6 +136,8 @@ class BitbrainsReaderTest {
       Path file = Files.writeString(dir.resolve("10.csv"), "");
       assertThatThrownBy(() -> BitbrainsReader.read(file)).isInstanceOf(TraceFormatException.class)
           .hasMessage(file + ": empty file");
+      Path gz = Files.writeString(dir.resolve("10.csv.gz"), "");
+      assertThatThrownBy(() -> BitbrainsReader.read(gz)).hasMessage(gz + ": empty file");
     }
 
     @Test
