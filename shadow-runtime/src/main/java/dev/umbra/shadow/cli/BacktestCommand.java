@@ -7,21 +7,21 @@ import dev.umbra.shadow.forecast.backtest.Costs;
 import dev.umbra.shadow.forecast.backtest.FanChart;
 import dev.umbra.shadow.forecast.backtest.FanRecorder;
 import dev.umbra.shadow.forecast.backtest.HourlyBacktest;
+import dev.umbra.shadow.forecast.backtest.LimitFile;
 import dev.umbra.shadow.forecast.backtest.LstmFolds;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.backtest.ModelRegistry;
 import dev.umbra.shadow.forecast.backtest.ProgressBar;
 import dev.umbra.shadow.forecast.backtest.ShadowHistory;
+import dev.umbra.shadow.forecast.backtest.SkippedVms;
 import dev.umbra.shadow.forecast.backtest.TraceSource;
 import dev.umbra.shadow.forecast.backtest.Summary;
 import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
+import dev.umbra.shadow.forecast.backtest.VmPass;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +37,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /** {@code umbra backtest}: score forecasters on recorded traces. */
 @Command(
@@ -45,9 +46,13 @@ import picocli.CommandLine.Parameters;
     description = {
       "Backtest the forecasters on traces (e.g. ../shared/data/bitbrains-rnd) with a rolling origin:",
       "after the warm-up, at every period boundary each model sets a limit from data available",
-      "lead time earlier and holds it for the period; hours touching a gap are skipped."
+      "lead time earlier and holds it for the period; hours touching a gap are skipped.",
+      "Unusable traces (empty, unreadable, too short for the warm-up) are skipped and listed at the end;",
+      "duplicate rows are dropped, unsorted rows sorted, rows with no provisioned CPU or memory read as the VM off."
     })
 final class BacktestCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "TRACE_DIR", description = {
       "Bitbrains folder (with vms/), a folder of <vm>.csv[.gz], or a shadow's data folder",
       "(with history.duckdb: each primary run's 1 s history; stop that shadow or copy the folder)."})
@@ -83,7 +88,8 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "results/forecast", description = "Result folder (default ${DEFAULT-VALUE}).")
   Path out;
 
-  @Option(names = "--emit-limits", paramLabel = "FILE", description = "Write every limit set: vm,resource,model,hour_start,limit (MHz, KB).")
+  @Option(names = "--emit-limits", paramLabel = "FILE", description = {"Write every limit set: vm,resource,model,hour_start,limit (MHz, KB), rounded up to 0.001;",
+      "the limit covers the samples in [hour_start, hour_start + horizon), hour_start in Unix seconds."})
   Path emitLimits;
 
   @Option(names = "--plot-vm", description = "VM whose forecast fan to draw (default: the first).")
@@ -112,54 +118,66 @@ final class BacktestCommand implements Callable<Integer> {
 
   private Integer run(BacktestConfig config, ModelRegistry registry, List<TraceResource> resources, TraceSource source,
       List<String> files) throws Exception {
-    String plotId = plotVm != null ? plotVm : files.get(0);
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter stdout = spec.commandLine().getOut();
     TraceResource plotResource = parseOr(() -> TraceResource.parseList(plotSeries)).get(0);
-    FanRecorder fan = new FanRecorder(plotId, plotResource, plotModel);
     Costs costs = new Costs();
     HourlyBacktest backtest = new HourlyBacktest(config, registry, costs);
-    Map<String, Object> lstmCosts = Map.of();
-    if (config.models().contains(ModelRegistry.LSTM)) {
-      NativeThreads.limit(1);
-      LstmFolds folds = LstmFolds.train(source, files, resources, config, backtest, System.err);
-      registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
-      lstmCosts = folds.costs();
-    }
-    List<VmResult> results = new ArrayList<>();
-    long[] counts = new long[4];
-    PrintStream err = System.err;
     ProgressBar bar = new ProgressBar(err, System.console() != null, files.size());
+    FanRecorder fan = plotVm == null ? null : new FanRecorder(plotVm, plotResource, plotModel);
     long started = System.nanoTime();
+    VmPass pass;
+    Map<String, Object> lstmCosts = Map.of();
     try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
-      for (int i = 0; i < files.size(); i++) {
-        VmTrace vm = source.read(files.get(i));
-        bar.update(i, "vm " + vm.id());
-        for (TraceResource r : resources) {
-          HourlyBacktest.Result result = backtest.run(vm, r, limits, fan);
-          results.addAll(result.rows());
-          counts[0] += result.counts().hours();
-          counts[1] += result.counts().scored();
-          counts[2] += result.counts().gapSkipped();
-          counts[3] += result.counts().unforecastable();
+      pass = new VmPass(source, resources, backtest, limits, bar);
+      List<String> usable = files;
+      if (config.models().contains(ModelRegistry.LSTM)) {
+        // training reads every trace: leave out the unusable ones first, so that they neither
+        // stop the training nor shift the folds of the others
+        usable = files.stream().filter(id -> pass.readUsable(id) != null).toList();
+        NativeThreads.limit(1);
+        LstmFolds folds = LstmFolds.train(source, usable, resources, config, backtest, System.err);
+        registry.register(ModelRegistry.LSTM, p -> folds.factory(p, config));
+        lstmCosts = folds.costs();
+      }
+      for (int i = 0; i < usable.size(); i++) {
+        bar.start(i, "vm " + usable.get(i));
+        VmTrace vm = pass.readUsable(usable.get(i));
+        if (vm != null) {
+          fan = fan != null ? fan : new FanRecorder(vm.id(), plotResource, plotModel);
+          pass.run(vm, fan);
         }
       }
-      bar.update(files.size(), "done");
       bar.finish();
     }
     double seconds = (System.nanoTime() - started) / 1e9;
-    Map<String, Object> meta = meta(config, resources, files.size(), counts, seconds, costs);
+    SkippedVms skipped = pass.skipped();
+    HourlyBacktest.Counts counts = pass.counts();
+    List<VmResult> results = pass.results();
+    Map<String, Object> meta = meta(config, resources, pass.used(), counts, seconds, costs);
+    meta.put("vms_skipped", skipped.count());
+    meta.put("vms_skipped_ids", skipped.all().stream().map(SkippedVms.Skip::id).toList().toString());
     meta.putAll(lstmCosts);
     meta.put("max_rss_kb", maxRssKb());
     Summary.write(out, results, meta);
-    if (!fan.hours().isEmpty()) {
+    if (fan != null && !fan.hours().isEmpty()) {
       List<String> rows = new ArrayList<>(List.of(ModelRegistry.VPA));
       if (config.models().contains(plotModel) && !config.confidences().isEmpty()) {
         rows.add(plotModel + "@" + config.confidences().get(Math.min(1, config.confidences().size() - 1)));
       }
-      FanChart.write(out.resolve("fan-vm" + plotId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + plotResource.key() + ".svg"), fan, plotDays, rows);
+      FanChart.write(out.resolve("fan-vm" + fan.vm().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + plotResource.key() + ".svg"),
+          fan, plotDays, rows);
     }
-    System.out.print(Summary.table(Summary.medians(results)));
-    System.out.printf(Locale.ROOT, "%d VMs, %d hours scored per series and model (%d skipped at gaps, %d unforecastable), %.0f s; results in %s%n",
-        files.size(), counts[1], counts[2], counts[3], seconds, out);
+    stdout.print(Summary.table(Summary.medians(results)));
+    stdout.printf(Locale.ROOT, "%d VMs (%d skipped), %d hours scored per series and model (%d skipped at gaps, %d unforecastable),"
+        + " %.0f s; results in %s%n", pass.used(), skipped.count(), counts.scored(), counts.gapSkipped(),
+        counts.unforecastable(), seconds, out);
+    stdout.flush();
+    skipped.summary(files.size()).forEach(err::println);
+    err.flush();
+    if (pass.used() == 0) {
+      throw new IOException("no VM could be backtested (" + skipped.count() + " skipped, see above)");
+    }
     return 0;
   }
 
@@ -240,7 +258,8 @@ final class BacktestCommand implements Callable<Integer> {
   }
 
   private static Map<String, Object> meta(
-      BacktestConfig config, List<TraceResource> resources, int vmCount, long[] counts, double seconds, Costs costs) {
+      BacktestConfig config, List<TraceResource> resources, int vmCount, HourlyBacktest.Counts counts, double seconds,
+      Costs costs) {
     Map<String, Object> meta = new LinkedHashMap<>();
     meta.put("protocol", "hourly limits, rolling origin, data up to hour_start - lead only");
     meta.put("warmup", config.warmup().toString());
@@ -250,9 +269,9 @@ final class BacktestCommand implements Callable<Integer> {
     meta.put("confidences", config.confidences().toString());
     meta.put("series", resources.stream().map(TraceResource::key).toList().toString());
     meta.put("vms", vmCount);
-    meta.put("hours_scored", counts[1]);
-    meta.put("hours_skipped_gap", counts[2]);
-    meta.put("hours_unforecastable", counts[3]);
+    meta.put("hours_scored", counts.scored());
+    meta.put("hours_skipped_gap", counts.gapSkipped());
+    meta.put("hours_unforecastable", counts.unforecastable());
     meta.put("wall_seconds", seconds);
     costs.microsPerCall().forEach((m, c) -> {
       meta.put("us_per_observe." + m, c[0]);
@@ -261,34 +280,5 @@ final class BacktestCommand implements Callable<Integer> {
     meta.put("pinball", "mean over hours and levels of the pinball loss of the peak quantiles, divided by the mean hourly peak");
     meta.put("slack", "sum((limit-usage)+)/sum(limit) over scored 5-minute samples");
     return meta;
-  }
-
-  /** The CSV of {@code --emit-limits}. */
-  private static final class LimitFile implements HourlyBacktest.LimitSink, AutoCloseable {
-    private final BufferedWriter writer;
-
-    LimitFile(Path file) throws IOException {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
-      writer.write("vm,resource,model,hour_start,limit\n");
-    }
-
-    @Override
-    public void limit(String vm, TraceResource resource, String row, long hourStartSec, double limit) {
-      try {
-        writer.write(vm + "," + resource.key() + "," + row + "," + hourStartSec + ","
-            + String.format(Locale.ROOT, "%.3f", limit) + "\n");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-
-    @Override
-    public void close() throws IOException {
-      writer.close();
-    }
   }
 }

@@ -19,12 +19,31 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Reads GWA-T-12 Bitbrains traces: {@code ;} + tab separated, a header row, timestamps in Unix
- * seconds (the header says ms), one row per 5 minutes. Errors name the file, line and column.
+ * seconds (the header says ms), one row per 5 minutes. Real trace folders are not clean, so a
+ * file is repaired where that is safe and the repairs are reported ({@link VmTrace#repairs()}):
+ *
+ * <ul>
+ *   <li>rows are sorted by timestamp; of rows with the same timestamp the first in the file is
+ *       kept (a stable sort, then duplicates dropped);
+ *   <li>a row with a missing cell, a cell that is not a finite number or a negative value is
+ *       dropped;
+ *   <li>a row whose provisioned CPU (cores or MHz) or provisioned memory is zero is the VM being
+ *       switched off: it is left out, not read as usage 0. An off VM has no demand to forecast
+ *       and no limit to set, and scoring it as usage 0 under a limit would count the whole
+ *       limit as slack (or a limit of 0 as perfect). Left out, an off stretch is a hole in the
+ *       trace: longer than the backtest's max gap it is a gap, and hours touching it are
+ *       skipped; shorter, its samples are simply not scored.
+ * </ul>
+ *
+ * A file that cannot be used at all (unreadable, not gzip, no header, a missing column, fewer
+ * than 2 usable rows) throws {@link TraceFormatException} naming the file and the reason.
  */
 public final class BitbrainsReader {
   static final String TIMESTAMP = "Timestamp [ms]";
   static final String CORES = "CPU cores";
   static final String CAPACITY_MHZ = "CPU capacity provisioned [MHZ]";
+  /** Optional: read when present, a zero marks the VM off. */
+  static final String MEMORY_CAPACITY_KB = "Memory capacity provisioned [KB]";
 
   private BitbrainsReader() {}
 
@@ -64,11 +83,14 @@ public final class BitbrainsReader {
     }
   }
 
-  /** Reads one trace file. */
+  /** Reads one trace file, repaired as the class comment says. */
   public static VmTrace read(Path file) throws IOException {
     String id = idOf(file);
     if (id == null) {
       throw new TraceFormatException(file + ": not a .csv or .csv.gz file");
+    }
+    if (Files.isRegularFile(file) && Files.size(file) == 0) {
+      throw new TraceFormatException(file + ": empty file"); // GZIPInputStream would only say EOFException
     }
     try (InputStream raw = Files.newInputStream(file);
         InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw) : raw;
@@ -76,6 +98,12 @@ public final class BitbrainsReader {
       return parse(id, file.toString(), reader);
     } catch (NoSuchFileException e) {
       throw new TraceFormatException(file + ": no such file", e);
+    } catch (TraceFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      // ZipException "Not in GZIP format", EOFException of a truncated file: neither names the file
+      String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw new TraceFormatException(file + ": cannot read: " + m, e);
     }
   }
 
@@ -85,14 +113,15 @@ public final class BitbrainsReader {
       throw new TraceFormatException(where + ": empty file");
     }
     List<String> names = Arrays.stream(header.split(";", -1)).map(String::trim).toList();
-    int time = column(names, TIMESTAMP, where);
-    int cores = column(names, CORES, where);
-    int capacity = column(names, CAPACITY_MHZ, where);
-    Map<TraceResource, Integer> columns = new EnumMap<>(TraceResource.class);
+    int[] columns = new int[Rows.FIXED + TraceResource.values().length];
+    columns[Rows.TIME] = column(names, TIMESTAMP, where);
+    columns[Rows.CORES] = column(names, CORES, where);
+    columns[Rows.CAPACITY] = column(names, CAPACITY_MHZ, where);
+    columns[Rows.MEMORY_CAPACITY] = names.indexOf(MEMORY_CAPACITY_KB);
     for (TraceResource r : TraceResource.values()) {
-      columns.put(r, column(names, r.column(), where));
+      columns[Rows.FIXED + r.ordinal()] = column(names, r.column(), where);
     }
-    Rows rows = new Rows(columns.keySet());
+    Rows rows = new Rows();
     String line;
     int lineNo = 1;
     while ((line = reader.readLine()) != null) {
@@ -100,37 +129,16 @@ public final class BitbrainsReader {
       if (line.isBlank()) {
         continue;
       }
-      String[] cells = line.split(";", -1);
-      if (cells.length != names.size()) {
-        throw new TraceFormatException(
-            where + ":" + lineNo + ": " + cells.length + " columns, header has " + names.size());
+      String problem = rows.add(line.split(";", -1), names, columns);
+      if (problem != null) {
+        rows.malformed(where + ":" + lineNo + ": " + problem);
       }
-      long t = (long) number(cells, time, names, where, lineNo);
-      if (rows.size > 0 && t <= rows.times[rows.size - 1]) {
-        throw new TraceFormatException(where + ":" + lineNo + ": timestamp " + t + " is not after the previous row");
-      }
-      double[] values = new double[TraceResource.values().length];
-      for (TraceResource r : TraceResource.values()) {
-        double v = number(cells, columns.get(r), names, where, lineNo);
-        if (v < 0) {
-          throw new TraceFormatException(where + ":" + lineNo + ": " + r.column() + " is negative: " + v);
-        }
-        values[r.ordinal()] = v;
-      }
-      if (rows.size == 0) {
-        rows.cores = number(cells, cores, names, where, lineNo);
-        rows.capacityMhz = number(cells, capacity, names, where, lineNo);
-      }
-      rows.add(t, values);
     }
-    if (rows.size < 2) {
-      throw new TraceFormatException(where + ": fewer than 2 data rows");
+    if (rows.size == 0) {
+      throw new TraceFormatException(where + ": no usable rows"
+          + (rows.malformed > 0 ? " (" + rows.malformed + " malformed, first: " + rows.firstMalformed + ")" : " (header only)"));
     }
-    if (!(rows.cores > 0) || !(rows.capacityMhz > 0)) {
-      throw new TraceFormatException(where + ": first row has no provisioned CPU (cores " + rows.cores
-          + ", MHz " + rows.capacityMhz + ")");
-    }
-    return rows.toTrace(id);
+    return rows.toTrace(id, where);
   }
 
   private static int column(List<String> names, String name, String where) throws TraceFormatException {
@@ -141,52 +149,113 @@ public final class BitbrainsReader {
     return i;
   }
 
-  private static double number(String[] cells, int i, List<String> names, String where, int line)
-      throws TraceFormatException {
-    String text = cells[i].trim();
-    try {
-      double v = Double.parseDouble(text);
-      if (!Double.isFinite(v)) {
-        throw new NumberFormatException("not finite");
-      }
-      return v;
-    } catch (NumberFormatException e) {
-      throw new TraceFormatException(
-          where + ":" + line + ": column '" + names.get(i) + "' is not a number: '" + text + "'", e);
-    }
-  }
-
   private static final class Rows {
-    long[] times = new long[1024];
-    double[][] values;
+    static final int TIME = 0;
+    static final int CORES = 1;
+    static final int CAPACITY = 2;
+    static final int MEMORY_CAPACITY = 3;
+    static final int FIXED = 4;
+
+    /** One array per field ({@link #TIME}, ..., then each resource's usage), in file order. */
+    double[][] fields = new double[FIXED + TraceResource.values().length][1024];
     int size;
-    double cores;
-    double capacityMhz;
+    int outOfOrder;
+    int malformed;
+    String firstMalformed = "";
+    private double latest = Double.NEGATIVE_INFINITY;
 
-    Rows(java.util.Set<TraceResource> resources) {
-      values = new double[TraceResource.values().length][1024];
-    }
-
-    void add(long t, double[] row) {
-      if (size == times.length) {
-        times = Arrays.copyOf(times, size * 2);
-        for (int r = 0; r < values.length; r++) {
-          values[r] = Arrays.copyOf(values[r], size * 2);
+    /** Adds a row, or returns why it is malformed. */
+    String add(String[] cells, List<String> names, int[] columns) {
+      if (cells.length != names.size()) {
+        return cells.length + " columns, header has " + names.size();
+      }
+      double[] row = new double[fields.length];
+      for (int f = 0; f < fields.length; f++) {
+        if (columns[f] < 0) {
+          row[f] = Double.NaN; // optional column absent
+          continue;
+        }
+        String text = cells[columns[f]].trim();
+        try {
+          row[f] = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+          return "column '" + names.get(columns[f]) + "' is not a number: '" + text + "'";
+        }
+        if (!Double.isFinite(row[f]) || row[f] < 0) {
+          return "column '" + names.get(columns[f]) + "' is " + (row[f] < 0 ? "negative" : "not finite") + ": " + text;
         }
       }
-      times[size] = t;
-      for (int r = 0; r < row.length; r++) {
-        values[r][size] = row[r];
+      if (size == fields[0].length) {
+        for (int f = 0; f < fields.length; f++) {
+          fields[f] = Arrays.copyOf(fields[f], size * 2);
+        }
       }
+      for (int f = 0; f < fields.length; f++) {
+        fields[f][size] = row[f];
+      }
+      if (row[TIME] < latest) {
+        outOfOrder++;
+      }
+      latest = Math.max(latest, row[TIME]);
       size++;
+      return null;
     }
 
-    VmTrace toTrace(String id) {
+    void malformed(String what) {
+      if (malformed++ == 0) {
+        firstMalformed = what;
+      }
+    }
+
+    boolean off(int i) {
+      double memory = fields[MEMORY_CAPACITY][i];
+      return !(fields[CORES][i] > 0) || !(fields[CAPACITY][i] > 0) || (!Double.isNaN(memory) && !(memory > 0));
+    }
+
+    /** Sorts (stable), keeps the first row of each timestamp, leaves out rows of a VM that is off. */
+    VmTrace toTrace(String id, String where) throws TraceFormatException {
+      Integer[] order = new Integer[size];
+      for (int i = 0; i < size; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, Comparator.comparingLong(i -> (long) fields[TIME][i])); // stable: ties stay in file order
+      int[] kept = new int[size];
+      int n = 0;
+      int duplicates = 0;
+      int off = 0;
+      long previous = Long.MIN_VALUE;
+      boolean any = false;
+      for (int i : order) {
+        long t = (long) fields[TIME][i];
+        if (any && t == previous) {
+          duplicates++;
+          continue;
+        }
+        any = true;
+        previous = t;
+        if (off(i)) {
+          off++;
+          continue;
+        }
+        kept[n++] = i;
+      }
+      TraceRepairs repairs = new TraceRepairs(duplicates, outOfOrder, off, malformed, firstMalformed);
+      if (n < 2) {
+        throw new TraceFormatException(where + ": fewer than 2 usable rows (" + size + " rows read; " + repairs.describe() + ")");
+      }
+      long[] times = new long[n];
       Map<TraceResource, double[]> usage = new EnumMap<>(TraceResource.class);
       for (TraceResource r : TraceResource.values()) {
-        usage.put(r, Arrays.copyOf(values[r.ordinal()], size));
+        usage.put(r, new double[n]);
       }
-      return new VmTrace(id, Arrays.copyOf(times, size), usage, capacityMhz / cores, cores);
+      for (int k = 0; k < n; k++) {
+        times[k] = (long) fields[TIME][kept[k]];
+        for (TraceResource r : TraceResource.values()) {
+          usage.get(r)[k] = fields[FIXED + r.ordinal()][kept[k]];
+        }
+      }
+      int first = kept[0];
+      return new VmTrace(id, times, usage, fields[CAPACITY][first] / fields[CORES][first], fields[CORES][first], repairs);
     }
   }
 }

@@ -9,11 +9,13 @@ import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.MovingWindowForecaster;
 import dev.umbra.shadow.forecast.baseline.VpaForecaster;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -26,6 +28,13 @@ import java.util.Objects;
 public final class HourlyBacktest {
   /** Receives every limit set ({@code --emit-limits}). */
   public interface LimitSink {
+    /**
+     * @param hourStartSec start of the scored period, Unix seconds, a multiple of the period
+     *     (whole UTC hours for the headline 1 h): the limit covers, and is scored against, the
+     *     samples with timestamps in [hourStartSec, hourStartSec + period). Every row of an hour,
+     *     clairvoyant included, gets the same value.
+     * @param limit in the trace's unit (MHz, KB, KB/s)
+     */
     void limit(String vm, TraceResource resource, String row, long hourStartSec, double limit);
   }
 
@@ -59,6 +68,37 @@ public final class HourlyBacktest {
     return new Horizon((int) ((span + step - 1) / step), config.sampleStep());
   }
 
+  /** The first scored period's start: the first multiple of the period after the warm-up. */
+  long firstPeriodSec(VmTrace vm) {
+    long period = config.period().toSeconds();
+    return Math.floorDiv(vm.timeSec(0) + config.warmup().toSeconds() + period - 1, period) * period;
+  }
+
+  /**
+   * Why no period of {@code vm} can be scored (the trace ends before the warm-up plus one
+   * period), or null when at least one can be tried.
+   */
+  public String unscorable(VmTrace vm) {
+    long last = vm.timeSec(vm.size() - 1);
+    if (firstPeriodSec(vm) + config.period().toSeconds() <= last) {
+      return null;
+    }
+    return String.format(Locale.ROOT, "too short: %.2f days of samples, the %s warm-up and one %s period need more",
+        (last - vm.timeSec(0)) / 86400.0, human(config.warmup()), human(config.period()));
+  }
+
+  /** 8d, 1h, 90s: the option grammar of {@code umbra backtest}. */
+  static String human(Duration d) {
+    long s = d.toSeconds();
+    if (s != 0 && s % 86400 == 0) {
+      return s / 86400 + "d";
+    }
+    if (s != 0 && s % 3600 == 0) {
+      return s / 3600 + "h";
+    }
+    return s != 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
+  }
+
   public Result run(VmTrace vm, TraceResource resource, LimitSink sink, FanRecorder fan) {
     SeriesProfile profile = resource.profile(vm);
     QuantileLevels levels = config.modelLevels();
@@ -80,7 +120,7 @@ public final class HourlyBacktest {
     long period = config.period().toSeconds();
     long lead = config.lead().toSeconds();
     long maxGap = config.maxGap().toSeconds();
-    long first = Math.floorDiv(t[0] + config.warmup().toSeconds() + period - 1, period) * period;
+    long first = firstPeriodSec(vm);
     int fed = 0;
     int a = 0;
     long hours = 0;

@@ -14,6 +14,11 @@ public interface TraceSource {
   /** @throws IOException naming the trace when it cannot be read */
   VmTrace read(String id) throws IOException;
 
+  /** Where trace {@code id} comes from, for messages: its file, or the id itself. */
+  default String where(String id) {
+    return id;
+  }
+
   /** Bitbrains-format files (see {@link BitbrainsReader}), id = file name without extension. */
   static TraceSource files(List<Path> files) {
     Map<String, Path> byId = new LinkedHashMap<>();
@@ -33,6 +38,12 @@ public interface TraceSource {
           throw new IOException("no trace " + id);
         }
         return BitbrainsReader.read(f);
+      }
+
+      @Override
+      public String where(String id) {
+        Path f = byId.get(id);
+        return f == null ? id : f.toString();
       }
     };
   }

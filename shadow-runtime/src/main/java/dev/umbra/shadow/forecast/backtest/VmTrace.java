@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * One VM's trace: strictly increasing timestamps (Unix seconds) and one usage column per
- * {@link TraceResource}, plus the provisioned CPU (cores and MHz). Immutable.
+ * {@link TraceResource}, plus the provisioned CPU (cores and MHz) and what the reader repaired.
+ * Samples of a VM that was switched off are not in it (see {@link BitbrainsReader}). Immutable.
  */
 public final class VmTrace {
   private final String id;
@@ -14,13 +15,20 @@ public final class VmTrace {
   private final Map<TraceResource, double[]> usage;
   private final double mhzPerCore;
   private final double initialCores;
+  private final TraceRepairs repairs;
 
   VmTrace(String id, long[] timesSec, Map<TraceResource, double[]> usage, double mhzPerCore, double initialCores) {
+    this(id, timesSec, usage, mhzPerCore, initialCores, TraceRepairs.NONE);
+  }
+
+  VmTrace(String id, long[] timesSec, Map<TraceResource, double[]> usage, double mhzPerCore, double initialCores,
+      TraceRepairs repairs) {
     this.id = Objects.requireNonNull(id, "id");
     this.timesSec = timesSec;
     this.usage = new EnumMap<>(usage);
     this.mhzPerCore = mhzPerCore;
     this.initialCores = initialCores;
+    this.repairs = Objects.requireNonNull(repairs, "repairs");
     for (double[] column : usage.values()) {
       if (column.length != timesSec.length) {
         throw new IllegalArgumentException(id + ": column length " + column.length + " != " + timesSec.length);
@@ -54,12 +62,17 @@ public final class VmTrace {
     return timesSec.clone();
   }
 
-  /** Provisioned MHz per core (first row): converts CPU MHz to cores. */
+  /** Provisioned MHz per core (first row the VM is on): converts CPU MHz to cores. */
   public double mhzPerCore() {
     return mhzPerCore;
   }
 
   public double initialCores() {
     return initialCores;
+  }
+
+  /** What the reader left out or reordered to make this trace usable. */
+  public TraceRepairs repairs() {
+    return repairs;
   }
 }

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -48,24 +50,123 @@ class BitbrainsReaderTest {
   }
 
   @Test
-  void namesTheLineAndColumnOfANonNumericCell() throws Exception {
+  void dropsARowWithANonNumericCell_andNamesItsLineAndColumn() throws Exception {
     Path file = SyntheticTrace.write(dir, "1", 3, t -> 1, t -> 1, null);
     String text = Files.readString(file);
     Files.writeString(file, text.replaceFirst(";\t1.0000;", ";\tabc;"));
-    assertThatThrownBy(() -> BitbrainsReader.read(file))
-        .hasMessageContaining("1.csv:2: column 'CPU usage [MHZ]' is not a number: 'abc'");
+    VmTrace vm = BitbrainsReader.read(file);
+    assertThat(vm.size()).isEqualTo(2);
+    assertThat(vm.timeSec(0)).isEqualTo(SyntheticTrace.T0 + 300);
+    assertThat(vm.repairs().malformed()).isEqualTo(1);
+    assertThat(vm.repairs().describe()).contains("1.csv:2: column 'CPU usage [MHZ]' is not a number: 'abc'");
   }
 
   @Test
-  void rejectsNegativeUsage_shortRows_andTimeGoingBack() throws Exception {
-    Path neg = SyntheticTrace.write(dir, "2", 3, t -> -5, t -> 1, null);
-    assertThatThrownBy(() -> BitbrainsReader.read(neg)).hasMessageContaining("CPU usage [MHZ] is negative");
-    Path shortRow = dir.resolve("3.csv");
-    Files.writeString(shortRow, SyntheticTrace.HEADER + "\n1;\t2\n");
-    assertThatThrownBy(() -> BitbrainsReader.read(shortRow)).hasMessageContaining("3.csv:2: 2 columns, header has 11");
-    Path back = SyntheticTrace.write(dir, "4", 3, t -> 1, t -> 1, null);
-    String[] lines = Files.readString(back).split("\n");
-    Files.writeString(back, lines[0] + "\n" + lines[2] + "\n" + lines[1] + "\n");
-    assertThatThrownBy(() -> BitbrainsReader.read(back)).hasMessageContaining("is not after the previous row");
+  void dropsNegativeAndShortRows() throws Exception {
+    Path file = dir.resolve("3.csv");
+    long t = SyntheticTrace.T0;
+    Files.writeString(file, String.join("\n", SyntheticTrace.HEADER, SyntheticTrace.row(t, 2, 10, 10), "1;\t2",
+        SyntheticTrace.row(t + 300, 2, -5, 10), SyntheticTrace.row(t + 600, 2, 30, 10)) + "\n");
+    VmTrace vm = BitbrainsReader.read(file);
+    assertThat(vm.timesSec()).containsExactly(t, t + 600);
+    assertThat(vm.repairs().malformed()).isEqualTo(2);
+    assertThat(vm.repairs().firstMalformed()).endsWith("3.csv:3: 2 columns, header has 11");
+  }
+
+  @Nested
+  class RepairsWhatIsSafeToRepair {
+    private final long t = SyntheticTrace.T0;
+
+    @Test
+    void startsAtTheFirstRowWithProvisionedCpu_whenTheFirstRowsHaveZeroCores() throws Exception {
+      Path file = SyntheticTrace.writeGz(dir, "5", List.of(SyntheticTrace.row(t, 0, 0, 500),
+          SyntheticTrace.row(t + 300, 0, 0, 0), SyntheticTrace.row(t + 600, 4, 100, 700), SyntheticTrace.row(t + 900, 4, 200, 800)));
+      VmTrace vm = BitbrainsReader.read(file);
+      assertThat(vm.timesSec()).containsExactly(t + 600, t + 900);
+      assertThat(vm.column(TraceResource.CPU)).containsExactly(100, 200);
+      assertThat(vm.initialCores()).isEqualTo(4);
+      assertThat(vm.mhzPerCore()).isEqualTo(2000);
+      assertThat(vm.repairs().switchedOff()).isEqualTo(2);
+    }
+
+    @Test
+    void leavesOutRowsOfTheVmSwitchedOff_asAHoleNotAsZeroUsage() throws Exception {
+      Path file = SyntheticTrace.writeGz(dir, "6", List.of(SyntheticTrace.row(t, 2, 100, 1),
+          SyntheticTrace.row(t + 300, 0, 0, 0), SyntheticTrace.row(t + 600, 0, 0, 0), SyntheticTrace.row(t + 900, 2, 300, 1),
+          SyntheticTrace.row(t + 1200, 2, 400, 1).replace("8388608.0", "0.0")));
+      VmTrace vm = BitbrainsReader.read(file);
+      assertThat(vm.timesSec()).containsExactly(t, t + 900);
+      assertThat(vm.column(TraceResource.CPU)).containsExactly(100, 300);
+      assertThat(vm.repairs().switchedOff()).isEqualTo(3);
+    }
+
+    @Test
+    void keepsTheFirstOfDuplicateRows() throws Exception {
+      Path file = SyntheticTrace.writeGz(dir, "7", List.of(SyntheticTrace.row(t, 2, 100, 1),
+          SyntheticTrace.row(t + 300, 2, 200, 1), SyntheticTrace.row(t + 300, 2, 999, 1), SyntheticTrace.row(t, 2, 888, 1),
+          SyntheticTrace.row(t + 600, 2, 300, 1)));
+      VmTrace vm = BitbrainsReader.read(file);
+      assertThat(vm.timesSec()).containsExactly(t, t + 300, t + 600);
+      assertThat(vm.column(TraceResource.CPU)).containsExactly(100, 200, 300);
+      assertThat(vm.repairs().duplicates()).isEqualTo(2);
+    }
+
+    @Test
+    void sortsRowsOutOfOrder() throws Exception {
+      Path file = SyntheticTrace.writeGz(dir, "8", List.of(SyntheticTrace.row(t + 600, 2, 300, 1),
+          SyntheticTrace.row(t, 2, 100, 1), SyntheticTrace.row(t + 900, 2, 400, 1), SyntheticTrace.row(t + 300, 2, 200, 1)));
+      VmTrace vm = BitbrainsReader.read(file);
+      assertThat(vm.timesSec()).containsExactly(t, t + 300, t + 600, t + 900);
+      assertThat(vm.column(TraceResource.CPU)).containsExactly(100, 200, 300, 400);
+      assertThat(vm.repairs().outOfOrder()).isEqualTo(2);
+      assertThat(vm.repairs().describe()).isEqualTo("2 rows out of order sorted");
+    }
+
+    @Test
+    void reportsNothing_forACleanFile() throws Exception {
+      VmTrace vm = BitbrainsReader.read(SyntheticTrace.write(dir, "9", 3, x -> 1, x -> 1, null));
+      assertThat(vm.repairs().isEmpty()).isTrue();
+    }
+  }
+
+  @Nested
+  class RejectsAFileThatCannotBeUsed {
+    @Test
+    void whenEmpty() throws Exception {
+      Path file = Files.writeString(dir.resolve("10.csv"), "");
+      assertThatThrownBy(() -> BitbrainsReader.read(file)).isInstanceOf(TraceFormatException.class)
+          .hasMessage(file + ": empty file");
+      Path gz = Files.writeString(dir.resolve("10.csv.gz"), "");
+      assertThatThrownBy(() -> BitbrainsReader.read(gz)).hasMessage(gz + ": empty file");
+    }
+
+    @Test
+    void whenOnlyAHeader() throws Exception {
+      Path file = SyntheticTrace.writeGz(dir, "11", List.of());
+      assertThatThrownBy(() -> BitbrainsReader.read(file)).hasMessage(file + ": no usable rows (header only)");
+    }
+
+    @Test
+    void whenNotGzip_orTruncated() throws Exception {
+      Path notGzip = Files.writeString(dir.resolve("12.csv.gz"), SyntheticTrace.HEADER + "\n");
+      assertThatThrownBy(() -> BitbrainsReader.read(notGzip)).isInstanceOf(TraceFormatException.class)
+          .hasMessageStartingWith(notGzip + ": cannot read: ");
+      Path whole = SyntheticTrace.writeGz(dir, "13", List.of(SyntheticTrace.row(SyntheticTrace.T0, 2, 1, 1)));
+      byte[] bytes = Files.readAllBytes(whole);
+      Path cut = Files.write(dir.resolve("14.csv.gz"), java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      assertThatThrownBy(() -> BitbrainsReader.read(cut)).isInstanceOf(TraceFormatException.class)
+          .hasMessageStartingWith(cut + ": cannot read: ");
+    }
+
+    @Test
+    void whenEveryRowIsMalformedOrTheVmIsAlwaysOff() throws Exception {
+      Path bad = Files.writeString(dir.resolve("15.csv"), SyntheticTrace.HEADER + "\nx;\ty\n");
+      assertThatThrownBy(() -> BitbrainsReader.read(bad))
+          .hasMessage(bad + ": no usable rows (1 malformed, first: " + bad + ":2: 2 columns, header has 11)");
+      Path off = SyntheticTrace.writeGz(dir, "16", List.of(SyntheticTrace.row(SyntheticTrace.T0, 0, 0, 0),
+          SyntheticTrace.row(SyntheticTrace.T0 + 300, 0, 0, 0)));
+      assertThatThrownBy(() -> BitbrainsReader.read(off)).hasMessageContaining(off + ": fewer than 2 usable rows (2 rows read; "
+          + "2 rows with no provisioned CPU or memory left out (VM off))");
+    }
   }
 }

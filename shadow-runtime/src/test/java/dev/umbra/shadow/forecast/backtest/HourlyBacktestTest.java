@@ -92,4 +92,56 @@ class HourlyBacktestTest {
     assertThat(backtest(List.of("vpa")).horizon().steps()).isEqualTo(13);
     assertThat(backtest(List.of("vpa")).horizon().step()).isEqualTo(Duration.ofMinutes(5));
   }
+
+  @Test
+  void emitsEveryRowAtTheStartOfTheScoredWholeUtcHour_andTheClairvoyantCoversItsSamples() throws Exception {
+    // samples 204 s past the 5-minute grid, as in the Bitbrains files, with values that do not round
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < DAYS_10; i++) {
+      long t = SyntheticTrace.T0 + 204 + 300L * i;
+      rows.add(SyntheticTrace.row(t, 2, 1000 + (t * 7919 % 1000) / 7.0, 1_000_000 + (t * 104729 % 100_000) / 3.0));
+    }
+    VmTrace vm = BitbrainsReader.read(SyntheticTrace.writeGz(dir, "20", rows));
+    Map<Long, Map<String, Double>> limits = limits(backtest(List.of("vpa", "recent-peak", "clairvoyant")), vm);
+    assertThat(limits).isNotEmpty();
+    for (Map.Entry<Long, Map<String, Double>> hour : limits.entrySet()) {
+      long h = hour.getKey();
+      assertThat(h % 3600).as("hour_start %d", h).isZero();
+      assertThat(hour.getValue()).containsOnlyKeys("vpa", "recent-peak@0.9", "recent-peak@0.99", "clairvoyant");
+      double peak = Double.NEGATIVE_INFINITY;
+      for (int i = 0; i < vm.size(); i++) {
+        if (vm.timeSec(i) >= h && vm.timeSec(i) < h + 3600) {
+          peak = Math.max(peak, vm.usage(TraceResource.CPU, i));
+        }
+      }
+      assertThat(hour.getValue().get("clairvoyant")).as("hour %d", h).isEqualTo(peak);
+    }
+  }
+
+  @Test
+  void warmsUpFromTheFirstRowTheVmIsOn_andSkipsHoursWhileItIsOff() throws Exception {
+    // off for the first day and for one hour on day 10: neither is scored as usage 0
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < 11 * 288; i++) {
+      long t = SyntheticTrace.T0 + 300L * i;
+      boolean off = i < 288 || (i >= 10 * 288 + 24 && i < 10 * 288 + 36);
+      rows.add(SyntheticTrace.row(t, off ? 0 : 2, off ? 0 : 1000, off ? 0 : 1_000_000));
+    }
+    VmTrace vm = BitbrainsReader.read(SyntheticTrace.writeGz(dir, "21", rows));
+    HourlyBacktest.Result result = backtest(List.of("vpa", "clairvoyant")).run(vm, TraceResource.CPU, null, null);
+    // scored from day 9 (8 days after the VM came on) to 22:00 on day 10, less the off hour, the
+    // hour that ends at it and the hour whose forecast input straddles it
+    assertThat(result.counts().gapSkipped()).isEqualTo(3);
+    assertThat(result.counts().scored()).isEqualTo(47 - 3);
+    assertThat(byRow(result).get("vpa").slack()).isLessThan(0.5);
+  }
+
+  @Test
+  void saysWhyATraceTooShortForTheWarmupCannotBeScored() throws Exception {
+    VmTrace vm = BitbrainsReader.read(SyntheticTrace.write(dir, "22", 3 * 288, t -> 1, t -> 1, null));
+    assertThat(backtest(List.of("vpa")).unscorable(vm))
+        .isEqualTo("too short: 3.00 days of samples, the 8d warm-up and one 1h period need more");
+    VmTrace enough = BitbrainsReader.read(SyntheticTrace.write(dir, "23", DAYS_10, t -> 1, t -> 1, null));
+    assertThat(backtest(List.of("vpa")).unscorable(enough)).isNull();
+  }
 }
