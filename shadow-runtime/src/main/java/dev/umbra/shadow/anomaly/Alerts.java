@@ -2,7 +2,6 @@ package dev.umbra.shadow.anomaly;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import dev.umbra.proto.v1.Anomaly;
 import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import java.net.URI;
@@ -67,27 +66,27 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
   @Override
   public void accept(Anomaly a) {
     String kind = kindLabel(a);
-    logger.warn("anomaly id={} primary={} kind={} series={} score={} {}", a.getId(), a.getPrimaryId(), kind,
-        a.getSeries(), String.format(Locale.ROOT, "%.3f", a.getScore()), a.getExplanation());
+    logger.warn("anomaly id={} primary={} kind={} series={} score={} {}", a.id(), a.primaryId(), kind,
+        a.series(), String.format(Locale.ROOT, "%.3f", a.score()), a.explanation());
     metrics.anomalies.labelValues(kind).inc();
     if (webhook.isPresent()) {
       String body;
       try {
-        body = JsonFormat.printer().omittingInsignificantWhitespace().print(a);
+        body = JsonFormat.printer().omittingInsignificantWhitespace().print(AnomalyWire.toProto(a));
       } catch (InvalidProtocolBufferException e) {
         throw new IllegalStateException(e);
       }
       try {
-        sender.execute(() -> post(webhook.get(), a.getId(), body));
+        sender.execute(() -> post(webhook.get(), a.id(), body));
       } catch (RejectedExecutionException e) {
         metrics.alertWebhookFailures.labelValues("queue_full").inc();
-        logger.warn("alert webhook queue full; anomaly {} not posted", a.getId());
+        logger.warn("alert webhook queue full; anomaly {} not posted", a.id());
       }
     }
   }
 
   static String kindLabel(Anomaly a) {
-    return a.getKind().name().replace("ANOMALY_KIND_", "").toLowerCase(Locale.ROOT);
+    return a.kind().name().toLowerCase(Locale.ROOT);
   }
 
   private void post(URI uri, String id, String body) {

@@ -1,7 +1,5 @@
 package dev.umbra.shadow.anomaly;
 
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.ingest.GridListener;
@@ -158,15 +156,15 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
       metrics.detectorSeconds.observe((System.nanoTime() - start) / 1e9);
       PrimaryDetector.Step step = scored.get();
       step.started().ifPresent(incident -> {
-        Anomaly a = toProto(primaryId, workload, incident, clock.millis());
-        checkpoints.anomalyObserved(primaryId, Instant.ofEpochMilli(a.getDetectedUnixMs()));
+        Anomaly a = anomaly(primaryId, workload, incident, clock.instant());
+        checkpoints.anomalyObserved(primaryId, a.detected());
         log.publish(a);
       });
       // related series, or a trend that took the lead: the kept anomaly says so (detected when first told)
       step.grown().ifPresent(incident -> log.list(primaryId, 0, Integer.MAX_VALUE).stream()
-          .filter(a -> a.getId().equals(id(primaryId, incident)))
+          .filter(a -> a.id().equals(id(primaryId, incident)))
           .findFirst()
-          .ifPresent(a -> log.update(toProto(primaryId, workload, incident, a.getDetectedUnixMs()))));
+          .ifPresent(a -> log.update(anomaly(primaryId, workload, incident, a.detected()))));
     }
   }
 
@@ -174,29 +172,12 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
     return primaryId + "-" + incident.number();
   }
 
-  static Anomaly toProto(String primaryId, String workload, Incident incident, long nowMillis) {
+  static Anomaly anomaly(String primaryId, String workload, Incident incident, Instant detected) {
     SeriesAlarm lead = incident.lead();
-    return Anomaly.newBuilder()
-        .setId(id(primaryId, incident))
-        .setPrimaryId(primaryId)
-        .setWorkload(workload)
-        .setSeries(lead.series())
-        .addAllRelatedSeries(incident.related())
-        .setKind(switch (lead.kind()) {
-          case SPIKE -> AnomalyKind.ANOMALY_KIND_SPIKE;
-          case LEVEL_SHIFT -> AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT;
-          case TREND -> AnomalyKind.ANOMALY_KIND_TREND;
-          case STALL -> AnomalyKind.ANOMALY_KIND_STALL;
-        })
-        .setOnsetUnixMs(lead.onsetStep() * 1000)
-        .setDetectedUnixMs(nowMillis)
-        .setEvidenceUnixMs(lead.decidedStep() * 1000)
-        .setScore(lead.score())
-        .setObserved(lead.observed())
-        .setExpectedLow(lead.expectedLow())
-        .setExpectedHigh(lead.expectedHigh())
-        .setExplanation(lead.explanation())
-        .build();
+    return new Anomaly(id(primaryId, incident), primaryId, workload, lead.series(), incident.related(), lead.kind(),
+        Instant.ofEpochSecond(lead.onsetStep()), detected, Instant.ofEpochSecond(lead.decidedStep()),
+        Math.max(0, Math.min(1, lead.score())), lead.observed(), lead.expectedLow(), lead.expectedHigh(),
+        lead.explanation());
   }
 
   @Override

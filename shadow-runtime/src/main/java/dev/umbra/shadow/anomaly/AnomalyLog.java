@@ -1,6 +1,5 @@
 package dev.umbra.shadow.anomaly;
 
-import dev.umbra.proto.v1.Anomaly;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +49,7 @@ public final class AnomalyLog {
       try {
         s.accept(anomaly);
       } catch (RuntimeException e) {
-        logger.warn("anomaly subscriber {} failed on {}", s.getClass().getName(), anomaly.getId(), e);
+        logger.warn("anomaly subscriber {} failed on {}", s.getClass().getName(), anomaly.id(), e);
       }
     }
   }
@@ -61,12 +60,12 @@ public final class AnomalyLog {
   }
 
   private synchronized void keep(Anomaly anomaly, boolean replace) {
-    Deque<Anomaly> kept = byPrimary.computeIfAbsent(anomaly.getPrimaryId(), p -> new ArrayDeque<>());
+    Deque<Anomaly> kept = byPrimary.computeIfAbsent(anomaly.primaryId(), p -> new ArrayDeque<>());
     if (replace) {
       List<Anomaly> all = new ArrayList<>(kept);
       kept.clear();
       for (Anomaly a : all) {
-        kept.addLast(a.getId().equals(anomaly.getId()) ? anomaly : a);
+        kept.addLast(a.id().equals(anomaly.id()) ? anomaly : a);
       }
       return;
     }
@@ -88,13 +87,13 @@ public final class AnomalyLog {
     for (Map.Entry<String, Deque<Anomaly>> e : byPrimary.entrySet()) {
       if (primaryId.isEmpty() || primaryId.equals(e.getKey())) {
         for (Anomaly a : e.getValue()) {
-          if (a.getDetectedUnixMs() >= sinceUnixMs) {
+          if (a.detected().toEpochMilli() >= sinceUnixMs) {
             out.add(a);
           }
         }
       }
     }
-    out.sort(Comparator.comparingLong(Anomaly::getDetectedUnixMs).reversed());
+    out.sort(Comparator.comparing(Anomaly::detected).reversed());
     return out.size() > limit ? List.copyOf(out.subList(0, limit)) : List.copyOf(out);
   }
 }

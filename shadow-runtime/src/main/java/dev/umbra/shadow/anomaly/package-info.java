@@ -10,15 +10,19 @@
  * smoothed surprises (nonparametric dynamic thresholding, after Hundman et al. 2018); repeated
  * alarms are suppressed until the series has calmed down. {@link
  * dev.umbra.shadow.anomaly.PrimaryDetector} merges the alarms of one primary's series into
- * incidents. Both are confined to one thread and know nothing of gRPC or the store, so {@code
- * umbra nab} runs exactly the same code over NAB files.
+ * incidents. Both are confined to one thread and know nothing of gRPC or the store.
  *
  * <p>In the shadow, {@link dev.umbra.shadow.anomaly.AnomalyDetection} is the ingest {@code
  * GridListener}: it copies each closed grid second onto its own thread ({@code
  * umbra-anomaly-detect-1}), feeds the primary's detector and publishes anomalies to {@link
  * dev.umbra.shadow.anomaly.AnomalyLog}, the checkpoint coordinator and the {@link
- * dev.umbra.shadow.anomaly.Alerts}. The log speaks {@code umbra.v1.Anomaly} because its
- * consumers (gRPC, dashboard, checkpoint auto-rollback) all want the wire message; this package
- * is the one place that builds it.
+ * dev.umbra.shadow.anomaly.Alerts}. The log keeps the domain record {@link
+ * dev.umbra.shadow.anomaly.Anomaly}; {@link dev.umbra.shadow.anomaly.AnomalyWire} is the one
+ * conversion to the {@code umbra.v1.Anomaly} message, used at the gRPC, Kafka and webhook edges.
+ *
+ * <p>{@link dev.umbra.shadow.anomaly.SurpriseDetector} is the detector of a single series that
+ * {@code umbra nab} runs (surprise under three forecasts, each through an {@link
+ * dev.umbra.shadow.anomaly.AnomalyLikelihood} layer); the live JVM series still use {@link
+ * dev.umbra.shadow.anomaly.SeriesDetector}.
  */
 package dev.umbra.shadow.anomaly;

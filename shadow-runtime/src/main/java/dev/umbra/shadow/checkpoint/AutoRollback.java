@@ -1,7 +1,7 @@
 package dev.umbra.shadow.checkpoint;
 
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
+import dev.umbra.shadow.anomaly.Anomaly;
+import dev.umbra.shadow.anomaly.Kind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,8 +27,7 @@ import org.slf4j.LoggerFactory;
  * limits make a rollback loop impossible: a workload that misbehaves again right after each
  * rollback or restart is left alone once the budget is spent.
  *
- * <p>Imports the {@code umbra.v1.Anomaly} message on purpose: it is the detector's currency.
- * Thread-safe; {@link #accept} never blocks (the rollback runs on the target's threads).
+ * <p>Thread-safe; {@link #accept} never blocks (the rollback runs on the target's threads).
  */
 public final class AutoRollback implements Consumer<Anomaly> {
   private static final Logger logger = LoggerFactory.getLogger(AutoRollback.class);
@@ -48,7 +47,7 @@ public final class AutoRollback implements Consumer<Anomaly> {
    * @param cooldown the least time between two rollbacks of one primary
    * @param maxPerWindow at most this many rollbacks of one primary per {@code window}
    */
-  public record Policy(double minScore, Set<AnomalyKind> kinds, Duration cooldown, int maxPerWindow, Duration window) {
+  public record Policy(double minScore, Set<Kind> kinds, Duration cooldown, int maxPerWindow, Duration window) {
     public Policy {
       if (!(minScore >= 0 && minScore <= 1)) {
         throw new IllegalArgumentException("minScore must be in 0..1, got " + minScore);
@@ -103,27 +102,27 @@ public final class AutoRollback implements Consumer<Anomaly> {
     try {
       handle(anomaly);
     } catch (RuntimeException e) {
-      logger.error("primary={} anomaly {} not handled: {}", anomaly.getPrimaryId(), anomaly.getId(), e.toString());
+      logger.error("primary={} anomaly {} not handled: {}", anomaly.primaryId(), anomaly.id(), e.toString());
     }
   }
 
   private void handle(Anomaly anomaly) {
-    String primaryId = anomaly.getPrimaryId();
+    String primaryId = anomaly.primaryId();
     if (primaryId.isEmpty()) {
       return;
     }
-    Instant detected = anomaly.getDetectedUnixMs() > 0 ? Instant.ofEpochMilli(anomaly.getDetectedUnixMs()) : clock.instant();
-    Instant onset = anomaly.getOnsetUnixMs() > 0 ? Instant.ofEpochMilli(anomaly.getOnsetUnixMs()) : detected;
+    Instant detected = anomaly.detected();
+    Instant onset = anomaly.onset();
     ledger.anomalyObserved(primaryId, onset, detected);
     Decision decision = decide(anomaly);
     if (decision != Decision.ROLLBACK) {
-      logger.info("primary={} anomaly {} ({} {}, score {}): no rollback, {}", primaryId, anomaly.getId(),
-          anomaly.getKind(), anomaly.getSeries(), anomaly.getScore(), decision);
+      logger.info("primary={} anomaly {} ({} {}, score {}): no rollback, {}", primaryId, anomaly.id(),
+          anomaly.kind().label(), anomaly.series(), anomaly.score(), decision);
       return;
     }
-    String reason = "anomaly " + anomaly.getId() + ": " + anomaly.getKind().name().replace("ANOMALY_KIND_", "").toLowerCase()
-        + " of " + anomaly.getSeries() + ", score " + String.format(java.util.Locale.ROOT, "%.2f", anomaly.getScore())
-        + (anomaly.getExplanation().isEmpty() ? "" : " (" + anomaly.getExplanation() + ")");
+    String reason = "anomaly " + anomaly.id() + ": " + anomaly.kind().name().toLowerCase(java.util.Locale.ROOT)
+        + " of " + anomaly.series() + ", score " + String.format(java.util.Locale.ROOT, "%.2f", anomaly.score())
+        + (anomaly.explanation().isEmpty() ? "" : " (" + anomaly.explanation() + ")");
     logger.info("primary={} rolling back: {}", primaryId, reason);
     CompletableFuture<?> rollback = start(primaryId, reason);
     String key = budgetKey(anomaly);
@@ -150,15 +149,15 @@ public final class AutoRollback implements Consumer<Anomaly> {
 
   /** Rollbacks are budgeted per workload; per primary when the anomaly names no workload. */
   private static String budgetKey(Anomaly anomaly) {
-    return anomaly.getWorkload().isEmpty() ? "primary:" + anomaly.getPrimaryId() : "workload:" + anomaly.getWorkload();
+    return anomaly.workload().isEmpty() ? "primary:" + anomaly.primaryId() : "workload:" + anomaly.workload();
   }
 
   /** Applies the policy and, for ROLLBACK, books the rollback against the primary's budget. */
   synchronized Decision decide(Anomaly anomaly) {
-    if (anomaly.getScore() < policy.minScore()) {
+    if (anomaly.score() < policy.minScore()) {
       return Decision.SCORE_TOO_LOW;
     }
-    if (!policy.kinds().isEmpty() && !policy.kinds().contains(anomaly.getKind())) {
+    if (!policy.kinds().isEmpty() && !policy.kinds().contains(anomaly.kind())) {
       return Decision.KIND_NOT_ENABLED;
     }
     String key = budgetKey(anomaly);

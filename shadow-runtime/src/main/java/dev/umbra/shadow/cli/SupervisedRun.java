@@ -1,7 +1,7 @@
 package dev.umbra.shadow.cli;
 
 import dev.umbra.allocator.AllocatorException;
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.checkpoint.AutoRollback;
 import dev.umbra.shadow.config.ShadowConfig;
@@ -53,8 +53,7 @@ final class SupervisedRun implements AutoCloseable {
     }
 
     boolean triggers(Anomaly anomaly) {
-      return series.isEmpty() || series.contains(anomaly.getSeries())
-          || anomaly.getRelatedSeriesList().stream().anyMatch(series::contains);
+      return series.isEmpty() || series.stream().anyMatch(anomaly::involves);
     }
   }
 

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonObject;
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
@@ -79,8 +79,8 @@ public final class Dashboard implements AutoCloseable {
   /** Shows a new anomaly at once (the sources bring the detector's within a tick); thread-safe. */
   public void anomaly(Anomaly anomaly) {
     model.published(anomaly);
-    markShown(anomaly.getPrimaryId(), "a:" + anomaly.getId());
-    hub.send(c -> c.follows(anomaly.getPrimaryId()), "anomaly", Json.text(Json.anomaly(anomaly)));
+    markShown(anomaly.primaryId(), "a:" + anomaly.id());
+    hub.send(c -> c.follows(anomaly.primaryId()), "anomaly", Json.text(Json.anomaly(anomaly)));
   }
 
   /** Shows a new resource decision at once (the sources bring the manager's within a tick); thread-safe. */
@@ -169,7 +169,7 @@ public final class Dashboard implements AutoCloseable {
       List<Decision> decisions = model.decisions(primary).stream().limit(SENT_PER_TICK).toList();
       for (int i = anomalies.size() - 1; i >= 0; i--) {
         Anomaly a = anomalies.get(i);
-        if (markShown(primary, "a:" + a.getId()) && !first) {
+        if (markShown(primary, "a:" + a.id()) && !first) {
           hub.send(c -> c.follows(primary), "anomaly", Json.text(Json.anomaly(a)));
         }
       }

@@ -2,7 +2,7 @@ package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
@@ -139,8 +139,8 @@ final class DashboardModel {
     synchronized (publishedAnomalies) {
       published = List.copyOf(publishedAnomalies);
     }
-    return merged(sources.anomalies().apply(primaryId), published, primaryId, Anomaly::getPrimaryId, Anomaly::getId,
-        Anomaly::getDetectedUnixMs).stream().limit(limit).toList();
+    return merged(sources.anomalies().apply(primaryId), published, primaryId, Anomaly::primaryId, Anomaly::id,
+        a -> a.detected().toEpochMilli()).stream().limit(limit).toList();
   }
 
   List<Decision> decisions(String primaryId) {

@@ -1,6 +1,6 @@
 package dev.umbra.shadow.dashboard;
 
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
 import java.util.List;
 import java.util.Objects;

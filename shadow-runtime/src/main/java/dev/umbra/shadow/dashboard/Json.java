@@ -6,7 +6,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.forecast.QuantileForecast;
@@ -103,20 +103,20 @@ final class Json {
 
   static JsonObject anomaly(Anomaly a) {
     JsonObject o = new JsonObject();
-    o.addProperty("id", a.getId());
-    o.addProperty("primary", a.getPrimaryId());
-    o.addProperty("series", a.getSeries());
+    o.addProperty("id", a.id());
+    o.addProperty("primary", a.primaryId());
+    o.addProperty("series", a.series());
     JsonArray related = new JsonArray();
-    a.getRelatedSeriesList().forEach(related::add);
+    a.relatedSeries().forEach(related::add);
     o.add("relatedSeries", related);
-    o.addProperty("kind", enumName(a.getKind().name(), "ANOMALY_KIND_"));
-    o.addProperty("onsetMs", a.getOnsetUnixMs());
-    o.addProperty("detectedMs", a.getDetectedUnixMs());
-    o.add("score", number(a.getScore()));
-    o.add("observed", number(a.getObserved()));
-    o.add("expectedLow", number(a.getExpectedLow()));
-    o.add("expectedHigh", number(a.getExpectedHigh()));
-    o.addProperty("explanation", a.getExplanation());
+    o.addProperty("kind", a.kind().label());
+    o.addProperty("onsetMs", a.onset().toEpochMilli());
+    o.addProperty("detectedMs", a.detected().toEpochMilli());
+    o.add("score", number(a.score()));
+    o.add("observed", number(a.observed()));
+    o.add("expectedLow", number(a.expectedLow()));
+    o.add("expectedHigh", number(a.expectedHigh()));
+    o.addProperty("explanation", a.explanation());
     return o;
   }
 

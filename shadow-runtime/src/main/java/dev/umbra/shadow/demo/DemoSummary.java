@@ -93,9 +93,9 @@ public final class DemoSummary {
     long rolledBackAnomalies = view.anomalies.stream().filter(DemoView.SeenAnomaly::rolledBack).count();
     line("anomalies", view.anomalies.size() + " detected, " + rolledBackAnomalies + " of them started a rollback");
     for (DemoView.SeenAnomaly a : view.anomalies) {
-      line("anomaly", String.format(Locale.ROOT, "%.0f s %s %s score %.2f%s%s", a.at(), a.anomaly().getSeries(),
-          a.anomaly().getKind().name().replace("ANOMALY_KIND_", "").toLowerCase(Locale.ROOT), a.anomaly().getScore(),
-          a.anomaly().getRelatedSeriesCount() == 0 ? "" : " (with " + String.join(", ", a.anomaly().getRelatedSeriesList()) + ")",
+      line("anomaly", String.format(Locale.ROOT, "%.0f s %s %s score %.2f%s%s", a.at(), a.anomaly().series(),
+          a.anomaly().kind().name().toLowerCase(Locale.ROOT), a.anomaly().score(),
+          a.anomaly().relatedSeries().isEmpty() ? "" : " (with " + String.join(", ", a.anomaly().relatedSeries()) + ")",
           a.rolledBack() ? " -> rollback" : ""));
     }
 
@@ -116,7 +116,7 @@ public final class DemoSummary {
       line("fault", String.format(Locale.ROOT, "injected at %.0f s; NOT detected", view.faultAt));
     } else {
       line("fault", String.format(Locale.ROOT, "injected at %.0f s; detected at %.0f s (%.0f s later): %s",
-          view.faultAt, detection.at(), detection.at() - view.faultAt, detection.anomaly().getExplanation()));
+          view.faultAt, detection.at(), detection.at() - view.faultAt, detection.anomaly().explanation()));
     }
     facts.put("fault detected", detection != null);
 

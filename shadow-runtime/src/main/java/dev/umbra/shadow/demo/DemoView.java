@@ -1,7 +1,7 @@
 package dev.umbra.shadow.demo;
 
 import dev.umbra.allocator.cgroup.CgroupStats;
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileForecast;
@@ -219,15 +219,14 @@ public final class DemoView {
   public void anomaly(Anomaly a) {
     boolean rolledBack;
     synchronized (lock) {
-      rolledBack = rollbacks.stream().anyMatch(r -> r.reason.startsWith("anomaly " + a.getId() + ":"));
+      rolledBack = rollbacks.stream().anyMatch(r -> r.reason.startsWith("anomaly " + a.id() + ":"));
       anomalies.add(new SeenAnomaly(now(), a, rolledBack));
     }
-    boolean eligible = rollbackSeries.isEmpty() || rollbackSeries.contains(a.getSeries())
-        || a.getRelatedSeriesList().stream().anyMatch(rollbackSeries::contains);
-    String kind = a.getKind().name().replace("ANOMALY_KIND_", "").toLowerCase(Locale.ROOT);
-    event("anomaly", String.format(Locale.ROOT, "%s %s score %.2f%s: %s -> %s", a.getSeries(), kind, a.getScore(),
-        a.getRelatedSeriesCount() == 0 ? "" : " (with " + String.join(", ", a.getRelatedSeriesList()) + ")",
-        a.getExplanation(),
+    boolean eligible = rollbackSeries.isEmpty() || rollbackSeries.stream().anyMatch(a::involves);
+    String kind = a.kind().name().toLowerCase(Locale.ROOT);
+    event("anomaly", String.format(Locale.ROOT, "%s %s score %.2f%s: %s -> %s", a.series(), kind, a.score(),
+        a.relatedSeries().isEmpty() ? "" : " (with " + String.join(", ", a.relatedSeries()) + ")",
+        a.explanation(),
         rolledBack ? "rollback" : eligible ? "no rollback (policy: cooldown, budget or one already running)"
             : "no rollback (not a rollback series: demand changes are the resource manager's)"));
   }

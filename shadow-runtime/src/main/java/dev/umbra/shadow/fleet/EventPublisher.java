@@ -1,6 +1,7 @@
 package dev.umbra.shadow.fleet;
 
-import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
+import dev.umbra.shadow.anomaly.AnomalyWire;
 import dev.umbra.proto.v1.CheckpointChange;
 import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.CheckpointState;
@@ -34,7 +35,7 @@ public final class EventPublisher {
 
   /** Where the detector hands each new anomaly. */
   public Consumer<Anomaly> anomalies() {
-    return a -> publish(a.getWorkload(), a.getPrimaryId(), FleetEvent.newBuilder().setAnomaly(a));
+    return a -> publish(a.workload(), a.primaryId(), FleetEvent.newBuilder().setAnomaly(AnomalyWire.toProto(a)));
   }
 
   /** Where the resource manager hands each decision (applied or not). */

@@ -1,6 +1,7 @@
 package dev.umbra.shadow.grpc;
 
 import dev.umbra.proto.v1.Anomaly;
+import dev.umbra.shadow.anomaly.AnomalyWire;
 import dev.umbra.proto.v1.AnomalyServiceGrpc;
 import dev.umbra.proto.v1.ListAnomaliesRequest;
 import dev.umbra.proto.v1.ListAnomaliesResponse;
@@ -42,7 +43,8 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
     }
     int limit = request.getLimit() == 0 ? DEFAULT_LIMIT : request.getLimit();
     out.onNext(ListAnomaliesResponse.newBuilder()
-        .addAllAnomalies(log.list(request.getPrimaryId(), request.getSinceUnixMs(), limit))
+        .addAllAnomalies(log.list(request.getPrimaryId(), request.getSinceUnixMs(), limit).stream()
+            .map(AnomalyWire::toProto).toList())
         .build());
     out.onCompleted();
   }
@@ -87,13 +89,13 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
       this.minScore = minScore;
     }
 
-    synchronized void offer(Anomaly a) {
+    synchronized void offer(dev.umbra.shadow.anomaly.Anomaly a) {
       if (ended || out.isCancelled()) {
         return;
       }
-      if ((primaryId.isEmpty() || primaryId.equals(a.getPrimaryId())) && a.getScore() >= minScore) {
+      if ((primaryId.isEmpty() || primaryId.equals(a.primaryId())) && a.score() >= minScore) {
         try {
-          out.onNext(a);
+          out.onNext(AnomalyWire.toProto(a));
         } catch (RuntimeException e) {
           end(null); // the call is gone
         }

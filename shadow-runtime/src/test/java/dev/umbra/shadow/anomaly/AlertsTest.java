@@ -3,8 +3,6 @@ package dev.umbra.shadow.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -45,8 +43,8 @@ class AlertsTest {
   }
 
   private static Anomaly anomaly() {
-    return Anomaly.newBuilder().setId("p-7").setPrimaryId("p").setSeries("mem.heap.used")
-        .setKind(AnomalyKind.ANOMALY_KIND_TREND).setScore(0.9).setExplanation("mem.heap.used rising").build();
+    return TestAnomaly.newBuilder().setId("p-7").setPrimaryId("p").setSeries("mem.heap.used")
+        .setKind(Kind.TREND).setScore(0.9).setExplanation("mem.heap.used rising").build();
   }
 
   @Test

@@ -1,9 +1,10 @@
 package dev.umbra.shadow.checkpoint;
 
+import dev.umbra.shadow.anomaly.TestAnomaly;
+import dev.umbra.shadow.anomaly.Kind;
+import dev.umbra.shadow.anomaly.Anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.shadow.MutableClock;
 import dev.umbra.shadow.checkpoint.AutoRollback.Decision;
 import dev.umbra.shadow.checkpoint.AutoRollback.Policy;
@@ -31,17 +32,22 @@ class AutoRollbackTest {
         }, clock);
   }
 
-  private Anomaly anomaly(String primary, double score, AnomalyKind kind) {
+  private Anomaly anomaly(String primary, double score, Kind kind) {
     long now = clock.instant().toEpochMilli();
-    return Anomaly.newBuilder().setId("a" + now).setPrimaryId(primary).setSeries("mem.heap.used").setKind(kind)
+    return TestAnomaly.newBuilder().setId("a" + now).setPrimaryId(primary).setSeries("mem.heap.used").setKind(kind)
         .setScore(score).setOnsetUnixMs(now - 3000).setDetectedUnixMs(now).build();
+  }
+
+  private static Anomaly withWorkload(Anomaly a, String workload) {
+    return new Anomaly(a.id(), a.primaryId(), workload, a.series(), a.relatedSeries(), a.kind(), a.onset(), a.detected(),
+        a.evidence(), a.score(), a.observed(), a.expectedLow(), a.expectedHigh(), a.explanation());
   }
 
   @Test
   void rollsBack_andRecordsTheOnset_forAScoreAtTheMinimum() {
     AutoRollback auto = policy(Policy.defaults());
 
-    auto.accept(anomaly("p1", 0.5, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT));
+    auto.accept(anomaly("p1", 0.5, Kind.LEVEL_SHIFT));
 
     assertThat(rollbacks).singleElement().asString().startsWith("p1: anomaly").contains("level_shift of mem.heap.used");
     long now = clock.instant().toEpochMilli();
@@ -50,11 +56,11 @@ class AutoRollbackTest {
 
   @Test
   void recordsButIgnores_aLowScoreOrADisabledKind() {
-    AutoRollback auto = policy(new Policy(0.8, Set.of(AnomalyKind.ANOMALY_KIND_TREND), Duration.ZERO, 5, Duration.ofMinutes(1)));
+    AutoRollback auto = policy(new Policy(0.8, Set.of(Kind.TREND), Duration.ZERO, 5, Duration.ofMinutes(1)));
 
-    assertThat(auto.decide(anomaly("p1", 0.79, AnomalyKind.ANOMALY_KIND_TREND))).isEqualTo(Decision.SCORE_TOO_LOW);
-    assertThat(auto.decide(anomaly("p1", 0.95, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.KIND_NOT_ENABLED);
-    auto.accept(anomaly("p1", 0.1, AnomalyKind.ANOMALY_KIND_SPIKE));
+    assertThat(auto.decide(anomaly("p1", 0.79, Kind.TREND))).isEqualTo(Decision.SCORE_TOO_LOW);
+    assertThat(auto.decide(anomaly("p1", 0.95, Kind.SPIKE))).isEqualTo(Decision.KIND_NOT_ENABLED);
+    auto.accept(anomaly("p1", 0.1, Kind.SPIKE));
 
     assertThat(rollbacks).isEmpty();
     assertThat(ledger).hasSize(1);
@@ -66,30 +72,30 @@ class AutoRollbackTest {
 
     @Test
     void waitsOutTheCooldown() {
-      assertThat(auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.ROLLBACK);
+      assertThat(auto.decide(anomaly("p1", 0.9, Kind.SPIKE))).isEqualTo(Decision.ROLLBACK);
       clock.advance(Duration.ofSeconds(29));
-      assertThat(auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.COOLING_DOWN);
-      assertThat(auto.decide(anomaly("p2", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.ROLLBACK);
+      assertThat(auto.decide(anomaly("p1", 0.9, Kind.SPIKE))).isEqualTo(Decision.COOLING_DOWN);
+      assertThat(auto.decide(anomaly("p2", 0.9, Kind.SPIKE))).isEqualTo(Decision.ROLLBACK);
       clock.advance(Duration.ofSeconds(1));
-      assertThat(auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.ROLLBACK);
+      assertThat(auto.decide(anomaly("p1", 0.9, Kind.SPIKE))).isEqualTo(Decision.ROLLBACK);
     }
 
     @Test
     void stopsWhenTheWindowsBudgetIsSpent_andResumesAfterTheWindow() {
-      auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE));
+      auto.decide(anomaly("p1", 0.9, Kind.SPIKE));
       clock.advance(Duration.ofMinutes(1));
-      auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE));
+      auto.decide(anomaly("p1", 0.9, Kind.SPIKE));
       clock.advance(Duration.ofMinutes(1));
-      assertThat(auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.BUDGET_SPENT);
+      assertThat(auto.decide(anomaly("p1", 0.9, Kind.SPIKE))).isEqualTo(Decision.BUDGET_SPENT);
       clock.advance(Duration.ofMinutes(8));
-      assertThat(auto.decide(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE))).isEqualTo(Decision.ROLLBACK);
+      assertThat(auto.decide(anomaly("p1", 0.9, Kind.SPIKE))).isEqualTo(Decision.ROLLBACK);
     }
 
     @Test
     void countsRestartedPrimariesOfOneWorkloadAgainstOneBudget() {
       AutoRollback budget = policy(new Policy(0.5, Set.of(), Duration.ZERO, 2, Duration.ofMinutes(10)));
       for (String primary : List.of("run-1", "run-2", "run-3")) {
-        budget.accept(anomaly(primary, 0.9, AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT).toBuilder().setWorkload("wl").build());
+        budget.accept(withWorkload(anomaly(primary, 0.9, Kind.LEVEL_SHIFT), "wl"));
         clock.advance(Duration.ofSeconds(20));
       }
       assertThat(rollbacks).hasSize(2);
@@ -99,13 +105,13 @@ class AutoRollbackTest {
     void neverStartsASecondRollbackWhileOneRuns() {
       AutoRollback noCooldown = policy(new Policy(0.5, Set.of(), Duration.ZERO, 10, Duration.ofMinutes(10)));
       pending = new CompletableFuture<>();
-      noCooldown.accept(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE));
+      noCooldown.accept(anomaly("p1", 0.9, Kind.SPIKE));
       clock.advance(Duration.ofSeconds(5));
-      noCooldown.accept(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE));
+      noCooldown.accept(anomaly("p1", 0.9, Kind.SPIKE));
       assertThat(rollbacks).hasSize(1);
 
       pending.complete(null);
-      noCooldown.accept(anomaly("p1", 0.9, AnomalyKind.ANOMALY_KIND_SPIKE));
+      noCooldown.accept(anomaly("p1", 0.9, Kind.SPIKE));
       assertThat(rollbacks).hasSize(2);
     }
   }

@@ -1,9 +1,9 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.anomaly.TestAnomaly;
+import dev.umbra.shadow.anomaly.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.config.ShadowConfig;
 import java.io.PrintWriter;
@@ -29,8 +29,8 @@ class AnomaliesCommandTest {
     shadow = Shadow.start(ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", 0),
         new ShadowConfig.Endpoint("127.0.0.1", 0), data), Clock.systemUTC());
     target = "127.0.0.1:" + shadow.grpcAddress().getPort();
-    shadow.anomalies().publish(Anomaly.newBuilder().setId("p1-1").setPrimaryId("p1").setSeries("cpu.process")
-        .addRelatedSeries("threads.live").setKind(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT).setDetectedUnixMs(1000)
+    shadow.anomalies().publish(TestAnomaly.newBuilder().setId("p1-1").setPrimaryId("p1").setSeries("cpu.process")
+        .addRelatedSeries("threads.live").setKind(Kind.LEVEL_SHIFT).setDetectedUnixMs(1000)
         .setScore(0.6).setObserved(3).setExpectedLow(0.1).setExpectedHigh(0.5)
         .setExplanation("cpu.process shifted up to 3.00 cores for 3 s, expected 0.10–0.50").build());
   }
@@ -80,8 +80,8 @@ class AnomaliesCommandTest {
     Thread follower = new Thread(() -> exit[0] = run("anomalies", "--shadow", target, "--follow"));
     follower.start();
     for (int i = 0; i < 300 && !out.toString().contains("p1-new"); i++) { // until the watch is subscribed
-      shadow.anomalies().publish(Anomaly.newBuilder().setId("p1-new").setPrimaryId("p1").setSeries("threads.live")
-          .setKind(AnomalyKind.ANOMALY_KIND_SPIKE).setDetectedUnixMs(2000).setScore(0.7)
+      shadow.anomalies().publish(TestAnomaly.newBuilder().setId("p1-new").setPrimaryId("p1").setSeries("threads.live")
+          .setKind(Kind.SPIKE).setDetectedUnixMs(2000).setScore(0.7)
           .setExplanation("threads.live spiked to 400 threads, expected 18–19 threads").build());
       Thread.sleep(100);
     }

@@ -1,11 +1,12 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.anomaly.TestAnomaly;
+import dev.umbra.shadow.anomaly.Anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.umbra.allocator.AllocatorException;
-import dev.umbra.proto.v1.Anomaly;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.supervisor.PrimaryCgroup;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SupervisedRunTest {
   private static Anomaly anomaly(String series, String... related) {
-    return Anomaly.newBuilder().setId("p-1").setPrimaryId("p").setSeries(series).addAllRelatedSeries(java.util.List.of(related)).build();
+    return TestAnomaly.newBuilder().setId("p-1").setPrimaryId("p").setSeries(series).addAllRelatedSeries(java.util.List.of(related)).build();
   }
 
   @Test

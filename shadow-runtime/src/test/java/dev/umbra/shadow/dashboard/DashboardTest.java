@@ -1,12 +1,12 @@
 package dev.umbra.shadow.dashboard;
 
+import dev.umbra.shadow.anomaly.TestAnomaly;
+import dev.umbra.shadow.anomaly.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.umbra.proto.v1.AgentMessage;
-import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.proto.v1.DecisionAction;
 import dev.umbra.proto.v1.Hello;
@@ -141,8 +141,8 @@ class DashboardTest {
       Thread.sleep(2_500); // a few dashboard ticks with no anomaly for the followed primary
       long t = System.currentTimeMillis();
       // as the detector does: into the anomaly log, not through Dashboard.anomaly
-      shadow.anomalies().publish(Anomaly.newBuilder().setId("an-log-1").setPrimaryId(PRIMARY).setSeries("mem.rss")
-          .setKind(AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.6)
+      shadow.anomalies().publish(TestAnomaly.newBuilder().setId("an-log-1").setPrimaryId(PRIMARY).setSeries("mem.rss")
+          .setKind(Kind.LEVEL_SHIFT).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.6)
           .setObserved(4.1e8).setExpectedLow(2.6e8).setExpectedHigh(2.7e8).setExplanation("mem.rss shifted up").build());
       assertThat(events.next("anomaly")).contains("\"id\":\"an-log-1\"", "\"kind\":\"level-shift\"");
     }
@@ -156,8 +156,8 @@ class DashboardTest {
     try (EventStream events = EventStream.open(http, uri("/api/events?primary=" + PRIMARY))) {
       await("the stream to be open", () -> shadow.dashboard().clients() == 1);
       long t = System.currentTimeMillis();
-      shadow.dashboard().anomaly(Anomaly.newBuilder().setId("an-1").setPrimaryId(PRIMARY).setSeries("cpu.process")
-          .setKind(AnomalyKind.ANOMALY_KIND_SPIKE).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.97)
+      shadow.dashboard().anomaly(TestAnomaly.newBuilder().setId("an-1").setPrimaryId(PRIMARY).setSeries("cpu.process")
+          .setKind(Kind.SPIKE).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.97)
           .setObserved(1.9).setExpectedLow(0.1).setExpectedHigh(0.4).setExplanation("cpu.process 1.9 cores over p99 0.4").build());
       shadow.dashboard().decision(Decision.newBuilder().setDecisionId("d-1").setPrimaryId(PRIMARY).setResource("cpu")
           .setTimeUnixMs(t).setAction(DecisionAction.DECISION_ACTION_SCALE_UP).setCurrent(1.5).setDesired(2.5)

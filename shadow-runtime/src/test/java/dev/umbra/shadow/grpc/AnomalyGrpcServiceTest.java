@@ -1,10 +1,11 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.anomaly.TestAnomaly;
+import dev.umbra.shadow.anomaly.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.proto.v1.AnomalyKind;
 import dev.umbra.proto.v1.AnomalyServiceGrpc;
 import dev.umbra.proto.v1.ListAnomaliesRequest;
 import dev.umbra.proto.v1.WatchAnomaliesRequest;
@@ -48,9 +49,9 @@ class AnomalyGrpcServiceTest {
     return AnomalyServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }
 
-  static Anomaly anomaly(String id, long detected, double score) {
-    return Anomaly.newBuilder().setId(id).setPrimaryId("p1").setWorkload("w").setSeries("cpu.process")
-        .setKind(AnomalyKind.ANOMALY_KIND_SPIKE).setOnsetUnixMs(detected - 2000).setDetectedUnixMs(detected)
+  static dev.umbra.shadow.anomaly.Anomaly anomaly(String id, long detected, double score) {
+    return TestAnomaly.newBuilder().setId(id).setPrimaryId("p1").setWorkload("w").setSeries("cpu.process")
+        .setKind(Kind.SPIKE).setOnsetUnixMs(detected - 2000).setDetectedUnixMs(detected)
         .setScore(score).setObserved(3).setExpectedLow(0.1).setExpectedHigh(0.5)
         .setExplanation("cpu.process spiked to 3.00 cores, expected 0.10–0.50").build();
   }

@@ -1,0 +1,40 @@
+package dev.umbra.shadow.anomaly;
+
+import dev.umbra.proto.v1.AnomalyKind;
+
+/**
+ * The one conversion between the domain {@link Anomaly} and the {@code umbra.v1.Anomaly} message,
+ * for the edges that speak the wire type: the gRPC API, the Kafka events topic and the alert
+ * webhook (which posts the message's JSON mapping).
+ */
+public final class AnomalyWire {
+  private AnomalyWire() {}
+
+  public static dev.umbra.proto.v1.Anomaly toProto(Anomaly a) {
+    return dev.umbra.proto.v1.Anomaly.newBuilder()
+        .setId(a.id())
+        .setPrimaryId(a.primaryId())
+        .setWorkload(a.workload())
+        .setSeries(a.series())
+        .addAllRelatedSeries(a.relatedSeries())
+        .setKind(toProto(a.kind()))
+        .setOnsetUnixMs(a.onset().toEpochMilli())
+        .setDetectedUnixMs(a.detected().toEpochMilli())
+        .setEvidenceUnixMs(a.evidence().toEpochMilli())
+        .setScore(a.score())
+        .setObserved(a.observed())
+        .setExpectedLow(a.expectedLow())
+        .setExpectedHigh(a.expectedHigh())
+        .setExplanation(a.explanation())
+        .build();
+  }
+
+  public static AnomalyKind toProto(Kind kind) {
+    return switch (kind) {
+      case SPIKE -> AnomalyKind.ANOMALY_KIND_SPIKE;
+      case LEVEL_SHIFT -> AnomalyKind.ANOMALY_KIND_LEVEL_SHIFT;
+      case TREND -> AnomalyKind.ANOMALY_KIND_TREND;
+      case STALL -> AnomalyKind.ANOMALY_KIND_STALL;
+    };
+  }
+}
