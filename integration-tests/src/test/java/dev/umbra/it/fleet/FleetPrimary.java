@@ -28,6 +28,9 @@ import java.util.concurrent.TimeUnit;
  * its shadow goes away and it connects to the next address of its list. Thread-safe.
  */
 final class FleetPrimary implements AutoCloseable {
+  /** Proves this primary's id on every Hello, as the agent's in-memory secret does (issue 18). */
+  private final com.google.protobuf.ByteString sessionSecret = newSessionSecret();
+
   private final String primaryId;
   private final String workload;
   private final long startMillis;
@@ -143,6 +146,7 @@ final class FleetPrimary implements AutoCloseable {
         .setJvmStartUnixMs(startMillis)
         .setAgentVersion("simulated")
         .setNextSequence(next)
+        .setSessionSecret(sessionSecret)
         .setSampling(SamplingConfig.newBuilder().setCriticality(Criticality.CRITICALITY_NORMAL))
         .setJvm(JvmInfo.newBuilder().setJavaVersion(System.getProperty("java.version")).setMain("FleetPrimary")))
         .build());
@@ -190,5 +194,11 @@ final class FleetPrimary implements AutoCloseable {
         // gone
       }
     }
+  }
+
+  private static com.google.protobuf.ByteString newSessionSecret() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return com.google.protobuf.ByteString.copyFrom(bytes);
   }
 }

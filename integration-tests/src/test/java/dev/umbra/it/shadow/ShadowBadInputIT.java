@@ -147,9 +147,13 @@ class ShadowBadInputIT {
 
   @Test
   void endsTheOlderOfTwoStreamsForOnePrimary_withAlreadyExists() throws Exception {
-    RawStream older = open().hello("twin");
+    byte[] secret = "the twins' session secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    RawStream older = open().hello("twin", secret);
     awaitCondition("twin connected", () -> shadow.primaries(false).stream().anyMatch(p -> p.getPrimaryId().equals("twin")));
-    SimulatedPrimary newer = SimulatedPrimary.start(SimulatedPrimary.Options.high("twin"), shadow.channel(), scheduler);
+    RawStream stranger = open().hello("twin"); // proves nothing: refused, the older stream stays
+    assertThat(stranger.awaitEnd().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+    SimulatedPrimary newer =
+        SimulatedPrimary.start(SimulatedPrimary.Options.high("twin"), shadow.channel(), scheduler, secret);
     try {
       assertThat(older.awaitEnd().getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
       assertThat(newer.awaitAcknowledged(10, WAIT)).as("newer twin acknowledged: %s", newer).isTrue();
@@ -272,9 +276,15 @@ class ShadowBadInputIT {
     }
 
     RawStream hello(String primaryId) {
+      return hello(primaryId, new byte[0]);
+    }
+
+    /** A Hello proving {@code secret}; an empty one proves nothing. */
+    RawStream hello(String primaryId, byte[] secret) {
       return send(
           AgentMessage.newBuilder()
-              .setHello(Hello.newBuilder().setPrimaryId(primaryId).setWorkload("raw-" + primaryId).setAgentVersion("raw"))
+              .setHello(Hello.newBuilder().setPrimaryId(primaryId).setWorkload("raw-" + primaryId).setAgentVersion("raw")
+                  .setSessionSecret(com.google.protobuf.ByteString.copyFrom(secret)))
               .build());
     }
 

@@ -59,6 +59,9 @@ public final class SimulatedPrimary implements AutoCloseable {
   /** The canonical series of DESIGN.md, in a fixed order: series {@code i} is this list's i-th. */
   public static final List<String> CANONICAL_SERIES = SimulatedPrimaryData.CANONICAL_SERIES;
 
+  /** Proves this primary's id on every Hello, as the agent's in-memory secret does (issue 18). */
+  private final com.google.protobuf.ByteString sessionSecret;
+
   /**
    * How the primary sends.
    *
@@ -127,9 +130,10 @@ public final class SimulatedPrimary implements AutoCloseable {
   private TelemetryBatch pendingFlood;
   private boolean stopped;
 
-  private SimulatedPrimary(Options options, Channel channel) {
+  private SimulatedPrimary(Options options, Channel channel, com.google.protobuf.ByteString sessionSecret) {
     this.options = options;
     this.channel = channel;
+    this.sessionSecret = sessionSecret;
     long now = System.currentTimeMillis();
     this.originMillis = (now / 1000 + 1) * 1000 + options.phaseMillis();
     this.floodLastMillis = now;
@@ -142,7 +146,17 @@ public final class SimulatedPrimary implements AutoCloseable {
    * @param scheduler runs the paced producer; may be shared by many primaries
    */
   public static SimulatedPrimary start(Options options, Channel channel, ScheduledExecutorService scheduler) {
-    SimulatedPrimary primary = new SimulatedPrimary(options, channel);
+    return start(options, channel, scheduler, newSessionSecret().toByteArray());
+  }
+
+  /**
+   * Like {@link #start(Options, Channel, ScheduledExecutorService)}, proving {@code sessionSecret}
+   * (16 to 64 bytes): to take over the primary of another stream that bound it.
+   */
+  public static SimulatedPrimary start(Options options, Channel channel, ScheduledExecutorService scheduler,
+      byte[] sessionSecret) {
+    SimulatedPrimary primary =
+        new SimulatedPrimary(options, channel, com.google.protobuf.ByteString.copyFrom(sessionSecret));
     primary.connect();
     if (!options.flood()) {
       long period = options.batchPeriod().toMillis();
@@ -200,6 +214,7 @@ public final class SimulatedPrimary implements AutoCloseable {
         .setJvmStartUnixMs(originMillis)
         .setAgentVersion("simulated")
         .setNextSequence(nextSequence)
+        .setSessionSecret(sessionSecret)
         .setSampling(SamplingConfig.newBuilder().setCriticality(Criticality.CRITICALITY_HIGH))
         .setJvm(JvmInfo.newBuilder().setJavaVersion(System.getProperty("java.version")).setMain("SimulatedPrimary"))
         .build();
@@ -527,5 +542,11 @@ public final class SimulatedPrimary implements AutoCloseable {
         requests.cancel(why, null);
       }
     }
+  }
+
+  private static com.google.protobuf.ByteString newSessionSecret() {
+    byte[] bytes = new byte[32];
+    new java.security.SecureRandom().nextBytes(bytes);
+    return com.google.protobuf.ByteString.copyFrom(bytes);
   }
 }

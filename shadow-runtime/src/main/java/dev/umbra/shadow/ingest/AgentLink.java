@@ -1,7 +1,9 @@
 package dev.umbra.shadow.ingest;
 
+import com.google.protobuf.ByteString;
 import dev.umbra.proto.v1.Ack;
 import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.proto.v1.Welcome;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
@@ -47,6 +49,21 @@ final class AgentLink {
       }
       drain();
     }
+  }
+
+  /**
+   * Tells the agent the secret it must prove on its next Hello; queued before anything else
+   * (it is only sent on a stream's first Hello), never refused by the queue limit.
+   */
+  synchronized void welcome(byte[] secret) {
+    if (closed) {
+      return;
+    }
+    queued.addFirst(
+        ShadowCommand.newBuilder()
+            .setWelcome(Welcome.newBuilder().setSessionSecret(ByteString.copyFrom(secret)))
+            .build());
+    drain();
   }
 
   /** Queues a command; false when the agent is gone or not reading. */

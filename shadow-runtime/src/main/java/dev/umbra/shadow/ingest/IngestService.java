@@ -26,6 +26,7 @@ public final class IngestService {
   private final Clock clock;
   private final IngestCounters counters;
   private final AtomicLong nextRefusalLogMillis = new AtomicLong(Long.MIN_VALUE);
+  private final AtomicLong nextDenialLogMillis = new AtomicLong(Long.MIN_VALUE);
 
   IngestService(Sessions sessions, Clock clock, IngestCounters counters) {
     this.sessions = sessions;
@@ -66,7 +67,11 @@ public final class IngestService {
           case KIND_NOT_SET -> throw new IllegalArgumentException("AgentMessage has no kind set");
         }
       } catch (Sessions.LimitReached e) {
-        refuse(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()));
+        refuse(Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()), nextRefusalLogMillis,
+            "refusing new primaries: " + e.getMessage());
+      } catch (Sessions.NotProven e) {
+        refuse(Status.PERMISSION_DENIED.withDescription(e.getMessage()), nextDenialLogMillis,
+            "refusing a stream from " + link.clientAddress() + ": " + e.getMessage());
       } catch (ProtocolViolation e) {
         fail(Status.FAILED_PRECONDITION.withDescription(e.getMessage()));
       } catch (IllegalArgumentException e) {
@@ -75,13 +80,13 @@ public final class IngestService {
     }
 
     private void hello(AgentMessage message) {
-      PrimaryIdentity identity = WireMapping.toIdentity(message.getHello());
-      if (session != null && !session.primaryId().equals(identity.primaryId())) {
+      AgentHello hello = WireMapping.toHello(message.getHello());
+      if (session != null && !session.primaryId().equals(hello.primaryId())) {
         throw new ProtocolViolation(
-            "a stream carries one primary: Hello for " + identity.primaryId() + " after "
+            "a stream carries one primary: Hello for " + hello.primaryId() + " after "
                 + session.primaryId());
       }
-      session = sessions.attach(identity, link);
+      session = sessions.attach(hello, link);
     }
 
     private void requireHello(String what) {
@@ -91,16 +96,16 @@ public final class IngestService {
     }
 
     /**
-     * Refuses a new primary over the limits: counted on /metrics, and logged at most once a
-     * minute, since a flood of Hellos is what the limit is for.
+     * Refuses a Hello (over the limits, or not proving the primary's secret): counted on
+     * /metrics by status, and each kind logged at most once a minute, since a flood of Hellos
+     * is what the refusal is for. The stream ends; the primary's own stream, if any, is untouched.
      */
-    private void refuse(Status status) {
+    private void refuse(Status status, AtomicLong nextLogMillis, String logLine) {
       counters.streamError(status.getCode().name());
       long now = clock.millis();
-      long next = nextRefusalLogMillis.get();
-      if (now >= next && nextRefusalLogMillis.compareAndSet(next, now + 60_000)) {
-        logger.warn("refusing new primaries: {} (logged once a minute; counted in stream errors)",
-            status.getDescription());
+      long next = nextLogMillis.get();
+      if (now >= next && nextLogMillis.compareAndSet(next, now + 60_000)) {
+        logger.warn("{} (logged once a minute; counted in stream errors)", logLine);
       }
       link.close(status);
     }

@@ -12,19 +12,30 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One primary run as the shadow sees it: its identity, its grid, which batches arrived, which
  * are durable, and the stream currently attached. It outlives streams: a reconnecting agent
  * finds its session again and continues its sequence numbers.
  *
+ * <p>Its streams speak for it by proving the {@link SessionSecret} the first Hello bound; the
+ * binding lasts while the primary is connected or disconnected, and ends when it is gone.
+ *
  * <p>Thread-safe: the stream's gRPC thread, the tick thread and API calls use it; every
  * mutable field is guarded by {@code this}.
  */
 public final class PrimarySession {
+  private static final Logger logger = LoggerFactory.getLogger(PrimarySession.class);
+  /** At most one WARN about lost batches per primary in this period; all are counted. */
+  static final long LOSS_LOG_PERIOD_MILLIS = 60_000;
+
   private volatile PrimaryIdentity identity;
   private final GridAccumulator grid;
   private final ArrayDeque<long[]> pending = new ArrayDeque<>(); // {sequence, maxSecond, arrivalNanos}
@@ -37,8 +48,10 @@ public final class PrimarySession {
   private long connectedMillis;
   private long lastSeenMillis;
   private long stateSinceMillis;
-  private boolean sequenceKnown;
-  private long highestSequence;
+  private final SequenceWindow sequences = new SequenceWindow();
+  private SessionSecret secret; // null: not bound (new, restored from history, or gone)
+  private long nextLossLogMillis = Long.MIN_VALUE;
+  private long lostSinceLog;
   private long durableSequence;
   private long batchesReceived;
   private long batchesLost;
@@ -64,8 +77,9 @@ public final class PrimarySession {
     PrimarySession s = new PrimarySession(identity, record.firstSeenMillis(), closedBelowSecond);
     s.lastSeenMillis = record.lastSeenMillis();
     s.durableSequence = record.durableSequence();
-    s.highestSequence = record.durableSequence();
-    s.sequenceKnown = record.durableSequence() > 0;
+    if (record.durableSequence() > 0) {
+      s.sequences.arrivedUpTo(record.durableSequence());
+    }
     s.recordDirty = false;
     return s;
   }
@@ -78,20 +92,56 @@ public final class PrimarySession {
     return identity.primaryId();
   }
 
-  /** Attaches a new stream; returns the one it replaces, if any. */
-  synchronized AgentLink attach(PrimaryIdentity hello, AgentLink newLink, long nowMillis) {
+  /**
+   * Whether a Hello on {@code stream} may speak for this primary: the stream already does, no
+   * secret is bound, or it proves the bound one (compared in constant time).
+   */
+  synchronized boolean admits(Optional<SessionSecret> presented, AgentLink stream) {
+    if (secret == null || stream == link) {
+      return true;
+    }
+    return presented.isPresent() && secret.matches(presented.get());
+  }
+
+  /**
+   * Attaches a new stream, which {@link #admits} let in; binds the Hello's secret when none is
+   * bound, or one from {@code issue} (sent to the agent in a Welcome) when the Hello has none.
+   * Returns the stream it replaces, if any.
+   */
+  synchronized AgentLink attach(AgentHello hello, AgentLink newLink, long nowMillis, Supplier<SessionSecret> issue) {
     AgentLink old = link;
-    identity = hello;
+    if (secret == null) {
+      secret = hello.secret().orElse(null);
+      if (secret == null) {
+        secret = issue.get();
+        newLink.welcome(secret.bytes());
+      }
+    }
+    identity = hello.identity();
     link = newLink;
     state = PrimaryState.CONNECTED;
     connectedMillis = nowMillis;
     lastSeenMillis = nowMillis;
     stateSinceMillis = nowMillis;
     recordDirty = true;
-    if (durableSequence > 0) {
+    long next = hello.nextSequence();
+    if (next > 0 && sequences.known() && sequences.highest() - next >= SequenceWindow.SIZE) {
+      // The shadow's count is far ahead of anything this agent has numbered: it is another
+      // numbering (or was forged). Start again rather than take the agent's batches for resends.
+      logger.warn("primary={} resumes at sequence {}, {} below the highest this shadow received; counting afresh",
+          identity.primaryId(), next, sequences.highest() - next);
+      restartCount(next);
+    } else if (durableSequence > 0) {
       newLink.ack(durableSequence, 0, null); // lets the agent free what an earlier shadow stored
     }
     return old;
+  }
+
+  /** Forgets the count above {@code next - 1}: no Ack for it, no batch skipped because of it. */
+  private void restartCount(long next) {
+    sequences.forget();
+    durableSequence = Math.min(durableSequence, next - 1);
+    pending.removeIf(p -> p[0] >= next);
   }
 
   /** Detaches {@code closing} if it is still the attached stream. */
@@ -106,29 +156,37 @@ public final class PrimarySession {
   }
 
   /**
-   * Takes one batch: skips a duplicate, counts a gap as lost, adds its valid points to the grid.
+   * Takes one batch: skips one received before, counts a gap as lost (and says so, at most once
+   * a minute), adds its valid points to the grid. A batch is never skipped because a higher
+   * number arrived: a late one is stored, one far below restarts the count.
    *
    * @throws IllegalArgumentException for a batch that breaks the protocol (sequence 0)
    */
   synchronized void accept(TelemetryBatch batch, long nowMillis, long nowNanos, IngestCounters counters) {
     long sequence = batch.getSequence();
-    if (sequence == 0) {
-      throw new IllegalArgumentException("batch.sequence must start at 1");
+    if (sequence <= 0) {
+      throw new IllegalArgumentException(sequence == 0 ? "batch.sequence must start at 1"
+          : "batch.sequence is above 2^63: " + Long.toUnsignedString(sequence));
     }
     lastSeenMillis = nowMillis;
-    if (sequenceKnown && sequence <= highestSequence) {
-      if (sequence <= durableSequence && link != null) {
-        link.ack(durableSequence, 0, null); // a resend of something stored: let the agent free it
+    long highestBefore = sequences.highest();
+    SequenceWindow.Verdict verdict = sequences.offer(sequence);
+    switch (verdict.kind()) {
+      case DUPLICATE -> {
+        if (sequence <= durableSequence && link != null) {
+          link.ack(durableSequence, 0, null); // a resend of something stored: let the agent free it
+        }
+        return;
       }
-      return;
+      case AHEAD -> lost(verdict.lost(), sequence, nowMillis, counters);
+      case RESTART -> {
+        logger.warn("primary={} batch {} is {} below the highest received; counting afresh from it",
+            identity.primaryId(), sequence, highestBefore - sequence);
+        durableSequence = Math.min(durableSequence, sequence - 1);
+        pending.removeIf(p -> p[0] > sequence);
+      }
+      case NEXT, LATE -> { }
     }
-    if (sequenceKnown && sequence > highestSequence + 1) {
-      long lost = sequence - highestSequence - 1;
-      batchesLost += lost;
-      counters.batchesLost(lost);
-    }
-    sequenceKnown = true;
-    highestSequence = sequence;
     batchesReceived++;
     WireMapping.BatchOutcome outcome = WireMapping.addPoints(batch, grid, nowMillis);
     pointsReceived += outcome.accepted;
@@ -142,6 +200,18 @@ public final class PrimarySession {
     }
     pending.add(new long[] {sequence, outcome.maxSecond, nowNanos});
     recordDirty = true;
+  }
+
+  private void lost(long lost, long sequence, long nowMillis, IngestCounters counters) {
+    batchesLost += lost;
+    counters.batchesLost(lost);
+    lostSinceLog += lost;
+    if (nowMillis >= nextLossLogMillis) {
+      nextLossLogMillis = nowMillis + LOSS_LOG_PERIOD_MILLIS;
+      logger.warn("primary={} lost {} batches before batch {} (logged at most once a minute; counted in"
+          + " umbra_ingest_batches_lost_total)", identity.primaryId(), lostSinceLog, sequence);
+      lostSinceLog = 0;
+    }
   }
 
   synchronized void heartbeat(Heartbeat heartbeat, long nowMillis) {
@@ -205,6 +275,7 @@ public final class PrimarySession {
   synchronized boolean expire(long nowMillis, long graceMillis) {
     if (state == PrimaryState.DISCONNECTED && nowMillis - stateSinceMillis >= graceMillis) {
       state = PrimaryState.GONE;
+      secret = null; // the next Hello for this id binds again
       stateSinceMillis = nowMillis;
       return true;
     }

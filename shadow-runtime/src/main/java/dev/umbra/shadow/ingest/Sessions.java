@@ -2,6 +2,7 @@ package dev.umbra.shadow.ingest;
 
 import dev.umbra.shadow.series.PrimaryRecord;
 import io.grpc.Status;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class Sessions {
   private final Map<String, PrimarySession> byId = new ConcurrentHashMap<>();
   private final Clock clock;
   private final SessionLimits limits;
+  private final SecureRandom random = new SecureRandom();
 
   /**
    * @param known primaries from history, listed as gone until they reconnect
@@ -48,20 +50,26 @@ public final class Sessions {
   }
 
   /**
-   * Attaches a stream for {@code identity}: finds or creates its session; a stream already
-   * attached for the same primary is ended with ALREADY_EXISTS.
+   * Attaches a stream for {@code hello}'s primary: finds or creates its session; a stream
+   * already attached for the same primary is ended with ALREADY_EXISTS. A stream that does not
+   * prove the primary's bound secret is refused before anything else is looked at.
    *
+   * @throws NotProven when the primary is bound to a secret this Hello does not prove
    * @throws LimitReached when a primary not connected yet would exceed the {@link SessionLimits};
    *     no session is created for it then
    */
-  synchronized PrimarySession attach(PrimaryIdentity identity, AgentLink link) {
+  synchronized PrimarySession attach(AgentHello hello, AgentLink link) {
+    PrimaryIdentity identity = hello.identity();
+    PrimarySession existing = byId.get(identity.primaryId());
+    if (existing != null && !existing.admits(hello.secret(), link)) {
+      throw new NotProven("primary " + identity.primaryId() + " is bound to the session secret of the agent"
+          + " that connected first; this stream did not prove it");
+    }
     admit(identity.primaryId(), link.clientAddress());
     long now = clock.millis();
     PrimarySession session =
-        byId.computeIfAbsent(
-            identity.primaryId(),
-            id -> new PrimarySession(identity, now, Long.MIN_VALUE));
-    AgentLink replaced = session.attach(identity, link, now);
+        byId.computeIfAbsent(identity.primaryId(), id -> new PrimarySession(identity, now, Long.MIN_VALUE));
+    AgentLink replaced = session.attach(hello, link, now, () -> SessionSecret.issue(random));
     if (replaced != null && replaced != link) {
       replaced.close(
           Status.ALREADY_EXISTS.withDescription(
@@ -72,6 +80,15 @@ public final class Sessions {
           identity.workloadName());
     }
     return session;
+  }
+
+  /** A Hello for a primary bound to a secret it did not prove (PERMISSION_DENIED). */
+  static final class NotProven extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    NotProven(String message) {
+      super(message);
+    }
   }
 
   /** Synchronized with attach, so that two Hellos cannot both take the last place. */

@@ -7,6 +7,7 @@ import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.TelemetryBatch;
 import dev.umbra.shadow.series.SeriesName;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +25,18 @@ final class WireMapping {
   private static final int MAX_LABEL_LENGTH = 256;
 
   private WireMapping() {}
+
+  /**
+   * @throws IllegalArgumentException naming the field that is missing or malformed
+   */
+  static AgentHello toHello(Hello hello) {
+    PrimaryIdentity identity = toIdentity(hello);
+    Optional<SessionSecret> secret =
+        hello.getSessionSecret().isEmpty()
+            ? Optional.empty()
+            : Optional.of(SessionSecret.of(hello.getSessionSecret().toByteArray()));
+    return new AgentHello(identity, secret, hello.getNextSequence());
+  }
 
   /**
    * @throws IllegalArgumentException naming the field that is missing or malformed

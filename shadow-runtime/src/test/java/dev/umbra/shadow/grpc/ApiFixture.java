@@ -109,9 +109,12 @@ final class ApiFixture implements AutoCloseable {
     store.close();
   }
 
+  /** A Hello proving a secret of its own (the same for every stream of the primary), as agents do. */
   static Hello hello(String primaryId) {
     return Hello.newBuilder().setPrimaryId(primaryId).setWorkload("wl-" + primaryId)
-        .setWorkloadName("com.example.Main").setHost("host").setPid(42).setAgentVersion("test").build();
+        .setWorkloadName("com.example.Main").setHost("host").setPid(42).setAgentVersion("test")
+        .setSessionSecret(com.google.protobuf.ByteString.copyFromUtf8("secret of " + primaryId + " ........"))
+        .build();
   }
 
   /** An agent stream that answers every command OK and records the commands it got. */

@@ -53,6 +53,14 @@ final class FakeAgent implements AutoCloseable {
         .build();
   }
 
+  /** A Hello that proves {@code secret} and says its next batch is {@code nextSequence}. */
+  static Hello hello(String primaryId, byte[] secret, long nextSequence) {
+    return hello(primaryId).toBuilder()
+        .setSessionSecret(com.google.protobuf.ByteString.copyFrom(secret))
+        .setNextSequence(nextSequence)
+        .build();
+  }
+
   FakeAgent hello(Hello hello) {
     requests.onNext(AgentMessage.newBuilder().setHello(hello).build());
     return this;

@@ -236,11 +236,12 @@ class IngestServiceTest {
   }
 
   @Test
-  void aSecondStreamForTheSamePrimary_replacesTheFirst() throws Exception {
-    FakeAgent first = new FakeAgent(channel).hello(FakeAgent.hello("p3"));
+  void aSecondStreamForTheSamePrimary_provingItsSecret_replacesTheFirst() throws Exception {
+    byte[] secret = new byte[SessionSecret.MIN_BYTES];
+    FakeAgent first = new FakeAgent(channel).hello(FakeAgent.hello("p3", secret, 1));
     awaitState("p3", dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED);
     try (FakeAgent second = new FakeAgent(channel)) {
-      second.hello(FakeAgent.hello("p3"));
+      second.hello(FakeAgent.hello("p3", secret, 1));
       Status status = first.awaitClosed();
       assertThat(status.getCode()).isEqualTo(Status.Code.ALREADY_EXISTS);
       assertThat(status.getDescription()).isEqualTo("replaced by a newer stream for primary p3");

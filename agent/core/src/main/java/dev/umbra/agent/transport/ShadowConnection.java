@@ -37,6 +37,11 @@ import java.util.function.LongFunction;
  * results of commands. A failed stream puts its unacknowledged batches back, waits out a
  * jittered exponential back-off and connects again, with a new Hello. Stream errors are logged
  * once per change of state.
+ *
+ * <p>Every Hello proves the same session secret: 32 random bytes made here, or the ones a shadow
+ * issued in a Welcome, kept in memory only and never logged. The shadow binds a primary's id to
+ * the first secret it sees, so that no other client can take the primary's stream over, and a
+ * reconnect (to the same shadow, a restarted one, or the next route) proves it again.
  */
 public final class ShadowConnection implements AutoCloseable {
   static final Duration HEARTBEAT_PERIOD = Duration.ofSeconds(5);
@@ -63,6 +68,7 @@ public final class ShadowConnection implements AutoCloseable {
   /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
   private volatile boolean retryNow;
   private volatile boolean helloStale;
+  private volatile com.google.protobuf.ByteString sessionSecret;
   private boolean warnedDown;
   private Status.Code lastWarned;
   private long streams;
@@ -91,6 +97,9 @@ public final class ShadowConnection implements AutoCloseable {
     this.status = status;
     this.clock = clock;
     this.backoff = backoff;
+    byte[] secret = new byte[32];
+    new java.security.SecureRandom().nextBytes(secret); // /dev/urandom on Linux: never blocks
+    this.sessionSecret = com.google.protobuf.ByteString.copyFrom(secret);
     this.thread = AgentThreads.single("transport").newThread(this::run);
   }
 
@@ -223,7 +232,7 @@ public final class ShadowConnection implements AutoCloseable {
         }
         if (helloStale && stream.ready()) {
           helloStale = false;
-          stream.requests.onNext(hello.apply(buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong())));
+          stream.requests.onNext(hello(buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong())));
         }
         AgentMessage result;
         while (stream.ready() && (result = results.poll()) != null) {
@@ -266,8 +275,14 @@ public final class ShadowConnection implements AutoCloseable {
     long next = buffer.firstPendingSequence().orElse(sequenceAfterBuffer.getAsLong());
     Stream stream = new Stream(clock.millis());
     route().stub().connect(stream);
-    stream.requests.onNext(hello.apply(next));
+    stream.requests.onNext(hello(next));
     return stream;
+  }
+
+  /** The Hello for {@code next}, proving the session secret. */
+  private AgentMessage hello(long next) {
+    AgentMessage message = hello.apply(next);
+    return message.toBuilder().setHello(message.getHello().toBuilder().setSessionSecret(sessionSecret)).build();
   }
 
   private void streamEnded(Stream stream) {
@@ -383,6 +398,12 @@ public final class ShadowConnection implements AutoCloseable {
     public void onNext(ShadowCommand command) {
       if (command.hasAck()) {
         buffer.acknowledge(command.getAck().getSequence());
+        return;
+      }
+      if (command.hasWelcome()) {
+        if (!command.getWelcome().getSessionSecret().isEmpty()) {
+          sessionSecret = command.getWelcome().getSessionSecret(); // proved from the next Hello on
+        }
         return;
       }
       WireMapping.command(command).ifPresentOrElse(

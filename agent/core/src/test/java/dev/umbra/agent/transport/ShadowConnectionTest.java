@@ -224,6 +224,48 @@ class ShadowConnectionTest {
   }
 
   @Test
+  void provesOneSessionSecretOnEveryHello_acrossReconnects() throws Exception {
+    startServer();
+    startAgent();
+    await("the stream", () -> recorder.toAgent != null && recorder.count(AgentMessage::hasHello) == 1);
+    com.google.protobuf.ByteString secret = recorder.received.get(0).getHello().getSessionSecret();
+    assertThat(secret.size()).isEqualTo(32);
+
+    connection.capabilitiesChanged();
+    await("a second Hello", () -> recorder.count(AgentMessage::hasHello) == 2);
+    server.shutdownNow();
+    server.awaitTermination();
+    recorder.received.clear();
+    startServer(); // a restarted shadow knows no secret: the agent's binds it again
+
+    await("a Hello on a new stream", () -> recorder.count(AgentMessage::hasHello) == 1);
+    assertThat(recorder.received.get(0).getHello().getSessionSecret()).isEqualTo(secret);
+  }
+
+  @Test
+  void provesTheSecretAShadowIssued_whenItReconnects() throws Exception {
+    startServer();
+    startAgent();
+    await("the stream", () -> recorder.toAgent != null && recorder.count(AgentMessage::hasHello) == 1);
+    com.google.protobuf.ByteString issued = com.google.protobuf.ByteString.copyFromUtf8("issued by the shadow, 32 bytes..");
+
+    recorder.toAgent.onNext(ShadowCommand.newBuilder()
+        .setWelcome(dev.umbra.proto.v1.Welcome.newBuilder().setSessionSecret(issued)).build());
+    await("a Hello proving the issued secret", () -> {
+      connection.capabilitiesChanged(); // Hellos on the same stream until the Welcome was handled
+      return recorder.received.stream().anyMatch(m -> m.hasHello() && m.getHello().getSessionSecret().equals(issued));
+    });
+    server.shutdownNow();
+    server.awaitTermination();
+    recorder.received.clear();
+    startServer();
+
+    await("a Hello on a new stream", () -> recorder.count(AgentMessage::hasHello) == 1);
+    assertThat(recorder.received.get(0).getHello().getSessionSecret()).isEqualTo(issued);
+    assertThat(recorder.count(AgentMessage::hasCommandResult)).isZero(); // a Welcome is not a command
+  }
+
+  @Test
   void answersCommands_onTheAgentsOwnThread() throws Exception {
     startServer();
     startAgent();
