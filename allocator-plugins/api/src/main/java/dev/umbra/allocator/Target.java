@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Immutable and thread-safe; equal targets denote the same thing.
  *
- * @param primaryId the primary's identity (host + pid + JVM start time, see DESIGN.md), not blank
+ * @param primaryId the primary's identity (host + pid + JVM start time, see docs/architecture.md,
+ *     "Names"), not blank
  * @param pid the primary's process id on this host, if known and positive
  * @param cgroup the cgroup path relative to the hierarchy root (for example {@code /umbra-app}),
  *     if the primary has one of its own; starts with {@code /}, no {@code ..} segment

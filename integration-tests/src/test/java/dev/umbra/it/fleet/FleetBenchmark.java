@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Fleet numbers for the README on this machine (not run by {@code mvn verify}; run with
+ * Fleet numbers for docs/fleet.md on this machine (not run by {@code mvn verify}; run with
  * {@code -Dit.test=FleetBenchmark}). Every record carries real series: the Bitbrains traces of
  * {@code ../shared/data} replayed by {@link TraceReplay}, 16 series x 2 s per record as a node
  * shadow publishes them.

@@ -56,7 +56,10 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safe: the scheduler, gRPC callbacks and the test thread meet under {@code this}.
  */
 public final class SimulatedPrimary implements AutoCloseable {
-  /** The canonical series of DESIGN.md, in a fixed order: series {@code i} is this list's i-th. */
+  /**
+   * The canonical series ({@code docs/architecture.md}, "Canonical series"), in a fixed order:
+   * series {@code i} is this list's i-th.
+   */
   public static final List<String> CANONICAL_SERIES = SimulatedPrimaryData.CANONICAL_SERIES;
 
   /** Proves this primary's id on every Hello, as the agent's in-memory secret does (issue 18). */

@@ -21,7 +21,10 @@ import java.util.TreeSet;
  * grid value of a second is bit for bit what the shadow computes.
  */
 final class SimulatedPrimaryData {
-  /** The canonical series of DESIGN.md, in a fixed order: series {@code i} is this list's i-th. */
+  /**
+   * The canonical series ({@code docs/architecture.md}, "Canonical series"), in a fixed order:
+   * series {@code i} is this list's i-th.
+   */
   static final List<String> CANONICAL_SERIES =
       List.of(
           "cpu.process", "cpu.machine", "mem.heap.used", "mem.heap.committed", "mem.rss",

@@ -6,7 +6,7 @@ import java.util.List;
  * Parameters of the {@link SurpriseDetector}, in steps (one row of a NAB file, one grid second in
  * the shadow). {@link #DEFAULT} is the one set used for every series and file; it was chosen on
  * the shared NAB subset as a whole, never per file or category, and the score stays within ~1
- * point of its best over wide ranges of each parameter (README, Anomalies: the sweep).
+ * point of its best over wide ranges of each parameter (docs/anomalies.md, "NAB": the sweep).
  *
  * @param contexts sizes of the recent windows whose empirical distributions forecast the next
  *     value, one surprise and one likelihood each (short and long context)

@@ -195,8 +195,8 @@ public record ShadowConfig(
   }
 
   /**
-   * The resource manager (DESIGN.md, "Resource manager"): per primary and resource, every
-   * {@code every}, the forecast peak over {@code lead} at quantile {@code confidence} plus
+   * The resource manager (docs/architecture.md, "Resource manager"): per primary and resource,
+   * every {@code every}, the forecast peak over {@code lead} at quantile {@code confidence} plus
    * {@code headroom}, applied through the allocator plugin named {@code allocator}.
    *
    * @param mode off, recommend (record what would be done) or auto (apply)

@@ -9,7 +9,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The decision rule for one resource of one primary, pure and deterministic (DESIGN.md):
+ * The decision rule for one resource of one primary, pure and deterministic (docs/architecture.md,
+ * "Resource manager"):
  *
  * <pre>
  * predicted = forecast.peak(lead).quantile(confidence)

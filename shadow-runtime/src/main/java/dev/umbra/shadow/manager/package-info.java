@@ -1,9 +1,9 @@
 /**
- * The resource manager (DESIGN.md, "Resource manager"): per managed primary and resource, every
- * tick, the forecast peak over the actuation lead time at the configured quantile, the
- * allocation in effect and P(demand &gt; allocation) decide whether to pre-provision, hold or
- * scale down (bounds, headroom, hysteresis band, cooldown, step limit); the chosen allocator
- * plugin applies it and every decision goes to the {@link dev.umbra.shadow.manager.DecisionLog}.
+ * The resource manager (docs/architecture.md, "Resource manager"): per managed primary and
+ * resource, every tick, the forecast peak over the actuation lead time at the configured quantile,
+ * the allocation in effect and P(demand &gt; allocation) decide whether to pre-provision, hold or
+ * scale down (bounds, headroom, hysteresis band, cooldown, step limit); the chosen allocator plugin
+ * applies it and every decision goes to the {@link dev.umbra.shadow.manager.DecisionLog}.
  *
  * <p>Memory for a JVM is sized from what it needs (live set after GC plus off-heap), not its
  * RSS; before a memory limit is lowered below what the JVM holds, the {@code jvm} allocator

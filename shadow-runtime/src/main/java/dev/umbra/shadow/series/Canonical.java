@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The canonical series of DESIGN.md: stable names used by forecasts, anomalies, metrics and the
- * dashboard, one point per second per primary.
+ * The canonical series ({@code docs/architecture.md}, "Canonical series"): stable names used by
+ * forecasts, anomalies, metrics and the dashboard, one point per second per primary.
  */
 public enum Canonical {
   CPU_PROCESS("cpu.process", "cores", Aggregation.MEAN),

@@ -19,8 +19,8 @@ import picocli.CommandLine;
  * {@code umbra nab} over the real NAB subset, where the machine has it ({@code -Dumbra.nab.dir},
  * else {@code shared/data/nab} in a folder above the working one; skipped when there is none):
  * every data file gets its results file in NAB's layout, row for row, for both detectors, and the
- * scores of the three profiles are printed and kept in {@code target/nab/} (the README's NAB
- * section says where its numbers come from). It is also a regression guard: Umbra's detector must
+ * scores of the three profiles are printed and kept in {@code target/nab/} (docs/anomalies.md,
+ * "NAB", says where its numbers come from). It is also a regression guard: Umbra's detector must
  * stay above floors set about 4 points below its measured subset scores (75.7 standard, 70.0
  * reward-low-FP, 79.4 reward-low-FN) and above the windowed Gaussian on every profile.
  */

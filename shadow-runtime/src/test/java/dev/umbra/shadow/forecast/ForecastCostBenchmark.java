@@ -25,7 +25,7 @@ import java.util.Random;
 import org.bytedeco.javacpp.Pointer;
 
 /**
- * Cost figures of the live LSTM (README "Forecasts"): training time and memory per workload,
+ * Cost figures of the live LSTM (docs/forecasting.md): training time and memory per workload,
  * inference per step single and batched, and the whole live pipeline per primary-second. Not a
  * test (no assertions, not run by surefire). Run with OMP_NUM_THREADS=1 on one thread:
  *

@@ -20,7 +20,7 @@ import javax.management.ObjectName;
  *
  * <p>{@code org.crac.Resource}s are not called: on a JDK without CRaC, org.crac's global
  * context drops registrations (its {@code register} does nothing when no CRaC implementation
- * is present), so they cannot be reached from here; see the README.
+ * is present), so they cannot be reached from here; see docs/checkpoints.md.
  */
 public final class AppEngine implements CheckpointEngine {
   public static final String NAME = "app";

@@ -3,7 +3,10 @@ package dev.umbra.agent.config;
 import java.util.Locale;
 import java.util.Optional;
 
-/** How much a primary matters, which sets how densely the agent samples it (DESIGN.md). */
+/**
+ * How much a primary matters, which sets how densely the agent samples it (docs/architecture.md,
+ * "Names").
+ */
 public enum Criticality {
   LOW,
   NORMAL,

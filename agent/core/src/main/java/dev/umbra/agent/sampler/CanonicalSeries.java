@@ -2,7 +2,9 @@ package dev.umbra.agent.sampler;
 
 import java.util.List;
 
-/** The canonical series names (DESIGN.md), in their units; stable. */
+/**
+ * The canonical series names (docs/architecture.md, "Canonical series"), in their units; stable.
+ */
 public final class CanonicalSeries {
   public static final String CPU_PROCESS = "cpu.process"; // cores
   public static final String CPU_MACHINE = "cpu.machine"; // cores

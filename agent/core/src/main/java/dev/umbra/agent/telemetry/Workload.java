@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * What the computation is, as a stable hash: runs with the same workload are "similar
- * computations" (DESIGN.md) and share history. The hash is the first 16 hex digits of SHA-256
- * over the main class or jar and the normalised program arguments.
+ * computations" (docs/architecture.md, "Names") and share history. The hash is the first 16 hex
+ * digits of SHA-256 over the main class or jar and the normalised program arguments.
  *
  * <p>Normalisation, so that two runs of the same job hash alike: a jar or any path is reduced
  * to its file name; a value under {@code /tmp} becomes {@code #tmp}; the value of an option

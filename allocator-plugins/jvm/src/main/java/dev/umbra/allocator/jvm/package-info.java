@@ -1,7 +1,8 @@
 /**
  * The {@code jvm} allocator: sets the primary's own manageable heap flags ({@code
  * SoftMaxHeapSize}, {@code MinHeapFreeRatio}, {@code MaxHeapFreeRatio}) through its agent, so the
- * JVM returns committed memory before a memory limit is lowered (DESIGN.md, Resource manager).
+ * JVM returns committed memory before a memory limit is lowered (docs/architecture.md, "Resource
+ * manager").
  *
  * <p>It reaches the agent through {@link dev.umbra.allocator.jvm.JvmFlagsChannel}, which the
  * host (the shadow) implements over the gRPC stream ({@code ApplyJvmSettings} command, {@code
