@@ -21,6 +21,7 @@ import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.grpc.ServerStartException;
 import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
+import dev.umbra.shadow.http.HttpAccess;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.SessionLimits;
@@ -139,7 +140,8 @@ public final class Shadow implements AutoCloseable {
                     anomalyApi),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
-    http = own(HttpEndpoint.start(config.http(), metrics.registry()));
+    http = own(HttpEndpoint.start(config.http(), metrics.registry(),
+        HttpAccess.of(config.http().isLoopback(), config.security().token(), config.security().adminToken())));
     dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
         primary -> anomalies.list(primary, 0, 500),
         primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList())));

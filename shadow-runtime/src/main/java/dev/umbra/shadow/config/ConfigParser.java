@@ -89,7 +89,8 @@ public final class ConfigParser {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    if (!grpc.isLoopback() && !security.tls() && security.token().isEmpty()) {
+    if (!grpc.isLoopback() && (!security.tls() || security.token().isEmpty())) {
+      // both: a token without TLS would cross the network in clear text
       throw new ConfigException(
           "host " + host + " is not loopback: set tls-cert/tls-key and a token to listen on it");
     }

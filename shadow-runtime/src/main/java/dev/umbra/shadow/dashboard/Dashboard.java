@@ -71,9 +71,15 @@ public final class Dashboard implements AutoCloseable {
 
   /** Serves the page, the JSON and the event stream on {@code http}. */
   public void serveOn(HttpEndpoint http) {
-    http.handle("/", new Assets("index.html", "app.js", "app.css"));
-    http.handle("/api/", new ApiHandler(model, hub, () -> newClient.set(true)));
-    logger.info("dashboard on http://{}:{}/dashboard/", http.address().getHostString(), http.address().getPort());
+    boolean served = http.handle("/", new Assets("index.html", "app.js", "app.css"))
+        & http.handle("/api/", new ApiHandler(model, hub, () -> newClient.set(true)));
+    if (served) {
+      logger.info("dashboard on http://{}:{}/dashboard/", http.address().getHostString(), http.address().getPort());
+    } else {
+      logger.warn("the dashboard is not served on {}:{}: it is not loopback and no token is configured"
+          + " (set a token; readers then send Authorization: Bearer <token>)",
+          http.address().getHostString(), http.address().getPort());
+    }
   }
 
   /** Shows a new anomaly at once (the sources bring the detector's within a tick); thread-safe. */

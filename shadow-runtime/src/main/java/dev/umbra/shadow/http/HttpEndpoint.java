@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shadow's HTTP port: {@code /metrics} (Prometheus text format), {@code /healthz}, and any
- * handler other parts add (the dashboard). The JDK's HttpServer is enough for a scrape every
+ * handler other parts add for readers (the dashboard), each behind its {@link HttpAccess}. The JDK's HttpServer is enough for a scrape every
  * few seconds and a handful of dashboard viewers; it needs no further dependency.
  */
 public final class HttpEndpoint implements AutoCloseable {
@@ -28,16 +28,30 @@ public final class HttpEndpoint implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService executor;
+  private final HttpAccess access;
 
-  private HttpEndpoint(HttpServer server, ExecutorService executor) {
+  private HttpEndpoint(HttpServer server, ExecutorService executor, HttpAccess access) {
     this.server = server;
     this.executor = executor;
+    this.access = access;
   }
 
   /**
+   * An endpoint with {@code /metrics} and {@code /healthz} only (no reader paths may be added
+   * unless it is on loopback), e.g. the trainer's.
+   *
    * @throws ServerStartException when the address cannot be bound
    */
   public static HttpEndpoint start(ShadowConfig.Endpoint endpoint, PrometheusRegistry registry)
+      throws ServerStartException {
+    return start(endpoint, registry, new HttpAccess(endpoint.isLoopback(), java.util.List.of()));
+  }
+
+  /**
+   * @param access who may read what (see {@link HttpAccess})
+   * @throws ServerStartException when the address cannot be bound
+   */
+  public static HttpEndpoint start(ShadowConfig.Endpoint endpoint, PrometheusRegistry registry, HttpAccess access)
       throws ServerStartException {
     HttpServer server;
     try {
@@ -49,17 +63,27 @@ public final class HttpEndpoint implements AutoCloseable {
     }
     ExecutorService executor = Executors.newFixedThreadPool(4, ShadowThreads.factory("http", true));
     server.setExecutor(executor);
-    server.createContext("/metrics", new MetricsHandler(registry));
-    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"));
+    server.createContext("/metrics", new MetricsHandler(registry)).getFilters().add(access.hostCheck());
+    server.createContext("/healthz", exchange -> respond(exchange, 200, "text/plain", "ok\n"))
+        .getFilters().add(access.hostCheck());
     server.start();
-    HttpEndpoint http = new HttpEndpoint(server, executor);
+    HttpEndpoint http = new HttpEndpoint(server, executor, access);
     logger.info("HTTP listening on {} (/metrics, /healthz)", http.address());
     return http;
   }
 
-  /** Serves {@code handler} under {@code path}. */
-  public void handle(String path, HttpHandler handler) {
-    server.createContext(path, handler);
+  /**
+   * Serves {@code handler} under {@code path} to readers (see {@link HttpAccess}).
+   *
+   * @return false when the port may not serve readers (not loopback and no token configured):
+   *     the path is not served
+   */
+  public boolean handle(String path, HttpHandler handler) {
+    if (!access.servesReaders()) {
+      return false;
+    }
+    server.createContext(path, handler).getFilters().add(access.readers());
+    return true;
   }
 
   public InetSocketAddress address() {

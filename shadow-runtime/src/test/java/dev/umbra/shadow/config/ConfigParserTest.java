@@ -92,6 +92,19 @@ class ConfigParserTest {
     }
 
     @Test
+    void aNonLoopbackHostWithATokenButNoTls_wouldSendTheTokenInClearText() {
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("host", "0.0.0.0", "token", "t"), Optional.empty(), Map.of()))
+          .hasMessage("host 0.0.0.0 is not loopback: set tls-cert/tls-key and a token to listen on it");
+    }
+
+    @Test
+    void aNonLoopbackHostWithTlsButNoToken() {
+      assertThatThrownBy(() -> ConfigParser.parse(
+              Map.of("host", "0.0.0.0", "tls-cert", "/c.pem", "tls-key", "/k.pem"), Optional.empty(), Map.of()))
+          .hasMessageContaining("not loopback");
+    }
+
+    @Test
     void aCertificateWithoutItsKey() {
       assertThatThrownBy(
               () -> ConfigParser.parse(Map.of("tls-cert", "/c.pem"), Optional.empty(), Map.of()))
