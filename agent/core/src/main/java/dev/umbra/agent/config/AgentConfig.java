@@ -44,7 +44,7 @@ public record AgentConfig(
           "histogram.period", "top.classes", "io.threshold", "contention.threshold",
           "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth", "start.delay",
           // how the shadow is reached and, for shadow=spawn, started (ShadowTargets)
-          "token", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
+          "token", "token.file", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
           "spawn.idle", "spawn.data", "spawn.http.port");
 
   public static final ShadowAddress DEFAULT_SHADOW = new ShadowAddress("127.0.0.1", 7070);
@@ -153,7 +153,7 @@ public record AgentConfig(
     for (Setting s : settings.values()) {
       switch (s.key) {
         case "shadow" -> shadow = s;
-        case "token", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
+        case "token", "token.file", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
             "spawn.idle", "spawn.data", "spawn.http.port" -> link.put(s.key, s);
         case "batch.period" -> sampling = sampling.withBatchPeriod(s.positiveDuration());
         case "gauge.period" -> sampling = sampling.withGaugePeriod(s.positiveDuration());

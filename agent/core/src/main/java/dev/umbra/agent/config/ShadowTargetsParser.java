@@ -1,6 +1,9 @@
 package dev.umbra.agent.config;
 
 import dev.umbra.agent.config.AgentConfig.Setting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,7 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Builds {@link ShadowTargets} from the {@code shadow}, {@code token}, {@code tls*}, {@code home}
+ * Builds {@link ShadowTargets} from the {@code shadow}, {@code token} or {@code token.file}, {@code tls*}, {@code home}
  * and {@code spawn.*} settings. {@code shadow} is a list separated by {@code |} or {@code ,} of
  * {@code host:port}, {@code spawn} (the default address, spawned if absent) or
  * {@code spawn:host:port} (a loopback address).
@@ -23,7 +26,7 @@ final class ShadowTargetsParser {
     List<ShadowTargets.Target> targets = shadow == null
         ? List.of(new ShadowTargets.Target(AgentConfig.DEFAULT_SHADOW, false))
         : targets(shadow);
-    Optional<String> token = Optional.ofNullable(settings.get("token")).map(Setting::value).filter(t -> !t.isBlank());
+    Optional<String> token = token(settings.get("token"), settings.get("token.file"));
     Optional<ShadowTargets.Tls> tls = tls(settings.get("tls"), settings.get("tls.ca"));
     if (tls.isPresent() && targets.stream().anyMatch(ShadowTargets.Target::spawn)) {
       throw shadow.bad("a spawned shadow listens in plaintext on loopback; drop tls/tls.ca or give host:port");
@@ -33,6 +36,31 @@ final class ShadowTargetsParser {
       throw shadow.bad("at most one entry may be spawn");
     }
     return new ShadowTargets(targets, token, tls, spawn);
+  }
+
+  /**
+   * The token from {@code token}, or from the file {@code token.file} names (its content without
+   * surrounding white space): a file readable only by the application's user keeps the token out
+   * of {@code /proc/PID/cmdline}, where any local user can read an agent option.
+   */
+  private static Optional<String> token(Setting token, Setting file) throws ConfigException {
+    if (token != null && file != null) {
+      throw file.bad("give token or token.file, not both");
+    }
+    if (file == null) {
+      return Optional.ofNullable(token).map(Setting::value).filter(t -> !t.isBlank());
+    }
+    String text;
+    try {
+      text = Files.readString(Path.of(file.value())).strip();
+    } catch (IOException | InvalidPathException e) {
+      throw file.bad("cannot read it: " + e.getClass().getSimpleName()
+          + (e.getMessage() == null ? "" : " " + e.getMessage()));
+    }
+    if (text.isEmpty() || text.contains("\n")) {
+      throw file.bad("expected one token in the file, found " + (text.isEmpty() ? "nothing" : "several lines"));
+    }
+    return Optional.of(text);
   }
 
   private static List<ShadowTargets.Target> targets(Setting shadow) throws ConfigException {

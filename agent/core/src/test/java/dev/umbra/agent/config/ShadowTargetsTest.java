@@ -131,6 +131,27 @@ class ShadowTargetsTest {
     }
 
     @Test
+    void readsTheTokenFromAFile_soThatItIsNotOnTheCommandLine(@TempDir Path tmp) throws Exception {
+      Path file = Files.writeString(tmp.resolve("token"), "  s3cret\n");
+
+      assertThat(parse("shadow=s.example:7070,token.file=" + file).token()).contains("s3cret");
+      assertThat(AgentConfig.parse("", Map.of(), Map.of("UMBRA_TOKEN_FILE", file.toString())).shadow().token())
+          .contains("s3cret");
+    }
+
+    @Test
+    void refusesATokenFileThatCannotBeUsed(@TempDir Path tmp) throws Exception {
+      Path empty = Files.writeString(tmp.resolve("empty"), "\n");
+      Path two = Files.writeString(tmp.resolve("two"), "a\nb\n");
+
+      assertThatThrownBy(() -> parse("token.file=" + tmp.resolve("missing")))
+          .hasMessageStartingWith("bad value for token.file (agent option)").hasMessageContaining("cannot read it");
+      assertThatThrownBy(() -> parse("token.file=" + empty)).hasMessageContaining("found nothing");
+      assertThatThrownBy(() -> parse("token.file=" + two)).hasMessageContaining("several lines");
+      assertThatThrownBy(() -> parse("token=x,token.file=" + empty)).hasMessageContaining("not both");
+    }
+
+    @Test
     void tlsAloneUsesTheDefaultTrustStore() throws Exception {
       assertThat(parse("tls=true").tls()).contains(new ShadowTargets.Tls(Optional.empty()));
       assertThat(parse("").tls()).isEmpty();
