@@ -1,0 +1,35 @@
+package dev.umbra.shadow.forecast.calibration;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link CalibratedForecaster} learns.
+ *
+ * @param scoreHalfLife half-life of the weighted score distribution (the conformal part): older
+ *     horizons count for less, so a workload that changes is recalibrated within a few half-lives
+ * @param aciStep Gibbs and Candès' step γ on each level's miss rate (adaptive conformal
+ *     inference); 0 is plain weighted split-conformal
+ * @param minHorizons horizons' worth of resolved origins (one per step) before it corrects
+ *     anything; until then the wrapped model's forecast passes through
+ */
+public record Calibration(Duration scoreHalfLife, double aciStep, int minHorizons) {
+  /**
+   * A 7-day half-life, as the empirical peak models use for their ratios, and γ = 0.005, the
+   * step of Gibbs and Candès' experiments (not yet compared with others on the traces).
+   */
+  public static final Calibration DEFAULT = new Calibration(Duration.ofDays(7), 0.005, 24);
+
+  public Calibration {
+    Objects.requireNonNull(scoreHalfLife, "scoreHalfLife");
+    if (scoreHalfLife.compareTo(Duration.ofSeconds(1)) < 0 || scoreHalfLife.getNano() != 0) {
+      throw new IllegalArgumentException("calibration half-life must be whole seconds >= 1 s: " + scoreHalfLife);
+    }
+    if (!(aciStep >= 0 && aciStep < 1)) {
+      throw new IllegalArgumentException("calibration step must be in [0, 1): " + aciStep);
+    }
+    if (minHorizons < 1) {
+      throw new IllegalArgumentException("calibration needs at least one horizon before it corrects: " + minHorizons);
+    }
+  }
+}
