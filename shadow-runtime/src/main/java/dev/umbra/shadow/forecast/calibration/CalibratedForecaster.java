@@ -28,8 +28,10 @@ import java.util.function.Function;
  * idle series neither give unbounded ratios nor get raised to the floor. A forecast is
  * q̂ⱼ + (sⱼ − 1)·dⱼ, sⱼ being the score histogram's quantile at 1 − αⱼ, where αⱼ starts at
  * 1 − τⱼ and follows adaptive conformal inference (Gibbs and Candès
- * 2021): αⱼ += γ((1 − τⱼ) − missⱼ) after each resolved horizon, missⱼ being whether y exceeded the
- * corrected quantile issued for it. The corrected row is sorted (monotone rearrangement), so
+ * 2021): αⱼ += (γ / steps)((1 − τⱼ) − missⱼ) after each resolved origin, missⱼ being whether y
+ * exceeded the corrected quantile issued for it. Origins come every step and their horizons
+ * overlap, so one miss repeats over a horizon's worth of origins: γ is per horizon, so that its
+ * meaning does not change with the number of steps (60 × 1 s live, 13 × 5 min in the backtest). The corrected row is sorted (monotone rearrangement), so
  * quantiles never cross. Step quantiles pass through unchanged: only the peak is calibrated.
  *
  * <p>Only resolved horizons teach it: a forecast at t depends on samples up to t alone. A gap
@@ -50,6 +52,7 @@ public final class CalibratedForecaster implements OnlineForecaster {
   private final long maxGapMillis;
   private final long expectedSamples;
   private final long needed;
+  private final double stepPerOrigin;
   private final DecayingHistogram[] scores;
   private final double[] alpha;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -87,6 +90,8 @@ public final class CalibratedForecaster implements OnlineForecaster {
     this.maxGapMillis = maxGap.toMillis();
     this.expectedSamples = horizon.steps();
     this.needed = (long) calibration.minHorizons() * horizon.steps();
+    // one origin per step: a horizon's worth of overlapping origins makes one step of γ
+    this.stepPerOrigin = calibration.aciStep() / horizon.steps();
     this.scores = new DecayingHistogram[levels.size()];
     this.alpha = new double[levels.size()];
     for (int j = 0; j < scores.length; j++) {
@@ -161,7 +166,7 @@ public final class CalibratedForecaster implements OnlineForecaster {
       scores[j].addSample(1 + (p.max - p.raw[j]) / Math.max(p.raw[j], floor), 1.0, at);
       if (p.issued != null) {
         double miss = p.max > p.issued[j] ? 1 : 0;
-        alpha[j] += calibration.aciStep() * ((1 - levels.get(j)) - miss);
+        alpha[j] += stepPerOrigin * ((1 - levels.get(j)) - miss);
       }
     }
     resolved++;

@@ -9,7 +9,8 @@ import java.util.Objects;
  * @param scoreHalfLife half-life of the weighted score distribution (the conformal part): older
  *     horizons count for less, so a workload that changes is recalibrated within a few half-lives
  * @param aciStep Gibbs and Candès' step γ on each level's miss rate (adaptive conformal
- *     inference); 0 is plain weighted split-conformal
+ *     inference), per horizon (each of a horizon's overlapping origins moves it by γ / steps); 0 is
+ *     plain weighted split-conformal
  * @param minHorizons horizons' worth of resolved origins (one per step) before it corrects
  *     anything; until then the wrapped model's forecast passes through
  */

@@ -22,7 +22,7 @@ class CalibratedForecasterTest {
   private static final Horizon HORIZON = new Horizon(12, Duration.ofMinutes(1));
   private static final QuantileLevels LEVELS = QuantileLevels.of(0.05, 0.5, 0.9, 0.99);
   private static final SeriesProfile CPU = new SeriesProfile(SeriesProfile.ResourceKind.CPU, 1, 0);
-  private static final Calibration SETTINGS = new Calibration(Duration.ofDays(7), 0.0005, 24);
+  private static final Calibration SETTINGS = new Calibration(Duration.ofDays(7), 0.005, 24);
 
   /** A model that ignores the data and states whatever peak quantiles it is given: miscalibrated on purpose. */
   private static final class StatedForecaster implements OnlineForecaster {
