@@ -20,7 +20,7 @@ import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
 import dev.umbra.shadow.forecast.backtest.VmPass;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
-import dev.umbra.shadow.forecast.calibration.Calibration;
+import dev.umbra.shadow.forecast.Calibration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -1,15 +1,8 @@
-package dev.umbra.shadow.forecast.calibration;
+package dev.umbra.shadow.forecast;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.InsufficientHistoryException;
-import dev.umbra.shadow.forecast.OnlineForecaster;
-import dev.umbra.shadow.forecast.Provenance;
-import dev.umbra.shadow.forecast.QuantileForecast;
-import dev.umbra.shadow.forecast.QuantileLevels;
-import dev.umbra.shadow.forecast.SeriesProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -152,7 +145,8 @@ class CalibratedForecasterTest {
     }
     QuantileForecast f = model.forecast(T0.plusSeconds(60L * 99));
     assertThat(f.peakQuantiles()).containsExactly(90, 100, 110, 120);
-    assertThat(f.model()).isEqualTo("calibrated-stated");
+    assertThat(f.model()).isEqualTo("stated");
+    assertThat(model.name()).isEqualTo("calibrated-stated");
     assertThat(f.modelVersion()).contains("warming up");
   }
 

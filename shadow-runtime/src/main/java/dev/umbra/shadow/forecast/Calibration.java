@@ -1,4 +1,4 @@
-package dev.umbra.shadow.forecast.calibration;
+package dev.umbra.shadow.forecast;
 
 import java.time.Duration;
 import java.util.Objects;

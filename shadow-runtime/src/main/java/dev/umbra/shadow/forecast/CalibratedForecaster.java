@@ -1,12 +1,5 @@
-package dev.umbra.shadow.forecast.calibration;
+package dev.umbra.shadow.forecast;
 
-import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.InsufficientHistoryException;
-import dev.umbra.shadow.forecast.OnlineForecaster;
-import dev.umbra.shadow.forecast.Provenance;
-import dev.umbra.shadow.forecast.QuantileForecast;
-import dev.umbra.shadow.forecast.QuantileLevels;
-import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.DecayingHistogram;
 import dev.umbra.shadow.forecast.baseline.ExponentialBuckets;
 import java.time.Duration;
@@ -34,7 +27,8 @@ import java.util.function.Function;
  * meaning does not change with the number of steps (60 × 1 s live, 13 × 5 min in the backtest). The corrected row is sorted (monotone rearrangement), so
  * quantiles never cross. Step quantiles pass through unchanged: only the peak is calibrated.
  *
- * <p>Only resolved horizons teach it: a forecast at t depends on samples up to t alone. A gap
+ * <p>The forecast keeps the wrapped model's name (the model that made it, as consumers expect)
+ * and adds {@value #VERSION} to its version. Only resolved horizons teach it: a forecast at t depends on samples up to t alone. A gap
  * longer than {@code maxGap} drops the pending horizons that straddle it. Not thread-safe.
  */
 public final class CalibratedForecaster implements OnlineForecaster {
@@ -212,7 +206,7 @@ public final class CalibratedForecaster implements OnlineForecaster {
       steps[i] = f.stepQuantiles(i);
     }
     QuantileForecast out = QuantileForecast.of(
-        new Provenance(series, "calibrated-" + f.model(), version), origin, f.horizon(), levels, steps, peak);
+        new Provenance(series, f.model(), version), origin, f.horizon(), levels, steps, peak);
     if (f.fallbackReason().isPresent()) {
       out = out.asFallback(f.fallbackReason().get());
     }
