@@ -51,6 +51,8 @@ public final class CalibratedForecaster implements OnlineForecaster {
   private final double[] alpha;
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long resolved;
+  /** The wrapped model's forecast at the newest origin, until the next sample: asked for once. */
+  private QuantileForecast lastIssued;
   private long lastMillis = Long.MIN_VALUE;
   private long nextOriginMillis = Long.MIN_VALUE;
 
@@ -121,6 +123,7 @@ public final class CalibratedForecaster implements OnlineForecaster {
   @Override
   public void observe(Instant at, double value) {
     inner.observe(at, value); // validates value and time
+    lastIssued = null;
     long t = at.toEpochMilli();
     if (lastMillis != Long.MIN_VALUE && t - lastMillis > maxGapMillis) {
       pending.clear(); // their horizons straddle a hole
@@ -148,7 +151,8 @@ public final class CalibratedForecaster implements OnlineForecaster {
 
   private void issue(Instant at) {
     try {
-      double[] raw = inner.forecast(at).peakQuantiles();
+      lastIssued = inner.forecast(at);
+      double[] raw = lastIssued.peakQuantiles();
       pending.add(new Pending(at.toEpochMilli(), raw, calibrating() ? corrected(raw) : null));
     } catch (InsufficientHistoryException e) {
       // nothing to learn from until the wrapped model can forecast
@@ -196,7 +200,8 @@ public final class CalibratedForecaster implements OnlineForecaster {
 
   @Override
   public QuantileForecast forecast(Instant origin) throws InsufficientHistoryException {
-    QuantileForecast f = inner.forecast(origin);
+    QuantileForecast f =
+        lastIssued != null && lastIssued.origin().equals(origin) ? lastIssued : inner.forecast(origin);
     boolean on = calibrating();
     double[] peak = on ? corrected(f.peakQuantiles()) : f.peakQuantiles();
     String version = f.modelVersion() + "+" + VERSION

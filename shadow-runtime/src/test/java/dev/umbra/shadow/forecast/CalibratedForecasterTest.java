@@ -20,6 +20,7 @@ class CalibratedForecasterTest {
   /** A model that ignores the data and states whatever peak quantiles it is given: miscalibrated on purpose. */
   private static final class StatedForecaster implements OnlineForecaster {
     private final Supplier<double[]> peaks;
+    int forecasts;
 
     StatedForecaster(Supplier<double[]> peaks) {
       this.peaks = peaks;
@@ -35,6 +36,7 @@ class CalibratedForecasterTest {
 
     @Override
     public QuantileForecast forecast(Instant origin) {
+      forecasts++;
       double[] peak = peaks.get();
       double[][] steps = new double[HORIZON.steps()][];
       Arrays.fill(steps, peak);
@@ -148,6 +150,20 @@ class CalibratedForecasterTest {
     assertThat(f.model()).isEqualTo("stated");
     assertThat(model.name()).isEqualTo("calibrated-stated");
     assertThat(f.modelVersion()).contains("warming up");
+  }
+
+  @Test
+  void asksTheWrappedModelOncePerStep_whenTheForecastIsAtTheNewestSample() throws Exception {
+    StatedForecaster inner = new StatedForecaster(() -> new double[] {90, 100, 110, 120});
+    CalibratedForecaster model =
+        new CalibratedForecaster(inner, "cpu", CPU, HORIZON, LEVELS, SETTINGS, Duration.ofMinutes(2));
+    for (int i = 0; i < 10; i++) {
+      model.observe(T0.plusSeconds(60L * i), 100);
+      model.forecast(T0.plusSeconds(60L * i));
+    }
+    assertThat(inner.forecasts).isEqualTo(10);
+    model.forecast(T0.plusSeconds(60L * 9 + 30)); // a later origin is the wrapped model's to answer
+    assertThat(inner.forecasts).isEqualTo(11);
   }
 
   @Test
