@@ -20,6 +20,7 @@ import dev.umbra.shadow.forecast.backtest.TraceResource;
 import dev.umbra.shadow.forecast.backtest.VmResult;
 import dev.umbra.shadow.forecast.backtest.VmPass;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
+import dev.umbra.shadow.forecast.Calibration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,6 +83,16 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--confidence", defaultValue = "0.8,0.9,0.95,0.99,0.995,0.999", description = "Peak quantiles at which quantile models set limits (default ${DEFAULT-VALUE}).")
   String confidences;
 
+  @Option(names = "--calibration-step", defaultValue = "0.005", description = {
+      "Adaptive conformal step of the calibrated-* models; 0 = weighted split conformal only (default ${DEFAULT-VALUE})."})
+  double calibrationStep;
+
+  @Option(names = "--calibration-half-life", defaultValue = "7d", description = {
+      "Half-life of the calibrated-* models' past errors (default ${DEFAULT-VALUE})."})
+  String calibrationHalfLife;
+
+  private Calibration calibration = Calibration.DEFAULT;
+
   @Option(names = "--vms", description = "Only these VM ids (comma list).")
   String vms;
 
@@ -108,7 +119,10 @@ final class BacktestCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     boolean history = ShadowHistory.isDataDir(traces);
     BacktestConfig config = config(history);
-    ModelRegistry registry = new ModelRegistry(config.maxGap());
+    calibration = parseOr(() -> new Calibration(
+        Horizon.parseDuration(calibrationHalfLife, "--calibration-half-life"), calibrationStep,
+        Calibration.DEFAULT.minHorizons()));
+    ModelRegistry registry = new ModelRegistry(config.maxGap(), calibration);
     List<TraceResource> resources = parseOr(() -> TraceResource.parseList(series));
     try (ShadowHistory recorded = history ? ShadowHistory.open(traces, resources) : null) {
       TraceSource source = recorded != null ? recorded : TraceSource.files(BitbrainsReader.list(traces));
@@ -155,6 +169,8 @@ final class BacktestCommand implements Callable<Integer> {
     HourlyBacktest.Counts counts = pass.counts();
     List<VmResult> results = pass.results();
     Map<String, Object> meta = meta(config, resources, pass.used(), counts, seconds, costs);
+    meta.put("calibration", "half-life " + calibration.scoreHalfLife() + ", ACI step " + calibration.aciStep()
+        + ", after " + calibration.minHorizons() + " horizons");
     meta.put("vms_skipped", skipped.count());
     meta.put("vms_skipped_ids", skipped.all().stream().map(SkippedVms.Skip::id).toList().toString());
     meta.putAll(lstmCosts);

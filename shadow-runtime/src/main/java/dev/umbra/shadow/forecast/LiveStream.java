@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * One primary's series at one horizon, kept up to date second by second on the live-forecast
  * thread: grid seconds averaged into the horizon's steps, steps into LSTM blocks, and a
- * {@link ChallengerForecaster} (LSTM against the baseline selector over EWMA and recent peak).
- * After every step its forecast is published for any thread to read.
+ * {@link ChallengerForecaster} (LSTM against the baseline selector over EWMA and recent peak),
+ * recalibrated by a {@link CalibratedForecaster} so that its stated confidence holds on this
+ * primary's series. After every step its forecast is published for any thread to read.
  */
 final class LiveStream {
   /** Blocks replayed into a fresh state when a new model version arrives. */
@@ -28,6 +29,7 @@ final class LiveStream {
   private final BlockFeatures blocks;
   private final ArrayDeque<double[]> recent = new ArrayDeque<>();
   private final ChallengerForecaster selector;
+  private final CalibratedForecaster served;
   private long openStep = Long.MIN_VALUE;
   private double sum;
   private int count;
@@ -52,6 +54,7 @@ final class LiveStream {
         maxGap).create(series, horizon, levels);
     this.selector = new ChallengerForecaster(baselines, lstm, horizon, levels, maxGap,
         Duration.ofSeconds(Math.max(3600, 240 * horizon.duration().toSeconds())));
+    this.served = new CalibratedForecaster(selector, series, profile, horizon, levels, Calibration.DEFAULT, maxGap);
   }
 
   /**
@@ -114,9 +117,9 @@ final class LiveStream {
   /** Feeds a step sample to the models (after its blocks were stepped) and publishes a forecast. */
   void observe(long timeSec, double value) {
     Instant at = Instant.ofEpochSecond(timeSec);
-    selector.observe(at, value);
+    served.observe(at, value);
     try {
-      latest = selector.forecast(at);
+      latest = served.forecast(at);
     } catch (InsufficientHistoryException e) {
       latest = null;
       problem = e.getMessage();

@@ -8,7 +8,10 @@
  * peak over the horizon, the model that made it, why it was chosen and any fallback reason) and
  * the two model shapes: {@link dev.umbra.shadow.forecast.Forecaster} (stateless, window in,
  * forecast out, thread-safe) and {@link dev.umbra.shadow.forecast.OnlineForecaster} (stateful, fed
- * sample by sample, confined to one thread). No protobuf here: {@code dev.umbra.shadow.grpc}
+ * sample by sample, confined to one thread), with the online decorators that select among
+ * models ({@link dev.umbra.shadow.forecast.SelectingForecaster}, {@link
+ * dev.umbra.shadow.forecast.ChallengerForecaster}) and recalibrate one ({@link
+ * dev.umbra.shadow.forecast.CalibratedForecaster}). No protobuf here: {@code dev.umbra.shadow.grpc}
  * converts.
  *
  * <p>Threads in the shadow: {@link dev.umbra.shadow.forecast.LiveStreams} runs on {@code

@@ -162,13 +162,15 @@ class BacktestCommandTest {
   }
 
   @Test
-  void exitsWithUsage_forAnUnknownVmModelOrSeries() throws Exception {
+  void exitsWithUsage_forAnUnknownVmModelOrSeries_orABadCalibration() throws Exception {
     Path traces = trace();
     assertThat(run("backtest", traces.toString(), "--vms", "99", "--out", dir.resolve("o").toString())).isEqualTo(2);
     assertThat(err.toString()).contains("no trace for VM 99");
     assertThat(run("backtest", traces.toString(), "--models", "oracle")).isEqualTo(2);
     assertThat(run("backtest", traces.toString(), "--series", "gpu")).isEqualTo(2);
     assertThat(err.toString()).contains("unknown series 'gpu'");
+    assertThat(run("backtest", traces.toString(), "--calibration-step", "1.5")).isEqualTo(2);
+    assertThat(err.toString()).contains("calibration step must be in [0, 1): 1.5");
   }
 
   @Test

@@ -189,7 +189,8 @@ public final class HourlyBacktest {
     for (Map.Entry<String, Score> e : scores.entrySet()) {
       Score s = e.getValue();
       results.add(new VmResult(vm.id(), resource.key(), e.getKey(), modelOfRow.get(e.getKey()), s.hours(), s.steps(),
-          s.slack(), s.shortageSteps(), s.shortageVolume(), s.changesPerDay(), s.pinball(), s.coverage80(), s.coverage90()));
+          s.slack(), s.shortageSteps(), s.shortageVolume(), s.changesPerDay(), s.pinball(), s.coverage80(), s.coverage90(),
+          s.exceedance()));
     }
     return new Result(results, new Counts(hours, hours - gapSkipped - unforecastable, gapSkipped, unforecastable));
   }

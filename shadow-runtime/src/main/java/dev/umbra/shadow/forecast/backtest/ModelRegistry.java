@@ -7,17 +7,21 @@ import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.MovingWindowForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import dev.umbra.shadow.forecast.baseline.VpaForecaster;
+import dev.umbra.shadow.forecast.CalibratedForecaster;
+import dev.umbra.shadow.forecast.Calibration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
  * The models the backtest knows, by name. Extra factories (the LSTM) are registered by the
  * caller; "selected" chooses among every other registered model except the VPA and the moving
- * window, whose limits are not quantiles of the peak.
+ * window, whose limits are not quantiles of the peak. "calibrated-X" wraps model X in a
+ * {@link CalibratedForecaster}; it is never a candidate of "selected".
  */
 public final class ModelRegistry {
   public static final String VPA = "vpa";
@@ -26,12 +30,21 @@ public final class ModelRegistry {
   public static final String CLAIRVOYANT = "clairvoyant";
   /** Registered by the caller after training (see {@link LstmFolds}). */
   public static final String LSTM = "lstm";
+  /** Prefix of a recalibrated model's name: "calibrated-selected". */
+  public static final String CALIBRATED = "calibrated-";
 
   private final Map<String, Function<SeriesProfile, OnlineForecaster.Factory>> factories = new LinkedHashMap<>();
   private final Duration maxGap;
+  private final Calibration calibration;
 
   public ModelRegistry(Duration maxGap) {
+    this(maxGap, Calibration.DEFAULT);
+  }
+
+  /** @param calibration how the "calibrated-" models learn */
+  public ModelRegistry(Duration maxGap, Calibration calibration) {
     this.maxGap = maxGap;
+    this.calibration = Objects.requireNonNull(calibration, "calibration");
     factories.put(VPA, p -> VpaForecaster.factory(s -> p));
     factories.put(MOVING_WINDOW, p -> MovingWindowForecaster.factory(s -> p));
     for (PeakLevel level : PeakLevel.values()) {
@@ -51,6 +64,10 @@ public final class ModelRegistry {
       names.add(LSTM);
     }
     names.add(SELECTED);
+    for (String base : List.of(SELECTED, VPA, PeakLevel.EWMA.modelName(), PeakLevel.SEASONAL_NAIVE.modelName(),
+        PeakLevel.RECENT_PEAK.modelName())) {
+      names.add(CALIBRATED + base);
+    }
     names.add(CLAIRVOYANT);
     return names;
   }
@@ -59,6 +76,10 @@ public final class ModelRegistry {
   public OnlineForecaster.Factory factory(String name, SeriesProfile profile) {
     if (name.equals(CLAIRVOYANT)) {
       return null;
+    }
+    if (name.startsWith(CALIBRATED) && !name.equals(CALIBRATED + CLAIRVOYANT)) {
+      OnlineForecaster.Factory inner = factory(name.substring(CALIBRATED.length()), profile);
+      return CalibratedForecaster.factory(inner, s -> profile, calibration, maxGap);
     }
     if (name.equals(SELECTED)) {
       List<OnlineForecaster.Factory> candidates = new ArrayList<>();

@@ -13,6 +13,7 @@ final class Score {
   private long steps;
   private long hours;
   private long changes;
+  private long exceededHours;
   private double lastLimit = Double.NaN;
   private double pinballSum;
   private double peakSum;
@@ -26,7 +27,9 @@ final class Score {
       changes++;
     }
     lastLimit = limit;
+    boolean exceeded = false;
     for (int i = from; i < to; i++) {
+      exceeded |= usage[i] > limit;
       double u = usage[i];
       sumLimit += limit;
       sumUsage += u;
@@ -37,6 +40,9 @@ final class Score {
       } else {
         sumSlack += limit - u;
       }
+    }
+    if (exceeded) {
+      exceededHours++;
     }
   }
 
@@ -72,6 +78,11 @@ final class Score {
 
   double shortageVolume() {
     return sumUsage > 0 ? sumShortVolume / sumUsage : 0;
+  }
+
+  /** Share of hours whose peak exceeded the limit: 1 − c for a calibrated limit at confidence c. */
+  double exceedance() {
+    return hours > 0 ? (double) exceededHours / hours : Double.NaN;
   }
 
   double changesPerDay() {

@@ -15,7 +15,7 @@ import java.util.Map;
 /** Medians across VMs per resource and row, and the files that hold per-VM and median results. */
 public final class Summary {
   static final String[] METRICS = {
-    "slack", "shortage_steps", "shortage_volume", "changes_per_day", "pinball", "coverage80", "coverage90"
+    "slack", "shortage_steps", "shortage_volume", "changes_per_day", "pinball", "coverage80", "coverage90", "exceedance"
   };
 
   /** Medians of one resource and row across VMs. */
@@ -29,7 +29,7 @@ public final class Summary {
 
   static double[] metrics(VmResult r) {
     return new double[] {
-      r.slack(), r.shortageSteps(), r.shortageVolume(), r.changesPerDay(), r.pinball(), r.coverage80(), r.coverage90()
+      r.slack(), r.shortageSteps(), r.shortageVolume(), r.changesPerDay(), r.pinball(), r.coverage80(), r.coverage90(), r.exceedance()
     };
   }
 
@@ -123,13 +123,13 @@ public final class Summary {
 
   /** A fixed-width table of the medians, for the terminal. */
   public static String table(List<Row> medians) {
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-10s %-24s %4s %8s %9s %9s %9s %9s %7s %7s%n",
-        "resource", "model", "vms", "slack", "short.stp", "short.vol", "chg/day", "pinball", "cov80", "cov90"));
+    StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-10s %-28s %4s %8s %9s %9s %9s %9s %7s %7s %7s%n",
+        "resource", "model", "vms", "slack", "short.stp", "short.vol", "chg/day", "pinball", "cov80", "cov90", "exceed"));
     for (Row r : medians) {
-      b.append(String.format(Locale.ROOT, "%-10s %-24s %4d %7.1f%% %8.3f%% %8.3f%% %9.2f %9.4f %6.1f%% %6.1f%%%n",
+      b.append(String.format(Locale.ROOT, "%-10s %-28s %4d %7.1f%% %8.3f%% %8.3f%% %9.2f %9.4f %6.1f%% %6.1f%% %6.2f%%%n",
           r.resource(), r.row(), r.vms(), 100 * r.median("slack"), 100 * r.median("shortage_steps"),
           100 * r.median("shortage_volume"), r.median("changes_per_day"), r.median("pinball"),
-          100 * r.median("coverage80"), 100 * r.median("coverage90")));
+          100 * r.median("coverage80"), 100 * r.median("coverage90"), 100 * r.median("exceedance")));
     }
     return b.toString().replace("NaN%", "   -").replace("NaN", "-");
   }

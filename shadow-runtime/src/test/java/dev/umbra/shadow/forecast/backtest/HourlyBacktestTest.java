@@ -68,7 +68,8 @@ class HourlyBacktestTest {
     Path calm = SyntheticTrace.write(dir.resolve("a"), "3", DAYS_10, t -> 1000 + (t % 7) * 10, t -> 1_000_000, null);
     Path spiky = SyntheticTrace.write(dir.resolve("b"), "3", DAYS_10,
         t -> t >= spikeAt ? 9000 : 1000 + (t % 7) * 10, t -> 1_000_000, null);
-    List<String> models = List.of("vpa", "moving-window", "ewma", "seasonal-naive", "recent-peak", "selected");
+    List<String> models = List.of("vpa", "moving-window", "ewma", "seasonal-naive", "recent-peak", "selected",
+        "calibrated-selected", "calibrated-vpa");
     Map<Long, Map<String, Double>> a = limits(backtest(models), BitbrainsReader.read(calm));
     Map<Long, Map<String, Double>> b = limits(backtest(models), BitbrainsReader.read(spiky));
     long decidedBeforeSpike = spikeAt; // the hour starting at 12:00 uses data up to 11:55
