@@ -7,6 +7,7 @@ import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ public final class ShadowApi {
     return ServerMethodDefinition.create(lenient, method.getServerCallHandler());
   }
 
-  /** Parses with {@code delegate}; null for bytes that are not a message (only a status-carrying failure). */
+  /** Parses with {@code delegate}; null for bytes that are not a message (protobuf's INTERNAL), any other status rethrown. */
   private record LenientMarshaller<T>(MethodDescriptor.Marshaller<T> delegate) implements MethodDescriptor.Marshaller<T> {
     @Override
     public InputStream stream(T value) {
@@ -74,8 +75,13 @@ public final class ShadowApi {
     public T parse(InputStream stream) {
       try {
         return delegate.parse(stream);
-      } catch (StatusRuntimeException unparsable) {
-        return null; // protobuf's marshaller reports bad bytes as INTERNAL "Invalid protobuf byte sequence"
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() == Status.Code.INTERNAL) {
+          return null; // protobuf's marshaller reports bad bytes as INTERNAL "Invalid protobuf byte sequence"
+        }
+        // anything else is grpc's own verdict, e.g. RESOURCE_EXHAUSTED for a message over the
+        // inbound limit (grpc-java enforces it while the message is read, inside parse)
+        throw e;
       }
     }
   }
