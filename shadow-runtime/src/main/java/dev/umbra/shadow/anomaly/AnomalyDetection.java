@@ -176,7 +176,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
     SeriesAlarm lead = incident.lead();
     return new Anomaly(id(primaryId, incident), primaryId, workload, lead.series(), incident.related(), lead.kind(),
         Instant.ofEpochSecond(lead.onsetStep()), detected, Instant.ofEpochSecond(lead.decidedStep()),
-        Math.max(0, Math.min(1, lead.score())), lead.observed(), lead.expectedLow(), lead.expectedHigh(),
+        lead.score(), lead.observed(), lead.expectedLow(), lead.expectedHigh(),
         lead.explanation());
   }
 

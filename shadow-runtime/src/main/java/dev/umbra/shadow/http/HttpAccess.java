@@ -38,18 +38,17 @@ public record HttpAccess(boolean loopback, List<String> readerTokens) {
 
   /** The filter every path gets: the Host check on loopback. */
   Filter hostCheck() {
-    return new Check("host check", exchange -> !loopback || loopbackHost(exchange.getRequestHeaders().getFirst("Host"))
-        ? 0 : 403);
+    return new Check("host check", this::hostStatus);
   }
 
   /** The filter reader paths get: the Host check on loopback, the bearer token elsewhere. */
   Filter readers() {
-    return new Check("reader", exchange -> {
-      if (loopback) {
-        return loopbackHost(exchange.getRequestHeaders().getFirst("Host")) ? 0 : 403;
-      }
-      return bearer(exchange.getRequestHeaders().getFirst("Authorization")) ? 0 : 401;
-    });
+    return new Check("reader", exchange -> loopback ? hostStatus(exchange)
+        : bearer(exchange.getRequestHeaders().getFirst("Authorization")) ? 0 : 401);
+  }
+
+  private int hostStatus(HttpExchange exchange) {
+    return !loopback || loopbackHost(exchange.getRequestHeaders().getFirst("Host")) ? 0 : 403;
   }
 
   /** Whether a {@code Host} header names localhost, 127.0.0.0/8 or ::1 (any port). */
