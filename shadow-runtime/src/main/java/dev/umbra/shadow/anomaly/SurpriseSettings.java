@@ -35,7 +35,7 @@ public record SurpriseSettings(
     int rest) {
 
   public static final SurpriseSettings DEFAULT =
-      new SurpriseSettings(List.of(100), 6, 2, 150, 10, 8640, 100, 0.03, 0.02, 0.5, 100);
+      new SurpriseSettings(List.of(100), 6, 2, 150, 10, 8640, 100, 0.03, 0.02, 0.4, 100);
 
   public SurpriseSettings {
     contexts = List.copyOf(contexts);
