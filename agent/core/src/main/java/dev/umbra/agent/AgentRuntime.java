@@ -1,6 +1,7 @@
 package dev.umbra.agent;
 
 import dev.umbra.agent.bootstrap.IoCounters;
+import dev.umbra.agent.checkpoint.JdkCrac;
 import dev.umbra.agent.command.CommandHandler;
 import dev.umbra.agent.config.AgentConfig;
 import dev.umbra.agent.config.ConfigException;
@@ -37,8 +38,11 @@ final class AgentRuntime implements AgentStatus {
 
   private final AgentConfig config;
   private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
-  private volatile Optional<JfrCollector> jfr = Optional.empty();
   private volatile Optional<WovenIo> hooks = Optional.empty();
+  /** The stream to the shadow and the JFR stream, closed and opened again around CRaC checkpoints. */
+  private volatile CracResource live;
+  /** Keeps the JDK's CRaC API, and with it the proxy the JDK's context holds only weakly. */
+  private volatile Optional<JdkCrac> jdkCrac = Optional.empty();
   private volatile Sampler sampler;
   private volatile List<String> manageableFlags = List.of();
   private volatile boolean crac;
@@ -127,35 +131,62 @@ final class AgentRuntime implements AgentStatus {
       if (config.jfr()) {
         boolean small = JfrCollector.shrinkBuffers(instrumentation, ManagementFactory.getRuntimeMXBean().getInputArguments());
         AgentLog.debug("start: JFR buffers " + (small ? "shrunk" : "left at their defaults"));
-        jfr = JfrCollector.start(config.sampling(), config.stackDepth());
-        jfr.ifPresent(started::push);
-        AgentLog.debug("start: JFR " + jfr.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       }
       BatchBuffer buffer = new BatchBuffer(config.bufferBatches());
       Clock clock = Clock.systemUTC();
-      sampler = new Sampler(config.sampling(), clock, buffer, jfr, config.stackDepth());
+      sampler = new Sampler(config.sampling(), clock, buffer, Optional.empty(), config.stackDepth());
       sampler.onAdviceErrors(this::dropHooks);
+      app = new dev.umbra.agent.checkpoint.AppEngine(ManagementFactory.getPlatformMBeanServer(), () -> {
+        CracResource parts = live;
+        ShadowConnection link = parts == null ? null : parts.connection();
+        return link == null ? null : link.stateTransfer(parts.identity().primaryId());
+      });
+      CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot(), List.of(app));
+      ShadowConnection.Setup setup = new ShadowConnection.Setup(config.shadow(), sampler::sampling, config.tags(),
+          sampler::nextSequence, buffer, commands, this, clock);
+      Optional<JdkCrac> api = JdkCrac.find();
+      jdkCrac = api;
+      live = new CracResource(new CracResource.Parts(sampler, buffer,
+          () -> config.jfr() ? JfrCollector.start(sampler.sampling(), config.stackDepth()) : Optional.empty(),
+          (id, secret) -> ShadowConnection.open(setup, id, secret)),
+          identity, () -> api.map(JdkCrac::restoreTimeMillis).orElse(java.util.OptionalLong.empty()));
+      started.push(live); // closes the stream to the shadow and the JFR stream, whichever are open then
+      sampler.useJfr(live.startJfr());
+      AgentLog.debug("start: JFR " + live.jfr().isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
       sampler.start();
       started.push(sampler);
-      java.util.concurrent.atomic.AtomicReference<ShadowConnection> link = new java.util.concurrent.atomic.AtomicReference<>();
-      app = new dev.umbra.agent.checkpoint.AppEngine(ManagementFactory.getPlatformMBeanServer(),
-          () -> link.get() == null ? null : link.get().stateTransfer(identity.primaryId()));
-      CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot(), List.of(app));
       started.push(commands);
-      ShadowConnection connection = ShadowConnection.open(config.shadow(), identity, sampler::sampling,
-          config.tags(), sampler::nextSequence, buffer, commands, this, clock);
-      link.set(connection);
-      app.onRegistriesChanged(connection::capabilitiesChanged);
+      ShadowConnection connection = live.connect();
+      app.onRegistriesChanged(() -> {
+        ShadowConnection link = live.connection();
+        if (link != null) {
+          link.capabilitiesChanged();
+        }
+      });
       if (app.available()) {
         connection.capabilitiesChanged(); // registered between the first Hello and the listener
       }
-      started.push(connection);
+      api.ifPresent(this::registerCracResource);
       Runtime.getRuntime().addShutdownHook(AgentThreads.single("shutdown").newThread(this::shutdown));
- AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()
-          + ", jfr " + jfr.isPresent() + ", io hooks " + hooks.isPresent() + ", primary " + identity.primaryId());
+      AgentLog.info("started in " + (System.nanoTime() - t0) / 1_000_000 + " ms: shadow " + config.shadow() + ", " + config.sampling().criticality().label()
+          + ", jfr " + live.jfr().isPresent() + ", io hooks " + hooks.isPresent() + ", primary " + identity.primaryId());
     } catch (Throwable t) {
       AgentLog.error("the agent failed to start and is off; the application runs without it", t);
       close();
+    }
+  }
+
+  /**
+   * On a CRaC JDK: lets the JDK close the agent's stream, JFR and sampling before a checkpoint
+   * and open them after ({@link CracResource}); without it, the agent's socket fails every
+   * checkpoint. A JDK that refuses leaves the agent running without it.
+   */
+  private void registerCracResource(JdkCrac jdkCrac) {
+    try {
+      jdkCrac.register(live);
+      AgentLog.debug("start: CRaC resource registered with " + jdkCrac.packageName());
+    } catch (RuntimeException e) {
+      AgentLog.warn("CRaC: cannot register the agent's resource; a checkpoint of this JVM will fail on the agent's socket", e);
     }
   }
 
@@ -230,13 +261,17 @@ final class AgentRuntime implements AgentStatus {
     @Override
     public void apply(Sampling next) {
       sampler.apply(next);
-      jfr.ifPresent(j -> j.apply(next));
+      CracResource parts = live;
+      if (parts != null) {
+        parts.jfr().ifPresent(j -> j.apply(next));
+      }
     }
   }
 
   @Override
   public boolean jfrRunning() {
-    return jfr.isPresent();
+    CracResource parts = live;
+    return parts != null && parts.jfr().isPresent();
   }
 
   @Override

@@ -87,6 +87,10 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Every option is checked before anything (temporary folder, cgroup, shadow) exists
     Plan plan = plan();
+    Optional<String> missing = dev.umbra.shadow.supervisor.Supervisor.missingFor(engine, plan.primary());
+    if (missing.isPresent()) {
+      throw new EngineUnavailableException("--engine " + engine + ": " + missing.get());
+    }
     Path agent = AttachCommand.locateAgentJar(agentJar, System.getenv(), AttachCommand.shadowJarFolder())
         .orElseThrow(() -> new AttachCommand.AttachFailedException("cannot find umbra-agent.jar: give --agent-jar or set UMBRA_AGENT_JAR"));
     if (!isVerbose()) {
@@ -195,6 +199,15 @@ final class RunCommand implements Callable<Integer> {
       }
       throw new IllegalArgumentException(
           dev.umbra.shadow.config.ConfigParser.KEYS.contains(key) ? dev.umbra.shadow.config.ConfigParser.envName(key) + message.substring(colon) : message);
+    }
+  }
+
+  /** The chosen engine cannot run with the primary's JDK (exit 1, not a usage error). */
+  static final class EngineUnavailableException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    EngineUnavailableException(String message) {
+      super(message);
     }
   }
 

@@ -22,10 +22,11 @@ import java.util.concurrent.TimeUnit;
  * from it with {@code -XX:CRaCRestoreFrom}. A rollback ends the primary and restores the newest
  * known-good image.
  *
- * <p>Never run on these build machines (no CRaC JDK); see {@code CracIT}. A CRaC JDK refuses to
- * checkpoint a JVM with open sockets, and the agent keeps one to the shadow: until the agent
- * closes it around a checkpoint (a {@code jdk.crac} resource), a checkpoint fails with the
- * JDK's message and the primary runs on.
+ * <p>A CRaC JDK refuses to checkpoint a JVM with open sockets or files; the agent registers a
+ * {@code jdk.crac} resource ({@code dev.umbra.agent.CracResource}) that closes its stream to the
+ * shadow, its JFR recordings and its sampling before the checkpoint and opens them again after,
+ * under a new primary id for a restored process. Never run on these build machines (no CRaC
+ * JDK, and CRIU fails here); see {@code CracIT} and docs/checkpoints.md.
  */
 final class CracEngine implements Engine {
   static final String NAME = "crac";
@@ -40,6 +41,23 @@ final class CracEngine implements Engine {
     this.root = root;
     this.store = store;
     this.clock = clock;
+  }
+
+  /**
+   * What this engine lacks to run {@code command}'s JDK, in one line naming it: a {@code java}
+   * that refuses {@code -XX:CRaCCheckpointTo} (no CRaC), or no {@code jcmd} beside it (the
+   * checkpoint is {@code jcmd JDK.checkpoint}). Empty when both are there. Starts that java once.
+   */
+  static java.util.Optional<String> missing(PrimaryCommand command) {
+    if (!supported(command.java())) {
+      return java.util.Optional.of(command.java() + " is not a CRaC JDK (it refuses -XX:CRaCCheckpointTo):"
+          + " run the primary with a CRaC-enabled JDK, or use --engine app or restart");
+    }
+    Path jcmd = Path.of(command.jcmd());
+    if (jcmd.getParent() != null && !Files.isExecutable(jcmd)) {
+      return java.util.Optional.of("no jcmd beside " + command.java() + " (the crac engine checkpoints with jcmd JDK.checkpoint)");
+    }
+    return java.util.Optional.empty();
   }
 
   /** Whether {@code java} accepts {@code -XX:CRaCCheckpointTo}: runs it with {@code -version}. */
@@ -101,7 +119,7 @@ final class CracEngine implements Engine {
       String id = "crac-" + created.toEpochMilli() + "-" + (++sequence);
       supervisor.replace("crac checkpoint " + id, old -> {
         Files.createDirectories(root);
-        Process jcmd = new ProcessBuilder(checkpointCommand(supervisor.command(), old.pid()))
+        Process jcmd = new ProcessBuilder(checkpointCommand(supervisor.command(), supervisor.jvmPid(primaryId, old.pid())))
             .redirectErrorStream(true).start();
         String said = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         if (!jcmd.waitFor(CHECKPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || jcmd.exitValue() != 0) {

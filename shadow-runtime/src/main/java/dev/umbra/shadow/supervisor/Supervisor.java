@@ -2,7 +2,6 @@ package dev.umbra.shadow.supervisor;
 
 import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
-import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
 import java.io.IOException;
@@ -12,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs one primary as a child process until it exits on its own: starts it with the engine's
@@ -93,6 +94,15 @@ public final class Supervisor implements AutoCloseable {
     };
   }
 
+  /**
+   * What {@code engine} lacks to run {@code command} on this machine, in one line naming it;
+   * empty when nothing is missing. Only {@code crac} needs more than a JDK: a CRaC one, with
+   * jcmd (checked by starting that java once).
+   */
+  public static Optional<String> missingFor(String engine, PrimaryCommand command) {
+    return engine.equals(CracEngine.NAME) ? CracEngine.missing(command) : Optional.empty();
+  }
+
   /** Starts the primary and waits for it to exit on its own; returns its exit code. */
   public int run() throws IOException, InterruptedException {
     Process first = start(engine.launch(options.command()), "started");
@@ -137,13 +147,43 @@ public final class Supervisor implements AutoCloseable {
     return engine.name();
   }
 
-  /** The connected session of the process running now. */
+  /**
+   * The connected session of the process running now: the newest one with its pid, else the
+   * newest of one of its descendants (a JVM restored from a CRaC image runs under the restore
+   * launcher, with the pid it had at the checkpoint).
+   */
   public Optional<String> primaryId() {
-    long pid = pid();
-    return sessions.all().stream()
-        .filter(s -> s.identity().pid() == pid && s.state() == PrimaryState.CONNECTED)
-        .max(Comparator.comparingLong(s -> s.identity().jvmStartMillis()))
-        .map(PrimarySession::primaryId);
+    Process running;
+    synchronized (lock) {
+      running = process;
+    }
+    if (running == null) {
+      return Optional.empty();
+    }
+    List<Connected> connected = sessions.all().stream()
+        .filter(s -> s.state() == PrimaryState.CONNECTED)
+        .map(s -> new Connected(s.primaryId(), s.identity().pid(), s.identity().jvmStartMillis()))
+        .toList();
+    return running(connected, running.pid(), () -> running.descendants().map(ProcessHandle::pid).collect(Collectors.toSet()));
+  }
+
+  /** A connected primary: its id, pid and (restore) start time. */
+  record Connected(String primaryId, long pid, long startMillis) {}
+
+  /** The newest of {@code connected} with {@code pid}, else the newest with one of {@code descendants}. */
+  static Optional<String> running(List<Connected> connected, long pid, Supplier<Set<Long>> descendants) {
+    Comparator<Connected> newest = Comparator.comparingLong(Connected::startMillis);
+    Optional<Connected> own = connected.stream().filter(c -> c.pid() == pid).max(newest);
+    if (own.isPresent()) {
+      return own.map(Connected::primaryId);
+    }
+    Set<Long> below = descendants.get();
+    return connected.stream().filter(c -> below.contains(c.pid())).max(newest).map(Connected::primaryId);
+  }
+
+  /** The pid the primary's agent reported (a restored JVM's, which may not be the launched process's). */
+  long jvmPid(String primaryId, long otherwise) {
+    return sessions.get(primaryId).map(s -> s.identity().pid()).orElse(otherwise);
   }
 
   /**

@@ -162,6 +162,18 @@ class UmbraCliTest {
       assertThat(err.toString()).startsWith("umbra: the primary's command must start with a java executable");
     }
 
+    @Test
+    void theCracEngine_onAJdkWithoutCrac_failsUpFrontWithOneLine_andNothingIsCreated() {
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+      assertThat(run("run", "--engine", "crac", "--", java, "-version")).isEqualTo(1);
+
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: --engine crac: " + java
+          + " is not a CRaC JDK (it refuses -XX:CRaCCheckpointTo): run the primary with a CRaC-enabled JDK,"
+          + " or use --engine app or restart");
+      assertThat(runCgroupLeftBehind()).isFalse();
+    }
+
     /** Whether umbra run left its cgroup ({@code umbra-run-<pid>}) behind; false where cgroups cannot be made. */
     private boolean runCgroupLeftBehind() {
       CgroupManager cgroups;

@@ -47,6 +47,38 @@ class CracEngineTest {
   }
 
   @Test
+  void namesTheJavaThatLacksCrac() {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    assertThat(Supervisor.missingFor("crac", new PrimaryCommand(List.of(java, "-version"))))
+        .hasValueSatisfying(m -> assertThat(m).startsWith(java + " is not a CRaC JDK"));
+    assertThat(Supervisor.missingFor("app", new PrimaryCommand(List.of("/no/such/java")))).isEmpty();
+  }
+
+  @Nested
+  class RunningPrimary {
+    private final List<Supervisor.Connected> connected = List.of(
+        new Supervisor.Connected("h/900/1000", 900, 1000),
+        new Supervisor.Connected("h/900/5000", 900, 5000),
+        new Supervisor.Connected("h/77/3000", 77, 3000));
+
+    @Test
+    void isTheNewestRunWithTheLaunchedPid() {
+      assertThat(Supervisor.running(connected, 900, () -> { throw new AssertionError("not needed"); }))
+          .hasValue("h/900/5000");
+    }
+
+    @Test
+    void isARestoredJvmUnderTheRestoreLauncher_whenNoneHasTheLaunchedPid() {
+      assertThat(Supervisor.running(connected, 4242, () -> java.util.Set.of(4243L, 77L))).hasValue("h/77/3000");
+    }
+
+    @Test
+    void isNone_whenNeitherTheLaunchedProcessNorItsDescendantsConnected() {
+      assertThat(Supervisor.running(connected, 4242, () -> java.util.Set.of(4243L))).isEmpty();
+    }
+  }
+
+  @Test
   void hasNoKnownGoodImageBeforeTheFirstCheckpoint() throws Exception {
     assertThat(engine().newestKnownGood("wl")).isEmpty();
   }

@@ -5,6 +5,7 @@
  * class loader), and streams them to and from the shadow through a {@link
  * dev.umbra.agent.checkpoint.StateTransfer}. Runs on the {@code umbra-command} thread, one
  * command at a time. The {@code crac} and {@code restart} engines run in the supervisor
- * ({@code umbra run}), not here.
+ * ({@code umbra run}), not here; {@link dev.umbra.agent.checkpoint.JdkCrac} only registers the
+ * agent's CRaC resource with a CRaC JDK (called on the JDK's checkpointing thread).
  */
 package dev.umbra.agent.checkpoint;

@@ -42,6 +42,17 @@ public final class JvmIntrospection {
     return new Identity(host + "/" + pid + "/" + start, workload, host, pid, start, facts);
   }
 
+  /**
+   * The identity of this JVM restored from a CRaC image at {@code restoreUnixMs}: a new run, so a
+   * new primary id ({@code <host>/<pid>/<restore ms>}, host and pid read again, since an image
+   * may be restored elsewhere), the same workload and JVM facts.
+   */
+  public static Identity restored(Identity before, long restoreUnixMs) {
+    String host = hostName();
+    long pid = ProcessHandle.current().pid();
+    return new Identity(host + "/" + pid + "/" + restoreUnixMs, before.workload(), host, pid, restoreUnixMs, before.jvm());
+  }
+
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();

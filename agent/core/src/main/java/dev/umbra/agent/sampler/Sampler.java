@@ -48,7 +48,7 @@ public final class Sampler implements AutoCloseable {
 
   private final Clock clock;
   private final BatchBuffer buffer;
-  private final Optional<JfrCollector> jfr;
+  private volatile Optional<JfrCollector> jfr;
   private Optional<dev.umbra.agent.jfr.OldObjectSampler> oldObjects = Optional.empty();
   private final int stackDepth;
   private final ScheduledExecutorService executor =
@@ -82,12 +82,19 @@ public final class Sampler implements AutoCloseable {
   private boolean histogramFailed;
   private long adviceErrorsSeen;
   private volatile Runnable onAdviceErrors = () -> {};
+  /** Between {@link #pause} and {@link #resume}: nothing is scheduled. Sampler thread only. */
+  private boolean paused;
 
   public Sampler(Sampling sampling, Clock clock, BatchBuffer buffer, Optional<JfrCollector> jfr, int stackDepth) {
     this.stackDepth = stackDepth;
     this.sampling = sampling;
     this.clock = clock;
     this.buffer = buffer;
+    this.jfr = jfr;
+  }
+
+  /** The JFR stream to drain; before {@link #start} (later ones come with {@link #resume}). */
+  public void useJfr(Optional<JfrCollector> jfr) {
     this.jfr = jfr;
   }
 
@@ -101,12 +108,59 @@ public final class Sampler implements AutoCloseable {
     executor.execute(this::schedule);
   }
 
-  /** Changes the periods; takes effect on the sampler thread. */
+  /** Changes the periods; takes effect on the sampler thread (on resume, when paused). */
   public void apply(Sampling next) {
     executor.execute(() -> {
       sampling = next;
+      if (!paused) {
+        schedule();
+      }
+    });
+  }
+
+  /**
+   * Stops sampling until {@link #resume}, for a CRaC checkpoint: cancels the periodic tasks,
+   * closes the batch in progress into the buffer, closes the old-object recording (it holds a
+   * JFR repository file) and returns once the sampler thread has done so. Idempotent.
+   *
+   * @throws java.util.concurrent.TimeoutException when the sampler thread is still busy after
+   *     {@code budget} (a class histogram of a huge heap): it pauses when that ends
+   */
+  public void pause(Duration budget) throws Exception {
+    executor.submit(() -> {
+      tasks.forEach(t -> t.cancel(false));
+      tasks.clear();
+      closeBatch();
+      oldObjects.ifPresent(dev.umbra.agent.jfr.OldObjectSampler::close);
+      oldObjects = Optional.empty();
+      paused = true;
+      return null;
+    }).get(budget.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Samples again after {@link #pause}, with {@code jfr} (the JFR stream opened after the
+   * restore, or none); rates start from this moment. Does nothing when not paused.
+   */
+  public void resume(Optional<JfrCollector> jfr) {
+    executor.execute(() -> {
+      if (!paused) {
+        return;
+      }
+      paused = false;
+      this.jfr = jfr;
+      lastNanos = System.nanoTime();
+      lastCpuNanos = -1;
       schedule();
     });
+  }
+
+  /**
+   * Numbers the next batch 1 again: a JVM restored from a CRaC image is a new run under a new
+   * primary id. Only while paused (no batch is being closed).
+   */
+  public void restartSequence() {
+    nextSequence.set(1);
   }
 
   public Sampling sampling() {

@@ -76,6 +76,24 @@ public final class BatchBuffer {
     }
   }
 
+  /**
+   * Drops every batch, pending and in flight, counted as dropped (reported with the next batch
+   * taken): what a JVM restored from a CRaC image still held of the run that was checkpointed,
+   * whose stream is gone. Returns how many were dropped.
+   */
+  public synchronized int clear() {
+    int dropped = pending.size() + inFlight.size();
+    for (Deque<Batch> batches : List.of(pending, inFlight)) {
+      for (Batch b : batches) {
+        droppedBatches++;
+        droppedBatchesTotal++;
+        droppedPoints += b.points().size();
+      }
+      batches.clear();
+    }
+    return dropped;
+  }
+
   /** Waits up to {@code millis} for a pending batch. */
   public synchronized boolean awaitPending(long millis) throws InterruptedException {
     if (pending.isEmpty() && millis > 0) {

@@ -53,6 +53,8 @@ public final class ShadowConnection implements AutoCloseable {
   private final java.util.List<Route> routes;
   private volatile int route;
   private final Runnable releaseResources;
+  /** Waits up to the given ms until what {@link #releaseResources} shut down has ended. */
+  private java.util.function.LongPredicate awaitReleased = millis -> true;
   private final LongFunction<AgentMessage> hello;
   private final BatchBuffer buffer;
   private final CommandHandler commands;
@@ -97,9 +99,7 @@ public final class ShadowConnection implements AutoCloseable {
     this.status = status;
     this.clock = clock;
     this.backoff = backoff;
-    byte[] secret = new byte[32];
-    new java.security.SecureRandom().nextBytes(secret); // /dev/urandom on Linux: never blocks
-    this.sessionSecret = com.google.protobuf.ByteString.copyFrom(secret);
+    this.sessionSecret = SessionSecret.random().bytes();
     this.thread = AgentThreads.single("transport").newThread(this::run);
   }
 
@@ -113,11 +113,11 @@ public final class ShadowConnection implements AutoCloseable {
    * blocking work for it (name resolution), unpooled heap buffers instead of Netty's pooled
    * arenas and thread caches, and no leak-detection sampling.
    */
-  public static ShadowConnection open(ShadowTargets shadow, Identity identity,
-      java.util.function.Supplier<Sampling> sampling, java.util.Map<String, String> tags,
-      java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands,
-      AgentStatus status, Clock clock) {
-    LongFunction<AgentMessage> hello = next -> WireMapping.hello(identity, status, sampling.get(), tags, next);
+  public static ShadowConnection open(Setup setup, Identity identity, SessionSecret secret) {
+    ShadowTargets shadow = setup.shadow();
+    Clock clock = setup.clock();
+    LongFunction<AgentMessage> hello =
+        next -> WireMapping.hello(identity, setup.status(), setup.sampling().get(), setup.tags(), next);
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
@@ -144,11 +144,70 @@ public final class ShadowConnection implements AutoCloseable {
       offload.shutdownNow();
       loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     };
-    ShadowConnection connection = new ShadowConnection(routes, release, hello, nextSequence,
-        buffer, commands, status, clock, Backoff.standard(clock));
+    ShadowConnection connection = new ShadowConnection(routes, release, hello, setup.nextSequence(),
+        setup.buffer(), setup.commands(), setup.status(), clock, Backoff.standard(clock));
+    connection.sessionSecret = secret.bytes();
+    connection.awaitReleased = millis -> loop.terminationFuture().awaitUninterruptibly(millis); // its selector
     spawners.forEach(spawner -> spawner.onListening(connection::retryNow));
     connection.thread.start();
     return connection;
+  }
+
+  /**
+   * What every connection of one agent shares, whatever the identity it speaks for.
+   *
+   * @param sampling the sampling in force, for each Hello
+   * @param nextSequence the sequence number the sampler will give its next batch
+   */
+  public record Setup(ShadowTargets shadow, java.util.function.Supplier<Sampling> sampling,
+      java.util.Map<String, String> tags, java.util.function.LongSupplier nextSequence, BatchBuffer buffer,
+      CommandHandler commands, AgentStatus status, Clock clock) {
+    public Setup {
+      java.util.Objects.requireNonNull(shadow, "shadow");
+      tags = java.util.Map.copyOf(tags);
+    }
+  }
+
+  /** The secret every Hello proves now: this run's own, or the one a shadow issued in a Welcome. */
+  public SessionSecret sessionSecret() {
+    return SessionSecret.of(sessionSecret);
+  }
+
+  /**
+   * Waits up to {@code budget} until the shadow has acknowledged every batch in the buffer (each
+   * is acknowledged once durably stored); returns whether it has. Any thread; sends nothing itself.
+   */
+  public boolean flush(Duration budget) throws InterruptedException {
+    long deadline = System.nanoTime() + budget.toNanos();
+    while (buffer.size() > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0 || closed) {
+        return false;
+      }
+      wake();
+      Thread.sleep(Math.min(POLL_MILLIS, Math.max(1, left / 1_000_000)));
+    }
+    return true;
+  }
+
+  /**
+   * Closes as {@link #close} does, then waits up to {@code budget} until nothing of the
+   * transport holds a socket or a selector: every channel terminated and the event loop ended.
+   * Returns whether all of them did (a CRaC checkpoint needs it).
+   */
+  public boolean closeAndAwait(Duration budget) {
+    long deadline = System.nanoTime() + budget.toNanos();
+    close();
+    boolean terminated = true;
+    try {
+      for (Route r : routes) {
+        terminated &= r.channel().awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return terminated && awaitReleased.test(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
   }
 
   /** Connects at once instead of waiting out the back-off (a spawned shadow just started). */

@@ -33,6 +33,24 @@ class BatchBufferTest {
   }
 
   @Test
+  void clearDropsPendingAndInFlightBatches_andCountsThemWithTheNextTake() {
+    BatchBuffer buffer = new BatchBuffer(10);
+    buffer.add(batch(1, 2));
+    buffer.add(batch(2, 3));
+    buffer.take(); // 1 in flight, 2 pending
+
+    assertThat(buffer.clear()).isEqualTo(2);
+
+    assertThat(buffer.size()).isZero();
+    assertThat(buffer.take()).isEmpty();
+    buffer.add(batch(1, 1));
+    BatchBuffer.Taken next = buffer.take().orElseThrow();
+    assertThat(next.droppedBatches()).isEqualTo(2);
+    assertThat(next.droppedPoints()).isEqualTo(5);
+    assertThat(buffer.droppedBatchesTotal()).isEqualTo(2);
+  }
+
+  @Test
   void forgetsInFlightBatches_beforeDroppingPendingOnes() {
     BatchBuffer buffer = new BatchBuffer(2);
     buffer.add(batch(1, 1));
