@@ -15,11 +15,16 @@ import java.util.Set;
  * @param cpuCores CPU in cores, finite and greater than zero when present
  * @param memoryBytes memory in bytes, greater than zero when present
  * @param heapBytes JVM soft heap bound in bytes, greater than zero when present
+ * @param diskReadBytesPerSecond disk read bandwidth in bytes per second ({@link
+ *     ResourceKind#DISK_READ}), greater than zero when present
+ * @param diskWriteBytesPerSecond disk write bandwidth in bytes per second ({@link
+ *     ResourceKind#DISK_WRITE}), greater than zero when present
  */
-public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, OptionalLong heapBytes) {
+public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, OptionalLong heapBytes,
+    OptionalLong diskReadBytesPerSecond, OptionalLong diskWriteBytesPerSecond) {
 
-  private static final Allocation EMPTY =
-      new Allocation(OptionalDouble.empty(), OptionalLong.empty(), OptionalLong.empty());
+  private static final Allocation EMPTY = new Allocation(OptionalDouble.empty(), OptionalLong.empty(),
+      OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty());
 
   /**
    * Validates the amounts.
@@ -27,6 +32,8 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
    * @param cpuCores see the record component
    * @param memoryBytes see the record component
    * @param heapBytes see the record component
+   * @param diskReadBytesPerSecond see the record component
+   * @param diskWriteBytesPerSecond see the record component
    * @throws NullPointerException if any component is null
    * @throws IllegalArgumentException if an amount is present but not finite and positive
    */
@@ -34,6 +41,8 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
     Objects.requireNonNull(cpuCores, "cpuCores");
     Objects.requireNonNull(memoryBytes, "memoryBytes");
     Objects.requireNonNull(heapBytes, "heapBytes");
+    Objects.requireNonNull(diskReadBytesPerSecond, "diskReadBytesPerSecond");
+    Objects.requireNonNull(diskWriteBytesPerSecond, "diskWriteBytesPerSecond");
     if (cpuCores.isPresent()
         && (!Double.isFinite(cpuCores.getAsDouble()) || cpuCores.getAsDouble() <= 0)) {
       throw new IllegalArgumentException("cpuCores must be finite and > 0, was " + cpuCores.getAsDouble());
@@ -44,6 +53,24 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
     if (heapBytes.isPresent() && heapBytes.getAsLong() <= 0) {
       throw new IllegalArgumentException("heapBytes must be > 0, was " + heapBytes.getAsLong());
     }
+    if (diskReadBytesPerSecond.isPresent() && diskReadBytesPerSecond.getAsLong() <= 0) {
+      throw new IllegalArgumentException("diskReadBytesPerSecond must be > 0, was " + diskReadBytesPerSecond.getAsLong());
+    }
+    if (diskWriteBytesPerSecond.isPresent() && diskWriteBytesPerSecond.getAsLong() <= 0) {
+      throw new IllegalArgumentException("diskWriteBytesPerSecond must be > 0, was " + diskWriteBytesPerSecond.getAsLong());
+    }
+  }
+
+  /**
+   * An allocation of CPU, memory and heap, with no disk bandwidth set: the constructor of the
+   * first version of this record, kept for plugins built against it.
+   *
+   * @param cpuCores see the record component
+   * @param memoryBytes see the record component
+   * @param heapBytes see the record component
+   */
+  public Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, OptionalLong heapBytes) {
+    this(cpuCores, memoryBytes, heapBytes, OptionalLong.empty(), OptionalLong.empty());
   }
 
   /**
@@ -64,7 +91,7 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
    * @throws IllegalArgumentException if an amount is not positive
    */
   public static Allocation of(double cpuCores, long memoryBytes) {
-    return new Allocation(OptionalDouble.of(cpuCores), OptionalLong.of(memoryBytes), OptionalLong.empty());
+    return EMPTY.withCpuCores(cpuCores).withMemoryBytes(memoryBytes);
   }
 
   /**
@@ -98,13 +125,34 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
   }
 
   /**
+   * Returns an allocation of disk read bandwidth only.
+   *
+   * @param bytesPerSecond bytes per second, &gt; 0
+   * @return the allocation
+   */
+  public static Allocation diskRead(long bytesPerSecond) {
+    return EMPTY.withDiskReadBytesPerSecond(bytesPerSecond);
+  }
+
+  /**
+   * Returns an allocation of disk write bandwidth only.
+   *
+   * @param bytesPerSecond bytes per second, &gt; 0
+   * @return the allocation
+   */
+  public static Allocation diskWrite(long bytesPerSecond) {
+    return EMPTY.withDiskWriteBytesPerSecond(bytesPerSecond);
+  }
+
+  /**
    * Returns a copy with the CPU set.
    *
    * @param cores CPU in cores, &gt; 0
    * @return the copy
    */
   public Allocation withCpuCores(double cores) {
-    return new Allocation(OptionalDouble.of(cores), memoryBytes, heapBytes);
+    return new Allocation(OptionalDouble.of(cores), memoryBytes, heapBytes, diskReadBytesPerSecond,
+        diskWriteBytesPerSecond);
   }
 
   /**
@@ -114,7 +162,8 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
    * @return the copy
    */
   public Allocation withMemoryBytes(long bytes) {
-    return new Allocation(cpuCores, OptionalLong.of(bytes), heapBytes);
+    return new Allocation(cpuCores, OptionalLong.of(bytes), heapBytes, diskReadBytesPerSecond,
+        diskWriteBytesPerSecond);
   }
 
   /**
@@ -124,7 +173,46 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
    * @return the copy
    */
   public Allocation withHeapBytes(long bytes) {
-    return new Allocation(cpuCores, memoryBytes, OptionalLong.of(bytes));
+    return new Allocation(cpuCores, memoryBytes, OptionalLong.of(bytes), diskReadBytesPerSecond,
+        diskWriteBytesPerSecond);
+  }
+
+  /**
+   * Returns a copy with the disk read bandwidth set.
+   *
+   * @param bytesPerSecond bytes per second, &gt; 0
+   * @return the copy
+   */
+  public Allocation withDiskReadBytesPerSecond(long bytesPerSecond) {
+    return new Allocation(cpuCores, memoryBytes, heapBytes, OptionalLong.of(bytesPerSecond),
+        diskWriteBytesPerSecond);
+  }
+
+  /**
+   * Returns a copy with the disk write bandwidth set.
+   *
+   * @param bytesPerSecond bytes per second, &gt; 0
+   * @return the copy
+   */
+  public Allocation withDiskWriteBytesPerSecond(long bytesPerSecond) {
+    return new Allocation(cpuCores, memoryBytes, heapBytes, diskReadBytesPerSecond,
+        OptionalLong.of(bytesPerSecond));
+  }
+
+  /**
+   * Returns this allocation with every value {@code change} has put in place of this one's: what
+   * applying {@code change} on top of this allocation leaves in effect.
+   *
+   * @param change the values to set; its absent values leave this one's as they are
+   * @return the result
+   */
+  public Allocation with(Allocation change) {
+    return new Allocation(
+        change.cpuCores.isPresent() ? change.cpuCores : cpuCores,
+        change.memoryBytes.isPresent() ? change.memoryBytes : memoryBytes,
+        change.heapBytes.isPresent() ? change.heapBytes : heapBytes,
+        change.diskReadBytesPerSecond.isPresent() ? change.diskReadBytesPerSecond : diskReadBytesPerSecond,
+        change.diskWriteBytesPerSecond.isPresent() ? change.diskWriteBytesPerSecond : diskWriteBytesPerSecond);
   }
 
   /**
@@ -143,6 +231,12 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
     if (heapBytes.isPresent()) {
       kinds.add(ResourceKind.HEAP);
     }
+    if (diskReadBytesPerSecond.isPresent()) {
+      kinds.add(ResourceKind.DISK_READ);
+    }
+    if (diskWriteBytesPerSecond.isPresent()) {
+      kinds.add(ResourceKind.DISK_WRITE);
+    }
     return kinds;
   }
 
@@ -155,12 +249,19 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
     return kinds().isEmpty();
   }
 
-  /** Formats as {@code cpu=1.5 memory=512MiB heap=-}, for logs and reasons. */
+  /**
+   * Formats as {@code cpu=1.5 memory=512MiB heap=-}, for logs and reasons; disk bandwidth follows
+   * ({@code diskRead=5MiB/s diskWrite=-}) only when one of the two is set.
+   */
   @Override
   public String toString() {
+    String disk = diskReadBytesPerSecond.isEmpty() && diskWriteBytesPerSecond.isEmpty() ? ""
+        : " diskRead=" + (diskReadBytesPerSecond.isPresent() ? formatBandwidth(diskReadBytesPerSecond.getAsLong()) : "-")
+            + " diskWrite=" + (diskWriteBytesPerSecond.isPresent() ? formatBandwidth(diskWriteBytesPerSecond.getAsLong()) : "-");
     return "cpu=" + (cpuCores.isPresent() ? formatCores(cpuCores.getAsDouble()) : "-")
         + " memory=" + (memoryBytes.isPresent() ? formatBytes(memoryBytes.getAsLong()) : "-")
-        + " heap=" + (heapBytes.isPresent() ? formatBytes(heapBytes.getAsLong()) : "-");
+        + " heap=" + (heapBytes.isPresent() ? formatBytes(heapBytes.getAsLong()) : "-")
+        + disk;
   }
 
   /**
@@ -189,5 +290,15 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
       unit++;
     }
     return value + units[unit];
+  }
+
+  /**
+   * Formats a bandwidth exactly, as {@link #formatBytes} per second, for messages.
+   *
+   * @param bytesPerSecond amount in bytes per second
+   * @return for example {@code 5MiB/s}
+   */
+  public static String formatBandwidth(long bytesPerSecond) {
+    return formatBytes(bytesPerSecond) + "/s";
   }
 }

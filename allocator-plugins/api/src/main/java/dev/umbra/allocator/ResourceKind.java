@@ -15,5 +15,14 @@ public enum ResourceKind {
    * {@code jvm} allocator sets it; whether the collector honours it is reported in {@link
    * ApplyResult}.
    */
-  HEAP
+  HEAP,
+  /**
+   * Disk read bandwidth of the whole target, in bytes per second, on each disk the allocator
+   * throttles (the {@code cgroup} allocator: every physical whole disk, each one separately). Read
+   * and write are separate kinds because every platform limits them separately and the forecasts
+   * ({@code io.disk.read}, {@code io.disk.write}) are separate series.
+   */
+  DISK_READ,
+  /** Disk write bandwidth of the whole target, in bytes per second, as {@link #DISK_READ}. */
+  DISK_WRITE
 }

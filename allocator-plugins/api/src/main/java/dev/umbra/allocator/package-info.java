@@ -14,7 +14,8 @@
  * a permission missing, a platform unreachable) is an {@link dev.umbra.allocator.AllocatorException}
  * with a reason a person can read; in that case nothing was applied.
  *
- * <p>Units: CPU in cores (1.0 = one CPU's worth of time per second), memory in bytes.
+ * <p>Units: CPU in cores (1.0 = one CPU's worth of time per second), memory and heap in bytes, disk
+ * read and write bandwidth in bytes per second.
  *
  * <p>Threads: the resource manager calls allocators from its own thread; every allocator must be
  * safe to call from several threads. This module has no dependencies and grows by default methods

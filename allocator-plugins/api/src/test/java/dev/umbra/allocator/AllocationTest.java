@@ -25,6 +25,34 @@ class AllocationTest {
     assertThat(Allocation.empty().isEmpty()).isTrue();
     assertThat(Allocation.of(1.5, 1 << 20).kinds()).containsExactlyInAnyOrder(ResourceKind.CPU, ResourceKind.MEMORY);
     assertThat(Allocation.heap(1).kinds()).containsExactly(ResourceKind.HEAP);
+    assertThat(Allocation.diskRead(1).withDiskWriteBytesPerSecond(2).kinds())
+        .containsExactlyInAnyOrder(ResourceKind.DISK_READ, ResourceKind.DISK_WRITE);
+  }
+
+  @Test
+  void refusesNonPositiveDiskBandwidth() {
+    assertThatThrownBy(() -> Allocation.diskRead(0)).hasMessageContaining("diskReadBytesPerSecond must be > 0, was 0");
+    assertThatThrownBy(() -> Allocation.diskWrite(-5)).hasMessageContaining("diskWriteBytesPerSecond must be > 0, was -5");
+  }
+
+  @Test
+  void theFirstVersionsConstructorLeavesDiskBandwidthUnset() {
+    Allocation old = new Allocation(OptionalDouble.of(1), OptionalLong.of(2), OptionalLong.empty());
+
+    assertThat(old.diskReadBytesPerSecond()).isEmpty();
+    assertThat(old.diskWriteBytesPerSecond()).isEmpty();
+    assertThat(old).isEqualTo(Allocation.of(1, 2));
+  }
+
+  @Test
+  void withSetsWhatTheChangeHas_andKeepsTheRest() {
+    Allocation before = Allocation.of(1, 64L << 20).withDiskReadBytesPerSecond(10L << 20);
+
+    Allocation after = before.with(Allocation.diskWrite(5L << 20).withCpuCores(2));
+
+    assertThat(after).isEqualTo(Allocation.of(2, 64L << 20).withDiskReadBytesPerSecond(10L << 20)
+        .withDiskWriteBytesPerSecond(5L << 20));
+    assertThat(before.with(Allocation.empty())).isEqualTo(before);
   }
 
   @Test
@@ -34,5 +62,6 @@ class AllocationTest {
     assertThat(Allocation.cpu(0.3333333).toString()).isEqualTo("cpu=0.333 memory=- heap=-");
     assertThat(new Allocation(OptionalDouble.of(2), OptionalLong.empty(), OptionalLong.empty()).toString())
         .startsWith("cpu=2 ");
+    assertThat(Allocation.diskWrite(5L << 20).toString()).isEqualTo("cpu=- memory=- heap=- diskRead=- diskWrite=5MiB/s");
   }
 }

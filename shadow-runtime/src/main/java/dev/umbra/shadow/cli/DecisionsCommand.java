@@ -74,7 +74,9 @@ final class DecisionsCommand implements Callable<Integer> {
     if (value <= 0) {
       return "-";
     }
-    return resource.equals("cpu") ? String.format(Locale.ROOT, "%.3f", value)
-        : String.format(Locale.ROOT, "%.0fMiB", value / (1 << 20));
+    if (resource.equals("cpu")) {
+      return String.format(Locale.ROOT, "%.3f", value);
+    }
+    return String.format(Locale.ROOT, "%.0fMiB", value / (1 << 20)) + (resource.startsWith("disk_") ? "/s" : "");
   }
 }

@@ -216,7 +216,7 @@ final class SupervisedRun implements AutoCloseable {
   static ShadowConfig.Manage withMode(ShadowConfig.Manage m, ShadowConfig.Manage.Mode mode) {
     return new ShadowConfig.Manage(mode, m.allocator(), m.allocatorSettings(), m.confidence(), m.threshold(), m.lead(),
         m.every(), m.headroom(), m.band(), m.cooldown(), m.maxStep(), m.cpuMin(), m.cpuMax(), m.memoryMin(),
-        m.memoryMax(), m.jvm(), m.pod());
+        m.memoryMax(), m.jvm(), m.pod(), m.io(), m.ioMin(), m.ioMax());
   }
 
   /** Ends the primary (SIGTERM, then SIGKILL), stops the shadow, removes the cgroup. Idempotent. */

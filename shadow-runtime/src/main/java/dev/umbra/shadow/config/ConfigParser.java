@@ -33,7 +33,8 @@ public final class ConfigParser {
           // the resource manager (ManageParser)
           "manage", "allocator", "allocator-options", "manage-confidence", "manage-threshold", "manage-lead",
           "manage-every", "manage-headroom", "manage-band", "manage-cooldown", "manage-max-step", "manage-cpu-min",
-          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod",
+          "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod", "manage-io",
+          "manage-io-min", "manage-io-max",
           // fleet mode (Kafka)
           "kafka", "kafka-buffer", "kafka-batch", "fleet-id");
 

@@ -30,7 +30,10 @@ final class ManageParser {
           bytes(values, "manage-memory-min", d.memoryMin()),
           bytes(values, "manage-memory-max", d.memoryMax()),
           bool(values, "manage-jvm", d.jvm()),
-          pod(get(values, "pod")));
+          pod(get(values, "pod")),
+          bool(values, "manage-io", d.io()),
+          bytes(values, "manage-io-min", d.ioMin()),
+          bytes(values, "manage-io-max", d.ioMax()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }

@@ -216,12 +216,21 @@ public record ShadowConfig(
    * @param memoryMax largest memory allocation, bytes
    * @param jvm whether to shrink the JVM's heap (jvm allocator) before lowering memory
    * @param pod namespace/pod/container of the primary for the kubernetes allocator
+   * @param io whether to limit disk read and write bandwidth too (where the allocator can)
+   * @param ioMin smallest disk bandwidth limit, bytes per second: the floor that keeps a throttle
+   *     from starving the primary
+   * @param ioMax largest disk bandwidth limit, bytes per second
    */
   public record Manage(
       Mode mode, String allocator, java.util.Map<String, String> allocatorSettings, double confidence,
       double threshold, Duration lead, Duration every, double headroom, double band, Duration cooldown,
       double maxStep, double cpuMin, double cpuMax, long memoryMin, long memoryMax, boolean jvm,
-      Optional<String> pod) {
+      Optional<String> pod, boolean io, long ioMin, long ioMax) {
+
+    /** The default floor of a disk bandwidth limit, 32 MiB/s. */
+    public static final long DEFAULT_IO_MIN = 32L << 20;
+    /** The default ceiling of a disk bandwidth limit, 1 TiB/s: none in practice. */
+    public static final long DEFAULT_IO_MAX = 1L << 40;
 
     /** What the manager may do. */
     public enum Mode {
@@ -259,6 +268,19 @@ public record ShadowConfig(
       if (memoryMin <= 0 || memoryMax < memoryMin) {
         throw new IllegalArgumentException("manage-memory-min " + memoryMin + " must be > 0 and <= manage-memory-max " + memoryMax);
       }
+      if (ioMin <= 0 || ioMax < ioMin) {
+        throw new IllegalArgumentException("manage-io-min " + ioMin + " must be > 0 and <= manage-io-max " + ioMax);
+      }
+    }
+
+    /** Without disk bandwidth management ({@code io} false, the default floor and ceiling). */
+    public Manage(
+        Mode mode, String allocator, java.util.Map<String, String> allocatorSettings, double confidence,
+        double threshold, Duration lead, Duration every, double headroom, double band, Duration cooldown,
+        double maxStep, double cpuMin, double cpuMax, long memoryMin, long memoryMax, boolean jvm,
+        Optional<String> pod) {
+      this(mode, allocator, allocatorSettings, confidence, threshold, lead, every, headroom, band, cooldown, maxStep,
+          cpuMin, cpuMax, memoryMin, memoryMax, jvm, pod, false, DEFAULT_IO_MIN, DEFAULT_IO_MAX);
     }
 
     /** The manager off; the other values are the defaults. */

@@ -111,7 +111,7 @@ public final class SelfIsolation implements AutoCloseable {
 
   /** Removes {@code umbra-shadow-<pid>} siblings whose shadow is gone (killed before its cleanup). */
   static void removeLeftovers(Cgroup own) {
-    for (Path parent : new Path[] {own.cpuDirectory(), own.memoryDirectory()}) {
+    for (Path parent : own.directories()) {
       try (DirectoryStream<Path> children = Files.newDirectoryStream(parent, "umbra-shadow-*")) {
         for (Path child : children) {
           Matcher m = LEFTOVER.matcher(child.getFileName().toString());
@@ -161,8 +161,9 @@ public final class SelfIsolation implements AutoCloseable {
 
   private static boolean deleteEmpty(Cgroup cgroup) {
     try {
-      Files.deleteIfExists(cgroup.cpuDirectory());
-      Files.deleteIfExists(cgroup.memoryDirectory());
+      for (Path dir : cgroup.directories()) {
+        Files.deleteIfExists(dir);
+      }
       return true;
     } catch (IOException | RuntimeException e) {
       return false;

@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * One decision of the resource manager, with the inputs it was made from and what became of it.
- * Amounts are in the resource's unit (cores or bytes); NaN where unknown, and {@code current} is
- * NaN when no limit is set.
+ * Amounts are in the resource's unit (cores, bytes, or bytes per second for disk bandwidth); NaN
+ * where unknown, and {@code current} is NaN when no limit is set.
  *
  * @param id 1, 2, 3, … in the order decided
  * @param primaryId the primary
@@ -36,7 +36,11 @@ public record Decision(
     /** Memory limit of the whole target, bytes. */
     MEMORY,
     /** The JVM's soft heap bound and heap free ratios, bytes. */
-    HEAP
+    HEAP,
+    /** Disk read bandwidth of the whole target, bytes per second (with {@code manage-io}). */
+    DISK_READ,
+    /** Disk write bandwidth of the whole target, bytes per second (with {@code manage-io}). */
+    DISK_WRITE
   }
 
   /** What the manager decided. */

@@ -15,7 +15,7 @@ import java.util.OptionalDouble;
  * <pre>
  * predicted = forecast.peak(lead).quantile(confidence)
  * desired   = clamp(max(predicted, floor) * (1 + headroom), min, max)
- *             (CPU: max(predicted, floor, usage); memory: never below usage + 5 %)
+ *             (CPU and disk bandwidth: max(predicted, floor, usage); memory: never below usage + 5 %)
  * up        if desired &gt; current * (1 + UP_BAND) and P(demand &gt; current) &gt;= threshold
  *           (or the primary is saturated: usage &gt;= SATURATED * current, where the forecast is censored;
  *           or the floor, a known need, is above current)
@@ -196,13 +196,15 @@ record Policy(double confidence, double threshold, double headroom, double band,
     return p == Math.rint(p) ? Long.toString((long) p) : String.format(Locale.ROOT, "%.1f", p);
   }
 
-  /** Cores with three decimals, bytes in MiB. */
+  /** Cores with three decimals, bytes in MiB, bytes/s in MiB/s. */
   static String fmt(double value, String unit) {
     if (Double.isNaN(value)) {
       return "unlimited";
     }
-    return unit.equals("bytes")
-        ? String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20))
-        : String.format(Locale.ROOT, "%.3f cores", value);
+    return switch (unit) {
+      case "bytes" -> String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20));
+      case "bytes/s" -> String.format(Locale.ROOT, "%.1f MiB/s", value / (1 << 20));
+      default -> String.format(Locale.ROOT, "%.3f cores", value);
+    };
   }
 }

@@ -42,9 +42,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The resource manager's loop: every {@code manage-every}, for each connected primary, one
- * decision per resource the allocator sets (CPU, memory) and, with the {@code jvm} allocator, the
- * heap; each decision goes to the {@link DecisionLog}. Runs on one {@code umbra-manager} thread;
- * {@link #tick()} is also what tests call.
+ * decision per resource the allocator sets (CPU, memory; with {@code manage-io}, disk read and
+ * write bandwidth) and, with the {@code jvm} allocator, the heap; each decision goes to the {@link
+ * DecisionLog}. Runs on one {@code umbra-manager} thread; {@link #tick()} is also what tests call.
  */
 public final class ResourceManager implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ResourceManager.class);
@@ -83,6 +83,8 @@ public final class ResourceManager implements AutoCloseable {
   private final TargetResolver resolver;
   private final Policy cpuPolicy;
   private final Policy memoryPolicy;
+  /** Disk read and write bandwidth: as CPU, bounded by manage-io-min (the floor) and manage-io-max. */
+  private final Policy ioPolicy;
   private final QuantileLevels levels;
   private final Horizon horizon;
   private final Map<String, EnumMap<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
@@ -136,6 +138,8 @@ public final class ResourceManager implements AutoCloseable {
         config.cooldown(), config.maxStep(), config.cpuMin(), config.cpuMax());
     this.memoryPolicy = new Policy(config.confidence(), config.threshold(), config.headroom(), config.band(),
         config.cooldown(), config.maxStep(), config.memoryMin(), config.memoryMax());
+    this.ioPolicy = new Policy(config.confidence(), config.threshold(), config.headroom(), config.band(),
+        config.cooldown(), config.maxStep(), config.ioMin(), config.ioMax());
     Set<Double> q = new TreeSet<>(Set.of(0.05, 0.5, 0.9, 0.95, 0.99));
     q.add(config.confidence());
     this.levels = QuantileLevels.of(q.stream().mapToDouble(Double::doubleValue).toArray());
@@ -184,6 +188,10 @@ public final class ResourceManager implements AutoCloseable {
             config.allocator(), config.confidence(), config.lead(), config.every()),
         () -> logger.error("manager: allocator '{}' cannot be used, every decision will be refused: {}",
             config.allocator(), main.failure()));
+    if (config.io() && main.allocator().map(a -> !a.supports().contains(ResourceKind.DISK_WRITE)).orElse(false)) {
+      logger.warn("manager: manage-io is on but allocator '{}' cannot limit disk bandwidth here; disk I/O is not managed",
+          config.allocator());
+    }
     ResourceManager manager = new ResourceManager(config, primaries, signals, log, clock, main, jvm,
         new TargetResolver(TargetResolver.localHostName(), Path.of("/proc"), config.pod()));
     manager.executor = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("manager", true));
@@ -255,6 +263,14 @@ public final class ResourceManager implements AutoCloseable {
     if (allocator.supports().contains(ResourceKind.MEMORY)) {
       decideMemory(id, now, allocator, target, where, current);
     }
+    if (config.io() && allocator.supports().contains(ResourceKind.DISK_READ)) {
+      decideDisk(id, now, allocator, target, where, Resource.DISK_READ, Canonical.IO_DISK_READ,
+          current.diskReadBytesPerSecond(), bps -> Allocation.diskRead((long) bps));
+    }
+    if (config.io() && allocator.supports().contains(ResourceKind.DISK_WRITE)) {
+      decideDisk(id, now, allocator, target, where, Resource.DISK_WRITE, Canonical.IO_DISK_WRITE,
+          current.diskWriteBytesPerSecond(), bps -> Allocation.diskWrite((long) bps));
+    }
     Optional<Allocator> heapAllocator = allocator.supports().contains(ResourceKind.HEAP) ? Optional.of(allocator) : jvm;
     heapAllocator.ifPresent(h -> decideHeap(id, now, h, target, where));
   }
@@ -280,6 +296,32 @@ public final class ResourceManager implements AutoCloseable {
       model = forecast.model();
     }
     act(id, Resource.CPU, plan, cpu, usage, allocator, target, where, model, Allocation::cpu);
+  }
+
+  /**
+   * Disk read or write bandwidth, decided as CPU is: the forecast peak of the agent's {@code
+   * io.disk.read}/{@code io.disk.write} over the lead plus headroom, never below what the primary
+   * reads or writes now, raised x1.5 while it is held at the limit, and never below manage-io-min,
+   * the floor that keeps a throttle from starving it.
+   */
+  private void decideDisk(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,
+      Resource resource, Canonical series, java.util.OptionalLong limit, java.util.function.DoubleFunction<Allocation> amount) {
+    OptionalDouble current = limit.isPresent() ? OptionalDouble.of(limit.getAsLong()) : OptionalDouble.empty();
+    long newest = fresh(id, resource, series, now, current, where);
+    if (newest == Long.MIN_VALUE) {
+      return;
+    }
+    double usage = max(signals.recent(id.primaryId(), series, newest, USAGE_WINDOW));
+    QuantileForecast forecast = forecast(id, series, newest, signals.recent(id.primaryId(), series, newest, PERIODIC_WINDOW));
+    Policy.Plan plan = forecast == null
+        ? ioPolicy.planWithoutForecast(false, current, usage, notReady, "bytes/s")
+        : explained(ioPolicy.plan(new Policy.Inputs(false, current, usage, forecast, 0, now, last(id, resource)), "bytes/s"),
+            forecast);
+    if (plan.action() != Action.HOLD && plan.desired() <= config.ioMin()) {
+      plan = new Policy.Plan(plan.action(), plan.desired(), plan.predicted(), plan.probability(), plan.reason()
+          + " (the floor manage-io-min)");
+    }
+    act(id, resource, plan, current, usage, allocator, target, where, forecast == null ? "-" : forecast.model(), amount);
   }
 
   private void decideMemory(PrimaryIdentity id, Instant now, Allocator allocator, Target target, String where,

@@ -5,12 +5,10 @@ import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.cgroup.Cgroup;
 import dev.umbra.allocator.cgroup.CgroupManager;
 import java.nio.file.Path;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Set;
 
 /**
  * The primary's own cgroup ({@code umbra-run-<pid>} under the supervisor's), created with the
@@ -63,10 +61,8 @@ public final class PrimaryCgroup implements AutoCloseable {
     if (cgroup.isEmpty()) {
       return argv;
     }
-    Set<Path> procs = new LinkedHashSet<>();
-    procs.add(cgroup.get().cpuDirectory().resolve("cgroup.procs"));
-    procs.add(cgroup.get().memoryDirectory().resolve("cgroup.procs"));
-    return new PrimaryCommand(argv).inCgroups(List.copyOf(procs));
+    List<Path> procs = cgroup.get().directories().stream().map(dir -> dir.resolve("cgroup.procs")).toList();
+    return new PrimaryCommand(argv).inCgroups(procs);
   }
 
   /** The cgroup, as the allocator names it; "" without one. */

@@ -209,7 +209,7 @@ function renderTables() {
   if (!state.anomalies.length) row(at, ['none so far'], 'none');
   const dt = $('decisions-table').tBodies[0]; dt.replaceChildren();
   for (const d of state.decisions) {
-    const unit = d.resource === 'memory' ? 'bytes' : 'cores';
+    const unit = d.resource === 'cpu' ? 'cores' : d.resource.startsWith('disk_') ? 'bytes/s' : 'bytes';
     const tr = row(dt, [clock(d.timeMs), d.resource, d.action, fmt(d.current, unit) + ' → ' + fmt(d.desired, unit),
       fmt(d.predicted, unit), (100 * d.probability).toFixed(0) + '%', d.allocator, d.applied ? 'yes' : 'no', d.reason], 'decision-row');
     tr.lastChild.className = 'wrap';

@@ -37,6 +37,21 @@ class ManageConfigTest {
   }
 
   @Test
+  void diskBandwidthIsManagedOnlyWhenAsked_aboveAFloorOf32MiBPerSecond() throws Exception {
+    ShadowConfig.Manage defaults = ConfigParser.parse(Map.of(), Optional.empty(), Map.of()).manage();
+    ShadowConfig.Manage asked = ConfigParser.parse(Map.of("manage-io", "true", "manage-io-max", "2g"), Optional.empty(),
+        Map.of("UMBRA_MANAGE_IO_MIN", "64m")).manage();
+
+    assertThat(defaults.io()).isFalse();
+    assertThat(defaults.ioMin()).isEqualTo(32L << 20);
+    assertThat(asked.io()).isTrue();
+    assertThat(asked.ioMin()).isEqualTo(64L << 20);
+    assertThat(asked.ioMax()).isEqualTo(2L << 30);
+    assertThatThrownBy(() -> ConfigParser.parse(Map.of("manage-io-min", "0"), Optional.empty(), Map.of()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("manage-io-min 0 must be > 0");
+  }
+
+  @Test
   void refusesBadValues_namingTheKey() {
     assertThatThrownBy(() -> ConfigParser.parse(Map.of("manage", "sometimes"), Optional.empty(), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("manage: 'sometimes'");

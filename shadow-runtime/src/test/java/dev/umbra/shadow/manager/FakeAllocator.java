@@ -50,9 +50,7 @@ final class FakeAllocator implements Allocator {
     if (ignoresChanges) {
       return new ApplyResult(status, now, "fake: " + desired + " taken, " + now + " still in force");
     }
-    now = new Allocation(desired.cpuCores().isPresent() ? desired.cpuCores() : now.cpuCores(),
-        desired.memoryBytes().isPresent() ? desired.memoryBytes() : now.memoryBytes(),
-        desired.heapBytes().isPresent() ? desired.heapBytes() : now.heapBytes());
+    now = now.with(desired);
     return new ApplyResult(status, now, "fake: " + desired);
   }
 

@@ -68,9 +68,22 @@ class ResourceManagerTest {
         0.1, 0.2, Duration.ofSeconds(30), 2.0, 0.05, 4, 32 * MIB, 4096 * MIB, true, Optional.empty());
   }
 
+  /** {@link #config} with manage-io on: floor 32 MiB/s, no ceiling to speak of. */
+  private static ShadowConfig.Manage ioConfig(ShadowConfig.Manage.Mode mode, String allocator) {
+    ShadowConfig.Manage m = config(mode, allocator);
+    return new ShadowConfig.Manage(m.mode(), m.allocator(), m.allocatorSettings(), m.confidence(), m.threshold(), m.lead(),
+        m.every(), m.headroom(), m.band(), m.cooldown(), m.maxStep(), m.cpuMin(), m.cpuMax(), m.memoryMin(),
+        m.memoryMax(), m.jvm(), m.pod(), true, 32 * MIB, 1L << 40);
+  }
+
   private ResourceManager manager(ShadowConfig.Manage.Mode mode, FakeAllocator main, Optional<FakeAllocator> jvm,
       String host) {
-    return new ResourceManager(config(mode, "fake"), () -> List.of(primary(host)), signals, log, clock,
+    return manager(config(mode, "fake"), main, jvm, host);
+  }
+
+  private ResourceManager manager(ShadowConfig.Manage config, FakeAllocator main, Optional<FakeAllocator> jvm,
+      String host) {
+    return new ResourceManager(config, () -> List.of(primary(host)), signals, log, clock,
         new ResourceManager.Loaded("fake", Optional.of(main), ""), jvm.map(j -> j), new TargetResolver("host", proc,
             Optional.empty()));
   }
@@ -504,6 +517,111 @@ class ResourceManagerTest {
       assertThat(cpu.action()).isEqualTo(Action.SCALE_UP);
       assertThat(cpu.reason()).contains("not ready").contains("saturated");
       assertThat(main.now.cpuCores().getAsDouble()).isCloseTo(0.45, org.assertj.core.api.Assertions.within(1e-9));
+    }
+  }
+
+  /** Disk bandwidth (manage-io): decided as CPU is, from io.disk.read and io.disk.write, never below the floor. */
+  @Nested
+  class DiskBandwidth {
+    private FakeAllocator withDisks(Allocation initial) {
+      return new FakeAllocator(Set.of(ResourceKind.CPU, ResourceKind.MEMORY, ResourceKind.DISK_READ,
+          ResourceKind.DISK_WRITE), initial);
+    }
+
+    @Test
+    void setsTheForecastPeakPlusHeadroom_whereNoLimitIsSet() {
+      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+          Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
+      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB));
+      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision write = latest(Resource.DISK_WRITE);
+      assertThat(write.applied()).isTrue();
+      assertThat(write.desired()).isCloseTo(66.0 * MIB, org.assertj.core.api.Assertions.within(1.0));
+      assertThat(write.reason()).contains("peak p95 over 10 s = 60.0 MiB/s").contains("no limit is set, setting 66.0 MiB/s");
+      assertThat(main.now.diskWriteBytesPerSecond().getAsLong()).isCloseTo(66 * MIB, org.assertj.core.api.Assertions.within(1L));
+      assertThat(main.applied).contains(Allocation.diskWrite(main.now.diskWriteBytesPerSecond().getAsLong()));
+      assertThat(latest(Resource.DISK_READ).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.DISK_READ).reason()).isEqualTo("no io.disk.read telemetry yet");
+    }
+
+    @Test
+    void neverGoesBelowTheFloor_soAThrottleCannotStarveThePrimary() {
+      signals.values(Canonical.IO_DISK_READ, 0.5 * MIB);
+      signals.forecasts.put(Canonical.IO_DISK_READ,
+          Forecasts.peak("io.disk.read", 0.1 * MIB, 0.5 * MIB, 1.0 * MIB, 2.0 * MIB, 3.0 * MIB));
+      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskReadBytesPerSecond(100 * MIB));
+      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
+      manager.tick(); // a primary just seen: nothing comes down before a cooldown
+      clock.advance(Duration.ofSeconds(30));
+
+      manager.tick();
+
+      Decision read = latest(Resource.DISK_READ);
+      assertThat(read.action()).isEqualTo(Action.SCALE_DOWN);
+      assertThat(read.desired()).as("2.2 MiB/s wanted, the floor is 32 MiB/s").isEqualTo(50.0 * MIB);
+      assertThat(read.reason()).contains("step limit /2.0, wanted 32.0 MiB/s");
+      clock.advance(Duration.ofSeconds(30));
+
+      manager.tick();
+
+      assertThat(latest(Resource.DISK_READ).desired()).isEqualTo(32.0 * MIB);
+      assertThat(latest(Resource.DISK_READ).reason()).contains("(the floor manage-io-min)");
+      assertThat(main.now.diskReadBytesPerSecond()).hasValue(32 * MIB);
+    }
+
+    @Test
+    void raisesALimitThePrimaryIsHeldAt_evenWhenTheForecastSaysNoMore() {
+      // at its limit, the primary's usage (and so its forecast) is censored: it gets x1.5
+      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+          Forecasts.peak("io.disk.write", 38.0 * MIB, 39.0 * MIB, 40.0 * MIB, 40.0 * MIB, 40.0 * MIB));
+      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskWriteBytesPerSecond(40 * MIB));
+      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision write = latest(Resource.DISK_WRITE);
+      assertThat(write.action()).isEqualTo(Action.SCALE_UP);
+      assertThat(write.reason()).contains("saturated (usage 40.0 MiB/s)");
+      assertThat(main.now.diskWriteBytesPerSecond()).hasValue(60 * MIB);
+    }
+
+    @Test
+    void isNotManaged_withoutManageIo_orWithAnAllocatorThatCannotLimitIt() {
+      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+          Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
+      FakeAllocator withDisks = withDisks(Allocation.of(1.0, 400 * MIB));
+      FakeAllocator withoutDisks = cgroup(1.0, 400 * MIB);
+
+      manager(ShadowConfig.Manage.Mode.AUTO, withDisks, Optional.empty(), "host").tick();
+      manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), withoutDisks, Optional.empty(), "host").tick();
+
+      assertThat(log.newest("", 100, false)).extracting(Decision::resource)
+          .doesNotContain(Resource.DISK_READ, Resource.DISK_WRITE);
+      assertThat(withDisks.now.diskWriteBytesPerSecond()).isEmpty();
+      assertThat(withoutDisks.now.diskWriteBytesPerSecond()).isEmpty();
+    }
+
+    @Test
+    void aRefusalIsRecordedWithItsReason() {
+      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+          Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
+      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB));
+      main.failApply = new AllocatorException(Reason.INVALID_REQUEST, "refusing to limit the disk bandwidth of the "
+          + "root blkio cgroup; nothing applied");
+      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
+
+      manager.tick();
+
+      Decision write = latest(Resource.DISK_WRITE);
+      assertThat(write.action()).isEqualTo(Action.REFUSED);
+      assertThat(write.reason()).contains("refused by fake (INVALID_REQUEST): refusing to limit the disk bandwidth");
     }
   }
 

@@ -12,22 +12,28 @@ import java.util.Set;
 
 /**
  * The {@code cgroup} allocator: a target's cgroup is {@link Target#cgroup()} if set (the same path
- * in the cpu and memory hierarchies), else the cgroup its {@link Target#pid()} is in now.
+ * in the cpu, memory and blkio hierarchies), else the cgroup its {@link Target#pid()} is in now. It
+ * sets disk bandwidth too where the host has an I/O controller.
  */
 final class CgroupAllocator implements Allocator {
 
-  private static final Set<ResourceKind> SUPPORTS = Set.copyOf(EnumSet.of(ResourceKind.CPU, ResourceKind.MEMORY));
-
   private final CgroupManager manager;
+  private final Set<ResourceKind> supports;
   private final Object lock = new Object();
 
   CgroupAllocator(CgroupManager manager) {
     this.manager = manager;
+    Set<ResourceKind> kinds = EnumSet.of(ResourceKind.CPU, ResourceKind.MEMORY);
+    if (manager.hasIoController()) {
+      kinds.addAll(EnumSet.of(ResourceKind.DISK_READ, ResourceKind.DISK_WRITE));
+    }
+    this.supports = Set.copyOf(kinds);
   }
 
+  /** CPU and memory; disk read and write too where the host has an I/O controller (v1 blkio, v2 io). */
   @Override
   public Set<ResourceKind> supports() {
-    return SUPPORTS;
+    return supports;
   }
 
   @Override

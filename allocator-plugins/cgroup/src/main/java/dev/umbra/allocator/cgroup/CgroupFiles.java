@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Reads and writes cgroupfs interface files, turning I/O errors into {@link AllocatorException}s
  * that say which cgroup and file, and why: a missing directory means the cgroup vanished, EINVAL
- * and EBUSY mean the kernel refused the value, ESRCH means the process is gone.
+ * and EBUSY mean the kernel refused the value, ENODEV that a disk limit names no whole disk, ESRCH
+ * means the process is gone.
  */
 final class CgroupFiles {
 
@@ -83,6 +84,10 @@ final class CgroupFiles {
     String why = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.toString();
     if (value != null && why.contains("No such process")) {
       return new AllocatorException(Reason.TARGET_GONE, "process " + value + " does not exist (writing " + file + ")", e);
+    }
+    if (value != null && why.contains("No such device")) {
+      return new AllocatorException(Reason.REJECTED, "the kernel refused " + value + " for " + file.getFileName() + " of "
+          + cgroup + ": no such block device (gone, or a partition: only whole disks can be throttled)", e);
     }
     if (value != null && (why.contains("Invalid argument") || why.contains("busy"))) {
       return new AllocatorException(Reason.REJECTED,

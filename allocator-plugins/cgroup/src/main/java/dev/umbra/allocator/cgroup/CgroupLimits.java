@@ -15,9 +15,9 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Reads and sets the CPU quota and memory limit of a cgroup, v1 or v2. Checks the whole request
- * before writing anything; if the memory write fails after the CPU write, the CPU quota is put
- * back.
+ * Reads and sets the CPU quota, memory limit and disk bandwidth limits ({@link DiskLimits}) of a
+ * cgroup, v1 or v2. Checks the whole request before writing anything, then writes disk, CPU and
+ * memory in that order; if a write fails, what was written before it is put back.
  */
 final class CgroupLimits {
 
@@ -29,10 +29,20 @@ final class CgroupLimits {
 
   private final double minCpuCores;
   private final long minMemoryBytes;
+  private final DiskLimits disk;
 
-  CgroupLimits(double minCpuCores, long minMemoryBytes) {
+  CgroupLimits(double minCpuCores, long minMemoryBytes, DiskLimits disk) {
     this.minCpuCores = minCpuCores;
     this.minMemoryBytes = minMemoryBytes;
+    this.disk = disk;
+  }
+
+  /** A step already written, and how to undo it should a later one fail. */
+  private record Written(String what, Undo undo) {}
+
+  @FunctionalInterface
+  private interface Undo {
+    void run() throws AllocatorException;
   }
 
   /** {@code [quotaMicros or -1, periodMicros]}. */
@@ -77,11 +87,12 @@ final class CgroupLimits {
     return CgroupFiles.readLong(cgroup, cgroup.memoryDirectory().resolve(file));
   }
 
-  static Allocation read(Cgroup cgroup) throws AllocatorException {
+  Allocation read(Cgroup cgroup) throws AllocatorException {
     requireExists(cgroup);
     OptionalDouble cpu = cpuCores(cgroup);
     OptionalLong memory = memoryLimit(cgroup);
-    return new Allocation(cpu, memory, OptionalLong.empty());
+    OptionalLong[] bandwidth = disk.inEffect(cgroup);
+    return new Allocation(cpu, memory, OptionalLong.empty(), bandwidth[0], bandwidth[1]);
   }
 
   static void requireExists(Cgroup cgroup) throws AllocatorException {
@@ -94,7 +105,7 @@ final class CgroupLimits {
   ApplyResult apply(Cgroup cgroup, Allocation desired) throws AllocatorException {
     if (desired.heapBytes().isPresent()) {
       throw new AllocatorException(Reason.INVALID_REQUEST,
-          "the cgroup allocator sets cpu and memory, not the JVM heap (use the jvm allocator): " + desired);
+          "the cgroup allocator sets cpu, memory and disk bandwidth, not the JVM heap (use the jvm allocator): " + desired);
     }
     if (desired.isEmpty()) {
       throw new AllocatorException(Reason.INVALID_REQUEST, "nothing to apply: the desired allocation is empty");
@@ -104,30 +115,49 @@ final class CgroupLimits {
     Long newQuota = desired.cpuCores().isPresent() ? checkedQuota(desired.cpuCores().getAsDouble(), quota[1]) : null;
     OptionalLong limit = memoryLimit(cgroup);
     Long newLimit = desired.memoryBytes().isPresent() ? checkedMemory(cgroup, desired.memoryBytes().getAsLong()) : null;
+    DiskLimits.Plan diskPlan = disk.check(cgroup, desired);
 
     List<String> changes = new ArrayList<>();
-    boolean cpuChanges = newQuota != null && newQuota != quota[0];
-    boolean memoryChanges = newLimit != null && (limit.isEmpty() || newLimit != limit.getAsLong());
-    if (cpuChanges) {
-      writeQuota(cgroup, newQuota, quota[1]);
-      changes.add("cpu quota " + describeQuota(quota[0], quota[1]) + " -> " + describeQuota(newQuota, quota[1]));
-    }
-    if (memoryChanges) {
-      try {
-        writeMemory(cgroup, newLimit);
-      } catch (AllocatorException e) {
-        if (cpuChanges) {
-          rollBackQuota(cgroup, quota, e);
-        }
-        throw e;
+    List<Written> written = new ArrayList<>();
+    try {
+      if (!diskPlan.isEmpty()) {
+        disk.write(cgroup, diskPlan);
+        written.add(new Written("the disk limits", () -> disk.restore(cgroup, diskPlan)));
+        changes.addAll(diskPlan.changes());
       }
-      changes.add("memory limit " + (limit.isPresent() ? formatBytes(limit.getAsLong()) : "unlimited") + " -> " + formatBytes(newLimit));
+      if (newQuota != null && newQuota != quota[0]) {
+        writeQuota(cgroup, newQuota, quota[1]);
+        written.add(new Written("the cpu quota", () -> writeQuota(cgroup, quota[0], quota[1])));
+        changes.add("cpu quota " + describeQuota(quota[0], quota[1]) + " -> " + describeQuota(newQuota, quota[1]));
+      }
+      if (newLimit != null && (limit.isEmpty() || newLimit != limit.getAsLong())) {
+        writeMemory(cgroup, newLimit);
+        changes.add("memory limit " + (limit.isPresent() ? formatBytes(limit.getAsLong()) : "unlimited") + " -> " + formatBytes(newLimit));
+      }
+    } catch (AllocatorException e) {
+      rollBack(cgroup, written, e);
+      throw e;
     }
     Allocation inEffect = read(cgroup);
     if (changes.isEmpty()) {
       return new ApplyResult(ApplyResult.Status.UNCHANGED, inEffect, cgroup + " already has " + desired);
     }
     return new ApplyResult(ApplyResult.Status.APPLIED, inEffect, cgroup + ": " + String.join(", ", changes));
+  }
+
+  /**
+   * Removes every disk bandwidth limit of a cgroup ({@code 0} under v1, {@code max} under v2), on
+   * every device that has one.
+   */
+  ApplyResult removeDiskLimits(Cgroup cgroup) throws AllocatorException {
+    requireExists(cgroup);
+    List<String> removed = disk.removeAll(cgroup);
+    Allocation inEffect = read(cgroup);
+    if (removed.isEmpty()) {
+      return new ApplyResult(ApplyResult.Status.UNCHANGED, inEffect, cgroup + " has no disk limit");
+    }
+    return new ApplyResult(ApplyResult.Status.APPLIED, inEffect, cgroup + ": removed the disk limits "
+        + String.join(", ", removed));
   }
 
   private long checkedQuota(double cores, long periodMicros) throws AllocatorException {
@@ -167,15 +197,19 @@ final class CgroupLimits {
     }
   }
 
-  private static void rollBackQuota(Cgroup cgroup, long[] previous, AllocatorException cause) throws AllocatorException {
-    try {
-      writeQuota(cgroup, previous[0], previous[1]);
-    } catch (AllocatorException rollback) {
-      AllocatorException partial = new AllocatorException(Reason.PARTIAL, "cpu quota of " + cgroup
-          + " was changed but the memory limit was not (" + cause.getMessage() + "), and restoring the quota failed: "
-          + rollback.getMessage(), cause);
-      partial.addSuppressed(rollback);
-      throw partial;
+  /** Undoes, newest first, what was written before {@code cause}; PARTIAL if an undo fails too. */
+  private static void rollBack(Cgroup cgroup, List<Written> written, AllocatorException cause) throws AllocatorException {
+    for (int i = written.size() - 1; i >= 0; i--) {
+      try {
+        written.get(i).undo().run();
+      } catch (AllocatorException rollback) {
+        List<String> changed = written.subList(0, i + 1).stream().map(Written::what).toList();
+        AllocatorException partial = new AllocatorException(Reason.PARTIAL, String.join(" and ", changed) + " of " + cgroup
+            + " were changed but the rest was not (" + cause.getMessage() + "), and restoring " + written.get(i).what()
+            + " failed: " + rollback.getMessage(), cause);
+        partial.addSuppressed(rollback);
+        throw partial;
+      }
     }
   }
 

@@ -9,23 +9,27 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Creates, fills, reads, limits and removes cgroups for primaries. This is what {@code umbra run}
  * (a cgroup per supervised primary) and {@code umbra serve --cpu/--memory} (the shadow isolating
- * itself) call; the {@code cgroup} allocator is built on it.
+ * itself) call; the {@code cgroup} allocator is built on it. Where the host has an I/O controller
+ * (v1 {@code blkio}, v2 {@code io}) a cgroup it creates has a place in it too, so that its disk
+ * bandwidth can be limited ({@link DiskLimits}).
  *
  * <p>Thread-safe: it holds only the detected layout; each call is blocking file I/O on cgroupfs.
  * Needs root (or a delegated subtree) to change anything.
  */
 public final class CgroupManager {
 
+  private static final System.Logger logger = System.getLogger(CgroupManager.class.getName());
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /** The smallest disk bandwidth limit {@link #apply} accepts by default, bytes per second. */
+  static final long DEFAULT_MIN_DISK = 1L << 20;
 
   private final Hierarchy hierarchy;
   private final Path proc;
@@ -39,7 +43,7 @@ public final class CgroupManager {
 
   /**
    * Detects the host's cgroup layout from {@code /proc/self/mountinfo}, with the default minimums
-   * (0.01 cores, 16 MiB).
+   * (0.01 cores, 16 MiB, 1 MiB/s of disk bandwidth), limiting disk bandwidth on every physical disk.
    *
    * @return a manager
    * @throws AllocatorException ({@link Reason#UNAVAILABLE_HERE}) if no hierarchy offers cpu and memory
@@ -59,6 +63,15 @@ public final class CgroupManager {
    * @throws AllocatorException if mountinfo cannot be read or offers no usable hierarchy
    */
   public static CgroupManager detect(Path proc, double minCpuCores, long minMemoryBytes) throws AllocatorException {
+    return detect(proc, BlockDevices.discovered(Path.of("/sys")), minCpuCores, minMemoryBytes, DEFAULT_MIN_DISK);
+  }
+
+  /**
+   * Detects the layout from {@code <proc>/self/mountinfo}, with the disks whose bandwidth {@link
+   * #apply} limits and its minimum.
+   */
+  static CgroupManager detect(Path proc, BlockDevices disks, double minCpuCores, long minMemoryBytes,
+      long minDiskBytesPerSecond) throws AllocatorException {
     Objects.requireNonNull(proc, "proc");
     String mountinfo;
     try {
@@ -66,7 +79,9 @@ public final class CgroupManager {
     } catch (IOException e) {
       throw new AllocatorException(Reason.UNAVAILABLE_HERE, "cannot read " + proc.resolve("self/mountinfo") + ": " + e, e);
     }
-    return new CgroupManager(Hierarchy.detect(mountinfo), proc, new CgroupLimits(minCpuCores, minMemoryBytes));
+    Hierarchy hierarchy = Hierarchy.detect(mountinfo);
+    DiskLimits disk = new DiskLimits(disks, minDiskBytesPerSecond, hierarchy.io.isPresent());
+    return new CgroupManager(hierarchy, proc, new CgroupLimits(minCpuCores, minMemoryBytes, disk));
   }
 
   /**
@@ -76,6 +91,17 @@ public final class CgroupManager {
    */
   public CgroupVersion version() {
     return hierarchy.version;
+  }
+
+  /**
+   * Tells whether this host has an I/O controller, so that disk bandwidth can be limited: a v1
+   * {@code blkio} mount, or {@code io} offered by the v2 root. A given cgroup may still lack it
+   * (v2: {@code io} not enabled by its parent); {@link #apply} then says so.
+   *
+   * @return true if disk bandwidth limits can be set here
+   */
+  public boolean hasIoController() {
+    return hierarchy.io.isPresent();
   }
 
   /**
@@ -110,12 +136,12 @@ public final class CgroupManager {
     } catch (IOException e) {
       throw new AllocatorException(Reason.TARGET_GONE, "process " + pid + " does not exist (cannot read " + file + ")", e);
     }
-    String[] paths = hierarchy.paths(content);
-    return hierarchy.cgroup(paths[0], paths[1]);
+    return hierarchy.cgroup(hierarchy.paths(content));
   }
 
   /**
-   * Adopts an existing cgroup by its path, the same path in the CPU and memory hierarchies.
+   * Adopts an existing cgroup by its path, the same path in the CPU and memory hierarchies (and in
+   * the I/O hierarchy, if it has a directory there).
    *
    * @param path for example {@code /umbra-app}; must start with {@code /} and not contain {@code ..}
    * @return the handle
@@ -124,7 +150,9 @@ public final class CgroupManager {
    */
   public Cgroup adopt(String path) throws AllocatorException {
     checkPath(path);
-    Cgroup cgroup = hierarchy.cgroup(path, path);
+    Cgroup withIo = hierarchy.cgroup(new Hierarchy.Paths(path, path, hierarchy.io.map(m -> path)));
+    Cgroup cgroup = withIo.ioDirectory().map(Files::isDirectory).orElse(false) ? withIo
+        : hierarchy.cgroup(new Hierarchy.Paths(path, path, Optional.empty()));
     for (Path dir : directories(cgroup)) {
       if (!Files.isDirectory(dir)) {
         throw new AllocatorException(Reason.TARGET_GONE, "cgroup " + path + " does not exist (no " + dir + ")"
@@ -149,8 +177,10 @@ public final class CgroupManager {
   /**
    * Creates {@code umbra-<name>} under a parent. Under v2 the parent must be able to delegate the
    * cpu and memory controllers to children: either the root or a cgroup without processes of its
-   * own ("no internal processes"); this enables them in its {@code cgroup.subtree_control} if
-   * needed.
+   * own ("no internal processes"); this enables them (and io, where the parent has it) in its
+   * {@code cgroup.subtree_control} if needed. Under v1 it is made in the cpu and memory
+   * hierarchies and, where blkio is mounted and the parent has a place in it, in blkio too; the
+   * cgroup is made without that one if it cannot be (its disk bandwidth then cannot be limited).
    *
    * @param name the primary's name: letters, digits, {@code . _ -}, at most 100 characters
    * @param parent where to create it
@@ -165,16 +195,20 @@ public final class CgroupManager {
     }
     CgroupLimits.requireExists(parent);
     String leaf = "umbra-" + name;
-    Cgroup cgroup = hierarchy.cgroup(child(parent.cpuPath(), leaf), child(parent.memoryPath(), leaf));
+    Cgroup cgroup = hierarchy.cgroup(new Hierarchy.Paths(child(parent.cpuPath(), leaf), child(parent.memoryPath(), leaf),
+        parent.ioPath().map(p -> child(p, leaf))));
     if (hierarchy.version == CgroupVersion.V2) {
       CgroupTree.enableControllers(parent);
     }
     List<Path> made = new ArrayList<>();
     try {
-      for (Path dir : directories(cgroup)) {
-        Files.createDirectory(dir);
-        made.add(dir);
+      for (Path dir : List.of(cgroup.cpuDirectory(), cgroup.memoryDirectory())) {
+        if (!made.contains(dir)) {
+          Files.createDirectory(dir);
+          made.add(dir);
+        }
       }
+      cgroup = withIoDirectory(cgroup, made);
     } catch (FileAlreadyExistsException e) {
       CgroupTree.undo(made);
       throw new AllocatorException(Reason.INVALID_REQUEST, cgroup + " already exists; adopt it or choose another name", e);
@@ -192,8 +226,27 @@ public final class CgroupManager {
     return cgroup;
   }
 
+  /** Makes the v1 blkio directory, if the cgroup has one of its own there; without it if that fails. */
+  private Cgroup withIoDirectory(Cgroup cgroup, List<Path> made) throws FileAlreadyExistsException {
+    Optional<Path> io = cgroup.ioDirectory();
+    if (io.isEmpty() || made.contains(io.get())) {
+      return cgroup;
+    }
+    try {
+      Files.createDirectory(io.get());
+      made.add(io.get());
+      return cgroup;
+    } catch (FileAlreadyExistsException e) {
+      throw e;
+    } catch (IOException e) {
+      logger.log(System.Logger.Level.WARNING, "cannot create " + io.get() + " (" + e + "); " + cgroup
+          + " is made without the blkio controller, so its disk bandwidth cannot be limited");
+      return hierarchy.cgroup(new Hierarchy.Paths(cgroup.cpuPath(), cgroup.memoryPath(), Optional.empty()));
+    }
+  }
+
   /**
-   * Moves a process (all its threads) into a cgroup.
+   * Moves a process (all its threads) into a cgroup, in each of its hierarchies.
    *
    * @param cgroup the destination
    * @param pid the process id
@@ -224,25 +277,43 @@ public final class CgroupManager {
    * Reads the limits in effect.
    *
    * @param cgroup the cgroup
-   * @return CPU quota in cores and memory limit in bytes; absent when unlimited
+   * @return CPU quota in cores, memory limit in bytes, disk read and write bandwidth in bytes per
+   *     second (the highest limit on the throttled disks; absent when one of them has none or there
+   *     is no I/O controller); absent when unlimited
    * @throws AllocatorException ({@link Reason#TARGET_GONE}) if it is gone
    */
   public Allocation limits(Cgroup cgroup) throws AllocatorException {
-    return CgroupLimits.read(cgroup);
+    return limits.read(cgroup);
   }
 
   /**
-   * Sets the CPU quota and/or memory limit, idempotently. The CPU period in place is kept (100 ms
-   * by default); memory is rounded down to whole 4 KiB pages. Refused, with nothing written, below
-   * the minimums or below current memory usage.
+   * Sets the CPU quota, memory limit and/or disk bandwidth, idempotently. The CPU period in place
+   * is kept (100 ms by default); memory is rounded down to whole 4 KiB pages; disk bandwidth is
+   * limited on each physical disk (or the configured devices), each one separately. Refused, with
+   * nothing written, below the minimums, below current memory usage, for disk bandwidth of a root
+   * cgroup or where there is no I/O controller.
    *
    * @param cgroup the cgroup
-   * @param desired cpu and/or memory; heap is refused
+   * @param desired cpu, memory, disk read and/or disk write; heap is refused
    * @return {@code APPLIED} or {@code UNCHANGED}, with the limits read back
    * @throws AllocatorException if refused, the cgroup is gone, or the kernel refuses the value
    */
   public ApplyResult apply(Cgroup cgroup, Allocation desired) throws AllocatorException {
     return limits.apply(cgroup, desired);
+  }
+
+  /**
+   * Removes every disk bandwidth limit of a cgroup, on every device that has one: writes {@code 0}
+   * (v1) or {@code max} (v2). The allocator SPI has no way to ask for this (an absent value leaves a
+   * limit as it is), as for CPU and memory.
+   *
+   * @param cgroup the cgroup
+   * @return {@code APPLIED}, or {@code UNCHANGED} if it had none, with the limits read back
+   * @throws AllocatorException ({@link Reason#UNAVAILABLE_HERE}) if it has no I/O controller, or
+   *     the cgroup is gone
+   */
+  public ApplyResult removeDiskLimits(Cgroup cgroup) throws AllocatorException {
+    return limits.removeDiskLimits(cgroup);
   }
 
   /**
@@ -268,18 +339,16 @@ public final class CgroupManager {
       if (!Files.isDirectory(dir)) {
         continue;
       }
-      if (dir.equals(hierarchy.cpu.mountPoint()) || dir.equals(hierarchy.memory.mountPoint())) {
+      if (dir.equals(hierarchy.cpu.mountPoint()) || dir.equals(hierarchy.memory.mountPoint())
+          || hierarchy.io.map(m -> dir.equals(m.mountPoint())).orElse(false)) {
         throw new AllocatorException(Reason.INVALID_REQUEST, "refusing to remove the root of a cgroup hierarchy: " + dir);
       }
       CgroupTree.removeDirectory(cgroup, dir);
     }
   }
 
-  static Set<Path> directories(Cgroup cgroup) {
-    Set<Path> dirs = new LinkedHashSet<>();
-    dirs.add(cgroup.cpuDirectory());
-    dirs.add(cgroup.memoryDirectory());
-    return dirs;
+  static List<Path> directories(Cgroup cgroup) {
+    return cgroup.directories();
   }
 
   private static String child(String parent, String leaf) {

@@ -37,10 +37,18 @@ final class CgroupTree {
     }
   }
 
+  /**
+   * Under v2, enables cpu and memory for the parent's children, and io too where the parent has it
+   * (without it they cannot have disk limits, which {@link DiskLimits} then reports): in one write
+   * where cpu or memory is missing, which takes all or nothing, then without io if that failed.
+   */
   static void enableControllers(Cgroup parent) throws AllocatorException {
     Path subtree = parent.cpuDirectory().resolve("cgroup.subtree_control");
     Set<String> enabled = Hierarchy.controllers(subtree);
-    if (enabled.contains("cpu") && enabled.contains("memory")) {
+    boolean wantIo = !enabled.contains("io")
+        && Hierarchy.controllers(parent.cpuDirectory().resolve("cgroup.controllers")).contains("io");
+    boolean needed = !enabled.contains("cpu") || !enabled.contains("memory");
+    if (wantIo && tryWrite(parent, subtree, needed ? "+cpu +memory +io" : "+io") || !needed) {
       return;
     }
     try {
@@ -49,6 +57,16 @@ final class CgroupTree {
       throw new AllocatorException(Reason.UNAVAILABLE_HERE, "cannot delegate cpu and memory to children of " + parent
           + " (" + e.getMessage() + "); under cgroup v2 a cgroup with processes of its own cannot, so choose a "
           + "delegated parent without processes (for example from systemd-run --scope -p Delegate=yes)", e);
+    }
+  }
+
+  private static boolean tryWrite(Cgroup cgroup, Path file, String value) {
+    try {
+      CgroupFiles.write(cgroup, file, value);
+      return true;
+    } catch (AllocatorException e) {
+      logger.log(System.Logger.Level.DEBUG, "writing " + value + " to " + file + " failed: " + e.getMessage());
+      return false;
     }
   }
 

@@ -232,14 +232,14 @@ class CgroupManagerTest {
     }
 
     @Test
-    void enablesCpuAndMemoryForChildren_whenCreating() throws AllocatorException {
+    void enablesCpuMemoryAndIoForChildren_whenCreating() throws AllocatorException {
       FakeHierarchy fake = FakeHierarchy.v2(tmp);
       CgroupManager manager = fake.manager();
       Cgroup parent = manager.adopt("/");
 
       Cgroup created = manager.create("app", parent);
 
-      assertThat(fake.read(fake.cpuDir("/").resolve("cgroup.subtree_control"))).isEqualTo("+cpu +memory");
+      assertThat(fake.read(fake.cpuDir("/").resolve("cgroup.subtree_control"))).isEqualTo("+cpu +memory +io");
       assertThat(created.cpuPath()).isEqualTo("/umbra-app");
       assertThat(Files.isDirectory(created.cpuDirectory())).isTrue();
     }

@@ -23,13 +23,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Against the host's real cgroups: each test creates {@code umbra-test-<random>} under this JVM's
  * own cgroup (so the children stay inside whatever limits the test JVM runs under), starts real
  * processes in it, checks that the kernel and the JVM act on the limits, and removes it. Skipped,
  * with the reason, where no cgroup hierarchy with cpu and memory is mounted or it is not writable
- * (not root, read-only /sys/fs/cgroup, cgroup v2 without a delegated parent).
+ * (not root, read-only /sys/fs/cgroup, cgroup v2 without a delegated parent); the disk tests also
+ * where there is no I/O controller or the temporary folder is on no physical disk.
  */
 class RealCgroupTest {
 
@@ -167,6 +169,128 @@ class RealCgroupTest {
     assertThat(manager.pids(cgroup)).contains(process.pid());
     process.release();
     return process;
+  }
+
+  /** What a disk test measured: bytes per second without a limit, under it, and after it was removed. */
+  private record Rates(double unlimited, double limited, double removed) {}
+
+  private static final long DISK_LIMIT = 5L << 20;
+
+  /**
+   * The kernel holds a process's direct writes to the limit the allocator sets: {@code dd} rewrites
+   * a 32 MiB file with O_DIRECT in a loop (v1 throttles only I/O its cgroup submits itself, not
+   * buffered writes, which the kernel's writeback threads send later). Measured from the cgroup's
+   * own counter of bytes written to the disk under the temporary folder.
+   */
+  @Test
+  void kernelHoldsDirectWritesToTheDiskLimit(@TempDir Path dir) throws Exception {
+    BlockDevices.Disk disk = throttleableDiskUnder(dir);
+    Path file = dir.resolve("written");
+    Rates rates = measureDisk(disk, false, Allocation.diskWrite(DISK_LIMIT), "sh", "-c",
+        "while :; do dd if=/dev/zero of=" + file + " bs=1M count=32 oflag=direct conv=notrunc status=none || exit 1; done");
+
+    assertLimited(rates, "write");
+  }
+
+  /** The same for reads: {@code dd} reads a 32 MiB file with O_DIRECT, so every read goes to the disk. */
+  @Test
+  void kernelHoldsDirectReadsToTheDiskLimit(@TempDir Path dir) throws Exception {
+    BlockDevices.Disk disk = throttleableDiskUnder(dir);
+    Path file = dir.resolve("read");
+    Files.write(file, new byte[32 << 20]);
+    Rates rates = measureDisk(disk, true, Allocation.diskRead(DISK_LIMIT), "sh", "-c",
+        "while :; do dd if=" + file + " of=/dev/null bs=1M iflag=direct status=none || exit 1; done");
+
+    assertLimited(rates, "read");
+  }
+
+  private static void assertLimited(Rates rates, String what) {
+    String measured = String.format(java.util.Locale.ROOT,
+        "direct %ss: %.1f MiB/s unlimited, %.2f MiB/s under a %d MiB/s limit, %.1f MiB/s after it was removed", what,
+        rates.unlimited() / (1 << 20), rates.limited() / (1 << 20), DISK_LIMIT >> 20, rates.removed() / (1 << 20));
+    System.out.println("RealCgroupTest: " + measured);
+    Assumptions.assumeTrue(rates.unlimited() >= 4.0 * DISK_LIMIT,
+        "the disk is too slow to show a limit of " + (DISK_LIMIT >> 20) + " MiB/s: " + measured);
+    assertThat(rates.limited()).as(measured).isBetween(0.75 * DISK_LIMIT, 1.25 * DISK_LIMIT);
+    assertThat(rates.limited()).as(measured).isLessThan(rates.unlimited() / 4);
+    assertThat(rates.removed()).as(measured).isGreaterThan(4.0 * DISK_LIMIT);
+  }
+
+  /**
+   * Starts the command in the test cgroup and measures its bytes per second on the disk: 1 s
+   * without a limit, 4 s under the limit set through the {@code cgroup} allocator (after 1 s for
+   * what was in flight), and 1 s after {@link CgroupManager#removeDiskLimits}.
+   */
+  private Rates measureDisk(BlockDevices.Disk disk, boolean read, Allocation limit, String... command) throws Exception {
+    GatedProcess io = startInCgroup(command);
+    Target target = Target.primary("disk-test").withPid(io.pid());
+    await(() -> diskBytes(disk, read), bytes -> bytes > 0 || !io.isAlive());
+    double unlimited = rate(disk, read, Duration.ofSeconds(1));
+    try (Allocator allocator = Allocators.load("cgroup", AllocatorContext.of(Map.of()), getClass().getClassLoader())) {
+      ApplyResult result = allocator.apply(target, limit);
+      assertThat(result.status()).as(result.reason()).isEqualTo(ApplyResult.Status.APPLIED);
+      assertThat(allocator.current(target)).as("the limit read back").isEqualTo(limit);
+      Thread.sleep(1000);
+      double limited = rate(disk, read, Duration.ofSeconds(4));
+      ApplyResult removed = manager.removeDiskLimits(cgroup);
+      assertThat(removed.reason()).contains("removed the disk limits " + disk.id());
+      assertThat(allocator.current(target).diskReadBytesPerSecond()).isEmpty();
+      assertThat(allocator.current(target).diskWriteBytesPerSecond()).isEmpty();
+      double after = rate(disk, read, Duration.ofSeconds(1));
+      assertThat(io.isAlive()).as("the reading or writing process still runs; output %s", io.output()).isTrue();
+      return new Rates(unlimited, limited, after);
+    }
+  }
+
+  private double rate(BlockDevices.Disk disk, boolean read, Duration window) throws Exception {
+    long before = diskBytes(disk, read);
+    long start = System.nanoTime();
+    Thread.sleep(window.toMillis());
+    long bytes = diskBytes(disk, read) - before;
+    return bytes / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /** Bytes the test cgroup read or wrote on the disk so far: v1 {@code blkio.throttle.io_service_bytes}, v2 {@code io.stat}. */
+  private long diskBytes(BlockDevices.Disk disk, boolean read) throws Exception {
+    Path dir = cgroup.ioDirectory().orElseThrow();
+    if (cgroup.version() == CgroupVersion.V1) {
+      for (String line : Files.readAllLines(dir.resolve("blkio.throttle.io_service_bytes"))) {
+        String[] f = line.strip().split("\\s+");
+        if (f.length == 3 && f[0].equals(disk.id()) && f[1].equals(read ? "Read" : "Write")) {
+          return Long.parseLong(f[2]);
+        }
+      }
+      return 0;
+    }
+    for (String line : Files.readAllLines(dir.resolve("io.stat"))) {
+      if (line.startsWith(disk.id() + " ")) {
+        return DiskFiles.parseV2(line, read ? "rbytes" : "wbytes").getOrDefault(disk.id(), 0L);
+      }
+    }
+    return 0;
+  }
+
+  /**
+   * The whole disk the folder is on, if the allocator limits it; else the test is skipped, with
+   * the reason (tmpfs and overlay have no block device; dm, md and loop devices are not limited
+   * themselves, their physical disks are).
+   */
+  private BlockDevices.Disk throttleableDiskUnder(Path dir) throws Exception {
+    Assumptions.assumeTrue(manager.hasIoController() && DiskFiles.available(cgroup),
+        "no I/O controller for " + cgroup + " (no blkio mount, or io not enabled), so disk limits cannot be tested");
+    long dev = (Long) Files.getAttribute(dir, "unix:dev");
+    long major = ((dev >>> 32) & 0xfffff000L) | ((dev >>> 8) & 0xfffL);
+    long minor = ((dev >>> 12) & 0xffffff00L) | (dev & 0xffL);
+    Path block = Path.of("/sys/dev/block/" + major + ":" + minor);
+    Assumptions.assumeTrue(Files.exists(block), dir + " is on device " + major + ":" + minor
+        + ", which is no block device (tmpfs, overlay, a network file system), so its I/O cannot be throttled");
+    Path device = block.toRealPath();
+    Path whole = Files.exists(device.resolve("partition")) ? device.getParent() : device;
+    BlockDevices.Disk disk = new BlockDevices.Disk(whole.getFileName().toString(), Files.readString(whole.resolve("dev")).strip());
+    List<BlockDevices.Disk> limited = BlockDevices.discovered(Path.of("/sys")).disks();
+    Assumptions.assumeTrue(limited.contains(disk), dir + " is on " + disk + ", not one of the physical whole disks the "
+        + "allocator limits " + limited + " (a dm, md or loop device?), so this test cannot measure it");
+    return disk;
   }
 
   private static <T> T await(Callable<T> read, java.util.function.Predicate<T> condition) throws Exception {

@@ -52,6 +52,10 @@ final class JvmFlagsAllocator implements Allocator {
 
   @Override
   public ApplyResult apply(Target target, Allocation desired) throws AllocatorException {
+    if (desired.diskReadBytesPerSecond().isPresent() || desired.diskWriteBytesPerSecond().isPresent()) {
+      throw new AllocatorException(Reason.INVALID_REQUEST, "the jvm allocator cannot limit disk bandwidth: a JVM has no "
+          + "setting for it (the cgroup allocator limits it for the primary's cgroup); nothing applied: " + desired);
+    }
     if (desired.heapBytes().isEmpty() || desired.cpuCores().isPresent() || desired.memoryBytes().isPresent()) {
       throw new AllocatorException(Reason.INVALID_REQUEST, "the jvm allocator sets the heap only (cpu and memory go to the "
           + "cgroup or kubernetes allocator): " + desired);

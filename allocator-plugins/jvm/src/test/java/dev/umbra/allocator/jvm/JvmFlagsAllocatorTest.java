@@ -11,6 +11,7 @@ import dev.umbra.allocator.AllocatorException.Reason;
 import dev.umbra.allocator.Allocators;
 import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ApplyResult.Status;
+import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +165,18 @@ class JvmFlagsAllocatorTest {
       assertThatThrownBy(() -> allocator.apply(PRIMARY, Allocation.heap(4 * MIB)))
           .hasMessageContaining("heap 4MiB is below the minimum of 16MiB");
       assertThatThrownBy(() -> allocator.apply(PRIMARY, Allocation.of(1, GIB))).hasMessageContaining("sets the heap only");
+      assertThat(channel.commands).isEmpty();
+    }
+
+    @Test
+    void diskBandwidth_isNotAJvmSetting() throws AllocatorException {
+      FakeChannel channel = new FakeChannel(facts(21, GarbageCollector.ZGC));
+      Allocator allocator = open(channel, Map.of());
+
+      assertThat(allocator.supports()).doesNotContain(ResourceKind.DISK_READ, ResourceKind.DISK_WRITE);
+      assertThatThrownBy(() -> allocator.apply(PRIMARY, Allocation.heap(GIB).withDiskWriteBytesPerSecond(5 * MIB)))
+          .hasMessageContaining("the jvm allocator cannot limit disk bandwidth: a JVM has no setting for it")
+          .extracting(e -> ((AllocatorException) e).reason()).isEqualTo(Reason.INVALID_REQUEST);
       assertThat(channel.commands).isEmpty();
     }
 

@@ -21,7 +21,11 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
-/** Resizes a pod's container in place through {@code pods/resize}, or only recommends. */
+/**
+ * Resizes a pod's container in place through {@code pods/resize}, or only recommends. CPU and
+ * memory only: Kubernetes has no resource for disk bandwidth, so {@link ResourceKind#DISK_READ}
+ * and {@link ResourceKind#DISK_WRITE} are refused with the reason.
+ */
 final class PodResizeAllocator implements Allocator {
 
   private static final Set<ResourceKind> SUPPORTS = Set.copyOf(EnumSet.of(ResourceKind.CPU, ResourceKind.MEMORY));
@@ -54,8 +58,8 @@ final class PodResizeAllocator implements Allocator {
 
   @Override
   public ApplyResult apply(Target target, Allocation desired) throws AllocatorException {
-    PodContainer pod = pod(target);
     check(desired);
+    PodContainer pod = pod(target);
     ContainerState state = ContainerState.of(api.get(pod), pod);
     ResizePlan plan = ResizePlan.of(pod.container(), state, desired);
     String where = PodApi.describe(pod);
@@ -130,6 +134,11 @@ final class PodResizeAllocator implements Allocator {
   }
 
   private void check(Allocation desired) throws AllocatorException {
+    if (desired.diskReadBytesPerSecond().isPresent() || desired.diskWriteBytesPerSecond().isPresent()) {
+      throw new AllocatorException(Reason.INVALID_REQUEST, "the kubernetes allocator cannot limit disk bandwidth: "
+          + "Kubernetes has no pod or container resource for it that pods/resize could change (a container's resources "
+          + "are cpu, memory, hugepages-* and ephemeral-storage, which is space, not bandwidth); nothing applied: " + desired);
+    }
     if (desired.heapBytes().isPresent()) {
       throw new AllocatorException(Reason.INVALID_REQUEST, "the kubernetes allocator sets cpu and memory, not the JVM heap (use the jvm allocator): " + desired);
     }

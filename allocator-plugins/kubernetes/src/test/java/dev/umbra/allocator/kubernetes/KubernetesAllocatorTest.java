@@ -11,6 +11,7 @@ import dev.umbra.allocator.AllocatorException.Reason;
 import dev.umbra.allocator.Allocators;
 import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ApplyResult.Status;
+import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerResizePolicyBuilder;
@@ -394,6 +395,21 @@ class KubernetesAllocatorTest {
           .hasMessageContaining("memory 32MiB is below the minimum of 64MiB");
       assertThatThrownBy(() -> open(Map.of()).apply(TARGET, Allocation.heap(1L << 30))).hasMessageContaining("not the JVM heap");
       assertThatThrownBy(() -> open(Map.of()).apply(Target.primary("p"), Allocation.cpu(1))).hasMessageContaining("names no pod");
+      assertThat(dispatcher.resizes).isEmpty();
+    }
+
+    @Test
+    void diskBandwidth_isUnsupported_withTheReason_beforeAnyRequest() throws AllocatorException {
+      createPod("Burstable");
+      Allocator allocator = open(Map.of());
+
+      assertThat(allocator.supports()).containsExactlyInAnyOrder(ResourceKind.CPU, ResourceKind.MEMORY);
+      assertThatThrownBy(() -> allocator.apply(TARGET, Allocation.diskRead(10L << 20)))
+          .hasMessageContaining("the kubernetes allocator cannot limit disk bandwidth: Kubernetes has no pod or container "
+              + "resource for it")
+          .extracting(e -> ((AllocatorException) e).reason()).isEqualTo(Reason.INVALID_REQUEST);
+      assertThatThrownBy(() -> allocator.apply(TARGET, Allocation.cpu(1).withDiskWriteBytesPerSecond(10L << 20)))
+          .hasMessageContaining("nothing applied");
       assertThat(dispatcher.resizes).isEmpty();
     }
 

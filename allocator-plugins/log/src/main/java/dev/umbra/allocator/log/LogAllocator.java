@@ -18,7 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Records decisions and keeps the recorded allocation per target; applies nothing. */
+/**
+ * Records decisions and keeps the recorded allocation per target; applies nothing. Every kind
+ * (CPU, memory, heap, disk read and write bandwidth) is recorded and logged alike.
+ */
 final class LogAllocator implements Allocator {
 
   private static final System.Logger logger = System.getLogger(LogAllocator.class.getName());
@@ -53,7 +56,7 @@ final class LogAllocator implements Allocator {
       throw new AllocatorException(Reason.INVALID_REQUEST, "nothing to record: the desired allocation is empty");
     }
     Allocation previous = current(target);
-    Allocation next = merge(previous, desired);
+    Allocation next = previous.with(desired);
     if (next.equals(previous)) {
       logger.log(Level.DEBUG, () -> "allocator=log primary=" + target.primaryId() + " unchanged: " + next);
       return new ApplyResult(Status.RECOMMENDED_ONLY, next, "recorded only, nothing applied: " + next + " is already the recorded allocation");
@@ -71,12 +74,6 @@ final class LogAllocator implements Allocator {
   /** The recorded decisions, oldest first, at most the configured history size. */
   synchronized List<Decision> decisions() {
     return List.copyOf(history);
-  }
-
-  private static Allocation merge(Allocation base, Allocation change) {
-    return new Allocation(change.cpuCores().isPresent() ? change.cpuCores() : base.cpuCores(),
-        change.memoryBytes().isPresent() ? change.memoryBytes() : base.memoryBytes(),
-        change.heapBytes().isPresent() ? change.heapBytes() : base.heapBytes());
   }
 
   private static String describe(Target target) {

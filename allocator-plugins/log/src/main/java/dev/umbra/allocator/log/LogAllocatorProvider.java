@@ -11,7 +11,8 @@ import java.util.OptionalLong;
 
 /**
  * Provides the {@code log} allocator. Settings: {@code baselineCpu} (cores), {@code
- * baselineMemory} and {@code baselineHeap} (sizes such as 512m), the allocation a target is
+ * baselineMemory} and {@code baselineHeap} (sizes such as 512m), {@code baselineDiskRead} and
+ * {@code baselineDiskWrite} (bytes per second, sizes such as 50m), the allocation a target is
  * assumed to have before anything is recorded (unset: none); {@code history} (decisions kept in
  * memory, default 1000).
  */
@@ -42,7 +43,8 @@ public final class LogAllocatorProvider implements AllocatorProvider {
     try {
       baseline = new Allocation(
           context.setting("baselineCpu").isPresent() ? OptionalDouble.of(context.doubleSetting("baselineCpu", 0)) : OptionalDouble.empty(),
-          bytes(context, "baselineMemory"), bytes(context, "baselineHeap"));
+          bytes(context, "baselineMemory"), bytes(context, "baselineHeap"), bytes(context, "baselineDiskRead"),
+          bytes(context, "baselineDiskWrite"));
     } catch (IllegalArgumentException e) {
       throw new AllocatorException(Reason.INVALID_REQUEST, "bad baseline setting: " + e.getMessage(), e);
     }

@@ -9,6 +9,7 @@ import dev.umbra.allocator.AllocatorContext;
 import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.Allocators;
 import dev.umbra.allocator.ApplyResult;
+import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import java.time.Clock;
 import java.time.Instant;
@@ -50,6 +51,21 @@ class LogAllocatorTest {
     assertThat(allocator.decisions()).containsExactly(
         new Decision(clock.instant(), APP, Allocation.empty(), Allocation.memory(1L << 30)),
         new Decision(clock.instant(), APP, Allocation.memory(1L << 30), Allocation.memory(1L << 30).withHeapBytes(1L << 29)));
+  }
+
+  @Test
+  void recordsDiskBandwidthLikeTheOtherKinds() throws AllocatorException {
+    LogAllocator allocator = (LogAllocator) open(Map.of("baselineCpu", "1", "baselineDiskWrite", "50m"));
+    assertThat(allocator.supports()).contains(ResourceKind.DISK_READ, ResourceKind.DISK_WRITE);
+
+    ApplyResult result = allocator.apply(APP, Allocation.diskRead(20L << 20));
+
+    assertThat(result.status()).isEqualTo(ApplyResult.Status.RECOMMENDED_ONLY);
+    assertThat(result.reason()).isEqualTo("recorded only, nothing applied: cpu=1 memory=- heap=- diskRead=- diskWrite=50MiB/s"
+        + " -> cpu=1 memory=- heap=- diskRead=20MiB/s diskWrite=50MiB/s");
+    assertThat(allocator.current(APP)).isEqualTo(Allocation.cpu(1).withDiskReadBytesPerSecond(20L << 20)
+        .withDiskWriteBytesPerSecond(50L << 20));
+    assertThat(allocator.decisions()).hasSize(1);
   }
 
   @Test
