@@ -3,6 +3,7 @@ package dev.umbra.shadow;
 import dev.umbra.shadow.anomaly.Alerts;
 import dev.umbra.shadow.anomaly.AnomalyDetection;
 import dev.umbra.shadow.anomaly.AnomalyLog;
+import dev.umbra.shadow.anomaly.HeapEvidence;
 import dev.umbra.shadow.anomaly.DetectorSettings;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
@@ -65,7 +66,7 @@ public final class Shadow implements AutoCloseable {
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
-  private final AnomalyLog anomalies = new AnomalyLog(ANOMALIES_KEPT);
+  private AnomalyLog anomalies;
   private dev.umbra.shadow.fleet.Fleet fleet;
   private ShadowServer grpc;
   private HttpEndpoint http;
@@ -101,6 +102,7 @@ public final class Shadow implements AutoCloseable {
     decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER,
         new SessionLimits(config.limits().maxPrimaries(), config.limits().maxPrimariesPerAddress())));
+    anomalies = new AnomalyLog(ANOMALIES_KEPT, new HeapEvidence(ingest.heap()));
     checkpoints =
         own(
             new CheckpointCoordinator(
