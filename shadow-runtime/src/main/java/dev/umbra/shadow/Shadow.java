@@ -138,7 +138,8 @@ public final class Shadow implements AutoCloseable {
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
                     own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
-                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock, decisions),
+                    new ControlGrpcService(ingest.sessions(), new ControlGrpcService.Reads(store, decisions, ingest.heap()),
+                        checkpoints, clock),
                     anomalyApi),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
