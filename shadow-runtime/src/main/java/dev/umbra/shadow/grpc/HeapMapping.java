@@ -57,8 +57,9 @@ final class HeapMapping {
       out.addSnapshots(snapshot.setOtherBytes(top.otherBytes()));
     }
     if (shown.size() >= 2) {
-      // from the full snapshots: a class below the shown top N of the older one is still matched
-      HeapGrowth.between(shown.get(0), shown.get(shown.size() - 1)).stream().limit(limits.classes())
+      // the newest one's shown classes, against the whole older one: a class below the older
+      // one's shown top N is still matched
+      HeapGrowth.between(shown.get(0), shown.get(shown.size() - 1).top(limits.classes()))
           .forEach(g -> out.addGrowth(toProto(g)));
     }
     heap.oldObjects().stream().limit(limits.oldObjects()).forEach(o -> out.addOldObjects(toProto(o)));
