@@ -147,7 +147,8 @@ public final class Shadow implements AutoCloseable {
         HttpAccess.of(config.http().isLoopback(), config.security().token(), config.security().adminToken())));
     dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
         primary -> anomalies.list(primary, 0, 500),
-        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList())));
+        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList(),
+        ingest.heap()::get)));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }
