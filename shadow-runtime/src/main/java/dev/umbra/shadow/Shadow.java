@@ -102,7 +102,9 @@ public final class Shadow implements AutoCloseable {
     decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER,
         new SessionLimits(config.limits().maxPrimaries(), config.limits().maxPrimariesPerAddress())));
-    anomalies = new AnomalyLog(ANOMALIES_KEPT, new HeapEvidence(ingest.heap()));
+    HeapEvidence heapEvidence = new HeapEvidence(ingest.heap());
+    anomalies = new AnomalyLog(ANOMALIES_KEPT, heapEvidence);
+    heapEvidence.explainLater(anomalies);
     checkpoints =
         own(
             new CheckpointCoordinator(

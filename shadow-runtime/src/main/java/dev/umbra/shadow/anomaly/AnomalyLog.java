@@ -71,6 +71,30 @@ public final class AnomalyLog {
     keep(withEvidence(anomaly), true);
   }
 
+  /**
+   * Replaces each kept anomaly of {@code primaryId} by what {@code change} makes of it (the same
+   * one when nothing changes): evidence that arrived after the anomaly. Subscribers are not told,
+   * as for {@link #update}; lists show the change.
+   */
+  public synchronized void amend(String primaryId, UnaryOperator<Anomaly> change) {
+    Deque<Anomaly> kept = byPrimary.get(primaryId);
+    if (kept == null) {
+      return;
+    }
+    List<Anomaly> all = new ArrayList<>(kept);
+    kept.clear();
+    for (Anomaly a : all) {
+      Anomaly changed;
+      try {
+        changed = change.apply(a);
+      } catch (RuntimeException e) {
+        logger.warn("amending anomaly {} primary={} failed; kept as it was", a.id(), primaryId, e);
+        changed = a;
+      }
+      kept.addLast(changed.id().equals(a.id()) ? changed : a);
+    }
+  }
+
   private Anomaly withEvidence(Anomaly anomaly) {
     try {
       return evidence.apply(anomaly);

@@ -25,7 +25,10 @@ import java.util.function.UnaryOperator;
  * anomalies without two histograms to compare or without a class that grew, pass unchanged.
  *
  * <p>Applied by the {@link AnomalyLog} to what it publishes and updates, on the publisher's
- * thread; reads the {@link HeapStore}, which is thread-safe.
+ * thread; reads the {@link HeapStore}, which is thread-safe. Histograms come minutes apart, so
+ * a leak is often detected before a histogram taken after its onset exists: then the growth up
+ * to the newest histogram is what the anomaly says at first, and {@link #late} replaces it with
+ * the growth since the onset when the next histogram arrives ({@link #explainLater}).
  */
 public final class HeapEvidence implements UnaryOperator<Anomaly> {
   /** The heap series whose rise a growing class explains. */
@@ -43,14 +46,55 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
     this.heap = heap;
   }
 
+  /** How long after its detection an anomaly still gets evidence from a new histogram. */
+  static final java.time.Duration LATE_FOR = java.time.Duration.ofMinutes(30);
+
   @Override
   public Anomaly apply(Anomaly a) {
-    if (!isHeapGrowth(a)) {
+    return isHeapGrowth(a) ? explained(a, a.detected()) : a;
+  }
+
+  /**
+   * {@code a} explained by the histograms up to {@code newest} (a histogram that arrived after
+   * it): a heap-growth anomaly detected at most {@link #LATE_FOR} before, without evidence or with
+   * evidence only from histograms taken before its onset (then replaced); any other, or one no
+   * class explains, is returned as it is.
+   */
+  public Anomaly late(Anomaly a, java.time.Instant newest) {
+    if (!isHeapGrowth(a) || !newest.isAfter(a.detected()) || newest.isAfter(a.detected().plus(LATE_FOR))) {
       return a;
     }
-    return evidence(a).map(text -> new Anomaly(a.id(), a.primaryId(), a.workload(), a.series(), a.relatedSeries(),
-        a.kind(), a.onset(), a.detected(), a.evidence(), a.score(), a.observed(), a.expectedLow(), a.expectedHigh(),
-        a.explanation().isEmpty() ? text : a.explanation() + "; " + text)).orElse(a);
+    int mark = a.explanation().indexOf(MARK);
+    if (mark >= 0 && sinceOnset(a)) {
+      return a;
+    }
+    String base = mark < 0 ? a.explanation() : a.explanation().substring(0, Math.max(0, mark - 2)); // "; " before it
+    Anomaly explained = explained(withExplanation(a, base), newest);
+    return explained.explanation().equals(base) ? a : explained;
+  }
+
+  /** Whether a histogram taken after the onset (and by the detection) explained {@code a}. */
+  private boolean sinceOnset(Anomaly a) {
+    return heap.get(a.primaryId())
+        .flatMap(h -> HeapGrowth.around(h.snapshots(), a.onset(), a.detected()))
+        .map(pair -> pair.after().at().isAfter(a.onset()))
+        .orElse(false);
+  }
+
+  /** Amends {@code log}'s anomalies of a primary with each histogram {@code heap} keeps from now on. */
+  public void explainLater(AnomalyLog log) {
+    heap.addListener((primaryId, snapshot) -> log.amend(primaryId, a -> late(a, snapshot.at())));
+  }
+
+  private Anomaly explained(Anomaly a, java.time.Instant until) {
+    return evidence(a, until)
+        .map(text -> withExplanation(a, a.explanation().isEmpty() ? text : a.explanation() + "; " + text))
+        .orElse(a);
+  }
+
+  private static Anomaly withExplanation(Anomaly a, String explanation) {
+    return new Anomaly(a.id(), a.primaryId(), a.workload(), a.series(), a.relatedSeries(), a.kind(), a.onset(),
+        a.detected(), a.evidence(), a.score(), a.observed(), a.expectedLow(), a.expectedHigh(), explanation);
   }
 
   /** A rise of a heap series: it leads the incident upwards, or it joins a rising one. */
@@ -62,13 +106,13 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
     return HEAP_SERIES.contains(a.series()) ? rising : rising && a.relatedSeries().stream().anyMatch(HEAP_SERIES::contains);
   }
 
-  /** The sentence naming the grown classes; empty without two histograms or a class that grew. */
-  Optional<String> evidence(Anomaly a) {
+  /** The sentence naming the grown classes by {@code until}; empty without two histograms or a class that grew. */
+  Optional<String> evidence(Anomaly a, java.time.Instant until) {
     Optional<PrimaryHeap> kept = heap.get(a.primaryId());
     if (kept.isEmpty()) {
       return Optional.empty();
     }
-    Optional<HeapGrowth.Pair> pair = HeapGrowth.around(kept.get().snapshots(), a.onset(), a.detected());
+    Optional<HeapGrowth.Pair> pair = HeapGrowth.around(kept.get().snapshots(), a.onset(), until);
     if (pair.isEmpty()) {
       return Optional.empty();
     }

@@ -34,6 +34,17 @@ public final class HeapStore {
     final LinkedHashMap<OldObject.Identity, OldObject> oldObjects = new LinkedHashMap<>();
   }
 
+  private final java.util.List<java.util.function.BiConsumer<String, HeapSnapshot>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Calls {@code listener} with each snapshot kept from now on, after it is kept, on the writer's
+   * thread (ingest's gRPC thread): it must be quick and must not throw.
+   */
+  public void addListener(java.util.function.BiConsumer<String, HeapSnapshot> listener) {
+    listeners.add(listener);
+  }
+
   /** In the order last written (newest last). */
   private final LinkedHashMap<String, Heap> byPrimary = new LinkedHashMap<>() {
     @Override
@@ -42,13 +53,20 @@ public final class HeapStore {
     }
   };
 
-  /** Keeps a snapshot (its largest {@link #CLASSES_KEPT} classes); one at the same moment is replaced. */
-  public synchronized void add(String primaryId, HeapSnapshot snapshot) {
-    Heap heap = written(primaryId);
-    heap.snapshots.put(snapshot.at(), snapshot.top(CLASSES_KEPT));
-    while (heap.snapshots.size() > SNAPSHOTS_KEPT) {
-      heap.snapshots.pollFirstEntry();
+  /**
+   * Keeps a snapshot (its largest {@link #CLASSES_KEPT} classes); one at the same moment is
+   * replaced. Then tells the listeners.
+   */
+  public void add(String primaryId, HeapSnapshot snapshot) {
+    HeapSnapshot kept = snapshot.top(CLASSES_KEPT);
+    synchronized (this) {
+      Heap heap = written(primaryId);
+      heap.snapshots.put(kept.at(), kept);
+      while (heap.snapshots.size() > SNAPSHOTS_KEPT) {
+        heap.snapshots.pollFirstEntry();
+      }
     }
+    listeners.forEach(l -> l.accept(primaryId, kept));
   }
 
   /** Keeps old-object samples; one seen before (same class, allocation time and stack) is refreshed. */

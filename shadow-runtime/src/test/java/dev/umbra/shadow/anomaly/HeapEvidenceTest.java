@@ -99,6 +99,49 @@ class HeapEvidenceTest {
     }
   }
 
+  @Nested
+  class WhenTheHistogramComesAfterTheDetection {
+    private final AnomalyLog log = new AnomalyLog(10, evidence);
+
+    @BeforeEach
+    void explainLater() {
+      evidence.explainLater(log);
+    }
+
+    /** A leak that began after the second histogram and was detected before the third. */
+    private Anomaly detectedBetweenHistograms() {
+      log.publish(leak().setOnsetUnixMs((BEFORE + 70) * 1000).setDetectedUnixMs((BEFORE + 80) * 1000).build());
+      return log.list("p", 0, 10).get(0);
+    }
+
+    @Test
+    void theNextHistogramExplainsIt_sinceTheOnset_inTheLog() {
+      Anomaly published = detectedBetweenHistograms();
+      assertThat(published.explanation()).as("at first, the growth up to the newest histogram")
+          .contains("com.example.Cache$Entry +48 MB", "since 10:02:11 UTC");
+      heap.add("p", new HeapSnapshot(Instant.ofEpochSecond(BEFORE + 120), List.of(
+          new ClassCount("com.example.Cache$Entry", 58 * MB, 1_300_000), new ClassCount("byte[]", 1, 1),
+          new ClassCount("com.example.Session", 90 * MB, 30_000)), 0));
+      Anomaly amended = log.list("p", 0, 10).get(0);
+      assertThat(amended.explanation())
+          .isEqualTo("mem.heap.after_gc climbed; heap grows: com.example.Session +90 MB (+30 k instances),"
+              + " byte[] +1 B (+1 instance) since 10:03:11 UTC");
+      assertThat(amended).usingRecursiveComparison().ignoringFields("explanation").isEqualTo(published);
+    }
+
+    @Test
+    void aHistogramLongAfter_orAnAnomalyExplainedSinceItsOnset_changesNothing() {
+      Anomaly published = detectedBetweenHistograms();
+      heap.add("p", new HeapSnapshot(Instant.ofEpochSecond(BEFORE + 80).plus(HeapEvidence.LATE_FOR).plusSeconds(1),
+          List.of(new ClassCount("com.example.Session", 90 * MB, 30_000)), 0));
+      assertThat(log.list("p", 0, 10)).containsExactly(published);
+
+      Anomaly explained = evidence.apply(leak().build()); // onset +30, histograms at +0 and +60
+      assertThat(explained.explanation()).contains(HeapEvidence.MARK);
+      assertThat(evidence.late(explained, Instant.ofEpochSecond(BEFORE + 120))).isSameAs(explained);
+    }
+  }
+
   @Test
   void theLogKeepsAndTellsTheExplainedAnomaly_andAFailingEvidenceKeepsTheAnomaly() {
     AnomalyLog log = new AnomalyLog(10, evidence);
