@@ -3,6 +3,7 @@ package dev.umbra.shadow;
 import dev.umbra.shadow.anomaly.Alerts;
 import dev.umbra.shadow.anomaly.AnomalyDetection;
 import dev.umbra.shadow.anomaly.AnomalyLog;
+import dev.umbra.shadow.anomaly.HeapEvidence;
 import dev.umbra.shadow.anomaly.DetectorSettings;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
@@ -65,7 +66,7 @@ public final class Shadow implements AutoCloseable {
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
-  private final AnomalyLog anomalies = new AnomalyLog(ANOMALIES_KEPT);
+  private AnomalyLog anomalies;
   private dev.umbra.shadow.fleet.Fleet fleet;
   private ShadowServer grpc;
   private HttpEndpoint http;
@@ -101,6 +102,9 @@ public final class Shadow implements AutoCloseable {
     decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER,
         new SessionLimits(config.limits().maxPrimaries(), config.limits().maxPrimariesPerAddress())));
+    HeapEvidence heapEvidence = new HeapEvidence(ingest.heap());
+    anomalies = new AnomalyLog(ANOMALIES_KEPT, heapEvidence);
+    heapEvidence.explainLater(anomalies);
     checkpoints =
         own(
             new CheckpointCoordinator(
@@ -136,7 +140,8 @@ public final class Shadow implements AutoCloseable {
                 List.of(
                     new TelemetryGrpcService(ingest.service(), checkpoints),
                     own(new ForecastGrpcService(ingest.sessions(), forecasts, metrics)),
-                    new ControlGrpcService(ingest.sessions(), store, checkpoints, clock, decisions),
+                    new ControlGrpcService(ingest.sessions(), new ControlGrpcService.Reads(store, decisions, ingest.heap()),
+                        checkpoints, clock),
                     anomalyApi),
                 ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
@@ -144,7 +149,8 @@ public final class Shadow implements AutoCloseable {
         HttpAccess.of(config.http().isLoopback(), config.security().token(), config.security().adminToken())));
     dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
         primary -> anomalies.list(primary, 0, 500),
-        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList())));
+        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList(),
+        ingest.heap()::get)));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
   }

@@ -60,6 +60,14 @@ final class FaultRun implements AutoCloseable {
 
   /** Starts the shadow and one fault primary per name, all at once. */
   static FaultRun start(Path work, String... names) throws IOException, InterruptedException {
+    return startWith(work, "", names);
+  }
+
+  /**
+   * Starts the shadow and one fault primary per name, all at once, each agent with {@code
+   * agentOptions} (e.g. {@code "histogram.period=3s"}; "" for none) after its shadow address.
+   */
+  static FaultRun startWith(Path work, String agentOptions, String... names) throws IOException, InterruptedException {
     ShadowProcess shadow = ShadowProcess.start(work, "-Xmx512m");
     ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcPort()).usePlaintext().build();
     List<Delivered> delivered = new CopyOnWriteArrayList<>();
@@ -82,7 +90,8 @@ final class FaultRun implements AutoCloseable {
       for (String name : names) {
         started.put(name, JavaProcess.start(name, JavaProcess.java17Home(),
             List.of("-Xmx512m", "-XX:+UseG1GC",
-                "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort(),
+                "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort()
+                    + (agentOptions.isEmpty() ? "" : "," + agentOptions),
                 "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.FaultPrimary",
                 work.resolve(name + "-io").toString()),
             Map.of(), work));

@@ -29,6 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>{@code leak}: keeps 4 MB more every 100 ms (40 MB/s), up to 320 MB;
+ *   <li>{@code leak-entries}: the same rate and cap in small objects of one named class, {@link
+ *       LeakedEntry} (128 bytes each, 32 768 more every 100 ms), so a class histogram names it;
  *   <li>{@code spin}: one thread spins (≈ 1 core);
  *   <li>{@code threads}: starts 400 threads that wait;
  *   <li>{@code gc}: allocation burst, 1 MB arrays as fast as one thread can (a GC storm);
@@ -46,6 +48,8 @@ public final class FaultPrimary {
   private static final AtomicLong ops = new AtomicLong();
   private static final List<byte[]> leaked = new ArrayList<>();
   private static volatile boolean leaking;
+  private static final List<LeakedEntry> leakedEntries = new ArrayList<>();
+  private static volatile boolean leakingEntries;
   private static volatile boolean spinning;
   private static volatile boolean storming;
   private static volatile boolean stalled;
@@ -80,6 +84,7 @@ public final class FaultPrimary {
       long at = System.currentTimeMillis();
       switch (cmd) {
         case "leak" -> leaking = true;
+        case "leak-entries" -> leakingEntries = true;
         case "spin" -> startLoop("spin", () -> spinning, FaultPrimary::spinOnce, () -> spinning = true);
         case "threads" -> startThreads(400);
         case "gc" -> startLoop("gc-storm", () -> storming, () -> sink = new byte[1 << 20], () -> storming = true);
@@ -133,6 +138,31 @@ public final class FaultPrimary {
       synchronized (leaked) {
         leaked.add(new byte[4 << 20]);
       }
+    }
+    if (leakingEntries && leakedEntries.size() < ENTRIES_CAP) {
+      synchronized (leakedEntries) {
+        for (int i = 0; i < ENTRIES_PER_STEP; i++) {
+          leakedEntries.add(new LeakedEntry(leakedEntries.size()));
+        }
+      }
+    }
+  }
+
+  /** 4 MB of {@link LeakedEntry} per leak step, like {@code leak}'s array; 320 MB at most. */
+  private static final int ENTRIES_PER_STEP = (4 << 20) / 128;
+  private static final int ENTRIES_CAP = 80 * ENTRIES_PER_STEP;
+
+  /**
+   * What {@code leak-entries} keeps: 12 bytes of header and 14 longs, 128 bytes with compressed
+   * class pointers; the name the leak test looks for in the anomaly's explanation.
+   */
+  static final class LeakedEntry {
+    final long key;
+    long a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13;
+
+    LeakedEntry(long key) {
+      this.key = key;
+      this.a1 = key;
     }
   }
 
@@ -211,6 +241,7 @@ public final class FaultPrimary {
 
   private static void stopAll() {
     leaking = false;
+    leakingEntries = false;
     spinning = false;
     storming = false;
     stalled = false;
@@ -218,6 +249,9 @@ public final class FaultPrimary {
     threadsRelease.countDown();
     synchronized (leaked) {
       leaked.clear();
+    }
+    synchronized (leakedEntries) {
+      leakedEntries.clear();
     }
   }
 }

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,14 +23,24 @@ public final class AnomalyLog {
   private static final Logger logger = LoggerFactory.getLogger(AnomalyLog.class);
 
   private final int perPrimary;
+  private final UnaryOperator<Anomaly> evidence;
   private final Map<String, Deque<Anomaly>> byPrimary = new HashMap<>();
   private final List<Consumer<Anomaly>> subscribers = new CopyOnWriteArrayList<>();
 
   public AnomalyLog(int perPrimary) {
+    this(perPrimary, UnaryOperator.identity());
+  }
+
+  /**
+   * @param evidence adds what other parts know to each anomaly before it is kept and told (e.g.
+   *     {@link HeapEvidence}); on the publisher's thread, so it must be quick and must not throw
+   */
+  public AnomalyLog(int perPrimary, UnaryOperator<Anomaly> evidence) {
     if (perPrimary < 1) {
       throw new IllegalArgumentException("perPrimary " + perPrimary + " < 1");
     }
     this.perPrimary = perPrimary;
+    this.evidence = evidence;
   }
 
   /**
@@ -42,8 +53,9 @@ public final class AnomalyLog {
     return () -> subscribers.remove(subscriber);
   }
 
-  /** Keeps a new anomaly and tells every subscriber. */
-  public void publish(Anomaly anomaly) {
+  /** Keeps a new anomaly, with its evidence, and tells every subscriber. */
+  public void publish(Anomaly published) {
+    Anomaly anomaly = withEvidence(published);
     keep(anomaly, false);
     for (Consumer<Anomaly> s : subscribers) {
       try {
@@ -56,7 +68,40 @@ public final class AnomalyLog {
 
   /** Replaces a kept anomaly by id (an incident that gained related series); subscribers are not told. */
   public void update(Anomaly anomaly) {
-    keep(anomaly, true);
+    keep(withEvidence(anomaly), true);
+  }
+
+  /**
+   * Replaces each kept anomaly of {@code primaryId} by what {@code change} makes of it (the same
+   * one when nothing changes): evidence that arrived after the anomaly. Subscribers are not told,
+   * as for {@link #update}; lists show the change.
+   */
+  public synchronized void amend(String primaryId, UnaryOperator<Anomaly> change) {
+    Deque<Anomaly> kept = byPrimary.get(primaryId);
+    if (kept == null) {
+      return;
+    }
+    List<Anomaly> all = new ArrayList<>(kept);
+    kept.clear();
+    for (Anomaly a : all) {
+      Anomaly changed;
+      try {
+        changed = change.apply(a);
+      } catch (RuntimeException e) {
+        logger.warn("amending anomaly {} primary={} failed; kept as it was", a.id(), primaryId, e);
+        changed = a;
+      }
+      kept.addLast(changed.id().equals(a.id()) ? changed : a);
+    }
+  }
+
+  private Anomaly withEvidence(Anomaly anomaly) {
+    try {
+      return evidence.apply(anomaly);
+    } catch (RuntimeException e) {
+      logger.warn("evidence for anomaly {} primary={} failed; kept without it", anomaly.id(), anomaly.primaryId(), e);
+      return anomaly;
+    }
   }
 
   private synchronized void keep(Anomaly anomaly, boolean replace) {

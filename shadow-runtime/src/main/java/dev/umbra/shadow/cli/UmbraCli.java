@@ -30,6 +30,7 @@ import picocli.CommandLine.ScopeType;
       SeriesCommand.class,
       ForecastCommand.class,
       AnomaliesCommand.class,
+      HeapCommand.class,
       CheckpointsCommand.class,
       DecisionsCommand.class,
       RollbackCommand.class,

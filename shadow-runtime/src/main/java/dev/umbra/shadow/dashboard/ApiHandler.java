@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.http.HttpEndpoint;
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -62,8 +63,11 @@ final class ApiHandler implements HttpHandler {
       case "/api/anomalies" -> model.anomalies(knownOrEmpty(q), q.integer("limit", 100, 1, DashboardModel.KEPT));
       case "/api/decisions" -> model.decisionsJson(knownOrEmpty(q), q.integer("limit", 100, 1, DashboardModel.KEPT));
       case "/api/checkpoints" -> model.checkpoints(knownOrEmpty(q));
+      case "/api/heap" -> model.heap(q.required("primary"), q.integer("snapshots", 8, 1, HeapStore.SNAPSHOTS_KEPT),
+          q.integer("classes", 10, 1, HeapStore.CLASSES_KEPT));
       default -> throw RequestException.notFound("no such path " + path
-          + " (try /api/primaries, /api/series, /api/forecast, /api/anomalies, /api/decisions, /api/checkpoints, /api/events)");
+          + " (try /api/primaries, /api/series, /api/forecast, /api/anomalies, /api/decisions, /api/checkpoints,"
+          + " /api/heap, /api/events)");
     };
   }
 

@@ -10,6 +10,10 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.heap.ClassGrowth;
+import dev.umbra.shadow.heap.HeapGrowth;
+import dev.umbra.shadow.heap.HeapSnapshot;
+import dev.umbra.shadow.heap.PrimaryHeap;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.PrimaryView;
@@ -35,6 +39,7 @@ import java.util.function.ToLongFunction;
  */
 final class DashboardModel {
   static final int KEPT = 500;
+  static final int OLD_OBJECTS_SHOWN = 5;
 
   private final Sessions sessions;
   private final SeriesStore store;
@@ -116,6 +121,22 @@ final class DashboardModel {
     JsonObject o = new JsonObject();
     o.add("checkpoints", list);
     return o;
+  }
+
+  /**
+   * The newest {@code snapshots} class histograms of a primary, oldest first, each with its
+   * {@code classes} largest classes, the growth of the newest one's classes since the oldest
+   * shown, and the most recently seen old objects.
+   */
+  JsonObject heap(String primaryId, int snapshots, int classes) throws RequestException {
+    session(primaryId);
+    PrimaryHeap heap = sources.heap().apply(primaryId).orElse(PrimaryHeap.empty());
+    List<HeapSnapshot> all = heap.snapshots();
+    List<HeapSnapshot> shown = all.subList(Math.max(0, all.size() - snapshots), all.size());
+    List<ClassGrowth> growth = shown.size() < 2 ? List.of()
+        : HeapGrowth.between(shown.get(0), shown.get(shown.size() - 1).top(classes));
+    return Json.heap(primaryId, shown.stream().map(h -> h.top(classes)).toList(), growth,
+        heap.oldObjects().stream().limit(OLD_OBJECTS_SHOWN).toList());
   }
 
   JsonObject anomalies(String primaryId, int limit) {

@@ -5,6 +5,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
+import java.util.List;
 import com.google.gson.JsonPrimitive;
 import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
@@ -149,5 +150,50 @@ final class Json {
       a.add(number(v));
     }
     return a;
+  }
+
+  /** A primary's heap for the page: snapshots oldest first, growth largest first, old objects. */
+  static JsonObject heap(String primaryId, List<dev.umbra.shadow.heap.HeapSnapshot> snapshots,
+      List<dev.umbra.shadow.heap.ClassGrowth> growth, List<dev.umbra.shadow.heap.OldObject> oldObjects) {
+    JsonArray s = new JsonArray();
+    for (dev.umbra.shadow.heap.HeapSnapshot h : snapshots) {
+      JsonArray classes = new JsonArray();
+      for (dev.umbra.shadow.heap.ClassCount c : h.classes()) {
+        JsonObject row = new JsonObject();
+        row.addProperty("name", c.className());
+        row.addProperty("bytes", c.bytes());
+        row.addProperty("instances", c.instances());
+        classes.add(row);
+      }
+      JsonObject o = new JsonObject();
+      o.addProperty("timeMs", h.at().toEpochMilli());
+      o.add("classes", classes);
+      o.addProperty("otherBytes", h.otherBytes());
+      s.add(o);
+    }
+    JsonArray g = new JsonArray();
+    for (dev.umbra.shadow.heap.ClassGrowth c : growth) {
+      JsonObject row = new JsonObject();
+      row.addProperty("name", c.className());
+      row.addProperty("bytes", c.bytes());
+      row.addProperty("instances", c.instances());
+      row.addProperty("bytesGrowth", c.bytesGrowth());
+      row.addProperty("instancesGrowth", c.instancesGrowth());
+      g.add(row);
+    }
+    JsonArray old = new JsonArray();
+    for (dev.umbra.shadow.heap.OldObject x : oldObjects) {
+      JsonObject row = new JsonObject();
+      row.addProperty("seenMs", x.seen().toEpochMilli());
+      row.addProperty("className", x.className());
+      row.addProperty("site", x.site().orElse(""));
+      old.add(row);
+    }
+    JsonObject o = new JsonObject();
+    o.addProperty("primary", primaryId);
+    o.add("snapshots", s);
+    o.add("growth", g);
+    o.add("oldObjects", old);
+    return o;
   }
 }

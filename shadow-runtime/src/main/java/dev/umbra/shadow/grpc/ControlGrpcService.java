@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import dev.umbra.proto.v1.CommandStatus;
 import dev.umbra.proto.v1.ControlServiceGrpc;
+import dev.umbra.proto.v1.GetHeapRequest;
+import dev.umbra.proto.v1.GetHeapResponse;
 import dev.umbra.proto.v1.GetSeriesRequest;
 import dev.umbra.proto.v1.GetSeriesResponse;
 import dev.umbra.proto.v1.ListPrimariesRequest;
@@ -27,6 +29,8 @@ import dev.umbra.proto.v1.SetSampling;
 import dev.umbra.proto.v1.SetSamplingRequest;
 import dev.umbra.proto.v1.SetSamplingResponse;
 import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.shadow.heap.HeapStore;
+import dev.umbra.shadow.heap.PrimaryHeap;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
@@ -40,7 +44,8 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code umbra.v1.ControlService}: the primaries, their series, live sampling and checkpoints.
+ * {@code umbra.v1.ControlService}: the primaries, their series and heap contents, live sampling and
+ * checkpoints.
  * Calls that wait for an agent complete asynchronously: no gRPC thread blocks on a primary.
  */
 public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceImplBase {
@@ -52,6 +57,7 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
   private final CheckpointCoordinator checkpoints;
   private final Clock clock;
   private final DecisionLog decisions;
+  private final HeapStore heap;
   static final int DEFAULT_DECISIONS_LIMIT = 100;
   static final int MAX_DECISIONS_LIMIT = 10_000;
   /** How long a command to an agent may take; checkpoints of large state take longest. */
@@ -63,11 +69,40 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   public ControlGrpcService(Sessions sessions, SeriesStore store, CheckpointCoordinator checkpoints, Clock clock,
       DecisionLog decisions) {
+    this(sessions, new Reads(store, decisions, new HeapStore()), checkpoints, clock);
+  }
+
+  /**
+   * What the read-only calls read besides the sessions.
+   *
+   * @param store the series (GetSeries)
+   * @param decisions the resource manager's audit log (ListDecisions)
+   * @param heap the class histograms and old objects (GetHeap)
+   */
+  public record Reads(SeriesStore store, DecisionLog decisions, HeapStore heap) {
+    public Reads {
+      java.util.Objects.requireNonNull(store, "store");
+      java.util.Objects.requireNonNull(decisions, "decisions");
+      java.util.Objects.requireNonNull(heap, "heap");
+    }
+  }
+
+  public ControlGrpcService(Sessions sessions, Reads reads, CheckpointCoordinator checkpoints, Clock clock) {
     this.sessions = sessions;
-    this.store = store;
+    this.store = reads.store();
     this.checkpoints = checkpoints;
     this.clock = clock;
-    this.decisions = decisions;
+    this.decisions = reads.decisions();
+    this.heap = reads.heap();
+  }
+
+  /** The class histograms and old objects kept of one primary, with each class's growth. */
+  @Override
+  public void getHeap(GetHeapRequest request, StreamObserver<GetHeapResponse> out) {
+    PrimarySession session = ApiMapping.requirePrimary(sessions, request.getPrimaryId());
+    HeapMapping.Limits limits = HeapMapping.limits(request);
+    out.onNext(HeapMapping.toProto(session.primaryId(), heap.get(session.primaryId()).orElse(PrimaryHeap.empty()), limits));
+    out.onCompleted();
   }
 
   /** The resource manager's audit log, newest first; empty while the manager is off. */

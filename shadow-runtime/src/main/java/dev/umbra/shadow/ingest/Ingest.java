@@ -1,6 +1,7 @@
 package dev.umbra.shadow.ingest;
 
 import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesStore;
@@ -29,6 +30,7 @@ public final class Ingest implements AutoCloseable {
   private final SeriesStore store;
   private final ShadowMetrics metrics;
   private final Sessions sessions;
+  private final HeapStore heap = new HeapStore();
   private final IngestService service;
   private final Duration lateness;
   private final Duration goneAfter;
@@ -53,7 +55,7 @@ public final class Ingest implements AutoCloseable {
     this.lateness = lateness;
     this.goneAfter = goneAfter;
     this.sessions = new Sessions(clock, store.knownPrimaries(), store.newestSecondsByPrimary(), limits);
-    this.service = new IngestService(sessions, clock, new IngestCounters(metrics));
+    this.service = new IngestService(sessions, clock, new IngestCounters(metrics), heap);
     this.ticker = Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("ingest-tick", true));
     ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -64,6 +66,11 @@ public final class Ingest implements AutoCloseable {
 
   public Sessions sessions() {
     return sessions;
+  }
+
+  /** The class histograms and old-object samples the agents sent, per primary (in memory, bounded). */
+  public HeapStore heap() {
+    return heap;
   }
 
   public void addListener(GridListener listener) {

@@ -2,6 +2,7 @@ package dev.umbra.shadow.ingest;
 
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.shadow.heap.HeapStore;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -25,13 +26,15 @@ public final class IngestService {
   private final Sessions sessions;
   private final Clock clock;
   private final IngestCounters counters;
+  private final HeapStore heap;
   private final AtomicLong nextRefusalLogMillis = new AtomicLong(Long.MIN_VALUE);
   private final AtomicLong nextDenialLogMillis = new AtomicLong(Long.MIN_VALUE);
 
-  IngestService(Sessions sessions, Clock clock, IngestCounters counters) {
+  IngestService(Sessions sessions, Clock clock, IngestCounters counters, HeapStore heap) {
     this.sessions = sessions;
     this.clock = clock;
     this.counters = counters;
+    this.heap = heap;
   }
 
   /** Handles one Connect call. */
@@ -54,7 +57,11 @@ public final class IngestService {
           case HELLO -> hello(message);
           case BATCH -> {
             requireHello("TelemetryBatch");
-            session.accept(message.getBatch(), clock.millis(), System.nanoTime(), counters);
+            long now = clock.millis();
+            if (session.accept(message.getBatch(), now, System.nanoTime(), counters)
+                && message.getBatch().getEventsCount() > 0) {
+              WireMapping.addHeapEvents(message.getBatch(), session.primaryId(), heap, now);
+            }
           }
           case HEARTBEAT -> {
             requireHello("Heartbeat");

@@ -160,9 +160,10 @@ public final class PrimarySession {
    * a minute), adds its valid points to the grid. A batch is never skipped because a higher
    * number arrived: a late one is stored, one far below restarts the count.
    *
+   * @return false when the batch was skipped as one received before
    * @throws IllegalArgumentException for a batch that breaks the protocol (sequence 0)
    */
-  synchronized void accept(TelemetryBatch batch, long nowMillis, long nowNanos, IngestCounters counters) {
+  synchronized boolean accept(TelemetryBatch batch, long nowMillis, long nowNanos, IngestCounters counters) {
     long sequence = batch.getSequence();
     if (sequence <= 0) {
       throw new IllegalArgumentException(sequence == 0 ? "batch.sequence must start at 1"
@@ -176,7 +177,7 @@ public final class PrimarySession {
         if (sequence <= durableSequence && link != null) {
           link.ack(durableSequence, 0, null); // a resend of something stored: let the agent free it
         }
-        return;
+        return false;
       }
       case AHEAD -> lost(verdict.lost(), sequence, nowMillis, counters);
       case RESTART -> {
@@ -200,6 +201,7 @@ public final class PrimarySession {
     }
     pending.add(new long[] {sequence, outcome.maxSecond, nowNanos});
     recordDirty = true;
+    return true;
   }
 
   private void lost(long lost, long sequence, long nowMillis, IngestCounters counters) {

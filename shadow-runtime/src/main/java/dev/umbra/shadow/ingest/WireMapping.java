@@ -1,12 +1,25 @@
 package dev.umbra.shadow.ingest;
 
 import dev.umbra.proto.v1.Capabilities;
+import dev.umbra.proto.v1.ClassBytes;
+import dev.umbra.proto.v1.ClassProfile;
+import dev.umbra.proto.v1.Event;
+import dev.umbra.proto.v1.OldObjectSample;
 import dev.umbra.proto.v1.Hello;
 import dev.umbra.proto.v1.JvmInfo;
 import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.TelemetryBatch;
+import dev.umbra.shadow.heap.ClassCount;
+import dev.umbra.shadow.heap.HeapSnapshot;
+import dev.umbra.shadow.heap.HeapStore;
+import dev.umbra.shadow.heap.OldObject;
 import dev.umbra.shadow.series.SeriesName;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 
@@ -23,6 +36,8 @@ final class WireMapping {
   private static final int MAX_ID_LENGTH = 256;
   private static final int MAX_LABELS = 8;
   private static final int MAX_LABEL_LENGTH = 256;
+  /** Longer class names and frames (none the JVM makes in practice) are refused. */
+  static final int MAX_CLASS_NAME_LENGTH = 1024;
 
   private WireMapping() {}
 
@@ -184,5 +199,75 @@ final class WireMapping {
       sb.append(e.getKey()).append('=').append(e.getValue().replace(",", "%2C"));
     }
     return sb.toString();
+  }
+
+  /**
+   * Keeps the batch's class histograms and old-object samples in {@code heap}; an event with a
+   * bad time (as for points) or a malformed row is skipped whole. Returns how many were kept.
+   */
+  static int addHeapEvents(TelemetryBatch batch, String primaryId, HeapStore heap, long nowMillis) {
+    int kept = 0;
+    List<OldObject> oldObjects = new ArrayList<>();
+    for (Event event : batch.getEventsList()) {
+      long t = event.getTimeUnixMs();
+      if (t <= 0 || t > nowMillis + MAX_FUTURE_MILLIS || t < nowMillis - MAX_AGE_MILLIS) {
+        continue;
+      }
+      try {
+        switch (event.getKindCase()) {
+          case CLASS_HISTOGRAM -> {
+            heap.add(primaryId, toSnapshot(t, event.getClassHistogram()));
+            kept++;
+          }
+          case OLD_OBJECT -> {
+            oldObjects.add(toOldObject(t, event.getOldObject()));
+            kept++;
+          }
+          default -> { } // other events are not kept (yet)
+        }
+      } catch (IllegalArgumentException e) {
+        // malformed: skipped; the points of the batch are not affected
+      }
+    }
+    heap.add(primaryId, oldObjects);
+    return kept;
+  }
+
+  /**
+   * @throws IllegalArgumentException for a row without a class, with a negative size or a class twice
+   */
+  static HeapSnapshot toSnapshot(long timeUnixMs, ClassProfile histogram) {
+    List<ClassCount> classes = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (ClassBytes c : histogram.getClassesList()) {
+      requireClassName(c.getClassName());
+      if (seen.add(c.getClassName())) {
+        classes.add(new ClassCount(c.getClassName(), c.getBytes(), c.getCount()));
+      }
+    }
+    return new HeapSnapshot(Instant.ofEpochMilli(timeUnixMs), classes, histogram.getOtherBytes());
+  }
+
+  /**
+   * @throws IllegalArgumentException for a sample without a class or with an overlong frame
+   */
+  static OldObject toOldObject(long timeUnixMs, OldObjectSample sample) {
+    requireClassName(sample.getClassName());
+    for (String frame : sample.getAllocationFramesList()) {
+      if (frame.length() > MAX_CLASS_NAME_LENGTH) {
+        throw new IllegalArgumentException("old_object.allocation_frames: a frame is longer than " + MAX_CLASS_NAME_LENGTH);
+      }
+    }
+    return new OldObject(Instant.ofEpochMilli(timeUnixMs), sample.getClassName(),
+        sample.getAllocationUnixMs() > 0 ? java.util.Optional.of(Instant.ofEpochMilli(sample.getAllocationUnixMs()))
+            : java.util.Optional.empty(),
+        sample.getHeapUsedBytes(),
+        sample.getAllocationFramesList().subList(0, Math.min(HeapStore.FRAMES_KEPT, sample.getAllocationFramesCount())));
+  }
+
+  private static void requireClassName(String name) {
+    if (name.isBlank() || name.length() > MAX_CLASS_NAME_LENGTH) {
+      throw new IllegalArgumentException("class_name is blank or longer than " + MAX_CLASS_NAME_LENGTH);
+    }
   }
 }

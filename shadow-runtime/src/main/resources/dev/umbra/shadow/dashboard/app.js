@@ -15,7 +15,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const state = {
   primaries: [], primary: null, series: 'cpu.process',
   points: new Map(), // grid second -> value of the selected series
-  forecast: null, allocation: null, anomalies: [], decisions: [], checkpoints: [],
+  forecast: null, allocation: null, anomalies: [], decisions: [], checkpoints: [], heap: null,
   source: null, renderQueued: false,
 };
 
@@ -56,7 +56,7 @@ function select(primary, series) {
   state.primary = primary;
   state.series = series || state.series;
   state.points = new Map(); state.forecast = null; state.allocation = null;
-  state.anomalies = []; state.decisions = [];
+  state.anomalies = []; state.decisions = []; state.heap = null;
   if (primary) location.replace('#' + q({ primary, series: state.series }));
   renderPrimaries(); renderTables(); scheduleRender();
   openStream();
@@ -94,6 +94,7 @@ async function loadSnapshot() {
     state.anomalies = mergeById(anomalies.anomalies, state.anomalies, (a) => a.detectedMs);
     state.decisions = mergeById(decisions.decisions, state.decisions, (d) => d.timeMs);
     state.checkpoints = checkpoints.checkpoints;
+    await loadHeap();
     try {
       state.forecast = await getJson('/api/forecast?' + q({ primary: p, series: s }));
     } catch (e) {
@@ -103,6 +104,34 @@ async function loadSnapshot() {
   } catch (e) {
     setStatus('error: ' + e.message, 'down');
   }
+}
+
+/** The selected primary's top classes over its newest histograms (a histogram comes minutes apart: polled). */
+async function loadHeap() {
+  const p = state.primary;
+  if (!p) return;
+  const heap = await getJson('/api/heap?' + q({ primary: p }));
+  if (p === state.primary) { state.heap = heap; renderHeap(); }
+}
+
+function renderHeap() {
+  const table = $('heap-table');
+  const heap = state.heap;
+  const snaps = heap ? heap.snapshots : [];
+  const head = table.tHead.rows[0]; head.replaceChildren();
+  for (const h of ['class', ...snaps.map((s) => clock(s.timeMs)), 'growth']) { const th = document.createElement('th'); th.textContent = h; head.append(th); }
+  const body = table.tBodies[0]; body.replaceChildren();
+  $('heap-note').textContent = snaps.length ? '(bytes per class, newest ' + snaps.length + ' histograms)' : '';
+  if (!snaps.length) { row(body, ['no class histogram yet'], 'none'); return; }
+  const growth = new Map(heap.growth.map((g) => [g.name, g]));
+  for (const c of snaps[snaps.length - 1].classes) {
+    const cells = [c.name];
+    for (const s of snaps) { const x = s.classes.find((y) => y.name === c.name); cells.push(x ? fmt(x.bytes, 'bytes') : '–'); }
+    const g = growth.get(c.name);
+    cells.push(g ? (g.bytesGrowth > 0 ? '+' : '') + fmt(g.bytesGrowth, 'bytes') + ' (' + (g.instancesGrowth > 0 ? '+' : '') + g.instancesGrowth + ')' : '');
+    row(body, cells, 'heap-row');
+  }
+  for (const o of heap.oldObjects) row(body, ['old object ' + o.className + (o.site ? ' at ' + o.site : '') + ', seen ' + clock(o.seenMs)], 'none');
 }
 
 /** The snapshot's entries and those the stream brought meanwhile, one per id, newest first. */
@@ -349,4 +378,5 @@ window.addEventListener('DOMContentLoaded', () => {
   if (SERIES.includes(fromHash.get('series'))) state.series = fromHash.get('series');
   renderSeriesPicker(); renderTables(); renderChart();
   openStream();
+  setInterval(() => loadHeap().catch(() => {}), 30000);
 });

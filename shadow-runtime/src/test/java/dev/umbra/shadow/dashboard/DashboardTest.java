@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.umbra.proto.v1.AgentMessage;
+import dev.umbra.proto.v1.ClassBytes;
+import dev.umbra.proto.v1.ClassProfile;
+import dev.umbra.proto.v1.Event;
+import dev.umbra.proto.v1.OldObjectSample;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.proto.v1.DecisionAction;
 import dev.umbra.proto.v1.Hello;
@@ -129,6 +133,37 @@ class DashboardTest {
       assertThat(events.next("forecast")).contains("\"steps\"");
       feeding.cancel(true);
     }
+  }
+
+  @Test
+  void servesAPrimarysTopClassesOverTime_withTheirGrowth() throws Exception {
+    connectAgent();
+    assertThat(json("/api/heap?primary=" + PRIMARY).getAsJsonArray("snapshots")).isEmpty();
+    long t = System.currentTimeMillis() - 120_000;
+    agent.onNext(AgentMessage.newBuilder().setBatch(TelemetryBatch.newBuilder().setSequence(sequence.incrementAndGet())
+        .addEvents(histogram(t, 10 << 20, 100_000)).addEvents(histogram(t + 60_000, 58 << 20, 1_300_000))
+        .addEvents(Event.newBuilder().setTimeUnixMs(t + 60_000).setOldObject(OldObjectSample.newBuilder()
+            .setClassName("com.example.Cache$Entry").addAllocationFrames("com.example.Cache.put:42")))).build());
+    await("two histograms", () -> json("/api/heap?primary=" + PRIMARY).getAsJsonArray("snapshots").size() == 2);
+
+    JsonObject heap = json("/api/heap?primary=" + PRIMARY + "&classes=1");
+    assertThat(heap.getAsJsonArray("snapshots").get(1).getAsJsonObject().getAsJsonArray("classes")).singleElement()
+        .satisfies(c -> assertThat(c.getAsJsonObject().get("name").getAsString()).isEqualTo("com.example.Cache$Entry"));
+    JsonObject growth = heap.getAsJsonArray("growth").get(0).getAsJsonObject();
+    assertThat(growth.get("bytesGrowth").getAsLong()).isEqualTo(48L << 20);
+    assertThat(growth.get("instancesGrowth").getAsLong()).isEqualTo(1_200_000);
+    assertThat(heap.getAsJsonArray("oldObjects").get(0).getAsJsonObject().get("site").getAsString())
+        .isEqualTo("com.example.Cache.put:42");
+    assertThat(json("/api/heap?primary=" + PRIMARY + "&snapshots=1").getAsJsonArray("growth")).isEmpty();
+    assertError(get("/api/heap?primary=nobody"), 404, "no primary nobody");
+    assertError(get("/api/heap?primary=" + PRIMARY + "&classes=31"), 400, "parameter 'classes': 31 is not in 1..30");
+    assertThat(get("/dashboard/app.js").body()).contains("'/api/heap?'");
+  }
+
+  private static Event histogram(long timeMillis, long entryBytes, long entries) {
+    return Event.newBuilder().setTimeUnixMs(timeMillis).setClassHistogram(ClassProfile.newBuilder()
+        .addClasses(ClassBytes.newBuilder().setClassName("com.example.Cache$Entry").setBytes(entryBytes).setCount(entries))
+        .addClasses(ClassBytes.newBuilder().setClassName("[B").setBytes(40 << 20).setCount(900))).build();
   }
 
   @Test

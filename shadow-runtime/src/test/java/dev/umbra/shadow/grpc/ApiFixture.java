@@ -62,7 +62,9 @@ final class ApiFixture implements AutoCloseable {
     var interceptors = ShadowApi.interceptors(Optional.empty(), Optional.empty());
     server = InProcessServerBuilder.forName(name)
         .addService(ShadowApi.bind(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
-        .addService(ShadowApi.bind(new ControlGrpcService(ingest.sessions(), store, checkpoints, clock), interceptors))
+        .addService(ShadowApi.bind(new ControlGrpcService(ingest.sessions(),
+            new ControlGrpcService.Reads(store, new dev.umbra.shadow.manager.DecisionLog(), ingest.heap()), checkpoints, clock),
+            interceptors))
         .addService(ShadowApi.bind(new AnomalyGrpcService(ingest.sessions(), new AnomalyLog(100)), interceptors))
         .build()
         .start();
