@@ -36,7 +36,7 @@ public final class Durations {
     Objects.requireNonNull(key, "key");
     String t = text == null ? "" : text.strip();
     if (t.startsWith("-")) {
-      throw error(key, text, "is negative; a duration is 0 or more " + EXAMPLE);
+      throw error(key, text, "is negative " + EXAMPLE);
     }
     if (t.regionMatches(true, 0, "P", 0, 1)) {
       return iso(key, text, t);
@@ -80,7 +80,7 @@ public final class Durations {
       throw error(key, text, "is not a duration " + EXAMPLE);
     }
     if (d.isNegative()) {
-      throw error(key, text, "is negative; a duration is 0 or more " + EXAMPLE);
+      throw error(key, text, "is negative " + EXAMPLE);
     }
     return d;
   }

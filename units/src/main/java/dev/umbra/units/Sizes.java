@@ -36,7 +36,7 @@ public final class Sizes {
     Objects.requireNonNull(key, "key");
     String t = text == null ? "" : text.strip();
     if (t.startsWith("-")) {
-      throw error(key, text, "is negative; a size is 0 or more " + EXAMPLE);
+      throw error(key, text, "is negative " + EXAMPLE);
     }
     Matcher m = SIZE.matcher(t);
     if (!m.matches()) {
