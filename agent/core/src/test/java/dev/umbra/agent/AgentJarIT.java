@@ -43,7 +43,8 @@ class AgentJarIT {
           "dev/umbra/agent/shaded/io/netty/channel/Channel.class",
           "dev/umbra/agent/shaded/com/google/protobuf/Message.class",
           "dev/umbra/agent/shaded/net/bytebuddy/agent/builder/AgentBuilder.class",
-          "dev/umbra/agent/shaded/proto/v1/AgentMessage.class");
+          "dev/umbra/agent/shaded/proto/v1/AgentMessage.class",
+          "dev/umbra/agent/shaded/units/Durations.class");
       assertThat(names).filteredOn(n -> n.startsWith("META-INF/services/") && !n.endsWith("/"))
           .allMatch(n -> n.startsWith("META-INF/services/dev.umbra.agent.shaded."));
       assertThat(names).noneMatch(n -> n.endsWith("module-info.class") || n.endsWith(".SF") || n.endsWith(".RSA"));

@@ -1,8 +1,9 @@
 package dev.umbra.allocator;
 
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -158,13 +159,15 @@ public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Objec
   }
 
   /**
-   * Returns a byte-size setting: a whole number with an optional suffix {@code k}, {@code m},
-   * {@code g}, {@code t} (powers of 1024, any case, an optional trailing {@code b} or {@code ib}).
+   * Returns a byte-size setting in Umbra's size grammar ({@link Sizes}): a number, whole or
+   * decimal, with an optional suffix {@code k}, {@code m}, {@code g}, {@code t} (powers of 1024,
+   * any case, an optional trailing {@code i}, {@code b} or {@code ib}): {@code 512m},
+   * {@code 1.5g}, {@code 2GiB}, {@code 1048576}.
    *
    * @param key the key
    * @param fallback the value when the key is not set
    * @return the value in bytes, &gt;= 0
-   * @throws AllocatorException if the value is not a size
+   * @throws AllocatorException if the value is not a size, is negative or overflows
    */
   public long bytesSetting(String key, long fallback) throws AllocatorException {
     Optional<String> value = setting(key);
@@ -172,47 +175,32 @@ public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Objec
       return fallback;
     }
     try {
-      return parseBytes(value.get());
+      return Sizes.parse("setting " + key, value.get());
     } catch (IllegalArgumentException e) {
-      throw bad(key, value.get(), "a size such as 512m or 1073741824");
+      throw new AllocatorException(AllocatorException.Reason.INVALID_REQUEST, e.getMessage());
     }
   }
 
   /**
-   * Returns a duration setting, ISO-8601 ({@code PT10S}) or a number with {@code ms}, {@code s},
-   * {@code m} ({@code 10s}).
+   * Returns a duration setting in Umbra's duration grammar ({@link Durations}): a number, whole
+   * or decimal, with {@code ms}, {@code s}, {@code m}, {@code h} or {@code d} ({@code 10s},
+   * {@code 1.5m}, {@code 1h}), or ISO-8601 ({@code PT10S}).
    *
    * @param key the key
    * @param fallback the value when the key is not set
    * @return the value, not negative
-   * @throws AllocatorException if the value is not a duration
+   * @throws AllocatorException if the value is not a duration, is negative or overflows
    */
   public Duration durationSetting(String key, Duration fallback) throws AllocatorException {
     Optional<String> value = setting(key);
     if (value.isEmpty()) {
       return fallback;
     }
-    String text = value.get().toLowerCase(java.util.Locale.ROOT);
     try {
-      Duration parsed;
-      if (text.startsWith("p")) {
-        parsed = Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
-      } else if (text.endsWith("ms")) {
-        parsed = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
-      } else if (text.endsWith("s")) {
-        parsed = Duration.ofSeconds(Long.parseLong(text.substring(0, text.length() - 1)));
-      } else if (text.endsWith("m")) {
-        parsed = Duration.ofMinutes(Long.parseLong(text.substring(0, text.length() - 1)));
-      } else {
-        throw new NumberFormatException(text);
-      }
-      if (!parsed.isNegative()) {
-        return parsed;
-      }
-    } catch (NumberFormatException | DateTimeParseException e) {
-      // reported below
+      return Durations.parse("setting " + key, value.get());
+    } catch (IllegalArgumentException e) {
+      throw new AllocatorException(AllocatorException.Reason.INVALID_REQUEST, e.getMessage());
     }
-    throw bad(key, value.get(), "a duration such as 10s, 500ms or PT1M");
   }
 
   /**
@@ -221,39 +209,12 @@ public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Objec
    * @param text the size
    * @return bytes, &gt;= 0
    * @throws IllegalArgumentException if it is not a size or overflows
+   * @deprecated kept for plugins built against it; use {@link #bytesSetting}, or {@link
+   *     Sizes#parse}, which names the key in its error
    */
+  @Deprecated
   public static long parseBytes(String text) {
-    String s = text.strip().toLowerCase(java.util.Locale.ROOT);
-    if (s.endsWith("ib")) {
-      s = s.substring(0, s.length() - 2);
-    } else if (s.endsWith("b")) {
-      s = s.substring(0, s.length() - 1);
-    }
-    int shift = 0;
-    if (!s.isEmpty()) {
-      switch (s.charAt(s.length() - 1)) {
-        case 'k' -> shift = 10;
-        case 'm' -> shift = 20;
-        case 'g' -> shift = 30;
-        case 't' -> shift = 40;
-        default -> shift = -1;
-      }
-      if (shift >= 0) {
-        s = s.substring(0, s.length() - 1);
-      } else {
-        shift = 0;
-      }
-    }
-    long number;
-    try {
-      number = Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("not a size: " + text, e);
-    }
-    if (number < 0 || number > (Long.MAX_VALUE >> shift)) {
-      throw new IllegalArgumentException("size out of range: " + text);
-    }
-    return number << shift;
+    return Sizes.parse("size", text);
   }
 
   private static AllocatorException bad(String key, String value, String expected) {

@@ -18,7 +18,8 @@
  * read and write bandwidth in bytes per second.
  *
  * <p>Threads: the resource manager calls allocators from its own thread; every allocator must be
- * safe to call from several threads. This module has no dependencies and grows by default methods
- * only.
+ * safe to call from several threads. This module depends on nothing but {@code umbra-units} (the
+ * JDK-only grammar of sizes and durations its settings use, {@link dev.umbra.units}) and grows by
+ * default methods only.
  */
 package dev.umbra.allocator;

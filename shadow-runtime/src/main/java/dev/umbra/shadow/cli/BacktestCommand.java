@@ -1,6 +1,5 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.backtest.BacktestConfig;
 import dev.umbra.shadow.forecast.backtest.BitbrainsReader;
 import dev.umbra.shadow.forecast.backtest.Costs;
@@ -21,6 +20,7 @@ import dev.umbra.shadow.forecast.backtest.VmResult;
 import dev.umbra.shadow.forecast.backtest.VmPass;
 import dev.umbra.shadow.forecast.backtest.VmTrace;
 import dev.umbra.shadow.forecast.Calibration;
+import dev.umbra.units.Durations;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -120,7 +120,7 @@ final class BacktestCommand implements Callable<Integer> {
     boolean history = ShadowHistory.isDataDir(traces);
     BacktestConfig config = config(history);
     calibration = parseOr(() -> new Calibration(
-        Horizon.parseDuration(calibrationHalfLife, "--calibration-half-life"), calibrationStep,
+        Durations.parse("--calibration-half-life", calibrationHalfLife), calibrationStep,
         Calibration.DEFAULT.minHorizons()));
     ModelRegistry registry = new ModelRegistry(config.maxGap(), calibration);
     List<TraceResource> resources = parseOr(() -> TraceResource.parseList(series));
@@ -229,11 +229,11 @@ final class BacktestCommand implements Callable<Integer> {
     }
     try {
       return new BacktestConfig(
-          Horizon.parseDuration(or(warmup, history ? "30m" : "8d"), "--warmup"),
-          Horizon.parseDuration(or(horizon, history ? "60s" : "1h"), "--horizon"),
-          Horizon.parseDuration(or(lead, history ? "2s" : "5m"), "--lead"),
-          Horizon.parseDuration(or(maxGap, history ? "5s" : "10m"), "--max-gap"),
-          Horizon.parseDuration(or(step, history ? "1s" : "5m"), "--step"),
+          Durations.parse("--warmup", or(warmup, history ? "30m" : "8d")),
+          Durations.parse("--horizon", or(horizon, history ? "60s" : "1h")),
+          Durations.parse("--lead", or(lead, history ? "2s" : "5m")),
+          Durations.parse("--max-gap", or(maxGap, history ? "5s" : "10m")),
+          Durations.parse("--step", or(step, history ? "1s" : "5m")),
           levels,
           chosen);
     } catch (IllegalArgumentException e) {

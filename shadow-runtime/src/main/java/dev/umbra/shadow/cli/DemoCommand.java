@@ -2,12 +2,13 @@ package dev.umbra.shadow.cli;
 
 import dev.umbra.shadow.checkpoint.AutoRollback;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
-import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.demo.DemoPlan;
 import dev.umbra.shadow.demo.DemoSummary;
 import dev.umbra.shadow.demo.DemoView;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -73,8 +74,8 @@ final class DemoCommand implements Callable<Integer> {
     DemoPlan plan;
     long memoryBytes;
     try {
-      plan = DemoPlan.of(Quantities.parseDuration(duration).toSeconds());
-      memoryBytes = Quantities.parseBytes(memory);
+      plan = DemoPlan.of(Durations.parse("--duration", duration).toSeconds());
+      memoryBytes = Sizes.parse("--memory", memory);
       if (!(cpu > 0)) {
         throw new IllegalArgumentException("--cpu must be a positive number of cores, not " + cpu);
       }

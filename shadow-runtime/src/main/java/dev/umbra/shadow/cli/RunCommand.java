@@ -4,6 +4,8 @@ import dev.umbra.shadow.checkpoint.AutoRollback;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,14 +138,11 @@ final class RunCommand implements Callable<Integer> {
     Optional<Duration> every = checkpointEvery == null || checkpointEvery.equalsIgnoreCase("none")
         ? Optional.empty() : Optional.of(positiveDuration("--checkpoint-every", checkpointEvery, ", or none"));
     Duration quiet = positiveDuration("--checkpoint-quiet", checkpointQuiet, "");
-    Duration pause = option("--rollback-cooldown", () -> Quantities.parseDuration(cooldown));
-    if (pause.isNegative()) {
-      throw new UsageException("--rollback-cooldown: '" + cooldown + "' is negative");
-    }
+    Duration pause = option("--rollback-cooldown", () -> Durations.parse("--rollback-cooldown", cooldown));
     var policy = new AutoRollback.Policy(minScore, Set.of(), pause, 3, Duration.ofMinutes(10));
     Optional<Double> cpuCores = cpu == null ? Optional.empty() : Optional.of(option("--cpu", () -> Quantities.parseCores(cpu)));
     Optional<Long> memoryBytes = memory == null ? Optional.empty()
-        : Optional.of(option("--memory", () -> Quantities.parsePositiveBytes(memory)));
+        : Optional.of(option("--memory", () -> Sizes.parsePositive("--memory", memory)));
     PrimaryCommand primary;
     ShadowConfig.Manage manager;
     try {
@@ -160,7 +159,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private static Duration positiveDuration(String option, String text, String alternatives) throws UsageException {
-    Duration d = option(option, () -> Quantities.parseDuration(text));
+    Duration d = option(option, () -> Durations.parse(option, text));
     if (d.isNegative() || d.isZero()) {
       throw new UsageException(option + ": '" + text + "' is not a positive duration (e.g. 30s, 5m" + alternatives + ")");
     }

@@ -1,11 +1,11 @@
 package dev.umbra.shadow.cli;
 
 import dev.umbra.shadow.config.ConfigException;
-import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.fleet.FleetTrainer;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.series.Canonical;
+import dev.umbra.units.Durations;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -109,9 +109,9 @@ final class TrainCommand implements Callable<Integer> {
 
   private static Duration duration(String key, String text) throws ConfigException {
     try {
-      return Quantities.parseDuration(text);
+      return Durations.parse(key, text);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage());
+      throw new ConfigException(e.getMessage());
     }
   }
 

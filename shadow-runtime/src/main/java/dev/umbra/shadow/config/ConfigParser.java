@@ -1,5 +1,7 @@
 package dev.umbra.shadow.config;
 
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -211,9 +213,9 @@ public final class ConfigParser {
     Optional<Long> bytes(String key) throws ConfigException {
       Optional<String> value = optional(key);
       try {
-        return value.map(Quantities::parsePositiveBytes);
+        return value.map(v -> Sizes.parsePositive(key, v));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + ": " + e.getMessage());
+        throw new ConfigException(e.getMessage());
       }
     }
 
@@ -223,13 +225,9 @@ public final class ConfigParser {
         return Optional.empty();
       }
       try {
-        Duration d = Quantities.parseDuration(value.get());
-        if (d.isNegative() || d.isZero()) {
-          throw new IllegalArgumentException("'" + value.get() + "' is not a positive duration (e.g. 30s, 5m)");
-        }
-        return Optional.of(d);
+        return Optional.of(Durations.parsePositive(key, value.get()));
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(key + ": " + e.getMessage());
+        throw new ConfigException(e.getMessage());
       }
     }
   }

@@ -1,5 +1,7 @@
 package dev.umbra.shadow.config;
 
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -90,9 +92,9 @@ final class ManageParser {
       return fallback;
     }
     try {
-      return Quantities.parseBytes(value.get());
+      return Sizes.parse(key, value.get());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage());
+      throw new ConfigException(e.getMessage());
     }
   }
 
@@ -102,9 +104,9 @@ final class ManageParser {
       return fallback;
     }
     try {
-      return Quantities.parseDuration(value.get());
+      return Durations.parse(key, value.get());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage());
+      throw new ConfigException(e.getMessage());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.forecast;
 
+import dev.umbra.units.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -43,25 +44,6 @@ public record Horizon(int steps, Duration step) {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("horizon '" + text + "': steps is not an integer", e);
     }
-    return new Horizon(steps, parseDuration(text.substring(x + 1).trim(), "horizon '" + text + "'"));
-  }
-
-  /** Parses {@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h}, {@code 2d}. */
-  public static Duration parseDuration(String text, String what) {
-    String unit = text.replaceAll("^[0-9]+", "");
-    String number = text.substring(0, text.length() - unit.length());
-    if (number.isEmpty()) {
-      throw new IllegalArgumentException(what + ": '" + text + "' is not a duration like 10s or 5m");
-    }
-    long n = Long.parseLong(number);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      case "d" -> Duration.ofDays(n);
-      default -> throw new IllegalArgumentException(
-          what + ": unit of '" + text + "' must be ms, s, m, h or d");
-    };
+    return new Horizon(steps, Durations.parse("horizon '" + text + "'", text.substring(x + 1).trim()));
   }
 }

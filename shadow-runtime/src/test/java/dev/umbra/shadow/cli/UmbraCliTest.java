@@ -131,12 +131,12 @@ class UmbraCliTest {
           Arguments.of(List.of("--cpu", "abc"), "--cpu: 'abc' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
           Arguments.of(List.of("--cpu", "0"), "--cpu: '0' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
           Arguments.of(List.of("--cpu", "Infinity"), "--cpu: 'Infinity' is not a positive number of cores (e.g. 2, 1.5, 0.25)"),
-          Arguments.of(List.of("--memory", "lots"), "--memory: 'lots' is not a size (e.g. 512m, 2g)"),
-          Arguments.of(List.of("--memory", "0"), "--memory: '0' is not a positive size (e.g. 512m, 2g)"),
-          Arguments.of(List.of("--checkpoint-every", "often"), "--checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m)"),
+          Arguments.of(List.of("--memory", "lots"), "--memory: 'lots' is not a size (e.g. 1048576, 512k, 512m, 1.5g)"),
+          Arguments.of(List.of("--memory", "0"), "--memory: '0' is not a positive size (e.g. 1048576, 512k, 512m, 1.5g)"),
+          Arguments.of(List.of("--checkpoint-every", "often"), "--checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m, PT30S)"),
           Arguments.of(List.of("--checkpoint-every", "0s"), "--checkpoint-every: '0s' is not a positive duration (e.g. 30s, 5m, or none)"),
-          Arguments.of(List.of("--checkpoint-quiet", "PT-5S"), "--checkpoint-quiet: 'PT-5S' is not a positive duration (e.g. 30s, 5m)"),
-          Arguments.of(List.of("--rollback-cooldown", "soon"), "--rollback-cooldown: 'soon' is not a duration (e.g. 500ms, 30s, 5m)"),
+          Arguments.of(List.of("--checkpoint-quiet", "PT-5S"), "--checkpoint-quiet: 'PT-5S' is negative (e.g. 500ms, 30s, 5m, PT30S)"),
+          Arguments.of(List.of("--rollback-cooldown", "soon"), "--rollback-cooldown: 'soon' is not a duration (e.g. 500ms, 30s, 5m, PT30S)"),
           Arguments.of(List.of("--rollback-min-score", "1.5"), "--rollback-min-score: 1.5 is not a score in 0..1"),
           Arguments.of(List.of("--engine", "criu"), "--engine: 'criu' is not auto, app, crac or restart"),
           Arguments.of(List.of("--manage", "always"), "--manage: 'always' is not off, recommend, auto, true or false"));
@@ -196,11 +196,11 @@ class UmbraCliTest {
     @ParameterizedTest
     @ValueSource(strings = {
       "--cpu=abc|umbra: cpu: 'abc' is not a positive number of cores (e.g. 2, 1.5, 0.25)",
-      "--memory=0|umbra: memory: '0' is not a positive size (e.g. 512m, 2g)",
-      "--exit-when-idle=0s|umbra: exit-when-idle: '0s' is not a positive duration (e.g. 30s, 5m)",
-      "--checkpoint-every=often|umbra: checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m)",
-      "--kafka-buffer=lots|umbra: kafka-buffer: 'lots' is not a size (e.g. 512m, 2g)",
-      "--kafka-batch=1x|umbra: kafka-batch: '1x' is not a duration (e.g. 500ms, 30s, 5m)",
+      "--memory=0|umbra: memory: '0' is not a positive size (e.g. 1048576, 512k, 512m, 1.5g)",
+      "--exit-when-idle=0s|umbra: exit-when-idle: '0s' is not a positive duration (e.g. 500ms, 30s, 5m, PT30S)",
+      "--checkpoint-every=often|umbra: checkpoint-every: 'often' is not a duration (e.g. 500ms, 30s, 5m, PT30S)",
+      "--kafka-buffer=lots|umbra: kafka-buffer: 'lots' is not a size (e.g. 1048576, 512k, 512m, 1.5g)",
+      "--kafka-batch=1x|umbra: kafka-batch: '1x' is not a duration (e.g. 500ms, 30s, 5m, PT30S)",
       "--http-port=99999|umbra: http-port: '99999' is not a port (0..65535)"
     })
     void aBadValue_isOneUsageLine_namingKeyAndValue(String optionAndLine) {

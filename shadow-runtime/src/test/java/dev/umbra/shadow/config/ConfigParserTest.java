@@ -121,15 +121,19 @@ class ConfigParserTest {
   }
 
   @Test
-  void parsesSizesAndDurations() {
-    assertThat(Quantities.parseBytes("1048576")).isEqualTo(1 << 20);
-    assertThat(Quantities.parseBytes("512k")).isEqualTo(512 << 10);
-    assertThat(Quantities.parseBytes("1.5g")).isEqualTo(3L << 29);
-    assertThat(Quantities.parseBytes("2GiB")).isEqualTo(2L << 30);
-    assertThat(Quantities.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-    assertThat(Quantities.parseDuration("30s")).isEqualTo(Duration.ofSeconds(30));
-    assertThat(Quantities.parseDuration("PT5M")).isEqualTo(Duration.ofMinutes(5));
-    assertThatThrownBy(() -> Quantities.parseDuration("soon")).isInstanceOf(IllegalArgumentException.class);
+  void parsesSizesAndDurations_inTheSharedGrammar() throws ConfigException {
+    ShadowConfig config = ConfigParser.parse(
+        Map.of("memory", "1.5g", "kafka-buffer", "2GiB", "checkpoint-quiet", "PT5M", "exit-when-idle", "1.5m"),
+        Optional.empty(), Map.of("UMBRA_MANAGE_LEAD", "1h", "UMBRA_MANAGE_MEMORY_MAX", "2t"));
+
+    assertThat(config.limits().memoryBytes()).contains(3L << 29);
+    assertThat(config.fleet().bufferBytes()).isEqualTo(2L << 30);
+    assertThat(config.checkpoints().quietPeriod()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.limits().exitWhenIdle()).contains(Duration.ofSeconds(90));
+    assertThat(config.manage().lead()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.manage().memoryMax()).isEqualTo(2L << 40);
+    assertThatThrownBy(() -> ConfigParser.parse(Map.of(), Optional.empty(), Map.of("UMBRA_MANAGE_LEAD", "10x")))
+        .hasMessage("manage-lead: '10x' is not a duration (e.g. 500ms, 30s, 5m, PT30S)");
   }
 
   private Path write(String content) throws IOException {

@@ -133,7 +133,7 @@ class QuantileForecastTest {
       assertThat(Horizon.parse("12x5m").duration()).isEqualTo(Duration.ofHours(1));
       assertThatThrownBy(() -> Horizon.parse("60")).hasMessageContaining("STEPSxSTEP");
       assertThatThrownBy(() -> Horizon.parse("0x1s")).hasMessageContaining(">= 1");
-      assertThatThrownBy(() -> Horizon.parse("5x3w")).hasMessageContaining("unit");
+      assertThatThrownBy(() -> Horizon.parse("5x3w")).hasMessage("horizon '5x3w': '3w' is not a duration (e.g. 500ms, 30s, 5m, PT30S)");
     }
   }
 }

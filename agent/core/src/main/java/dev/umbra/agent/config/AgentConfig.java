@@ -1,13 +1,14 @@
 package dev.umbra.agent.config;
 
 import dev.umbra.agent.log.LogLevel;
+import dev.umbra.units.Durations;
+import dev.umbra.units.Sizes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -177,21 +178,6 @@ public record AgentConfig(
     return new AgentConfig(targets, sampling, buffer, ioHooks, jfr, log, tags, stackDepth, startDelay);
   }
 
-  /** Parses {@code 250ms}, {@code 2s}, {@code 5m}, {@code 1h}; empty when not a duration. */
-  static Optional<Duration> parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    String[][] units = {{"ms", "MILLIS"}, {"s", "SECONDS"}, {"m", "MINUTES"}, {"h", "HOURS"}};
-    for (String[] unit : units) {
-      if (t.endsWith(unit[0])) {
-        String number = t.substring(0, t.length() - unit[0].length());
-        if (!number.isEmpty() && number.chars().allMatch(Character::isDigit) && number.length() < 10) {
-          return Optional.of(Duration.of(Long.parseLong(number), java.time.temporal.ChronoUnit.valueOf(unit[1])));
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
   record Setting(String key, String value, String source) {
     ConfigException bad(String expected) {
       return new ConfigException("bad value for " + key + " (" + source + "): '" + value + "'; " + expected);
@@ -213,19 +199,36 @@ public record AgentConfig(
       }
     }
 
+    /** The key and where it came from, first words of an error from the shared grammar. */
+    private String where() {
+      return key + " (" + source + ")";
+    }
+
     Duration positiveDuration() throws ConfigException {
-      Duration d = parseDuration(value).orElseThrow(() -> bad("expected a duration such as 200ms, 1s or 5m"));
-      if (d.isZero()) {
-        throw bad("expected a positive duration");
+      try {
+        return Durations.parsePositive(where(), value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
       }
-      return d;
     }
 
     Duration durationOrOff() throws ConfigException {
       if (value.equalsIgnoreCase("off")) {
         return Duration.ZERO;
       }
-      return parseDuration(value).orElseThrow(() -> bad("expected a duration such as 20ms or 1m, or off"));
+      try {
+        return Durations.parse(where(), value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage() + ", or off");
+      }
+    }
+
+    long bytes() throws ConfigException {
+      try {
+        return Sizes.parse(where(), value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
     }
 
     int integer(int min, int max) throws ConfigException {

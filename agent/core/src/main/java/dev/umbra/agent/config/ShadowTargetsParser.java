@@ -172,25 +172,8 @@ final class ShadowTargetsParser {
     return s == null || s.value().isBlank() ? Optional.empty() : Optional.of(Path.of(s.value()));
   }
 
-  /** {@code 512m}, {@code 1g}, {@code 65536k} or plain bytes. */
+  /** A size in the shared grammar ({@code 512m}, {@code 1.5g}, {@code 1048576}), or {@code fallback} when unset. */
   static long bytes(Setting s, long fallback) throws ConfigException {
-    if (s == null) {
-      return fallback;
-    }
-    String t = s.value().trim().toLowerCase(Locale.ROOT);
-    int shift = 0;
-    if (!t.isEmpty()) {
-      switch (t.charAt(t.length() - 1)) {
-        case 'k' -> shift = 10;
-        case 'm' -> shift = 20;
-        case 'g' -> shift = 30;
-        default -> shift = -1;
-      }
-    }
-    String number = shift > 0 ? t.substring(0, t.length() - 1) : t;
-    if (number.isEmpty() || number.length() > 12 || !number.chars().allMatch(Character::isDigit)) {
-      throw s.bad("expected a size such as 512m or 1g");
-    }
-    return Long.parseLong(number) << Math.max(0, shift);
+    return s == null ? fallback : s.bytes();
   }
 }

@@ -138,14 +138,16 @@ class AgentConfigTest {
   }
 
   @Test
-  void parsesDurations() {
-    assertThat(AgentConfig.parseDuration("250ms")).contains(Duration.ofMillis(250));
-    assertThat(AgentConfig.parseDuration("2s")).contains(Duration.ofSeconds(2));
-    assertThat(AgentConfig.parseDuration("5m")).contains(Duration.ofMinutes(5));
-    assertThat(AgentConfig.parseDuration("1h")).contains(Duration.ofHours(1));
-    assertThat(AgentConfig.parseDuration("-1s")).isEmpty();
-    assertThat(AgentConfig.parseDuration("ms")).isEmpty();
-    assertThat(AgentConfig.parseDuration("1.5s")).isEmpty();
+  void parsesDurations_inTheSharedGrammar() throws Exception {
+    assertThat(AgentConfig.parse("batch.period=1.5s", Map.of(), Map.of()).sampling().batchPeriod())
+        .isEqualTo(Duration.ofMillis(1500));
+    assertThat(AgentConfig.parse("start.delay=PT3S", Map.of(), Map.of()).startDelay()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(AgentConfig.parse("histogram.period=1d", Map.of(), Map.of()).sampling().classHistogramPeriod())
+        .isEqualTo(Duration.ofDays(1));
+    assertThatThrownBy(() -> AgentConfig.parse("start.delay=-1s", Map.of(), Map.of()))
+        .hasMessage("start.delay (agent option): '-1s' is negative (e.g. 500ms, 30s, 5m, PT30S), or off");
+    assertThatThrownBy(() -> AgentConfig.parse("gauge.period=ms", Map.of(), Map.of()))
+        .hasMessage("gauge.period (agent option): 'ms' is not a duration (e.g. 500ms, 30s, 5m, PT30S)");
   }
 
   @Test
