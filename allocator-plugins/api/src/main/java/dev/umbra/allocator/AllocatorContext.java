@@ -203,20 +203,6 @@ public record AllocatorContext(Map<String, String> settings, Map<Class<?>, Objec
     }
   }
 
-  /**
-   * Parses a byte size such as {@code 512m}, {@code 2GiB} or {@code 1048576}.
-   *
-   * @param text the size
-   * @return bytes, &gt;= 0
-   * @throws IllegalArgumentException if it is not a size or overflows
-   * @deprecated kept for plugins built against it; use {@link #bytesSetting}, or {@link
-   *     Sizes#parse}, which names the key in its error
-   */
-  @Deprecated
-  public static long parseBytes(String text) {
-    return Sizes.parse("size", text);
-  }
-
   private static AllocatorException bad(String key, String value, String expected) {
     return new AllocatorException(AllocatorException.Reason.INVALID_REQUEST,
         "setting " + key + "='" + value + "' is not " + expected);
