@@ -25,6 +25,27 @@ public final class TestTokens {
     return new Credentials(Map.of(Role.AGENT, ALL, Role.READER, ALL, Role.OPERATOR, ALL));
   }
 
+  /**
+   * For a channel to a real shadow whose data folder is {@code data}: the agent's token from its
+   * credential file on TelemetryService calls, the operator's on every other call.
+   */
+  public static ClientInterceptor fromDataFolder(java.nio.file.Path data) {
+    return new ClientInterceptor() {
+      @Override
+      public <Q, R> io.grpc.ClientCall<Q, R> interceptCall(io.grpc.MethodDescriptor<Q, R> method,
+          io.grpc.CallOptions options, io.grpc.Channel next) {
+        Role role = "umbra.v1.TelemetryService".equals(method.getServiceName()) ? Role.AGENT : Role.OPERATOR;
+        String token;
+        try {
+          token = CredentialFiles.read(CredentialFiles.file(data, role));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        return bearer(token).interceptCall(method, options, next);
+      }
+    };
+  }
+
   /** Sends {@code authorization: Bearer token} on every call of a channel. */
   public static ClientInterceptor bearer(String token) {
     Metadata headers = new Metadata();
