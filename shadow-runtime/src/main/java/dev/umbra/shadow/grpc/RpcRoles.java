@@ -13,8 +13,9 @@ import java.util.Set;
 /**
  * Which role may call each RPC: the one table {@link AuthInterceptor} decides by. A method of a
  * shadow service that is not here is refused to everyone (PERMISSION_DENIED), so a new RPC is
- * closed until it gets a row ({@code RpcRolesTest} fails for a method without one). The
- * operator's token also carries the reader's role ({@link dev.umbra.shadow.auth.Credentials}).
+ * closed until it gets a row ({@code AuthInterceptorTest} and SecurityIT fail for a method
+ * without one: add the row here and the expected statuses there). The operator's token also
+ * carries the reader's role ({@link dev.umbra.shadow.auth.Credentials}).
  * Health and reflection are served beside these services, outside every interceptor, open.
  */
 final class RpcRoles {
