@@ -55,7 +55,9 @@ public final class ShadowCredentials {
 
   /**
    * Sends the agent's token on TelemetryService calls (an agent's) and the operator's on every
-   * other call (the operator may do all a reader may): the tests' clients play both parts.
+   * other call (the operator may do all a reader may): the tests' clients play both parts. Before
+   * the shadow has made its files (a spawned one not started yet) a call goes without a token, and
+   * fails with the status a poll expects (UNAVAILABLE, or UNAUTHENTICATED).
    */
   public ClientInterceptor asTestClient() {
     return new ClientInterceptor() {
@@ -66,7 +68,7 @@ public final class ShadowCredentials {
         return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
           @Override
           public void start(Listener<R> listener, Metadata headers) {
-            if (!headers.containsKey(AUTHORIZATION)) {
+            if (!headers.containsKey(AUTHORIZATION) && Files.isReadable(file(role))) {
               headers.put(AUTHORIZATION, "Bearer " + token(role));
             }
             super.start(listener, headers);
