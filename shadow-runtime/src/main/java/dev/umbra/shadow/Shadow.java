@@ -5,6 +5,9 @@ import dev.umbra.shadow.anomaly.AnomalyDetection;
 import dev.umbra.shadow.anomaly.AnomalyLog;
 import dev.umbra.shadow.anomaly.HeapEvidence;
 import dev.umbra.shadow.anomaly.DetectorSettings;
+import dev.umbra.shadow.auth.CredentialFiles;
+import dev.umbra.shadow.auth.Credentials;
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
@@ -31,12 +34,15 @@ import dev.umbra.shadow.manager.ResourceManager;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,6 +104,7 @@ public final class Shadow implements AutoCloseable {
     if (config.http().port() != config.grpc().port() || config.http().port() == 0) {
       requireFree(config.http(), " (http)");
     }
+    Credentials credentials = credentials(config);
     store = own(new SeriesStore(config.dataDir(), Retention.defaults(), RECENT_SECONDS, clock, metrics));
     decisions = own(DecisionLog.open(config.dataDir())); // the manager's audit, kept across restarts
     ingest = own(new Ingest(store, clock, metrics, LATENESS, GONE_AFTER,
@@ -143,16 +150,36 @@ public final class Shadow implements AutoCloseable {
                     new ControlGrpcService(ingest.sessions(), new ControlGrpcService.Reads(store, decisions, ingest.heap()),
                         checkpoints, clock),
                     anomalyApi),
-                ShadowApi.interceptors(config.security().token(), config.security().adminToken())));
+                ShadowApi.interceptors(credentials)));
     own(anomalyApi); // closed before the server: ends watch streams so its shutdown need not wait for them
     http = own(HttpEndpoint.start(config.http(), metrics.registry(),
-        HttpAccess.of(config.http().isLoopback(), config.security().token(), config.security().adminToken())));
+        HttpAccess.of(config.http().isLoopback(), credentials)));
     dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
         primary -> anomalies.list(primary, 0, 500),
         primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList(),
         ingest.heap()::get)));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
+  }
+
+  /**
+   * The tokens of the three roles: from the credential files in the data folder, made on the
+   * first start; {@code token} (agent and reader) and {@code admin-token} (operator) replace
+   * theirs when configured.
+   */
+  private static Credentials credentials(ShadowConfig config) throws ServerStartException {
+    Map<Role, String> given = new EnumMap<>(Role.class);
+    config.security().token().ifPresent(t -> {
+      given.put(Role.AGENT, t);
+      given.put(Role.READER, t);
+    });
+    config.security().adminToken().ifPresent(t -> given.put(Role.OPERATOR, t));
+    try {
+      return CredentialFiles.loadOrCreate(config.dataDir(), given);
+    } catch (IOException e) {
+      throw new ServerStartException("cannot set up the credentials in "
+          + CredentialFiles.directory(config.dataDir()) + ": " + e.getMessage(), e);
+    }
   }
 
   /** Stops accepting calls; {@link #awaitTermination()} returns once in-flight calls are done. */

@@ -45,7 +45,7 @@ class AgentShadowIT {
     Path javaHome = AgentH2IT.javaHome(jdk);
     shadow = ShadowProcess.start(work, "-Xmx512m");
     h2 = H2Workload.start("h2-" + jdk, javaHome, work,
-        List.of("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort()));
+        List.of("-javaagent:" + JavaProcess.agentJar() + "=" + shadow.agentOptions()));
     Primary primary = awaitPrimary(h2.server.pid());
     assertThat(primary.getWorkloadName()).isEqualTo("org.h2.tools.Server");
     assertThat(primary.getJvm().getJavaVersion()).startsWith(Integer.toString(jdk));
@@ -64,7 +64,7 @@ class AgentShadowIT {
     h2 = H2Workload.start("h2-attach", JavaProcess.java17Home(), work, List.of());
     JavaProcess attach = JavaProcess.start("attach", JavaProcess.java17Home(),
         List.of("-jar", JavaProcess.shadowJar().toString(), "attach", Long.toString(h2.server.pid()),
-            "shadow=127.0.0.1:" + shadow.grpcPort()),
+            shadow.agentOptions()),
         Map.of(), work);
     assertThat(attach.awaitExit(Duration.ofSeconds(60))).as(attach.output()).isZero();
     Primary primary = awaitPrimary(h2.server.pid());

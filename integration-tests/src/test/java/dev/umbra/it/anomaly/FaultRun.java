@@ -69,7 +69,8 @@ final class FaultRun implements AutoCloseable {
    */
   static FaultRun startWith(Path work, String agentOptions, String... names) throws IOException, InterruptedException {
     ShadowProcess shadow = ShadowProcess.start(work, "-Xmx512m");
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcPort()).usePlaintext().build();
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcPort()).usePlaintext()
+        .intercept(shadow.credentials().asTestClient()).build();
     List<Delivered> delivered = new CopyOnWriteArrayList<>();
     AnomalyServiceGrpc.newStub(channel).watchAnomalies(WatchAnomaliesRequest.getDefaultInstance(), new StreamObserver<>() {
       @Override
@@ -90,7 +91,7 @@ final class FaultRun implements AutoCloseable {
       for (String name : names) {
         started.put(name, JavaProcess.start(name, JavaProcess.java17Home(),
             List.of("-Xmx512m", "-XX:+UseG1GC",
-                "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort()
+                "-javaagent:" + JavaProcess.agentJar() + "=" + shadow.agentOptions()
                     + (agentOptions.isEmpty() ? "" : "," + agentOptions),
                 "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.FaultPrimary",
                 work.resolve(name + "-io").toString()),

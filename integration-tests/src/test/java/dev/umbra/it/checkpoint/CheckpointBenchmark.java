@@ -39,7 +39,7 @@ public final class CheckpointBenchmark {
         int mib = Integer.parseInt(size.trim());
         try (JavaProcess primary = JavaProcess.start("holder-" + mib, JavaProcess.java17Home(),
             List.of("-Xmx" + (3 * mib + 128) + "m",
-                "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort(),
+                "-javaagent:" + JavaProcess.agentJar() + "=" + shadow.agentOptions(),
                 "-cp", JavaProcess.testClasses() + java.io.File.pathSeparator + UmbraRun.umbraApi(),
                 "dev.umbra.it.primaries.StateHolder", Integer.toString(mib)), Map.of(), work)) {
           primary.awaitOutput("state holder ready", Duration.ofSeconds(120));

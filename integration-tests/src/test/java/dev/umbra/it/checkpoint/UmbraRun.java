@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /** A real {@code umbra run} process (the shaded jar) and a gRPC client to its in-process shadow. */
 final class UmbraRun implements AutoCloseable {
-  private static final Pattern SHADOW = Pattern.compile("umbra run: shadow on 127\\.0\\.0\\.1:(\\d+)");
+  private static final Pattern SHADOW = Pattern.compile("umbra run: shadow on 127\\.0\\.0\\.1:(\\d+), data ([^,]+),");
 
   final JavaProcess process;
   private ManagedChannel channel;
@@ -73,7 +73,10 @@ final class UmbraRun implements AutoCloseable {
       if (!m.find()) {
         throw new AssertionError("no shadow port in:\n" + process.output());
       }
-      channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(m.group(1))).usePlaintext().build();
+      // the operator's credential from the run's data folder, as 'umbra rollback --data' would read it
+      channel = NettyChannelBuilder.forAddress("127.0.0.1", Integer.parseInt(m.group(1))).usePlaintext()
+          .intercept(new dev.umbra.it.support.ShadowCredentials(java.nio.file.Path.of(m.group(2))).asTestClient())
+          .build();
     }
     return ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
   }

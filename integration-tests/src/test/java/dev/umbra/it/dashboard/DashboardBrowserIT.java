@@ -93,7 +93,7 @@ class DashboardBrowserIT {
     shadow = ShadowProcess.start(work, "-Xmx512m");
     primary = JavaProcess.start("spike-primary", JavaProcess.java17Home(), List.of(
             "-Xmx384m",
-            "-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + shadow.grpcPort() + ",criticality=high",
+            "-javaagent:" + JavaProcess.agentJar() + "=" + shadow.agentOptions() + ",criticality=high",
             "-cp", JavaProcess.testClasses().toString(),
             "dev.umbra.it.primaries.SpikeWorkload", EXPECT_ANOMALY ? "cue" : "45", "20", "60"),
         Map.of(), work);

@@ -75,7 +75,8 @@ class ManagerIT {
     assertThat(limits.cpuCores()).isPresent();
 
     JavaProcess cli = JavaProcess.start("decisions", JavaProcess.java17Home(), List.of("-jar",
-        JavaProcess.shadowJar().toString(), "decisions", "--shadow", "127.0.0.1:" + port, "--changes"), Map.of(), work);
+        JavaProcess.shadowJar().toString(), "decisions", "--shadow", "127.0.0.1:" + port, "--data", work.resolve("data").toString(), "--changes"),
+        Map.of(), work);
     assertThat(cli.awaitExit(Duration.ofSeconds(60))).isZero();
     assertThat(cli.output()).contains("RESOURCE").contains("cpu").contains("yes");
 
@@ -118,13 +119,15 @@ class ManagerIT {
             "OMP_NUM_THREADS", "1"), work);
     processes.add(shadow);
     shadow.awaitOutput("shadow listening on", WAIT);
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        .intercept(new dev.umbra.it.support.ShadowCredentials(work.resolve("data")).asTestClient()).build();
     return port;
   }
 
   private JavaProcess primary(int port, Optional<Cgroup> in) throws Exception {
     String java = JavaProcess.java17Home().resolve("bin/java") + " -Xmx128m -XX:+UseG1GC -javaagent:"
-        + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + port + " -cp " + JavaProcess.testClasses()
+        + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + port + ","
+        + new dev.umbra.it.support.ShadowCredentials(work.resolve("data")).agentOption() + " -cp " + JavaProcess.testClasses()
         + " dev.umbra.it.primaries.PhasedWorkload 1000 0.2 30 0 600 " + work.resolve("result.txt");
     String command = in.map(c -> "echo $$ > " + c.cpuDirectory().resolve("cgroup.procs") + " && echo $$ > "
         + c.memoryDirectory().resolve("cgroup.procs") + " && ").orElse("") + "exec " + java;

@@ -208,6 +208,7 @@ public final class ProvisioningBenchmark {
       String command = "echo $$ > " + cgroup.cpuDirectory().resolve("cgroup.procs") + " && echo $$ > "
           + cgroup.memoryDirectory().resolve("cgroup.procs") + " && exec " + javaBin + " " + heap
           + " -XX:+UseG1GC -Xlog:gc*:file=" + dir.resolve("gc.log") + " -javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + port
+          + "," + new dev.umbra.it.support.ShadowCredentials(dir.resolve("data")).agentOption()
           + " -cp " + JavaProcess.testClasses() + " dev.umbra.it.primaries.PhasedWorkload " + phaseSeconds * 1000 + " "
           + join(cpu) + " " + joinInts(live) + " " + warmCycles + " " + measuredCycles + " " + result;
       primary = JavaProcess.exec("primary-" + policy, List.of("sh", "-c", command), Map.of(), dir);
@@ -278,7 +279,7 @@ public final class ProvisioningBenchmark {
       }
       CgroupStats end = cgroups.stats(cgroup);
       Map<String, String> workload = parse(Files.exists(result) ? Files.readString(result) : "");
-      int changes = policy.startsWith("umbra") ? changes(port) : reactive != null ? reactive.changes : 0;
+      int changes = policy.startsWith("umbra") ? changes(port, dir.resolve("data")) : reactive != null ? reactive.changes : 0;
       if (first == null) {
         first = end;
         last = end;
@@ -327,8 +328,9 @@ public final class ProvisioningBenchmark {
   }
 
   /** Scale-ups, scale-downs and heap changes the manager applied. */
-  private static int changes(int port) {
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+  private static int changes(int port, Path data) {
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        .intercept(new dev.umbra.it.support.ShadowCredentials(data).asTestClient()).build();
     try {
       List<Decision> decisions = ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
           .listDecisions(ListDecisionsRequest.newBuilder().setLimit(10_000).setChangesOnly(true).build())

@@ -1,6 +1,7 @@
 package dev.umbra.it.shadow;
 
 import dev.umbra.it.support.FreePort;
+import dev.umbra.it.support.ShadowCredentials;
 import dev.umbra.it.support.JavaProcess;
 import dev.umbra.proto.v1.ControlServiceGrpc;
 import dev.umbra.proto.v1.ListPrimariesRequest;
@@ -131,8 +132,20 @@ public final class ShadowProcess implements AutoCloseable {
     return channel;
   }
 
+  /** A channel that sends the agent's token on TelemetryService calls, the operator's on others. */
   ManagedChannel newChannel() {
-    return ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+    return ManagedChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext()
+        .intercept(credentials().asTestClient()).build();
+  }
+
+  /** The credential files this shadow made in its data folder. */
+  public ShadowCredentials credentials() {
+    return new ShadowCredentials(data);
+  }
+
+  /** Agent options that reach this shadow with its agent credential: {@code shadow=…,token.file=…}. */
+  public String agentOptions() {
+    return "shadow=127.0.0.1:" + grpcPort + "," + credentials().agentOption();
   }
 
   /** A control stub with a fresh 30 s deadline. */

@@ -54,6 +54,8 @@ class ShadowTlsIT {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private Path cert;
   private JavaProcess shadow;
+  /** The shadow writes UMBRA_TOKEN into its agent.token, which the agents read (token.file=). */
+  private dev.umbra.it.support.ShadowCredentials credentials;
 
   @BeforeEach
   void startShadowWithTls() throws Exception {
@@ -63,10 +65,12 @@ class ShadowTlsIT {
     shadow = JavaProcess.start("shadow-tls", JavaProcess.java17Home(),
         List.of("-Xmx512m", "-jar", JavaProcess.shadowJar().toString(), "serve",
             "--port", Integer.toString(port), "--http-port", "0", "--data", work.resolve("data").toString(),
-            "--tls-cert", cert.toString(), "--tls-key", key.toString(), "--token", TOKEN, "--admin-token", ADMIN),
-        Map.of(), work);
+            "--tls-cert", cert.toString(), "--tls-key", key.toString()),
+        Map.of("UMBRA_TOKEN", TOKEN, "UMBRA_ADMIN_TOKEN", ADMIN), work); // never on the command line
     processes.add(shadow);
     shadow.awaitOutput("shadow listening on 127\\.0\\.0\\.1:" + port, SLOW);
+    credentials = new dev.umbra.it.support.ShadowCredentials(work.resolve("data"));
+    assertThat(credentials.token("agent")).isEqualTo(TOKEN);
   }
 
   @AfterEach
@@ -160,28 +164,28 @@ class ShadowTlsIT {
 
   @Test
   void theCommandLineTrustsTheCertificateWithTlsCa() throws Exception {
-    JavaProcess ok = cli("cli-tls-ca", "--tls-ca", cert.toString(), "--token", TOKEN);
+    JavaProcess ok = cli("cli-tls-ca", Map.of("UMBRA_TOKEN", TOKEN), "--tls-ca", cert.toString());
     assertThat(ok.awaitExit(SLOW)).as(ok.output()).isZero();
 
-    JavaProcess noToken = cli("cli-no-token", "--tls-ca", cert.toString());
+    JavaProcess noToken = cli("cli-no-token", Map.of(), "--tls-ca", cert.toString());
     assertThat(noToken.awaitExit(SLOW)).isEqualTo(1);
     assertThat(noToken.output()).contains("refused by the shadow");
   }
 
-  private JavaProcess cli(String name, String... options) throws Exception {
+  private JavaProcess cli(String name, Map<String, String> env, String... options) throws Exception {
     List<String> args = new ArrayList<>(List.of("-jar", JavaProcess.shadowJar().toString(), "primaries",
         "--shadow", "127.0.0.1:" + port));
     args.addAll(List.of(options));
-    JavaProcess p = JavaProcess.start(name, JavaProcess.java17Home(), args, Map.of(), work);
+    JavaProcess p = JavaProcess.start(name, JavaProcess.java17Home(), args, env, work);
     processes.add(p);
     return p;
   }
 
   @Test
   void anAgentTrustingTheCertificateWithTheTokenStreams_oneWithoutTheTokenIsRefused() throws Exception {
-    JavaProcess good = primary("agent-tls", "shadow=127.0.0.1:" + port + ",tls.ca=" + cert + ",token=" + TOKEN);
+    JavaProcess good = primary("agent-tls", "shadow=127.0.0.1:" + port + ",tls.ca=" + cert + "," + credentials.agentOption());
     JavaProcess tokenless = primary("agent-no-token", "shadow=127.0.0.1:" + port + ",tls.ca=" + cert);
-    JavaProcess plaintext = primary("agent-plaintext", "shadow=127.0.0.1:" + port + ",token=" + TOKEN);
+    JavaProcess plaintext = primary("agent-plaintext", "shadow=127.0.0.1:" + port + "," + credentials.agentOption());
     ManagedChannel trusted = tls(true);
 
     await("the TLS agent streaming", () -> control(trusted, TOKEN).listPrimaries(LIST).getPrimariesList().stream()

@@ -89,7 +89,8 @@ class SpawnIT {
 
   private List<Primary> connected() {
     if (channel == null) {
-      channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+      channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+          .intercept(new dev.umbra.it.support.ShadowCredentials(work.resolve("data")).asTestClient()).build();
     }
     try {
       return ControlServiceGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)

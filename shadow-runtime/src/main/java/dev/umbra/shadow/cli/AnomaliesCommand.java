@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.Anomaly;
 import dev.umbra.proto.v1.ListAnomaliesRequest;
 import dev.umbra.proto.v1.ListAnomaliesResponse;
@@ -44,7 +45,7 @@ final class AnomaliesCommand implements Callable<Integer> {
     }
     String primaryId = primary == null ? "" : primary;
     PrintWriter out = spec.commandLine().getOut();
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         if (follow) {
           Iterator<Anomaly> stream = shadow.anomalies(true)

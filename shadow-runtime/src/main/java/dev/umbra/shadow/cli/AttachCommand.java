@@ -1,5 +1,7 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.CredentialFiles;
+import dev.umbra.shadow.auth.Role;
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
 import com.sun.tools.attach.AttachNotSupportedException;
@@ -37,6 +39,11 @@ final class AttachCommand implements Callable<Integer> {
   @Option(names = "--agent-jar", paramLabel = "JAR", description = "The umbra-agent.jar to load.")
   Path agentJar;
 
+  @Option(names = "--data", paramLabel = "DIR", defaultValue = "${env:UMBRA_DATA:-.umbra}",
+      description = "The shadow's data folder: without token.file in OPTIONS the agent is given its"
+          + " credentials/agent.token, when that exists (default ${DEFAULT-VALUE}; env UMBRA_DATA).")
+  Path data;
+
   /** A failure to attach, one line for the user (exit 1). */
   static final class AttachFailedException extends Exception {
     private static final long serialVersionUID = 1L;
@@ -62,7 +69,7 @@ final class AttachCommand implements Callable<Integer> {
       throw new AttachFailedException("cannot attach to pid " + pid + ": " + e.getMessage());
     }
     try {
-      vm.loadAgent(jar.toString(), options == null ? "" : options);
+      vm.loadAgent(jar.toString(), agentOptions(options == null ? "" : options, data));
     } catch (AgentLoadException | AgentInitializationException e) {
       throw new AttachFailedException("pid " + pid + " refused the agent " + jar + ": " + e.getMessage());
     } catch (IOException e) {
@@ -76,6 +83,28 @@ final class AttachCommand implements Callable<Integer> {
     }
     System.out.println("umbra: agent " + jar + " loaded into pid " + pid);
     return 0;
+  }
+
+  /**
+   * {@code options} with {@code token.file=} the agent credential of the shadow's data folder
+   * added when they name no token and that file exists.
+   *
+   * @throws UsageException for {@code token=}: this command's arguments are in the process list
+   */
+  static String agentOptions(String options, Path data) throws UsageException {
+    boolean hasTokenFile = false;
+    for (String option : options.split(",")) {
+      String key = option.contains("=") ? option.substring(0, option.indexOf('=')).strip() : option.strip();
+      if (key.equals("token")) {
+        throw new UsageException("token= on the command line is visible to every local user; use token.file=FILE");
+      }
+      hasTokenFile |= key.equals("token.file");
+    }
+    Path credential = CredentialFiles.file(data, Role.AGENT).toAbsolutePath().normalize();
+    if (hasTokenFile || !Files.isRegularFile(credential)) {
+      return options;
+    }
+    return (options.isBlank() ? "" : options + ",") + "token.file=" + credential;
   }
 
   /** The folder of the running umbra-shadow.jar, when run from a jar. */

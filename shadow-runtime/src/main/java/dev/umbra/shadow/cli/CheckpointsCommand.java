@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.ListCheckpointsRequest;
 import dev.umbra.proto.v1.ListCheckpointsResponse;
@@ -37,7 +38,7 @@ final class CheckpointsCommand implements Callable<Integer> {
       request.setWorkload(workload);
     }
     ListCheckpointsResponse response;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         response = shadow.control().listCheckpoints(request.build());
       } catch (StatusRuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.Decision;
 import dev.umbra.proto.v1.ListDecisionsRequest;
 import dev.umbra.proto.v1.ListDecisionsResponse;
@@ -40,7 +41,7 @@ final class DecisionsCommand implements Callable<Integer> {
       throw new UsageException("--limit: " + limit + " must be at least 1");
     }
     ListDecisionsResponse response;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         response = shadow.control().listDecisions(ListDecisionsRequest.newBuilder()
             .setPrimaryId(primary == null ? "" : primary).setLimit(limit).setChangesOnly(changesOnly).build());

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import com.google.protobuf.Duration;
 import dev.umbra.proto.v1.Forecast;
 import dev.umbra.proto.v1.GetForecastRequest;
@@ -43,7 +44,7 @@ final class ForecastCommand implements Callable<Integer> {
       request.addExceedanceThresholds(x);
     }
     Forecast f;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         f = shadow.forecasts().getForecast(request.build());
       } catch (StatusRuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.ListPrimariesRequest;
 import dev.umbra.proto.v1.ListPrimariesResponse;
 import dev.umbra.proto.v1.Primary;
@@ -26,7 +27,7 @@ final class PrimariesCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ListPrimariesResponse response;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         response = shadow.control().listPrimaries(ListPrimariesRequest.newBuilder().setIncludeGone(all).build());
       } catch (StatusRuntimeException e) {

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.RollbackRequest;
 import dev.umbra.proto.v1.RollbackResponse;
 import io.grpc.StatusRuntimeException;
@@ -38,7 +39,7 @@ final class RollbackCommand implements Callable<Integer> {
       request.setCheckpointId(checkpoint);
     }
     RollbackResponse response;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.OPERATOR)) {
       try {
         // restoring large state takes longer than the default deadline
         response = shadow.control().withDeadlineAfter(150, TimeUnit.SECONDS).rollback(request.build());

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.GetSeriesRequest;
 import dev.umbra.proto.v1.GetSeriesResponse;
 import io.grpc.StatusRuntimeException;
@@ -34,7 +35,7 @@ final class SeriesCommand implements Callable<Integer> {
       throw new UsageException("--limit must be at least 1");
     }
     GetSeriesResponse response;
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       try {
         response =
             shadow.control().getSeries(

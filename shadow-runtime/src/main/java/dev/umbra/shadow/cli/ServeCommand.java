@@ -41,10 +41,12 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--data", paramLabel = "DIR", description = "Folder for history, models and checkpoints (default ./.umbra).")
   String data;
 
-  @Option(names = "--token", paramLabel = "TOKEN", description = "Bearer token agents and clients must send.")
+  /** Refused: a token on the command line is in every local user's process list. */
+  @Option(names = "--token", paramLabel = "TOKEN", hidden = true)
   String token;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN", description = "Token needed for checkpoint, rollback, sampling and allocation calls.")
+  /** Refused, like {@link #token}. */
+  @Option(names = "--admin-token", paramLabel = "TOKEN", hidden = true)
   String adminToken;
 
   @Option(names = "--tls-cert", paramLabel = "PEM", description = "Server certificate chain (PEM).")
@@ -91,6 +93,11 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (token != null || adminToken != null) {
+      throw new UsageException((token != null ? "--token" : "--admin-token") + " on the command line is visible to"
+          + " every local user; use UMBRA_TOKEN/UMBRA_ADMIN_TOKEN, the --config file, or the credential files the"
+          + " shadow makes in DATA/credentials");
+    }
     ShadowConfig config = ConfigParser.parse(flags(), Optional.ofNullable(configFile), System.getenv());
     // First, so that what the shadow allocates from here on is charged to its own cgroup
     SelfIsolation isolation = SelfIsolation.apply(config.limits());
@@ -125,8 +132,6 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("http-host", httpHost);
     flags.put("http-port", httpPort);
     flags.put("data", data);
-    flags.put("token", token);
-    flags.put("admin-token", adminToken);
     flags.put("tls-cert", tlsCert);
     flags.put("tls-key", tlsKey);
     flags.put("cpu", cpu);

@@ -5,12 +5,15 @@ import com.google.protobuf.util.JsonFormat;
 import dev.umbra.proto.v1.AnomalyServiceGrpc;
 import dev.umbra.proto.v1.ControlServiceGrpc;
 import dev.umbra.proto.v1.ForecastServiceGrpc;
+import dev.umbra.shadow.auth.Role;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
@@ -41,8 +44,10 @@ final class ShadowClient implements AutoCloseable {
   private final String target;
   private final CallCredentials credentials;
 
-  ShadowClient(ClientOptions options) throws UsageException {
+  /** A client with the credential of {@code role}: see {@link ClientOptions#token}. */
+  ShadowClient(ClientOptions options, Role role) throws UsageException, IOException {
     this.target = options.shadow;
+    Optional<String> token = options.token(role, System.getenv());
     int colon = target.lastIndexOf(':');
     if (colon <= 0 || colon == target.length() - 1) {
       throw new UsageException("--shadow: '" + target + "' is not HOST:PORT");
@@ -68,7 +73,7 @@ final class ShadowClient implements AutoCloseable {
       builder.usePlaintext();
     }
     this.channel = builder.build();
-    this.credentials = options.token == null || options.token.isBlank() ? null : bearer(options.token);
+    this.credentials = token.map(ShadowClient::bearer).orElse(null);
   }
 
   private static ManagedChannelBuilder<?> trusting(String host, int port, String pem) throws UsageException {
@@ -106,7 +111,8 @@ final class ShadowClient implements AutoCloseable {
     String message = switch (s.getCode()) {
       case UNAVAILABLE -> "cannot reach the shadow at " + target + ": " + unreachableReason(s);
       case DEADLINE_EXCEEDED -> "the shadow at " + target + " did not answer in " + DEADLINE_SECONDS + " s";
-      case UNAUTHENTICATED, PERMISSION_DENIED -> "refused by the shadow" + detail + " (check --token)";
+      case UNAUTHENTICATED, PERMISSION_DENIED -> "refused by the shadow" + detail
+          + " (check --data, --token-file or UMBRA_TOKEN)";
       case UNIMPLEMENTED -> "the shadow at " + target + " does not offer this yet" + detail;
       default -> s.getCode() + detail;
     };

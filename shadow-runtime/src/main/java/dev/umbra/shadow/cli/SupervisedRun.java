@@ -113,7 +113,10 @@ final class SupervisedRun implements AutoCloseable {
       ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), settings.dataDir(), base.security(), base.limits(),
           new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet());
       shadow = Shadow.start(config, clock);
-      String options = "shadow=127.0.0.1:" + shadow.grpcAddress().getPort() + (agentOptions.isBlank() ? "" : "," + agentOptions);
+      // the agent reads its token from the credential file the shadow just made, never from argv
+      String options = AttachCommand.agentOptions(
+          "shadow=127.0.0.1:" + shadow.grpcAddress().getPort() + (agentOptions.isBlank() ? "" : "," + agentOptions),
+          settings.dataDir());
       Supervisor.Options withAgent = new Supervisor.Options(run.command().withAgent(agentJar, options),
           run.engine(), run.checkpointEvery(), run.output());
       Supervisor supervisor = new Supervisor(withAgent, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,

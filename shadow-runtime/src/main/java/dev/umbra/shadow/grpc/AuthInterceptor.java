@@ -1,59 +1,56 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.auth.Credentials;
+import dev.umbra.shadow.auth.Role;
+import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Checks {@code authorization: Bearer <token>} when tokens are configured. Calls that change a
- * primary (checkpoint, rollback, sampling) need the admin token; everything else accepts the
- * client token or the admin token. Health and reflection stay open so probes work.
+ * Checks {@code authorization: Bearer <token>} on every call of the shadow's services: no token
+ * or an unknown one gets UNAUTHENTICATED; a token whose roles may not call the method
+ * ({@link RpcRoles}), or a method without a row, gets PERMISSION_DENIED. The caller's roles and
+ * presented session secret go into the call's context ({@link Caller}) for the checks that
+ * depend on the request (an agent's own primary).
  */
 public final class AuthInterceptor implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  /** Methods that need the admin token. */
-  static final Set<String> ADMIN_METHODS =
-      Set.of(
-          "umbra.v1.ControlService/Checkpoint",
-          "umbra.v1.ControlService/Rollback",
-          "umbra.v1.ControlService/SetSampling");
+  private final Credentials credentials;
 
-  private final Optional<String> token;
-  private final Optional<String> adminToken;
-
-  public AuthInterceptor(Optional<String> token, Optional<String> adminToken) {
-    this.token = token;
-    this.adminToken = adminToken;
+  public AuthInterceptor(Credentials credentials) {
+    this.credentials = Objects.requireNonNull(credentials, "credentials");
   }
 
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String method = call.getMethodDescriptor().getFullMethodName();
-    if (method.startsWith("grpc.health.") || method.startsWith("grpc.reflection.")) {
-      return next.startCall(call, headers);
-    }
     String presented = bearer(headers.get(AUTHORIZATION));
-    boolean admin = adminToken.isPresent() && matches(adminToken.get(), presented);
-    if (ADMIN_METHODS.contains(method)) {
-      if ((token.isPresent() || adminToken.isPresent()) && !admin) {
-        return deny(call, Status.PERMISSION_DENIED.withDescription(method + " needs the admin token"));
-      }
-    } else if (token.isPresent() && !admin && !matches(token.get(), presented)) {
-      return deny(
-          call,
-          Status.UNAUTHENTICATED.withDescription(
-              presented == null ? "a bearer token is required" : "the bearer token is not valid"));
+    Set<Role> roles = credentials.rolesOf(presented);
+    if (roles.isEmpty()) {
+      return deny(call, Status.UNAUTHENTICATED.withDescription(presented == null
+          ? "a bearer token is required (the shadow's credential files: docs/security.md)"
+          : "the bearer token is not valid"));
     }
-    return next.startCall(call, headers);
+    Set<Role> allowed = RpcRoles.allowed(method).orElse(Set.of());
+    if (Collections.disjoint(roles, allowed)) {
+      return deny(call, Status.PERMISSION_DENIED.withDescription(allowed.isEmpty()
+          ? method + " is not open to any role"
+          : method + " needs the role " + describe(allowed)));
+    }
+    return Contexts.interceptCall(Caller.context(roles, headers.get(Caller.SESSION_SECRET)), call, headers, next);
+  }
+
+  private static String describe(Set<Role> roles) {
+    return String.join(" or ", roles.stream().sorted().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList());
   }
 
   private static String bearer(String header) {
@@ -61,12 +58,6 @@ public final class AuthInterceptor implements ServerInterceptor {
       return null;
     }
     return header.substring(7).trim();
-  }
-
-  private static boolean matches(String expected, String presented) {
-    return presented != null
-        && MessageDigest.isEqual(
-            expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
   }
 
   private static <Q, R> ServerCall.Listener<Q> deny(ServerCall<Q, R> call, Status status) {

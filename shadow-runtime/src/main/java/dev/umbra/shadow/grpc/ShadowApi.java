@@ -1,5 +1,6 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.auth.Credentials;
 import io.grpc.BindableService;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerInterceptor;
@@ -12,7 +13,6 @@ import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The interceptors every shadow service runs behind: authentication first, then the client's
@@ -21,9 +21,9 @@ import java.util.Optional;
 public final class ShadowApi {
   private ShadowApi() {}
 
-  public static List<ServerInterceptor> interceptors(Optional<String> token, Optional<String> adminToken) {
+  public static List<ServerInterceptor> interceptors(Credentials credentials) {
     // ServerInterceptors.intercept calls the last interceptor first.
-    return List.of(new ErrorInterceptor(), new ClientAddressInterceptor(), new AuthInterceptor(token, adminToken));
+    return List.of(new ErrorInterceptor(), new ClientAddressInterceptor(), new AuthInterceptor(credentials));
   }
 
   /**

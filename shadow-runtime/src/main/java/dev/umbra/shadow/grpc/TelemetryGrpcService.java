@@ -54,6 +54,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
         }
         try {
           if (upload == null) {
+            Caller.requireAgentOf(chunk.getPrimaryId(), ingest::proves);
             upload = checkpoints.acceptUpload(chunk.getPrimaryId(), chunk.getCheckpointId());
           } else if (!chunk.getCheckpointId().equals(upload.pending().id())) {
             throw new IllegalArgumentException("an upload carries one checkpoint: got " + chunk.getCheckpointId()
@@ -63,6 +64,8 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
           if (chunk.getStateEnd()) {
             upload.pending().endState(chunk.getStateName(), chunk.getStateSha256());
           }
+        } catch (ApiException e) {
+          fail(e.status());
         } catch (CorruptCheckpointException e) {
           fail(Status.DATA_LOSS.withDescription(e.getMessage()));
         } catch (CheckpointException e) {
@@ -117,6 +120,7 @@ public final class TelemetryGrpcService extends TelemetryServiceGrpc.TelemetrySe
 
   @Override
   public void downloadCheckpoint(DownloadCheckpointRequest request, StreamObserver<CheckpointChunk> response) {
+    Caller.requireOperatorOrAgentOf(request.getPrimaryId(), ingest::proves);
     CheckpointManifest manifest;
     try {
       manifest = checkpoints.openForDownload(request.getPrimaryId(), request.getCheckpointId());

@@ -3,10 +3,10 @@ package dev.umbra.shadow.http;
 import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.List;
+import dev.umbra.shadow.auth.Credentials;
+import dev.umbra.shadow.auth.Role;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,26 +14,26 @@ import java.util.Optional;
  * its {@code Host} header, so that a web page on another site cannot reach the shadow through a
  * name that resolves to 127.0.0.1 (DNS rebinding). On any other address the reader paths (the
  * dashboard and its JSON API: they show every primary's series, anomalies and decisions) need
- * {@code Authorization: Bearer <token>} with the shadow's token or admin token, and are not
- * served at all when no token is configured; {@code /metrics} and {@code /healthz} stay open for
- * scrapers and probes.
+ * {@code Authorization: Bearer <token>} with a token of the reader role (the reader's or the
+ * operator's), and are not served at all without credentials; {@code /metrics} and
+ * {@code /healthz} stay open for scrapers and probes.
  *
  * @param loopback whether the port is bound to a loopback address
- * @param readerTokens tokens that may read (empty: none configured)
+ * @param credentials the shadow's tokens (empty: none, readers are served on loopback only)
  */
-public record HttpAccess(boolean loopback, List<String> readerTokens) {
+public record HttpAccess(boolean loopback, Optional<Credentials> credentials) {
   public HttpAccess {
-    readerTokens = List.copyOf(readerTokens);
+    Objects.requireNonNull(credentials, "credentials");
   }
 
-  /** The shadow's access: its HTTP endpoint and the tokens of its configuration. */
-  public static HttpAccess of(boolean loopback, Optional<String> token, Optional<String> adminToken) {
-    return new HttpAccess(loopback, java.util.stream.Stream.of(token, adminToken).flatMap(Optional::stream).toList());
+  /** The shadow's access: its HTTP endpoint and its credentials. */
+  public static HttpAccess of(boolean loopback, Credentials credentials) {
+    return new HttpAccess(loopback, Optional.of(credentials));
   }
 
   /** Whether reader paths may be served on this port at all. */
   boolean servesReaders() {
-    return loopback || !readerTokens.isEmpty();
+    return loopback || credentials.isPresent();
   }
 
   /** The filter every path gets: the Host check on loopback. */
@@ -72,12 +72,8 @@ public record HttpAccess(boolean loopback, List<String> readerTokens) {
     if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return false;
     }
-    byte[] presented = header.substring(7).trim().getBytes(StandardCharsets.UTF_8);
-    boolean ok = false;
-    for (String token : readerTokens) {
-      ok |= MessageDigest.isEqual(presented, token.getBytes(StandardCharsets.UTF_8));
-    }
-    return ok;
+    String presented = header.substring(7).trim();
+    return credentials.map(c -> c.rolesOf(presented).contains(Role.READER)).orElse(false);
   }
 
   /** A filter that answers with a status instead of passing the request on. */

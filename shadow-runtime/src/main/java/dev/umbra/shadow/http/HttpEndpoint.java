@@ -44,7 +44,7 @@ public final class HttpEndpoint implements AutoCloseable {
    */
   public static HttpEndpoint start(ShadowConfig.Endpoint endpoint, PrometheusRegistry registry)
       throws ServerStartException {
-    return start(endpoint, registry, new HttpAccess(endpoint.isLoopback(), java.util.List.of()));
+    return start(endpoint, registry, new HttpAccess(endpoint.isLoopback(), java.util.Optional.empty()));
   }
 
   /**

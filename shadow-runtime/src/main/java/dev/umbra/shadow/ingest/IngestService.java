@@ -38,6 +38,14 @@ public final class IngestService {
   }
 
   /** Handles one Connect call. */
+  /**
+   * Whether {@code secret} is the session secret bound to {@code primaryId} (constant time); false
+   * for an unknown primary, an unbound one or bytes that cannot be a secret.
+   */
+  public boolean proves(String primaryId, byte[] secret) {
+    return sessions.proves(primaryId, secret);
+  }
+
   public StreamObserver<AgentMessage> connect(StreamObserver<ShadowCommand> responses) {
     return new AgentStream(new AgentLink((ServerCallStreamObserver<ShadowCommand>) responses, CLIENT_ADDRESS.get()));
   }

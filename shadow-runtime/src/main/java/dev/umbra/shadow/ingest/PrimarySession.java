@@ -103,6 +103,11 @@ public final class PrimarySession {
     return presented.isPresent() && secret.matches(presented.get());
   }
 
+  /** Whether {@code presented} is the bound secret; false while none is bound. */
+  synchronized boolean proves(SessionSecret presented) {
+    return secret != null && secret.matches(presented);
+  }
+
   /**
    * Attaches a new stream, which {@link #admits} let in; binds the Hello's secret when none is
    * bound, or one from {@code issue} (sent to the agent in a Welcome) when the Hello has none.

@@ -82,6 +82,15 @@ public final class Sessions {
     return session;
   }
 
+  /** See {@link IngestService#proves}. */
+  boolean proves(String primaryId, byte[] secret) {
+    PrimarySession session = byId.get(primaryId);
+    if (session == null || secret.length < SessionSecret.MIN_BYTES || secret.length > SessionSecret.MAX_BYTES) {
+      return false;
+    }
+    return session.proves(SessionSecret.of(secret));
+  }
+
   /** A Hello for a primary bound to a secret it did not prove (PERMISSION_DENIED). */
   static final class NotProven extends RuntimeException {
     private static final long serialVersionUID = 1L;

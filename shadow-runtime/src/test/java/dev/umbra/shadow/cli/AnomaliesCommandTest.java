@@ -44,7 +44,10 @@ class AnomaliesCommandTest {
     CommandLine cli = UmbraCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    String[] withCredentials = java.util.Arrays.copyOf(args, args.length + 2);
+    withCredentials[args.length] = "--data"; // the shadow's credential files
+    withCredentials[args.length + 1] = data.toString();
+    return cli.execute(withCredentials);
   }
 
   @Test

@@ -307,17 +307,39 @@ class UmbraCliTest {
 
     @Test
     void primariesPrintsATable_andJson() {
-      assertThat(run("primaries", "--shadow", target)).isZero();
+      assertThat(run("primaries", "--shadow", target, "--data", data.toString())).isZero();
       assertThat(out.toString()).startsWith("PRIMARY  WORKLOAD  STATE  LAST SEEN  BATCHES  LOSS  JAVA");
       out.getBuffer().setLength(0);
-      assertThat(run("primaries", "--shadow", target, "--json")).isZero();
+      assertThat(run("primaries", "--shadow", target, "--data", data.toString(), "--json")).isZero();
       assertThat(out.toString().trim()).isEqualTo("{}");
     }
 
     @Test
     void seriesOfAnUnknownPrimary_failsWithOneLine() {
-      assertThat(run("series", "nope", "cpu.process", "--shadow", target)).isEqualTo(1);
+      assertThat(run("series", "nope", "cpu.process", "--shadow", target, "--data", data.toString())).isEqualTo(1);
       assertThat(err.toString().lines().toList()).containsExactly("umbra: NOT_FOUND: no primary nope");
+    }
+
+    @Test
+    void aClientWithoutTheShadowsCredentials_isRefusedInOneLine(@TempDir Path elsewhere) {
+      assertThat(run("primaries", "--shadow", target, "--data", elsewhere.toString())).isEqualTo(1);
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: refused by the shadow: a bearer token is"
+          + " required (the shadow's credential files: docs/security.md) (check --data, --token-file or UMBRA_TOKEN)");
+    }
+
+    @Test
+    void theReaderCredential_cannotRollBack() {
+      assertThat(run("rollback", "p", "--shadow", target, "--token-file",
+          data.resolve("credentials/reader.token").toString())).isEqualTo(1);
+      assertThat(err.toString()).startsWith("umbra: refused by the shadow: umbra.v1.ControlService/Rollback needs the"
+          + " role operator");
+    }
+
+    @Test
+    void aTokenOnTheCommandLine_isAUsageError() {
+      assertThat(run("primaries", "--shadow", target, "--token", "t0k")).isEqualTo(2);
+      assertThat(err.toString().lines().toList()).containsExactly("umbra: --token on the command line is visible to"
+          + " every local user; use --token-file FILE, UMBRA_TOKEN_FILE or UMBRA_TOKEN");
     }
 
     @Test

@@ -36,7 +36,8 @@ class AnomalyGrpcServiceTest {
   void start() throws Exception {
     shadow = Shadow.start(ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", 0),
         new ShadowConfig.Endpoint("127.0.0.1", 0), data), Clock.systemUTC());
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcAddress().getPort()).usePlaintext().build();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcAddress().getPort()).usePlaintext()
+        .intercept(dev.umbra.shadow.auth.TestTokens.fromDataFolder(data)).build();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.auth.TestTokens;
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.CommandResult;
 import dev.umbra.proto.v1.CommandStatus;
@@ -59,7 +60,7 @@ final class ApiFixture implements AutoCloseable {
     checkpoints = new CheckpointCoordinator(new CheckpointStore(data.resolve("checkpoints"), 5),
         new SessionChannel(ingest.sessions()), clock, Duration.ofSeconds(30), Duration.ofSeconds(10), Optional.empty());
     String name = InProcessServerBuilder.generateName();
-    var interceptors = ShadowApi.interceptors(Optional.empty(), Optional.empty());
+    var interceptors = ShadowApi.interceptors(TestTokens.allRoles());
     server = InProcessServerBuilder.forName(name)
         .addService(ShadowApi.bind(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
         .addService(ShadowApi.bind(new ControlGrpcService(ingest.sessions(),
@@ -68,7 +69,7 @@ final class ApiFixture implements AutoCloseable {
         .addService(ShadowApi.bind(new AnomalyGrpcService(ingest.sessions(), new AnomalyLog(100)), interceptors))
         .build()
         .start();
-    channel = InProcessChannelBuilder.forName(name).maxInboundMetadataSize(8192).build();
+    channel = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).maxInboundMetadataSize(8192).build();
   }
 
   ControlServiceGrpc.ControlServiceBlockingStub control() {

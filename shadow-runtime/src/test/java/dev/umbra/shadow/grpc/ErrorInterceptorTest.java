@@ -1,5 +1,6 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static dev.umbra.shadow.grpc.ApiFixture.statusOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -178,9 +179,9 @@ class ErrorInterceptorTest {
         }
       };
       Server server = InProcessServerBuilder.forName(name)
-          .addService(ShadowApi.bind(verbose, ShadowApi.interceptors(Optional.empty(), Optional.empty())))
+          .addService(ShadowApi.bind(verbose, ShadowApi.interceptors(TestTokens.allRoles())))
           .build().start();
-      ManagedChannel channel = InProcessChannelBuilder.forName(name).maxInboundMetadataSize(8192).build();
+      ManagedChannel channel = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).maxInboundMetadataSize(8192).build();
       try {
         Status status = statusOf(() -> ControlServiceGrpc.newBlockingStub(channel)
             .listPrimaries(ListPrimariesRequest.getDefaultInstance()));

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.grpc;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.ingest.SessionLimits;
@@ -93,10 +94,10 @@ class PrimaryLimitsTest {
     String name = InProcessServerBuilder.generateName();
     Server second = InProcessServerBuilder.forName(name)
         .addService(ShadowApi.bind(new TelemetryGrpcService(api.ingest.service(), api.checkpoints),
-            ShadowApi.interceptors(Optional.empty(), Optional.empty())))
+            ShadowApi.interceptors(TestTokens.allRoles())))
         .build().start();
     open.add(() -> second.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
-    ManagedChannel other = InProcessChannelBuilder.forName(name).build();
+    ManagedChannel other = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).build();
     open.add(() -> other.shutdownNow().awaitTermination(5, TimeUnit.SECONDS));
     connect(other, "b1");
     api.awaitConnected("b1");

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.http;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.config.ShadowConfig;
@@ -9,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
@@ -54,7 +54,7 @@ class HttpAccessTest {
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1:7071", "localhost", "LOCALHOST:80", "[::1]:7071", "127.1.2.3"})
     void servesRequestsThatNameALoopbackHost(String host) throws Exception {
-      start(HttpAccess.of(true, Optional.empty(), Optional.empty()));
+      start(new HttpAccess(true, Optional.empty()));
 
       assertThat(get("/api/x", "Host: " + host)).contains(" 200 ");
       assertThat(get("/metrics", "Host: " + host)).contains(" 200 ");
@@ -63,7 +63,7 @@ class HttpAccessTest {
     @ParameterizedTest
     @ValueSource(strings = {"evil.example:7071", "127.0.0.1.evil.example", "[::2]", "10.0.0.1"})
     void refusesAnyOtherHost_asADnsRebindingPageWouldSendIt(String host) throws Exception {
-      start(HttpAccess.of(true, Optional.empty(), Optional.empty()));
+      start(new HttpAccess(true, Optional.empty()));
 
       assertThat(get("/api/x", "Host: " + host)).contains(" 403 ");
       assertThat(get("/metrics", "Host: " + host)).contains(" 403 ");
@@ -74,14 +74,16 @@ class HttpAccessTest {
   @Nested
   class BeyondLoopback {
     @Test
-    void readersNeedTheTokenOrTheAdminToken_metricsAndHealthStayOpen() throws Exception {
-      start(HttpAccess.of(false, Optional.of("reader-token"), Optional.of("admin-token")));
+    void readersNeedTheReaderOrOperatorToken_metricsAndHealthStayOpen() throws Exception {
+      start(HttpAccess.of(false, TestTokens.separate()));
 
       assertThat(get("/api/x", "Host: shadow.example")).contains(" 401 ");
       assertThat(get("/api/x", "Host: shadow.example", "Authorization: Bearer wrong")).contains(" 401 ");
       assertThat(get("/api/x", "Host: shadow.example", "Authorization: Basic cmVhZGVyLXRva2Vu")).contains(" 401 ");
-      assertThat(get("/api/x", "Host: shadow.example", "Authorization: Bearer reader-token")).contains(" 200 ");
-      assertThat(get("/api/x", "Host: shadow.example", "Authorization: bearer admin-token")).contains(" 200 ");
+      assertThat(get("/api/x", "Host: shadow.example", "Authorization: Bearer " + TestTokens.READER)).contains(" 200 ");
+      assertThat(get("/api/x", "Host: shadow.example", "Authorization: bearer " + TestTokens.OPERATOR)).contains(" 200 ");
+      assertThat(get("/api/x", "Host: shadow.example", "Authorization: Bearer " + TestTokens.AGENT))
+          .describedAs("the agent's token is not a reader's").contains(" 401 ");
       assertThat(get("/metrics", "Host: shadow.example")).contains(" 200 ");
       assertThat(get("/healthz", "Host: shadow.example")).contains(" 200 ");
     }
@@ -89,7 +91,7 @@ class HttpAccessTest {
     @Test
     void withoutAToken_noReaderPathIsServed() throws Exception {
       http = HttpEndpoint.start(new ShadowConfig.Endpoint("127.0.0.1", 0), new PrometheusRegistry(),
-          new HttpAccess(false, List.of()));
+          new HttpAccess(false, Optional.empty()));
 
       assertThat(http.handle("/api/", exchange -> HttpEndpoint.respond(exchange, 200, "text/plain", "data\n"))).isFalse();
       assertThat(get("/api/x", "Host: shadow.example")).contains(" 404 ");

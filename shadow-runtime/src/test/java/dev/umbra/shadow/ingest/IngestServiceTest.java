@@ -1,5 +1,6 @@
 package dev.umbra.shadow.ingest;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.AgentMessage;
@@ -67,7 +68,7 @@ class IngestServiceTest {
             Duration.ofSeconds(10),
             Optional.empty());
     String name = InProcessServerBuilder.generateName();
-    var interceptors = ShadowApi.interceptors(Optional.empty(), Optional.empty());
+    var interceptors = ShadowApi.interceptors(TestTokens.allRoles());
     server =
         InProcessServerBuilder.forName(name)
             .maxInboundMessageSize(64 * 1024)
@@ -80,7 +81,7 @@ class IngestServiceTest {
                     new ControlGrpcService(ingest.sessions(), store, checkpoints, clock), interceptors))
             .build()
             .start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    channel = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).build();
   }
 
   @AfterEach
@@ -317,6 +318,14 @@ class IngestServiceTest {
   @Nested
   class Checkpoints {
     private final byte[] state = new byte[3 * CHUNK_BYTES + 123];
+    private final byte[] secret = "the ck agent's session secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    /** Stubs of the agent's checkpoint transfers: they prove its session secret, as the agent does. */
+    private <S extends io.grpc.stub.AbstractStub<S>> S provingTheSecret(S stub) {
+      io.grpc.Metadata headers = new io.grpc.Metadata();
+      headers.put(io.grpc.Metadata.Key.of("umbra-session-secret-bin", io.grpc.Metadata.BINARY_BYTE_MARSHALLER), secret);
+      return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
 
     /** Plays the agent's part: answers Checkpoint by uploading, Rollback by downloading. */
     private void serveCommands(FakeAgent agent, java.util.List<byte[]> restored) {
@@ -333,7 +342,7 @@ class IngestServiceTest {
                   .setCommandId(c.getCommandId()).setStatus(dev.umbra.proto.v1.CommandStatus.COMMAND_STATUS_OK)).build());
             } else if (c.hasRollback()) {
               var out = new java.io.ByteArrayOutputStream();
-              dev.umbra.proto.v1.TelemetryServiceGrpc.newBlockingStub(channel)
+              provingTheSecret(dev.umbra.proto.v1.TelemetryServiceGrpc.newBlockingStub(channel))
                   .downloadCheckpoint(dev.umbra.proto.v1.DownloadCheckpointRequest.newBuilder()
                       .setPrimaryId("ck").setCheckpointId(c.getRollback().getCheckpointId()).build())
                   .forEachRemaining(chunk -> out.writeBytes(chunk.getData().toByteArray()));
@@ -352,7 +361,7 @@ class IngestServiceTest {
 
     private void upload(String id) throws Exception {
       var done = new java.util.concurrent.CompletableFuture<dev.umbra.proto.v1.UploadCheckpointResponse>();
-      var requests = dev.umbra.proto.v1.TelemetryServiceGrpc.newStub(channel).uploadCheckpoint(new io.grpc.stub.StreamObserver<>() {
+      var requests = provingTheSecret(dev.umbra.proto.v1.TelemetryServiceGrpc.newStub(channel)).uploadCheckpoint(new io.grpc.stub.StreamObserver<>() {
         @Override public void onNext(dev.umbra.proto.v1.UploadCheckpointResponse r) { done.complete(r); }
         @Override public void onError(Throwable t) { done.completeExceptionally(t); }
         @Override public void onCompleted() {}
@@ -377,7 +386,7 @@ class IngestServiceTest {
       new java.util.Random(7).nextBytes(state);
       var restored = new java.util.concurrent.CopyOnWriteArrayList<byte[]>();
       try (FakeAgent agent = new FakeAgent(channel)) {
-        agent.hello(FakeAgent.hello("ck").toBuilder()
+        agent.hello(FakeAgent.hello("ck", secret, 1).toBuilder()
             .setCapabilities(dev.umbra.proto.v1.Capabilities.newBuilder().addCheckpointEngines("app").addCheckpointables("book"))
             .build());
         awaitState("ck", dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED);
@@ -404,7 +413,7 @@ class IngestServiceTest {
     }
 
     @Test
-    void refusesAnUploadNobodyAskedFor() throws Exception {
+    void refusesAnUpload_forAPrimaryWhoseSecretItDoesNotProve() throws Exception {
       var done = new java.util.concurrent.CompletableFuture<Status>();
       var requests = dev.umbra.proto.v1.TelemetryServiceGrpc.newStub(channel).uploadCheckpoint(new io.grpc.stub.StreamObserver<>() {
         @Override public void onNext(dev.umbra.proto.v1.UploadCheckpointResponse r) { done.complete(Status.OK); }
@@ -415,8 +424,8 @@ class IngestServiceTest {
           .setStateName("s").setData(com.google.protobuf.ByteString.copyFromUtf8("evil")).setStateEnd(true).build());
       requests.onCompleted();
       Status status = done.get(5, TimeUnit.SECONDS);
-      assertThat(status.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-      assertThat(status.getDescription()).isEqualTo("no checkpoint ck-forged was requested from primary x");
+      assertThat(status.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+      assertThat(status.getDescription()).isEqualTo("primary x: only its agent, proving its session secret, may do this");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.ingest;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.allocator.jvm.FlagResult;
@@ -60,10 +61,10 @@ class JvmFlagsOverTheStreamTest {
     String name = InProcessServerBuilder.generateName();
     server = InProcessServerBuilder.forName(name)
         .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints),
-            ShadowApi.interceptors(Optional.empty(), Optional.empty())))
+            ShadowApi.interceptors(TestTokens.allRoles())))
         .build()
         .start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    channel = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).build();
   }
 
   @AfterEach

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.ingest;
 
+import dev.umbra.shadow.auth.TestTokens;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.ControlServiceGrpc;
@@ -65,7 +66,7 @@ class PrimaryBindingTest {
             new CheckpointStore(data.resolve("checkpoints"), 5), new SessionChannel(ingest.sessions()), clock,
             Duration.ofSeconds(30), Duration.ofSeconds(10), Optional.empty());
     String name = InProcessServerBuilder.generateName();
-    var interceptors = ShadowApi.interceptors(Optional.empty(), Optional.empty());
+    var interceptors = ShadowApi.interceptors(TestTokens.allRoles());
     server =
         InProcessServerBuilder.forName(name)
             .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
@@ -73,7 +74,7 @@ class PrimaryBindingTest {
                 new ControlGrpcService(ingest.sessions(), store, checkpoints, clock), interceptors))
             .build()
             .start();
-    channel = InProcessChannelBuilder.forName(name).build();
+    channel = InProcessChannelBuilder.forName(name).intercept(TestTokens.bearer(TestTokens.ALL)).build();
   }
 
   @AfterEach

@@ -37,6 +37,15 @@ public record ShadowTargets(List<Target> targets, Optional<String> token, Option
         SpawnSettings.defaults());
   }
 
+  /**
+   * Where the agent reads its token when none is configured: {@code credentials/agent.token} in
+   * the shadow's default data folder ({@link SpawnSettings#dataDirOrDefault}), which a shadow of
+   * the same user makes on its first start, readable by that user only.
+   */
+  public Path credentialFile() {
+    return spawn.dataDirOrDefault().resolve("credentials").resolve("agent.token");
+  }
+
   /** The first address: the one the agent tries first. */
   public ShadowAddress first() {
     return targets.get(0).address();

@@ -41,11 +41,17 @@ final class ShadowTargetsParser {
   /**
    * The token from {@code token}, or from the file {@code token.file} names (its content without
    * surrounding white space): a file readable only by the application's user keeps the token out
-   * of {@code /proc/PID/cmdline}, where any local user can read an agent option.
+   * of {@code /proc/PID/cmdline}, where any local user can read an agent option; so {@code token}
+   * itself is taken from {@code UMBRA_TOKEN} only, never from an option or {@code -D}.
    */
   private static Optional<String> token(Setting token, Setting file) throws ConfigException {
     if (token != null && file != null) {
       throw file.bad("give token or token.file, not both");
+    }
+    if (token != null && !token.source().startsWith("environment")) {
+      // the value stays out of the message: it is a secret
+      throw new ConfigException("token (" + token.source() + ") is visible to every local user in the process list;"
+          + " use token.file=FILE or UMBRA_TOKEN");
     }
     if (file == null) {
       return Optional.ofNullable(token).map(Setting::value).filter(t -> !t.isBlank());

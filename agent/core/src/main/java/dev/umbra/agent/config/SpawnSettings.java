@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param cpuCores {@code umbra serve --cpu}: the shadow's own cgroup CPU limit
  * @param memoryBytes {@code umbra serve --memory}: the shadow's own cgroup memory limit
  * @param idleExit the shadow exits once no primary has been connected for this long
- * @param dataDir the shadow's {@code --data}; empty: {@code ~/.umbra/shadow}
+ * @param dataDir the shadow's {@code --data}; empty: {@code .umbra} in the application's working directory
  * @param httpPort the shadow's {@code --http-port} (0: any free port, written in its log)
  */
 public record SpawnSettings(
@@ -49,5 +49,14 @@ public record SpawnSettings(
   public static SpawnSettings defaults() {
     return new SpawnSettings(Optional.empty(), 512L << 20, 256L << 20, Optional.empty(), Optional.empty(),
         Duration.ofSeconds(30), Optional.empty(), 0);
+  }
+
+  /**
+   * The spawned shadow's data folder: {@link #dataDir}, else {@code .umbra} in the working
+   * directory, which is also {@code umbra serve}'s default: the agent looks for the shadow's
+   * credentials there ({@link ShadowTargets#credentialFile}).
+   */
+  public Path dataDirOrDefault() {
+    return dataDir.orElseGet(() -> Path.of(".umbra").toAbsolutePath());
   }
 }

@@ -159,7 +159,7 @@ public final class ShadowSpawner implements AutoCloseable {
       giveUp("cannot tell which java runs this JVM, to run the shadow with it");
       return Optional.empty();
     }
-    Path data = settings.dataDir().orElseGet(() -> Path.of(".umbra").toAbsolutePath());
+    Path data = settings.dataDirOrDefault();
     return Optional.of(new Launch(java.get(), jar.get(), data));
   }
 

@@ -71,6 +71,9 @@ public final class ShadowConnection implements AutoCloseable {
   private volatile boolean retryNow;
   private volatile boolean helloStale;
   private volatile com.google.protobuf.ByteString sessionSecret;
+  /** The header checkpoint transfers prove the session secret in. */
+  private static final io.grpc.Metadata.Key<byte[]> SESSION_SECRET =
+      io.grpc.Metadata.Key.of("umbra-session-secret-bin", io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
   private boolean warnedDown;
   private Status.Code lastWarned;
   private long streams;
@@ -124,13 +127,10 @@ public final class ShadowConnection implements AutoCloseable {
         AgentThreads.single("transport-offload"));
     java.util.List<Route> routes = new java.util.ArrayList<>();
     java.util.List<ShadowSpawner> spawners = new java.util.ArrayList<>();
-    java.util.Optional<io.grpc.CallCredentials> credentials = shadow.token().map(BearerToken::new);
+    io.grpc.CallCredentials credentials = BearerToken.of(shadow);
     for (ShadowTargets.Target target : shadow.targets()) {
       ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, offload);
-      TelemetryServiceGrpc.TelemetryServiceStub stub = TelemetryServiceGrpc.newStub(channel);
-      if (credentials.isPresent()) {
-        stub = stub.withCallCredentials(credentials.get());
-      }
+      TelemetryServiceGrpc.TelemetryServiceStub stub = TelemetryServiceGrpc.newStub(channel).withCallCredentials(credentials);
       Runnable whenAbsent = () -> {};
       if (target.spawn()) {
         ShadowSpawner spawner = ShadowSpawner.forAddress(target.address(), shadow.spawn(), shadow.token(), clock);
@@ -218,7 +218,7 @@ public final class ShadowConnection implements AutoCloseable {
 
   /**
    * Checkpoint state transfer over the channel of the shadow in use now, with the bearer token
-   * when one is configured.
+   * and the session secret, which the shadow wants from the agent of {@code primaryId}.
    */
   public dev.umbra.agent.checkpoint.StateTransfer stateTransfer(String primaryId) {
     Route current = route();
@@ -233,6 +233,10 @@ public final class ShadowConnection implements AutoCloseable {
         }
       });
     }
+    io.grpc.Metadata secret = new io.grpc.Metadata();
+    secret.put(SESSION_SECRET, sessionSecret.toByteArray());
+    channel = io.grpc.ClientInterceptors.intercept(channel,
+        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(secret));
     return new GrpcStateTransfer(channel, primaryId);
   }
 

@@ -123,7 +123,8 @@ class ShadowTargetsTest {
     void readsTokenAndTlsWithATrustedCertificate(@TempDir Path tmp) throws Exception {
       Path ca = Files.writeString(tmp.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\n");
 
-      ShadowTargets targets = parse("shadow=s.example:7070,token=t0k,tls.ca=" + ca);
+      ShadowTargets targets =
+          AgentConfig.parse("shadow=s.example:7070,tls.ca=" + ca, Map.of(), Map.of("UMBRA_TOKEN", "t0k")).shadow();
 
       assertThat(targets.token()).contains("t0k");
       assertThat(targets.tls()).contains(new ShadowTargets.Tls(Optional.of(ca)));
@@ -149,6 +150,22 @@ class ShadowTargetsTest {
       assertThatThrownBy(() -> parse("token.file=" + empty)).hasMessageContaining("found nothing");
       assertThatThrownBy(() -> parse("token.file=" + two)).hasMessageContaining("several lines");
       assertThatThrownBy(() -> parse("token=x,token.file=" + empty)).hasMessageContaining("not both");
+    }
+
+    @Test
+    void refusesATokenOnTheCommandLine_withoutEchoingIt() {
+      assertThatThrownBy(() -> parse("token=t0k"))
+          .hasMessage("token (agent option) is visible to every local user in the process list;"
+              + " use token.file=FILE or UMBRA_TOKEN");
+      assertThatThrownBy(() -> AgentConfig.parse("", Map.of("umbra.token", "t0k"), Map.of()))
+          .hasMessageContaining("token (-Dumbra.token) is visible").hasMessageNotContaining("t0k");
+    }
+
+    @Test
+    void looksForTheShadowsCredential_inTheSpawnDataFolder(@TempDir Path tmp) throws Exception {
+      assertThat(parse("shadow=127.0.0.1:7070").credentialFile())
+          .isEqualTo(Path.of(".umbra").toAbsolutePath().resolve("credentials/agent.token"));
+      assertThat(parse("spawn.data=" + tmp).credentialFile()).isEqualTo(tmp.resolve("credentials/agent.token"));
     }
 
     @Test
