@@ -178,7 +178,8 @@ class SecurityIT {
     expected.put("umbra.v1.TelemetryService/DownloadCheckpoint", unauth + "PERMISSION_DENIED PERMISSION_DENIED in");
     for (String m : List.of("ForecastService/GetForecast", "ForecastService/WatchForecasts",
         "AnomalyService/ListAnomalies", "AnomalyService/WatchAnomalies", "ControlService/ListPrimaries",
-        "ControlService/GetSeries", "ControlService/ListCheckpoints", "ControlService/ListDecisions")) {
+        "ControlService/GetSeries", "ControlService/ListCheckpoints", "ControlService/ListDecisions",
+        "ControlService/GetHeap")) {
       expected.put("umbra.v1." + m, readers);
     }
     for (String m : List.of("Checkpoint", "Rollback", "SetSampling")) {

@@ -36,6 +36,7 @@ final class RpcRoles {
       entry("umbra.v1.ControlService/GetSeries", Set.of(READER)),
       entry("umbra.v1.ControlService/ListCheckpoints", Set.of(READER)),
       entry("umbra.v1.ControlService/ListDecisions", Set.of(READER)),
+      entry("umbra.v1.ControlService/GetHeap", Set.of(READER)),
       entry("umbra.v1.ControlService/Checkpoint", Set.of(OPERATOR)),
       entry("umbra.v1.ControlService/Rollback", Set.of(OPERATOR)),
       entry("umbra.v1.ControlService/SetSampling", Set.of(OPERATOR)));

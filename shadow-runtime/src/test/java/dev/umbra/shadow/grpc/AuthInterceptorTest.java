@@ -114,6 +114,7 @@ class AuthInterceptorTest {
     expected.put("umbra.v1.ControlService/GetSeries", READERS);
     expected.put("umbra.v1.ControlService/ListCheckpoints", READERS);
     expected.put("umbra.v1.ControlService/ListDecisions", READERS);
+    expected.put("umbra.v1.ControlService/GetHeap", READERS);
     expected.put("umbra.v1.ControlService/Checkpoint", OPERATORS);
     expected.put("umbra.v1.ControlService/Rollback", OPERATORS);
     expected.put("umbra.v1.ControlService/SetSampling", OPERATORS);
