@@ -6,6 +6,7 @@ import dev.umbra.proto.v1.GetHeapRequest;
 import dev.umbra.proto.v1.GetHeapResponse;
 import dev.umbra.proto.v1.HeapSnapshot;
 import dev.umbra.proto.v1.OldObject;
+import dev.umbra.shadow.auth.Role;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -54,7 +55,7 @@ final class HeapCommand implements Callable<Integer> {
       throw new UsageException("--classes: " + classes + " is not in 1.." + MAX_CLASSES);
     }
     PrintWriter out = spec.commandLine().getOut();
-    try (ShadowClient shadow = new ShadowClient(client)) {
+    try (ShadowClient shadow = new ShadowClient(client, Role.READER)) {
       GetHeapResponse heap;
       try {
         heap = shadow.control().getHeap(GetHeapRequest.newBuilder().setPrimaryId(primary)

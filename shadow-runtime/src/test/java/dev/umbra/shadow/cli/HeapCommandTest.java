@@ -12,6 +12,7 @@ import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.proto.v1.TelemetryBatch;
 import dev.umbra.proto.v1.TelemetryServiceGrpc;
 import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.auth.TestTokens;
 import dev.umbra.shadow.config.ShadowConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -43,7 +44,8 @@ class HeapCommandTest {
     shadow = Shadow.start(ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", 0),
         new ShadowConfig.Endpoint("127.0.0.1", 0), data), Clock.systemUTC());
     target = "127.0.0.1:" + shadow.grpcAddress().getPort();
-    channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcAddress().getPort()).usePlaintext().build();
+    channel = ManagedChannelBuilder.forAddress("127.0.0.1", shadow.grpcAddress().getPort()).usePlaintext()
+        .intercept(TestTokens.fromDataFolder(data)).build();
     agent = TelemetryServiceGrpc.newStub(channel).connect(new StreamObserver<ShadowCommand>() {
       @Override
       public void onNext(ShadowCommand value) {}
@@ -69,7 +71,10 @@ class HeapCommandTest {
     CommandLine cli = UmbraCli.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
-    return cli.execute(args);
+    String[] withCredentials = java.util.Arrays.copyOf(args, args.length + 2);
+    withCredentials[args.length] = "--data"; // the shadow's credential files
+    withCredentials[args.length + 1] = data.toString();
+    return cli.execute(withCredentials);
   }
 
   private static Event histogram(long timeMillis, long entryBytes, long entries) {
