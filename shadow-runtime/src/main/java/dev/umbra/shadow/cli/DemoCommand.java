@@ -1,6 +1,6 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.action.ActionPolicy;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
@@ -90,12 +90,12 @@ final class DemoCommand implements Callable<Integer> {
     quietLogs(parent != null && parent.verbose);
 
     ShadowConfig.Manage manage = demoManager();
-    AutoRollback.Policy policy = new AutoRollback.Policy(0.5, Set.of(), Duration.ofSeconds(30), 3, Duration.ofMinutes(10));
+    ActionPolicy policy = ActionPolicy.rollbackOn(ROLLBACK_SERIES, 0.5, Duration.ofSeconds(30));
     Path data = Files.createTempDirectory("umbra-demo");
     SupervisedRun.Settings settings = new SupervisedRun.Settings(data, 0,
         new SupervisedRun.Limits("demo-" + ProcessHandle.current().pid(), Optional.of(cpu), Optional.of(memoryBytes), false),
         new SupervisedRun.Checkpointing("auto", Optional.of(Duration.ofSeconds(3)), Duration.ofSeconds(10)),
-        new SupervisedRun.Rollback(Optional.of(policy), ROLLBACK_SERIES), manage);
+        new SupervisedRun.Rollback(Optional.of(policy)), manage);
     Path go = data.resolve("go");
     // the class path this process runs from: the shaded jar, with DemoWorkload and umbra-api in it
     String classPath = System.getProperty("java.class.path", self.toString());

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One decision of the resource manager, with the inputs it was made from and what became of it.
+ * One decision of the resource manager, with the inputs it was made from and what became of it;
+ * or one action of the action policy on an anomaly (model {@code act}: a scale-up, a rollback of
+ * the {@code STATE}, an alert about {@code NONE}), kept in the same audit log.
  * Amounts are in the resource's unit (cores or bytes); NaN where unknown, and {@code current} is
  * NaN when no limit is set.
  *
@@ -36,7 +38,11 @@ public record Decision(
     /** Memory limit of the whole target, bytes. */
     MEMORY,
     /** The JVM's soft heap bound and heap free ratios, bytes. */
-    HEAP
+    HEAP,
+    /** The primary's registered checkpointable state: what a rollback restores. */
+    STATE,
+    /** Nothing on the primary: an anomaly only alerted on. */
+    NONE
   }
 
   /** What the manager decided. */
@@ -50,7 +56,11 @@ public record Decision(
     /** Mode recommend: what auto would have applied; nothing applied. */
     RECOMMEND,
     /** The change was refused (bounds, below usage, target gone, allocator error); nothing applied. */
-    REFUSED
+    REFUSED,
+    /** The action policy rolls the primary back on an anomaly (applied: restored). */
+    ROLLBACK,
+    /** The action policy only alerted on an anomaly; the reason says why it did no more. */
+    ALERT
   }
 
   public Decision {
