@@ -140,7 +140,9 @@ public record ActionPolicy(List<Rule> rules, double minScore, Duration cooldown,
    * The action for {@code anomaly}: below {@code minScore} an alert; else the first rule naming its
    * lead series (and kind), then the first naming one of its related series, then the first
    * {@code *} rule; none: an alert. A scale-up rule matches only an anomaly above its expected band
-   * (a fall of CPU is no reason for more of it) whose series measures CPU or memory.
+   * (a fall of CPU is no reason for more of it) whose series measures CPU or memory; a rollback rule
+   * only one above its band or a stall (threads ending after a thread storm are recovery, not a
+   * reason to throw away the work done since the checkpoint).
    */
   public Choice choose(Anomaly anomaly) {
     if (anomaly.score() < minScore) {
@@ -155,7 +157,11 @@ public record ActionPolicy(List<Rule> rules, double minScore, Duration cooldown,
     rules.stream().filter(r -> r.any() && (r.kinds().isEmpty() || r.kinds().contains(anomaly.kind())))
         .forEach(candidates::add);
     for (Rule rule : candidates) {
-      if (rule.action() == Action.SCALE_UP && !(anomaly.observed() > anomaly.expectedHigh())) {
+      boolean rise = anomaly.observed() > anomaly.expectedHigh();
+      if (rule.action() == Action.SCALE_UP && !rise) {
+        continue;
+      }
+      if (rule.action() == Action.ROLLBACK && !rise && anomaly.kind() != Kind.STALL) {
         continue;
       }
       if (rule.action() == Action.SCALE_UP && scaled(rule, anomaly).isEmpty()) {

@@ -46,6 +46,13 @@ class ActionPolicyTest {
     }
 
     @Test
+    void onlyAlert_whenThreadsFallBackAfterAStorm_butRollBackOnAStall() {
+      assertThat(defaults.choose(anomaly("threads.live", Kind.LEVEL_SHIFT, 0.9, 0.05)).action()).isEqualTo(Action.ALERT);
+      ActionPolicy stalls = defaults.withRules(ActionPolicy.parseRules("cpu.process/stall=rollback"));
+      assertThat(stalls.choose(anomaly("cpu.process", Kind.STALL, 0.9, 0.0)).action()).isEqualTo(Action.ROLLBACK);
+    }
+
+    @Test
     void rollBack_whenOnlyARelatedSeriesIsARollbackSeries() {
       assertThat(defaults.choose(anomaly("gc.pause", Kind.SPIKE, 0.9, 50, "threads.blocked")).action())
           .isEqualTo(Action.ROLLBACK);
