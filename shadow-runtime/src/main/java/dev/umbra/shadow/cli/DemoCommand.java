@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
     // the class path this process runs from: the shaded jar, with DemoWorkload and umbra-api in it
     String classPath = System.getProperty("java.class.path", self.toString());
     PrimaryCommand primary = new PrimaryCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms64m", "-Xmx320m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
+        "-Xms64m", "-Xmx400m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
         Long.toString(plan.seconds()), go.toString()));
     AtomicReference<DemoView> view = new AtomicReference<>();
     List<String> early = new ArrayList<>();
