@@ -29,6 +29,9 @@ import dev.umbra.shadow.http.HttpAccess;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.SessionLimits;
+import dev.umbra.shadow.action.Responder;
+import dev.umbra.shadow.manager.ActionAudit;
+import dev.umbra.shadow.manager.AnomalyScaler;
 import dev.umbra.shadow.manager.DecisionLog;
 import dev.umbra.shadow.manager.ResourceManager;
 import dev.umbra.shadow.metrics.ShadowMetrics;
@@ -43,6 +46,7 @@ import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -131,6 +135,9 @@ public final class Shadow implements AutoCloseable {
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));
     }
+    if (config.act().on()) {
+      startActing(clock);
+    }
     if (config.fleet().kafka().isPresent()) {
       fleet = own(dev.umbra.shadow.fleet.Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
           metrics.registry(), clock));
@@ -179,6 +186,45 @@ public final class Shadow implements AutoCloseable {
     } catch (IOException e) {
       throw new ServerStartException("cannot set up the credentials in "
           + CredentialFiles.directory(config.dataDir()) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code act}: every anomaly goes to the action policy, which rolls back in place (the app engine,
+   * through the agent) and scales up through the allocator; each action is audited with the
+   * manager's decisions, so ListDecisions, the dashboard and the events topic carry it.
+   */
+  private void startActing(Clock clock) {
+    dev.umbra.shadow.action.ActionPolicy policy = config.act().policy();
+    dev.umbra.shadow.ingest.Sessions sessions = ingest.sessions();
+    AnomalyScaler scaler = own(AnomalyScaler.open(config.manage(), policy,
+        id -> sessions.get(id).map(dev.umbra.shadow.ingest.PrimarySession::identity),
+        new dev.umbra.shadow.ingest.JvmFlagsSessionChannel(sessions), clock));
+    Responder responder = new Responder(policy, Optional.of(new AppRollbacks(checkpoints, sessions)),
+        Optional.of(scaler), new ActionAudit(decisions, clock), clock);
+    own(anomalies.subscribe(responder));
+    logger.info("act: on anomalies, rules {}; at most {} action(s) of a kind per {} per workload, one per {}",
+        policy.rulesText(), policy.budget(), policy.window(), policy.cooldown());
+  }
+
+  /** Rollbacks of {@code umbra serve --act}: in place, through the agent's app engine; no supervisor. */
+  private record AppRollbacks(CheckpointCoordinator coordinator, dev.umbra.shadow.ingest.Sessions sessions)
+      implements Responder.Rollbacks {
+    @Override
+    public String engine() {
+      return "app";
+    }
+
+    @Override
+    public Optional<String> unavailable(String primaryId) {
+      boolean app = sessions.get(primaryId)
+          .map(s -> s.identity().capabilities().checkpointEngines().contains("app")).orElse(false);
+      return app ? Optional.empty() : Optional.of("the primary registered no checkpointable state (no app engine)");
+    }
+
+    @Override
+    public java.util.concurrent.CompletableFuture<String> rollback(String primaryId, String reason) {
+      return coordinator.rollback(primaryId, Optional.empty(), reason).thenApply(m -> "checkpoint " + m.id() + " in place");
     }
   }
 

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Runs {@code java -jar umbra-shadow.jar demo} as a user would and checks the facts its summary
  * states against what it printed along the way: forecasts issued, a scale-up decided before the
- * usage reached the old limit, the injected fault detected after its injection and rolled back,
+ * usage reached the old limit with the manager's probability gate at its default (P(demand &gt;
+ * limit) printed for each), the injected fault detected after its injection and rolled back,
  * the ledger's final digest equal to the fault-free run's; and, from /proc and /sys/fs/cgroup
  * rather than from the demo, that no primary process and no {@code umbra-demo-*} cgroup is left.
  */
@@ -58,11 +59,18 @@ class DemoIT {
 
     Matcher provisioned = find(out, "^summary: pre-provisioned: (\\d+) of (\\d+) scale-ups ahead of demand");
     assertThat(Integer.parseInt(provisioned.group(1))).as("scale-ups ahead of demand").isPositive();
-    Matcher ahead = find(out, "^summary: ahead: (cpu|memory) .* at (\\d+) s, usage then .* \\((\\d+)% of the old limit\\); "
-        + "usage reached the old limit at (\\d+) s, (\\d+) s later$");
-    assertThat(Integer.parseInt(ahead.group(3))).as("usage share when decided").isLessThan(95);
-    assertThat(Integer.parseInt(ahead.group(4))).as("usage reached the old limit after the decision")
-        .isGreaterThanOrEqualTo(Integer.parseInt(ahead.group(2)));
+    Matcher ahead = find(out, "^summary: ahead: (cpu|memory) .*, P\\(demand > limit\\) = (\\d\\.\\d\\d) \\(([^)]*)\\), "
+        + "at (\\d+) s, usage then .* \\((\\d+)% of the old limit\\); usage reached the old limit at (\\d+) s, (\\d+) s later$");
+    // the manager's gate at its default (0.1): a scale-up ahead of demand passed it by its probability
+    // or by a known JVM need above the limit, never by a gate set to 0
+    assertThat(out).contains("up when P(demand > limit) >= 0.1,");
+    assertThat(ahead.group(3)).isIn("through the gate", "below the JVM's need");
+    if (ahead.group(3).equals("through the gate")) {
+      assertThat(Double.parseDouble(ahead.group(2))).isGreaterThanOrEqualTo(0.1);
+    }
+    assertThat(Integer.parseInt(ahead.group(5))).as("usage share when decided").isLessThan(95);
+    assertThat(Integer.parseInt(ahead.group(6))).as("usage reached the old limit after the decision")
+        .isGreaterThanOrEqualTo(Integer.parseInt(ahead.group(4)));
     assertThat(out).as("the decision was printed as it happened").containsPattern("(?m)^  >> +\\d+s provision +" + ahead.group(1) + " ");
 
     Matcher fault = find(out, "^summary: fault: injected at (\\d+) s; detected at (\\d+) s");

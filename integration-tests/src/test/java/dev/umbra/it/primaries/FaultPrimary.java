@@ -40,7 +40,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code stop}: ends every fault and frees what the leak kept.
  * </ul>
  *
- * Each command is acknowledged as "fault NAME at EPOCH_MS". Exits when stdin closes.
+ * With {@code args[1]} = {@code ledger} it also registers a {@link Ledger} as app-checkpointable
+ * state (umbra-api must then be on its class path) and obeys {@code corrupt} (the ledger is
+ * corrupted and 400 threads pile up, as a fault that breaks state does) and {@code ledger} (prints
+ * it). Each command is acknowledged as "fault NAME at EPOCH_MS". Exits when stdin closes.
  */
 public final class FaultPrimary {
   /** SHA-256 updates of 4 KB per 100 ms: the steady CPU work. */
@@ -62,6 +65,10 @@ public final class FaultPrimary {
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
     Files.createDirectories(dir);
+    boolean ledger = args.length > 1 && args[1].equals("ledger");
+    if (ledger) {
+      Ledger.register();
+    }
     ScheduledExecutorService steady = Executors.newScheduledThreadPool(4, r -> {
       Thread t = new Thread(r, "steady");
       t.setDaemon(true);
@@ -90,6 +97,15 @@ public final class FaultPrimary {
         case "gc" -> startLoop("gc-storm", () -> storming, () -> sink = new byte[1 << 20], () -> storming = true);
         case "io-stall" -> stalled = true;
         case "drop" -> dropped = true;
+        case "corrupt" -> {
+          if (!ledger) {
+            System.out.println("no ledger to corrupt");
+            continue;
+          }
+          Ledger.corrupt();
+          startThreads(400);
+        }
+        case "ledger" -> System.out.println("ledger is " + (ledger ? Ledger.text() : "not registered"));
         case "stop" -> stopAll();
         default -> {
           System.out.println("unknown command " + cmd);

@@ -1,6 +1,6 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.action.ActionPolicy;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.demo.DemoPlan;
@@ -91,17 +91,17 @@ final class DemoCommand implements Callable<Integer> {
     quietLogs(parent != null && parent.verbose);
 
     ShadowConfig.Manage manage = demoManager();
-    AutoRollback.Policy policy = new AutoRollback.Policy(0.5, Set.of(), Duration.ofSeconds(30), 3, Duration.ofMinutes(10));
+    ActionPolicy policy = ActionPolicy.rollbackOn(ROLLBACK_SERIES, 0.5, Duration.ofSeconds(30));
     Path data = Files.createTempDirectory("umbra-demo");
     SupervisedRun.Settings settings = new SupervisedRun.Settings(data, 0,
         new SupervisedRun.Limits("demo-" + ProcessHandle.current().pid(), Optional.of(cpu), Optional.of(memoryBytes), false),
         new SupervisedRun.Checkpointing("auto", Optional.of(Duration.ofSeconds(3)), Duration.ofSeconds(10)),
-        new SupervisedRun.Rollback(Optional.of(policy), ROLLBACK_SERIES), manage);
+        new SupervisedRun.Rollback(Optional.of(policy)), manage);
     Path go = data.resolve("go");
     // the class path this process runs from: the shaded jar, with DemoWorkload and umbra-api in it
     String classPath = System.getProperty("java.class.path", self.toString());
     PrimaryCommand primary = new PrimaryCommand(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xms64m", "-Xmx256m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
+        "-Xms64m", "-Xmx400m", "-Xmn32m", "-XX:+UseG1GC", "-cp", classPath, "dev.umbra.shadow.demo.DemoWorkload",
         Long.toString(plan.seconds()), go.toString()));
     AtomicReference<DemoView> view = new AtomicReference<>();
     List<String> early = new ArrayList<>();
@@ -136,7 +136,7 @@ final class DemoCommand implements Callable<Integer> {
           : "none (cgroups are not writable here: the primary runs unlimited)";
       String manager = run.manage().mode().name().toLowerCase(Locale.ROOT) + " (allocator " + manage.allocator()
           + ", every " + manage.every().toMillis() / 1000.0 + " s, lead " + manage.lead().toSeconds() + " s, p"
-          + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom, memory >= "
+          + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom, up when P(demand > limit) >= " + manage.threshold() + ", memory >= "
           + (manage.memoryMin() >> 20) + " MiB)";
       String rollbackPolicy = "anomalies of " + String.join(" or ", new java.util.TreeSet<>(ROLLBACK_SERIES))
           + " scoring >= " + policy.minScore() + ", at most one per " + policy.cooldown().toSeconds() + " s; checkpoints every 3 s,"
@@ -178,17 +178,24 @@ final class DemoCommand implements Callable<Integer> {
     return summary.passed() ? 0 : 1;
   }
 
-  /** The resource manager as the demo runs it: auto, on the primary's cgroup, deciding every second. */
+  /**
+   * The resource manager as the demo runs it: auto, on the primary's cgroup, deciding every second,
+   * with the probability gate at its default ({@code manage-threshold} 0.1): a scale-up needs
+   * P(demand &gt; limit) of at least that, saturation or a known JVM need above the limit.
+   */
   static ShadowConfig.Manage demoManager() {
     ShadowConfig.Manage d = ShadowConfig.Manage.off();
     double cores = Runtime.getRuntime().availableProcessors();
-    // Threshold 0 and 25 % headroom: a new workload's forecasts come from the VPA recommender,
-    // whose peak of a rising series is a narrow band near its recent values, so P(demand > limit)
-    // stays 0 until the limit is hit (the first run was OOM-killed that way at 256 MiB); with
-    // the default 10 % a scale-up came only at saturation. The primary's young generation is
-    // fixed (-Xmn32m): G1 growing it by 80 MB within two seconds got the primary OOM-killed at a
-    // 320 MiB limit before the manager (1 s ticks on 1 s telemetry) could follow.
-    return new ShadowConfig.Manage(ShadowConfig.Manage.Mode.AUTO, "cgroup", Map.of(), d.confidence(), 0.0,
+    // The gate stays at its default. In a run this short the forecasts come from the VPA
+    // recommender (the other baselines need 24 lead times of history), whose P(demand > limit)
+    // stays 0 until usage is within a bucket (5 %) of the limit; what gets memory ahead of the
+    // rising phase is the manager's JVM-need rule (live set, growth room, off-heap above the
+    // limit), which the summary names with each decision's P (DemoIT, gate 0.1: 402 -> 456 MiB
+    // at 74 % of the limit, 7 s before usage reached it). 25 % headroom gives the next phase's
+    // first seconds room. The primary's young generation is fixed (-Xmn32m): G1 growing it by
+    // 80 MB within two seconds got the primary OOM-killed at a 320 MiB limit before the manager
+    // (1 s ticks on 1 s telemetry) could follow.
+    return new ShadowConfig.Manage(ShadowConfig.Manage.Mode.AUTO, "cgroup", Map.of(), d.confidence(), d.threshold(),
         d.lead(), Duration.ofSeconds(1), 0.25, d.band(), Duration.ofSeconds(20), d.maxStep(), 0.1, cores,
         320L << 20, 2L << 30, d.jvm(), Optional.empty());
   }

@@ -1,6 +1,6 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.action.ActionPolicy;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
@@ -139,7 +139,7 @@ final class RunCommand implements Callable<Integer> {
         ? Optional.empty() : Optional.of(positiveDuration("--checkpoint-every", checkpointEvery, ", or none"));
     Duration quiet = positiveDuration("--checkpoint-quiet", checkpointQuiet, "");
     Duration pause = option("--rollback-cooldown", () -> Durations.parse("--rollback-cooldown", cooldown));
-    var policy = new AutoRollback.Policy(minScore, Set.of(), pause, 3, Duration.ofMinutes(10));
+    var policy = ActionPolicy.rollbackOn(Set.copyOf(rollbackSeries), minScore, pause);
     Optional<Double> cpuCores = cpu == null ? Optional.empty() : Optional.of(option("--cpu", () -> Quantities.parseCores(cpu)));
     Optional<Long> memoryBytes = memory == null ? Optional.empty()
         : Optional.of(option("--memory", () -> Sizes.parsePositive("--memory", memory)));
@@ -154,7 +154,7 @@ final class RunCommand implements Callable<Integer> {
     return new Plan(primary, port,
         new SupervisedRun.Limits("run-" + ProcessHandle.current().pid(), cpuCores, memoryBytes, true),
         new SupervisedRun.Checkpointing(engine, every, quiet),
-        new SupervisedRun.Rollback(autoRollback ? Optional.of(policy) : Optional.empty(), Set.copyOf(rollbackSeries)),
+        new SupervisedRun.Rollback(autoRollback ? Optional.of(policy) : Optional.empty()),
         manager);
   }
 

@@ -79,6 +79,10 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--allocator", paramLabel = "NAME", description = "Allocator plugin the resource manager applies through: cgroup (default), kubernetes, jvm or log.")
   String allocator;
 
+  @Option(names = "--act", description = "Act on anomalies: roll back primaries that registered checkpointable state"
+      + " (app engine, in place) and scale up through the allocator, by the act-* rules (default: off, alerts only).")
+  boolean act;
+
   @Option(names = "--kafka", paramLabel = "HOST:PORT,...", description = "Kafka bootstrap servers: publish series and events, take fleet-trained models (default: none).")
   String kafka;
 
@@ -142,6 +146,7 @@ final class ServeCommand implements Callable<Integer> {
     flags.put("alert-webhook", alertWebhook);
     flags.put("manage", manage);
     flags.put("allocator", allocator);
+    flags.put("act", act ? "true" : null);
     flags.put("kafka", kafka);
     flags.put("kafka-buffer", kafkaBuffer);
     flags.put("kafka-batch", kafkaBatch);

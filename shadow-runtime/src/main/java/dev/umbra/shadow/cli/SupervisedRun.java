@@ -1,9 +1,10 @@
 package dev.umbra.shadow.cli;
 
 import dev.umbra.allocator.AllocatorException;
-import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.Shadow;
-import dev.umbra.shadow.checkpoint.AutoRollback;
+import dev.umbra.shadow.action.ActionPolicy;
+import dev.umbra.shadow.action.Responder;
+import dev.umbra.shadow.manager.ActionAudit;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.supervisor.PrimaryCgroup;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -41,21 +41,12 @@ final class SupervisedRun implements AutoCloseable {
   record Checkpointing(String engine, Optional<Duration> every, Duration quiet) {}
 
   /**
-   * Automatic rollback.
+   * Automatic rollback: the action policy of {@code umbra serve --act}, whose rollbacks go through
+   * the supervisor (any engine) and which scales nothing (the resource manager does, when on).
    *
-   * @param policy empty: never
-   * @param series only anomalies whose series or related series include one of these trigger a
-   *     rollback; empty: any series
+   * @param policy empty: never act; e.g. {@link ActionPolicy#rollbackOn}
    */
-  record Rollback(Optional<AutoRollback.Policy> policy, Set<String> series) {
-    Rollback {
-      series = Set.copyOf(series);
-    }
-
-    boolean triggers(Anomaly anomaly) {
-      return series.isEmpty() || series.stream().anyMatch(anomaly::involves);
-    }
-  }
+  record Rollback(Optional<ActionPolicy> policy) {}
 
   /** Everything but the primary's command. */
   record Settings(Path dataDir, int port, Limits limits, Checkpointing checkpoints, Rollback rollback,
@@ -111,7 +102,8 @@ final class SupervisedRun implements AutoCloseable {
       ShadowConfig base = ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", settings.port()),
           new ShadowConfig.Endpoint("127.0.0.1", 0), settings.dataDir());
       ShadowConfig config = new ShadowConfig(base.grpc(), base.http(), settings.dataDir(), base.security(), base.limits(),
-          new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet());
+          new ShadowConfig.Checkpoints(Optional.empty(), settings.checkpoints().quiet()), base.alerts(), manage, base.fleet(),
+          ShadowConfig.Act.off()); // run and demo act through their supervisor, below
       shadow = Shadow.start(config, clock);
       // the agent reads its token from the credential file the shadow just made, never from argv
       String options = AttachCommand.agentOptions(
@@ -122,7 +114,7 @@ final class SupervisedRun implements AutoCloseable {
       Supervisor supervisor = new Supervisor(withAgent, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
           settings.dataDir().resolve("crac"), clock, say);
       SupervisedRun supervised = new SupervisedRun(shadow, cgroup, supervisor, manage);
-      settings.rollback().policy().ifPresent(policy -> supervised.rollBackOn(settings.rollback(), policy, clock));
+      settings.rollback().policy().ifPresent(policy -> supervised.actOn(policy, clock));
       return supervised;
     } catch (Exception | Error e) {
       if (shadow != null) {
@@ -133,20 +125,23 @@ final class SupervisedRun implements AutoCloseable {
     }
   }
 
-  private void rollBackOn(Rollback rollback, AutoRollback.Policy policy, Clock clock) {
-    // The detector's onset is an estimate that can reach back before the fault (an idle heap
-    // drifting above its band, seen in AppRollbackIT), and demoting every checkpoint after it
-    // left no known-good one to restore. Checkpoints taken before the detection are never
-    // promoted after it, and the quiet period outlasts the detection delay, so the known-good
-    // ones stay trustworthy without demotion.
-    AutoRollback rollbacks = new AutoRollback(policy,
-        (primaryId, onset, detected) -> shadow.checkpoints().anomalyObserved(primaryId, detected),
-        this::rollback, clock);
-    subscription = shadow.anomalies().subscribe(anomaly -> {
-      if (rollback.triggers(anomaly)) {
-        rollbacks.accept(anomaly);
+  private void actOn(ActionPolicy policy, Clock clock) {
+    // The detector tells the coordinator of each anomaly itself (no checkpoint taken before the
+    // detection is promoted after it); the policy only decides what to do about it.
+    Responder.Rollbacks supervised = new Responder.Rollbacks() {
+      @Override
+      public String engine() {
+        return "supervisor";
       }
-    });
+
+      @Override
+      public CompletableFuture<String> rollback(String primaryId, String reason) {
+        return SupervisedRun.this.rollback(primaryId, reason);
+      }
+    };
+    Responder responder = new Responder(policy, Optional.of(supervised), Optional.empty(),
+        new ActionAudit(shadow.decisions(), clock), clock);
+    subscription = shadow.anomalies().subscribe(responder);
   }
 
   private CompletableFuture<String> rollback(String primaryId, String reason) {

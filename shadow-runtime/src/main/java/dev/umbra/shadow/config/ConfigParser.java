@@ -37,6 +37,9 @@ public final class ConfigParser {
           "manage-every", "manage-headroom", "manage-band", "manage-cooldown", "manage-max-step", "manage-cpu-min",
           "manage-cpu-max", "manage-memory-min", "manage-memory-max", "manage-jvm", "pod", "manage-io",
           "manage-io-min", "manage-io-max",
+          // acting on anomalies (ActParser)
+          "act", "act-rules", "act-min-score", "act-cooldown", "act-budget", "act-window", "act-cpu-step",
+          "act-memory-step",
           // fleet mode (Kafka)
           "kafka", "kafka-buffer", "kafka-batch", "fleet-id");
 
@@ -123,7 +126,8 @@ public final class ConfigParser {
     } catch (IllegalArgumentException e) {
       throw new ConfigException(e.getMessage());
     }
-    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()), fleet);
+    return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()), fleet,
+        ActParser.parse(v.map()));
   }
 
   private static String defaultDataDir() {

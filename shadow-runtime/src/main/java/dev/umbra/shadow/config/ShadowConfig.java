@@ -18,10 +18,11 @@ import java.util.Optional;
  * @param alerts where anomaly alerts go besides the log and /metrics
  * @param manage what the resource manager does and through which allocator
  * @param fleet Kafka, when this shadow is one node of a fleet
+ * @param act whether and how the shadow acts on anomalies (roll back, scale up)
  */
 public record ShadowConfig(
     Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints,
-    Alerts alerts, Manage manage, Fleet fleet) {
+    Alerts alerts, Manage manage, Fleet fleet, Act act) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -37,12 +38,32 @@ public record ShadowConfig(
     Objects.requireNonNull(alerts, "alerts");
     Objects.requireNonNull(manage, "manage");
     Objects.requireNonNull(fleet, "fleet");
+    Objects.requireNonNull(act, "act");
   }
 
   /** Without alert, resource-manager or fleet settings: alerts go to the log and /metrics only, no resource manager, no Kafka. */
   public ShadowConfig(
       Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints) {
-    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none(), Manage.off(), Fleet.none());
+    this(grpc, http, dataDir, security, limits, checkpoints, Alerts.none(), Manage.off(), Fleet.none(), Act.off());
+  }
+
+  /**
+   * Acting on anomalies (docs/anomalies.md, "Acting on anomalies"): with {@code on}, every anomaly
+   * goes to the action policy, which rolls back primaries that registered checkpointable state (in
+   * place, through the agent's app engine) and scales up through the allocator of {@code manage}.
+   *
+   * @param on {@code act} ({@code umbra serve --act})
+   * @param policy the rules, budgets, cooldown and steps ({@code act-*})
+   */
+  public record Act(boolean on, dev.umbra.shadow.action.ActionPolicy policy) {
+    public Act {
+      Objects.requireNonNull(policy, "policy");
+    }
+
+    /** Not acting; the policy's defaults. */
+    public static Act off() {
+      return new Act(false, dev.umbra.shadow.action.ActionPolicy.defaults());
+    }
   }
 
   /** @param webhook where each anomaly is POSTed as JSON, if anywhere (http or https) */

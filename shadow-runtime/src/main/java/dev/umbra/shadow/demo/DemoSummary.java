@@ -75,9 +75,9 @@ public final class DemoSummary {
       String unit = d.resource() == Decision.Resource.CPU ? "cores" : "bytes";
       double at = view.secondsAt(d.at().toEpochMilli());
       // rounded down, so that a share below the saturation rule (95 %) never prints as 95 %
-      String text = String.format(Locale.ROOT, "%s %s -> %s at %.0f s, usage then %s (%d%% of the old limit); ",
+      String text = String.format(Locale.ROOT, "%s %s -> %s, %s, at %.0f s, usage then %s (%d%% of the old limit); ",
           d.resource().name().toLowerCase(Locale.ROOT), DemoView.amount(d.current(), unit),
-          DemoView.amount(d.desired(), unit), at, DemoView.amount(d.usage(), unit),
+          DemoView.amount(d.desired(), unit), gate(d), at, DemoView.amount(d.usage(), unit),
           (long) Math.floor(100 * p.usageShare()));
       if (p.reachedSecond().isEmpty()) {
         text += "usage never reached the old limit afterwards";
@@ -144,6 +144,20 @@ public final class DemoSummary {
     view.lastStats.ifPresent(st -> line("cgroup", String.format(Locale.ROOT,
         "throttled %d of %d CPU periods (%.1f s), memory limit hit %d times, %d OOM kills",
         st.cpuThrottledPeriods(), st.cpuPeriods(), st.cpuThrottledTime().toMillis() / 1000.0, st.memoryLimitHits(), st.oomKills())));
+  }
+
+  /**
+   * P(demand &gt; limit) at the decision, and what let it through the manager's gate: the
+   * probability itself, saturation, or a known JVM need above the limit (the decision's reason says which).
+   */
+  static String gate(Decision d) {
+    String p = Double.isFinite(d.probability())
+        ? String.format(Locale.ROOT, "P(demand > limit) = %.2f", d.probability()) : "P(demand > limit) unknown (no forecast yet)";
+    String reason = d.reason();
+    String through = reason.contains(", saturated (usage") || reason.contains("; saturated (usage") ? "saturated"
+        : reason.contains(", below the need") ? "below the JVM's need"
+        : reason.matches("(?s).*P\\(demand > [^)]*\\) = [0-9.]+ >= [0-9.]+.*") ? "through the gate" : "other";
+    return p + " (" + through + ")";
   }
 
   /** The first second at or after {@code from} where the series is at least {@code level}. */

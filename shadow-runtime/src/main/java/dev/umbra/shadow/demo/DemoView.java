@@ -176,6 +176,9 @@ public final class DemoView {
 
   /** A decision of the resource manager: changes printed, refusals and recommendations when they change. */
   public void decision(Decision d) {
+    if (d.model().equals(dev.umbra.shadow.manager.ActionAudit.MODEL)) {
+      return; // the action policy's: its anomalies and rollbacks have lines of their own
+    }
     if (!d.model().equals("-") && !d.model().equals("live-set")) {
       synchronized (lock) {
         managerForecasts++;

@@ -20,6 +20,8 @@ public final class DecisionMapping {
           case SCALE_DOWN -> DecisionAction.DECISION_ACTION_SCALE_DOWN;
           case RECOMMEND -> DecisionAction.DECISION_ACTION_RECOMMEND;
           case REFUSED -> DecisionAction.DECISION_ACTION_REFUSED;
+          case ROLLBACK -> DecisionAction.DECISION_ACTION_ROLLBACK;
+          case ALERT -> DecisionAction.DECISION_ACTION_ALERT;
         })
         .setCurrent(finite(d.current()))
         .setDesired(finite(d.desired()))

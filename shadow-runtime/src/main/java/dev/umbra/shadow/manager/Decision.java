@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One decision of the resource manager, with the inputs it was made from and what became of it.
+ * One decision of the resource manager, with the inputs it was made from and what became of it;
+ * or one action of the action policy on an anomaly (model {@code act}: a scale-up, a rollback of
+ * the {@code STATE}, an alert about {@code NONE}), kept in the same audit log.
  * Amounts are in the resource's unit (cores, bytes, or bytes per second for disk bandwidth); NaN
  * where unknown, and {@code current} is NaN when no limit is set.
  *
@@ -40,7 +42,11 @@ public record Decision(
     /** Disk read bandwidth of the whole target, bytes per second (with {@code manage-io}). */
     DISK_READ,
     /** Disk write bandwidth of the whole target, bytes per second (with {@code manage-io}). */
-    DISK_WRITE
+    DISK_WRITE,
+    /** The primary's registered checkpointable state: what a rollback restores. */
+    STATE,
+    /** Nothing on the primary: an anomaly only alerted on. */
+    NONE
   }
 
   /** What the manager decided. */
@@ -54,7 +60,11 @@ public record Decision(
     /** Mode recommend: what auto would have applied; nothing applied. */
     RECOMMEND,
     /** The change was refused (bounds, below usage, target gone, allocator error); nothing applied. */
-    REFUSED
+    REFUSED,
+    /** The action policy rolls the primary back on an anomaly (applied: restored). */
+    ROLLBACK,
+    /** The action policy only alerted on an anomaly; the reason says why it did no more. */
+    ALERT
   }
 
   public Decision {

@@ -105,6 +105,19 @@ public final class DecisionLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Records a decision made outside the manager's loop (the action policy's, {@link ActionAudit}):
+   * {@code withId} builds it with the id this log assigns.
+   */
+  public Decision record(java.util.function.LongFunction<Decision> withId) {
+    Decision decision;
+    synchronized (this) {
+      decision = withId.apply(nextId());
+    }
+    add(decision);
+    return decision;
+  }
+
   /** Tells {@code subscriber} of every later decision, on the manager's thread: return quickly. */
   public void subscribe(java.util.function.Consumer<Decision> subscriber) {
     subscribers.add(java.util.Objects.requireNonNull(subscriber, "subscriber"));

@@ -239,7 +239,9 @@ function renderTables() {
   const dt = $('decisions-table').tBodies[0]; dt.replaceChildren();
   for (const d of state.decisions) {
     const unit = d.resource === 'cpu' ? 'cores' : d.resource.startsWith('disk_') ? 'bytes/s' : 'bytes';
-    const tr = row(dt, [clock(d.timeMs), d.resource, d.action, fmt(d.current, unit) + ' → ' + fmt(d.desired, unit),
+    // the action policy's rollbacks (state) and alerts (none) change no amount
+    const amounts = d.resource === 'state' || d.resource === 'none' ? '–' : fmt(d.current, unit) + ' → ' + fmt(d.desired, unit);
+    const tr = row(dt, [clock(d.timeMs), d.resource, d.action, amounts,
       fmt(d.predicted, unit), (100 * d.probability).toFixed(0) + '%', d.allocator, d.applied ? 'yes' : 'no', d.reason], 'decision-row');
     tr.lastChild.className = 'wrap';
   }

@@ -1,7 +1,5 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.anomaly.TestAnomaly;
-import dev.umbra.shadow.anomaly.Anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -17,32 +15,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class SupervisedRunTest {
-  private static Anomaly anomaly(String series, String... related) {
-    return TestAnomaly.newBuilder().setId("p-1").setPrimaryId("p").setSeries(series).addAllRelatedSeries(java.util.List.of(related)).build();
-  }
-
-  @Test
-  void everyAnomalyTriggers_whenNoSeriesAreNamed() {
-    var rollback = new SupervisedRun.Rollback(Optional.empty(), Set.of());
-
-    assertThat(rollback.triggers(anomaly("io.disk.write"))).isTrue();
-  }
-
-  @Test
-  void onlyAnomaliesInvolvingANamedSeriesTrigger_asLeadOrRelated() {
-    var rollback = new SupervisedRun.Rollback(Optional.empty(), Set.of("threads.live", "threads.blocked"));
-
-    assertThat(rollback.triggers(anomaly("threads.live"))).isTrue();
-    assertThat(rollback.triggers(anomaly("cpu.process", "mem.heap.used", "threads.blocked"))).isTrue();
-    assertThat(rollback.triggers(anomaly("io.disk.write", "io.net.rx"))).isFalse();
-  }
-
   /** A start that fails after the cgroup was made removes it again, whatever failed. */
   @Nested
   class FailedStart {
@@ -53,7 +30,7 @@ class SupervisedRunTest {
     private SupervisedRun.Settings settings(Path data, int port) {
       return new SupervisedRun.Settings(data, port, new SupervisedRun.Limits("test", Optional.empty(), Optional.empty(), false),
           new SupervisedRun.Checkpointing("auto", Optional.empty(), Duration.ofSeconds(30)),
-          new SupervisedRun.Rollback(Optional.empty(), Set.of()), ShadowConfig.Manage.off());
+          new SupervisedRun.Rollback(Optional.empty()), ShadowConfig.Manage.off());
     }
 
     private PrimaryCgroup cgroup() {

@@ -209,6 +209,17 @@ class UmbraCliTest {
       assertThat(err.toString().lines().toList()).containsExactly(parts[1]);
     }
 
+    @Test
+    void aBadActionRule_isOneUsageLine_namingKeyAndRule() throws Exception {
+      Path config = data.resolve("umbra.properties");
+      Files.writeString(config, "act-rules = cpu.process=grow\n");
+
+      assertThat(run("serve", "--act", "--config", config.toString(), "--data", data.toString())).isEqualTo(2);
+
+      assertThat(err.toString().lines().toList())
+          .containsExactly("umbra: act-rules: 'cpu.process=grow': 'grow' is not alert, scale-up or rollback");
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {0, 100_000})
     void anUnusableHistoryFile_stopsTheShadow_sayingWhatToDo(int garbageBytes) throws Exception {
