@@ -1,12 +1,12 @@
 package dev.umbra.shadow.anomaly;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.ingest.GridListener;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
