@@ -114,8 +114,10 @@ public final class Shadow implements AutoCloseable {
     ingest.addListener((session, points) -> models.offer(session.identity().workload(), session.primaryId(), points));
     forecasts = new LiveForecasts(store, clock, models);
     Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
+    // the coordinator hears of an anomaly before anyone acts on it: no checkpoint taken before it becomes known-good
+    anomalies.subscribe(a -> checkpoints.anomalyObserved(a.primaryId(), a.detected()));
     anomalies.subscribe(alerts);
-    ingest.addEarlyListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
+    ingest.addEarlyListener(own(new AnomalyDetection(anomalies, metrics, clock, DetectorSettings.DEFAULT)));
     AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));
