@@ -1,5 +1,6 @@
 package dev.umbra.shadow;
 
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executors;

@@ -1,35 +1,35 @@
 package dev.umbra.shadow;
 
+import dev.umbra.shadow.action.Responder;
 import dev.umbra.shadow.anomaly.Alerts;
 import dev.umbra.shadow.anomaly.AnomalyDetection;
 import dev.umbra.shadow.anomaly.AnomalyLog;
-import dev.umbra.shadow.anomaly.HeapEvidence;
 import dev.umbra.shadow.anomaly.DetectorSettings;
+import dev.umbra.shadow.anomaly.HeapEvidence;
 import dev.umbra.shadow.auth.CredentialFiles;
 import dev.umbra.shadow.auth.Credentials;
 import dev.umbra.shadow.auth.Role;
-import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
+import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.dashboard.Dashboard;
 import dev.umbra.shadow.dashboard.DashboardSources;
-import dev.umbra.shadow.forecast.LiveForecasts;
-import dev.umbra.shadow.forecast.LiveModelSettings;
-import dev.umbra.shadow.forecast.LiveModels;
+import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.LiveModelSettings;
+import dev.umbra.shadow.forecast.live.LiveModels;
+import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.DecisionMapping;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
-import dev.umbra.shadow.grpc.TelemetryGrpcService;
-import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.grpc.ServerStartException;
 import dev.umbra.shadow.grpc.ShadowApi;
 import dev.umbra.shadow.grpc.ShadowServer;
+import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.http.HttpAccess;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.ingest.SessionLimits;
-import dev.umbra.shadow.action.Responder;
 import dev.umbra.shadow.manager.ActionAudit;
 import dev.umbra.shadow.manager.AnomalyScaler;
 import dev.umbra.shadow.manager.DecisionLog;
@@ -129,8 +129,10 @@ public final class Shadow implements AutoCloseable {
     ingest.addListener((session, points) -> models.offer(session.identity().workload(), session.primaryId(), points));
     forecasts = new LiveForecasts(store, clock, models);
     Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
+    // the coordinator hears of an anomaly before anyone acts on it: no checkpoint taken before it becomes known-good
+    anomalies.subscribe(a -> checkpoints.anomalyObserved(a.primaryId(), a.detected()));
     anomalies.subscribe(alerts);
-    ingest.addEarlyListener(own(new AnomalyDetection(anomalies, checkpoints, metrics, clock, DetectorSettings.DEFAULT)));
+    ingest.addEarlyListener(own(new AnomalyDetection(anomalies, metrics, clock, DetectorSettings.DEFAULT)));
     AnomalyGrpcService anomalyApi = new AnomalyGrpcService(ingest.sessions(), anomalies);
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       own(ResourceManager.start(config.manage(), ingest.sessions(), forecasts, store, decisions, clock));

@@ -2,8 +2,8 @@ package dev.umbra.shadow.anomaly;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,12 +1,11 @@
 package dev.umbra.shadow.anomaly;
 
-import dev.umbra.shadow.ShadowThreads;
-import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.ingest.GridListener;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -27,14 +26,14 @@ import org.slf4j.LoggerFactory;
  * thread as soon as they are complete (an early listener: it does not wait for ingest's
  * lateness), it copies their points and scores them on its own thread ({@code
  * umbra-anomaly-detect-1}), one {@link PrimaryDetector} per primary, one step per grid second.
- * New anomalies go to the {@link AnomalyLog} (and so to the alerts and watch streams) and to the
- * checkpoint coordinator, so that no checkpoint taken before an anomaly becomes known-good.
+ * New anomalies go to the {@link AnomalyLog}, and so to its subscribers: the checkpoint
+ * coordinator first (no checkpoint taken before an anomaly becomes known-good), then the alerts,
+ * the actions and the watch streams.
  */
 public final class AnomalyDetection implements GridListener, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(AnomalyDetection.class);
 
   private final AnomalyLog log;
-  private final CheckpointCoordinator checkpoints;
   private final ShadowMetrics metrics;
   private final Clock clock;
   private final DetectorSettings settings;
@@ -44,9 +43,8 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
           ShadowThreads.factory("anomaly-detect", true));
 
   public AnomalyDetection(
-      AnomalyLog log, CheckpointCoordinator checkpoints, ShadowMetrics metrics, Clock clock, DetectorSettings settings) {
+      AnomalyLog log, ShadowMetrics metrics, Clock clock, DetectorSettings settings) {
     this.log = log;
-    this.checkpoints = checkpoints;
     this.metrics = metrics;
     this.clock = clock;
     this.settings = settings;
@@ -157,7 +155,6 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
       PrimaryDetector.Step step = scored.get();
       step.started().ifPresent(incident -> {
         Anomaly a = anomaly(primaryId, workload, incident, clock.instant());
-        checkpoints.anomalyObserved(primaryId, a.detected());
         log.publish(a);
       });
       // related series, or a trend that took the lead: the kept anomaly says so (detected when first told)

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.checkpoint;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointManifest.Trust;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.umbra.shadow.config;
 
 import dev.umbra.shadow.action.ActionPolicy;
+import dev.umbra.units.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -73,9 +74,9 @@ final class ActParser {
       return fallback;
     }
     try {
-      return Quantities.parseDuration(value.get());
+      return Durations.parse(key, value.get());
     } catch (IllegalArgumentException e) {
-      throw new ConfigException(key + ": " + e.getMessage());
+      throw new ConfigException(e.getMessage());
     }
   }
 }

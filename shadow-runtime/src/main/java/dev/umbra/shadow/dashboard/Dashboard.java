@@ -1,18 +1,18 @@
 package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonObject;
-import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.LiveForecasts;
+import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;

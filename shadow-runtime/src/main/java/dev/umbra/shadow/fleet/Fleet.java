@@ -1,7 +1,7 @@
 package dev.umbra.shadow.fleet;
 
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.forecast.LiveForecasts;
+import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.series.SeriesStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;

@@ -2,7 +2,7 @@ package dev.umbra.shadow.fleet;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.umbra.proto.v1.ModelArtifact;
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

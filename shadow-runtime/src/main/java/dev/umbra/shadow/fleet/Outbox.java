@@ -1,11 +1,11 @@
 package dev.umbra.shadow.fleet;
 
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;

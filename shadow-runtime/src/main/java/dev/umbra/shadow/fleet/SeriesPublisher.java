@@ -1,10 +1,10 @@
 package dev.umbra.shadow.fleet;
 
 import dev.umbra.proto.v1.SeriesBatch;
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.ingest.GridListener;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -2,12 +2,12 @@ package dev.umbra.shadow.fleet;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.umbra.proto.v1.SeriesBatch;
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.ingest.GridListener;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.WriteGroup;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.grpc;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.config.ShadowConfig;
+import dev.umbra.shadow.threads.ShadowThreads;
 import io.grpc.BindableService;
 import io.grpc.Server;
 import io.grpc.ServerInterceptor;

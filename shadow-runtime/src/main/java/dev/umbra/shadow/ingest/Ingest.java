@@ -1,11 +1,11 @@
 package dev.umbra.shadow.ingest;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.WriteGroup;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

@@ -9,7 +9,6 @@ import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import dev.umbra.allocator.jvm.JvmFlagsChannel;
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
@@ -19,6 +18,7 @@ import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.manager.Decision.Action;
 import dev.umbra.shadow.manager.Decision.Resource;
 import dev.umbra.shadow.series.Canonical;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -151,7 +151,7 @@ public final class ResourceManager implements AutoCloseable {
    * agents' streams as the {@code jvm} allocator's channel.
    */
   public static ResourceManager start(ShadowConfig.Manage config, dev.umbra.shadow.ingest.Sessions sessions,
-      dev.umbra.shadow.forecast.LiveForecasts forecasts, dev.umbra.shadow.series.SeriesStore store, DecisionLog log,
+      dev.umbra.shadow.forecast.live.LiveForecasts forecasts, dev.umbra.shadow.series.SeriesStore store, DecisionLog log,
       Clock clock) {
     Supplier<Collection<PrimaryIdentity>> connected = () -> sessions.all().stream()
         .filter(s -> s.state() == dev.umbra.shadow.ingest.PrimaryState.CONNECTED)

@@ -2,9 +2,9 @@ package dev.umbra.shadow.manager;
 
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
-import dev.umbra.shadow.forecast.LiveForecasts;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;

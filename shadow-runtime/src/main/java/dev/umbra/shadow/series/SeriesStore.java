@@ -1,7 +1,7 @@
 package dev.umbra.shadow.series;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.metrics.ShadowMetrics;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;

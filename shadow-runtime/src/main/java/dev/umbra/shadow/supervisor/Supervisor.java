@@ -1,9 +1,9 @@
 package dev.umbra.shadow.supervisor;
 
-import dev.umbra.shadow.ShadowThreads;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;

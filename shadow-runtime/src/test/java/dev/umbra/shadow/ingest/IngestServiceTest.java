@@ -15,8 +15,8 @@ import dev.umbra.shadow.MutableClock;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.grpc.ControlGrpcService;
-import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.grpc.ShadowApi;
+import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
@@ -74,7 +74,7 @@ class IngestServiceTest {
             .maxInboundMessageSize(64 * 1024)
             .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
             .addService(ServerInterceptors.intercept(
-                new dev.umbra.shadow.grpc.ForecastGrpcService(ingest.sessions(), new dev.umbra.shadow.forecast.LiveForecasts(store, clock), metrics),
+                new dev.umbra.shadow.grpc.ForecastGrpcService(ingest.sessions(), new dev.umbra.shadow.forecast.live.LiveForecasts(store, clock), metrics),
                 interceptors))
             .addService(
                 ServerInterceptors.intercept(

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.forecast.backtest;
 
+import dev.umbra.shadow.forecast.Calibration;
 import dev.umbra.shadow.forecast.OnlineForecaster;
 import dev.umbra.shadow.forecast.SelectingForecaster;
 import dev.umbra.shadow.forecast.SeriesProfile;
@@ -7,8 +8,7 @@ import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.MovingWindowForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import dev.umbra.shadow.forecast.baseline.VpaForecaster;
-import dev.umbra.shadow.forecast.CalibratedForecaster;
-import dev.umbra.shadow.forecast.Calibration;
+import dev.umbra.shadow.forecast.live.CalibratedForecaster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,9 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import java.time.Duration;
 import java.util.Random;

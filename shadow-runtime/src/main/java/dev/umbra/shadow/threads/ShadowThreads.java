@@ -1,4 +1,4 @@
-package dev.umbra.shadow;
+package dev.umbra.shadow.threads;
 
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;

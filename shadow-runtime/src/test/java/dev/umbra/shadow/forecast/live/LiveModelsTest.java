@@ -1,9 +1,12 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
@@ -29,6 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Background training and batched live inference over a real series store (DuckDB in a temp folder). */
+
 class LiveModelsTest {
   private static final SeriesName CPU = SeriesName.of("cpu.process");
   private static final String WORKLOAD = "wl-orders";

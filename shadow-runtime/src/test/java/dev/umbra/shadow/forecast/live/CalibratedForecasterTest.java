@@ -1,8 +1,16 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.umbra.shadow.forecast.Calibration;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.OnlineForecaster;
+import dev.umbra.shadow.forecast.Provenance;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.SeriesProfile;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

@@ -1,11 +1,13 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmBank;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.series.GridPoint;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,5 +1,15 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
+import dev.umbra.shadow.forecast.FallbackForecaster;
+import dev.umbra.shadow.forecast.Forecaster;
+import dev.umbra.shadow.forecast.HistoryWindow;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.ReplayingForecaster;
+import dev.umbra.shadow.forecast.SelectingForecaster;
+import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import dev.umbra.shadow.forecast.baseline.VpaForecaster;

@@ -1,4 +1,4 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
 import dev.umbra.shadow.series.GridPoint;

@@ -1,6 +1,8 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
-import dev.umbra.shadow.ShadowThreads;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
@@ -12,6 +14,7 @@ import dev.umbra.shadow.series.PrimaryRecord;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;
+import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import java.io.IOException;
 import java.nio.file.Files;

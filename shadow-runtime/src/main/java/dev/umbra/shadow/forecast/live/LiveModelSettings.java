@@ -1,5 +1,7 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.QuantileLevels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;

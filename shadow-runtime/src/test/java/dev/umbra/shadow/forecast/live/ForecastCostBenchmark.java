@@ -1,6 +1,8 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
 import com.sun.management.ThreadMXBean;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmBank;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
@@ -31,7 +33,7 @@ import org.bytedeco.javacpp.Pointer;
  *
  * <pre>
  * java -cp shadow-runtime/target/classes:shadow-runtime/target/test-classes:$(cat cp.txt) \
- *   dev.umbra.shadow.forecast.ForecastCostBenchmark [reps] [training hours, e.g. 6,24]
+ *   dev.umbra.shadow.forecast.live.ForecastCostBenchmark [reps] [training hours, e.g. 6,24]
  * </pre>
  */
 public final class ForecastCostBenchmark {

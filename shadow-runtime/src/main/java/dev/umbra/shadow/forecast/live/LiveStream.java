@@ -1,5 +1,14 @@
-package dev.umbra.shadow.forecast;
+package dev.umbra.shadow.forecast.live;
 
+import dev.umbra.shadow.forecast.Calibration;
+import dev.umbra.shadow.forecast.ChallengerForecaster;
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.InsufficientHistoryException;
+import dev.umbra.shadow.forecast.OnlineForecaster;
+import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.SelectingForecaster;
+import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;

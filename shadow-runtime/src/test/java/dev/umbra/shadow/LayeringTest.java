@@ -1,0 +1,90 @@
+package dev.umbra.shadow;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/architecture.md ("Modules", "Packages"), checked on the shadow's
+ * compiled classes: no import cycles between packages, generated protobuf only at the edges, and
+ * the allocator plugins reached only through their SPI.
+ */
+class LayeringTest {
+  private static JavaClasses shadow;
+
+  @BeforeAll
+  static void importClasses() {
+    shadow = new ClassFileImporter()
+        .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        .importPackages("dev.umbra.shadow");
+  }
+
+  /** Every package is its own slice (the root, where {@code Shadow} composes the parts, too). */
+  @Test
+  void packagesHaveNoImportCycles() {
+    slices().matching("dev.umbra.(**)")
+        .should().beFreeOfCycles()
+        .check(shadow);
+  }
+
+  /**
+   * Inside, the parts exchange domain records; {@code dev.umbra.proto.v1} stops at the gRPC API,
+   * ingest (the agent's stream), the fleet (Kafka), the dashboard and the command line (a gRPC
+   * client). {@code AnomalyWire} is the one anomaly converter and {@code Alerts} posts its JSON
+   * (the webhook's documented body is {@code umbra.v1.Anomaly}).
+   */
+  @Test
+  void protobufStopsAtTheEdges() {
+    noClasses()
+        .that().resideInAPackage("dev.umbra.shadow..")
+        .and().resideOutsideOfPackages(
+            "dev.umbra.shadow.grpc..", "dev.umbra.shadow.ingest..", "dev.umbra.shadow.fleet..",
+            "dev.umbra.shadow.dashboard..", "dev.umbra.shadow.cli..")
+        .and().doNotHaveFullyQualifiedName("dev.umbra.shadow.anomaly.AnomalyWire")
+        .and().doNotHaveFullyQualifiedName("dev.umbra.shadow.anomaly.Alerts")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.umbra.proto..", "com.google.protobuf..")
+        .because("protobuf types belong to the gRPC, Kafka and dashboard edges (docs/architecture.md)")
+        .check(shadow);
+  }
+
+  /** The manager loads allocators by name through {@code java.util.ServiceLoader}, never by class. */
+  @Test
+  void allocatorsAreReachedOnlyThroughTheirSpi() {
+    noClasses()
+        .that().resideInAPackage("dev.umbra.shadow..")
+        .should().dependOnClassesThat().implement("dev.umbra.allocator.Allocator")
+        .orShould().dependOnClassesThat().implement("dev.umbra.allocator.AllocatorProvider")
+        .because("allocator plugins are chosen by name at run time (allocator-plugins/README.md)")
+        .check(shadow);
+  }
+
+  /**
+   * Two plugin modules are also libraries, each for named parts only: the cgroup tree (the
+   * supervisor puts a primary in its own cgroup, the shadow isolates itself, the demo prints the
+   * primary's cgroup counters) and the JVM flag
+   * channel (the agent's session carries the jvm allocator's flag changes).
+   */
+  @Test
+  void pluginLibrariesAreUsedOnlyWhereNamed() {
+    noClasses()
+        .that().resideInAPackage("dev.umbra.shadow..")
+        .and().resideOutsideOfPackages(
+            "dev.umbra.shadow.supervisor..", "dev.umbra.shadow.isolation..", "dev.umbra.shadow.demo..")
+        .should().dependOnClassesThat().resideInAPackage("dev.umbra.allocator.cgroup..")
+        .check(shadow);
+    noClasses()
+        .that().resideInAPackage("dev.umbra.shadow..")
+        .and().resideOutsideOfPackages("dev.umbra.shadow.manager..", "dev.umbra.shadow.ingest..")
+        .should().dependOnClassesThat().resideInAPackage("dev.umbra.allocator.jvm..")
+        .check(shadow);
+    noClasses()
+        .that().resideInAPackage("dev.umbra.shadow..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.umbra.allocator.kubernetes..", "dev.umbra.allocator.log..")
+        .check(shadow);
+  }
+}
