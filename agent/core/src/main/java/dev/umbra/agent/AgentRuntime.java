@@ -112,6 +112,7 @@ final class AgentRuntime implements AgentStatus {
     long t0 = System.nanoTime();
     try {
       if (config.ioHooks() && hookLoader != null) {
+        IoCounters.recordDetail(config.ioDetail() == dev.umbra.agent.config.IoDetail.FULL);
         hooks = WovenIo.install(instrumentation, hookLoader);
         hooks.ifPresent(started::push);
       }

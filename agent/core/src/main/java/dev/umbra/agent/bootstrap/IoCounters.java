@@ -31,11 +31,19 @@ public final class IoCounters {
 
   private static final EndpointTable endpoints = new EndpointTable(1024);
 
+  /** Whether operations go to the per-endpoint table (and are timed); set before the hooks. */
+  private static volatile boolean detail = true;
+
   private IoCounters() {}
 
-  /** Called on entry: the start time, or {@link #SKIP} on an agent thread. */
+  /** Switches the per-endpoint breakdown and its timing on or off; the totals stay exact. */
+  public static void recordDetail(boolean on) {
+    detail = on;
+  }
+
+  /** Called on entry: the start time (0 when not timing), or {@link #SKIP} on an agent thread. */
   public static long start() {
-    return AgentThread.current() ? SKIP : System.nanoTime();
+    return AgentThread.current() ? SKIP : detail ? System.nanoTime() : 0;
   }
 
   /** A file read or write of {@code bytes} (-1: end of file) at the current position. */
@@ -48,16 +56,17 @@ public final class IoCounters {
     if (startNanos == SKIP || bytes == 0) {
       return;
     }
-    long latency = System.nanoTime() - startNanos;
     long moved = bytes > 0 ? bytes : 0;
     (kind == FILE_READ ? diskReadBytes : diskWriteBytes).add(moved);
     diskOps.increment();
-    endpoints.record(kind, path, 0, position, moved, latency);
+    if (detail) {
+      endpoints.record(kind, path, 0, position, moved, System.nanoTime() - startNanos);
+    }
   }
 
   /** A {@code seek} or {@code position(long)}: the next operation on {@code path} starts there. */
   public static void seek(Object path, long position) {
-    if (!AgentThread.current()) {
+    if (detail && !AgentThread.current()) {
       endpoints.seek(path, position);
     }
   }
@@ -67,11 +76,12 @@ public final class IoCounters {
     if (startNanos == SKIP || bytes == 0) {
       return;
     }
-    long latency = System.nanoTime() - startNanos;
     long moved = bytes > 0 ? bytes : 0;
     (kind == SOCKET_READ ? netRxBytes : netTxBytes).add(moved);
     netOps.increment();
-    endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, latency);
+    if (detail) {
+      endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, System.nanoTime() - startNanos);
+    }
   }
 
   /** Receives every Throwable the advice suppressed. */
