@@ -14,7 +14,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 rounds="${1:-5}" warmup="${2:-10}" measure="${3:-20}" out="${4:-/dev/null}" configs="${5:-none;low;normal;high;jfr-default}" workload="${WORKLOAD:-h2}"
-agent="$root/agent/core/target/umbra-agent.jar"
+agent="${AGENT_JAR:-$root/agent/core/target/umbra-agent.jar}"
 classes="$root/integration-tests/target/test-classes"
 [[ -f "$agent" ]] || { echo "build the agent first: $agent is missing" >&2; exit 1; }
 [[ -d "$classes" ]] || { echo "compile the integration tests first: $classes is missing" >&2; exit 1; }

@@ -19,7 +19,8 @@ import java.util.TreeMap;
  *
  * @param bufferBatches how many batches the agent keeps while the shadow is slow or gone
  * @param ioHooks whether the Byte Buddy I/O hooks are installed
- * @param ioDetail what the hooks record beside the exact totals
+ * @param ioDetail what the hooks record beside the exact totals; by default from the criticality
+ *     at start ({@link IoDetail#of}), not changed by a later {@code SetSampling}
  * @param jfr whether the JFR recording stream runs
  * @param stackDepth frames kept per execution sample
  * @param startDelay how long after the JVM started ({@code -javaagent}) the agent starts its
@@ -78,7 +79,7 @@ public record AgentConfig(
 
   /** The configuration with every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, IoDetail.FULL, true,
+    return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, IoDetail.of(Criticality.NORMAL), true,
         LogLevel.WARN, Map.of(), 8, DEFAULT_START_DELAY);
   }
 
@@ -150,7 +151,7 @@ public record AgentConfig(
     Map<String, Setting> link = new TreeMap<>();
     int buffer = defaults.bufferBatches();
     boolean ioHooks = true;
-    IoDetail ioDetail = defaults.ioDetail();
+    IoDetail ioDetail = IoDetail.of(criticality);
     boolean jfr = true;
     LogLevel log = defaults.logLevel();
     Map<String, String> tags = Map.of();
@@ -170,7 +171,7 @@ public record AgentConfig(
         case "contention.threshold" -> sampling = sampling.withContentionThreshold(s.durationOrOff());
         case "buffer.batches" -> buffer = s.integer(1, 1_000_000);
         case "io.hooks" -> ioHooks = s.bool();
-        case "io.detail" -> ioDetail = IoDetail.parse(s.value).orElseThrow(() -> s.bad("expected full or off"));
+        case "io.detail" -> ioDetail = IoDetail.parse(s.value).orElseThrow(() -> s.bad("expected full, sampled or off"));
         case "alloc.samples" -> sampling = sampling.withAllocationSamplesPerSecond(s.integer(0, 1_000_000));
         case "jfr" -> jfr = s.bool();
         case "log" -> log = LogLevel.parse(s.value).orElseThrow(() -> s.bad("expected error, warn, info or debug"));

@@ -10,8 +10,21 @@ import java.util.Optional;
 public enum IoDetail {
   /** Totals only: no per-endpoint breakdown (a diagnostic setting). */
   OFF,
-  /** Every operation in the per-endpoint breakdown, timed, with its access pattern. */
+  /**
+   * One operation in 16 in the per-endpoint breakdown, counted 16 times: bytes and operations
+   * per endpoint as estimates, no latency, no access pattern. The default at low and normal.
+   */
+  SAMPLED,
+  /**
+   * Every operation in the per-endpoint breakdown, timed, with its access pattern. The default
+   * at high.
+   */
   FULL;
+
+  /** The default for a criticality: what it is worth paying per I/O operation. */
+  public static IoDetail of(Criticality criticality) {
+    return criticality == Criticality.HIGH ? FULL : SAMPLED;
+  }
 
   static Optional<IoDetail> parse(String text) {
     for (IoDetail value : values()) {

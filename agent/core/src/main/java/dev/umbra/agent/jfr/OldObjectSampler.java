@@ -31,12 +31,24 @@ public final class OldObjectSampler implements AutoCloseable {
     this.stackDepth = stackDepth;
   }
 
-  /** Starts sampling; empty (logged) when JFR refuses. */
-  public static java.util.Optional<OldObjectSampler> start(int stackDepth) {
+  /**
+   * Starts sampling; empty (logged) when JFR refuses.
+   *
+   * @param stackTraces whether each sample keeps its allocation stack: JFR walks the allocating
+   *     thread's stack at every sampled allocation (each new TLAB) before it knows whether it
+   *     keeps the sample, which cost the pinned Jetty set-up several percent of its CPU
+   *     (agent/BENCHMARK.md, issue 19); JFR's own {@code default} settings leave it off too
+   */
+  public static java.util.Optional<OldObjectSampler> start(int stackDepth, boolean stackTraces) {
     try {
       Recording recording = new Recording();
       recording.setName("umbra-old-objects");
-      recording.enable("jdk.OldObjectSample").withStackTrace().with("cutoff", "0 ns");
+      var sample = recording.enable("jdk.OldObjectSample").with("cutoff", "0 ns");
+      if (stackTraces) {
+        sample.withStackTrace();
+      } else {
+        sample.withoutStackTrace();
+      }
       recording.setMaxAge(Duration.ofSeconds(5));
       recording.setToDisk(true);
       recording.start();
