@@ -34,10 +34,11 @@ public final class OldObjectSampler implements AutoCloseable {
   /**
    * Starts sampling; empty (logged) when JFR refuses.
    *
-   * @param stackTraces whether each sample keeps its allocation stack: JFR walks the allocating
-   *     thread's stack at every sampled allocation (each new TLAB) before it knows whether it
-   *     keeps the sample, which cost the pinned Jetty set-up several percent of its CPU
-   *     (agent/BENCHMARK.md, issue 19); JFR's own {@code default} settings leave it off too
+   * @param stackTraces whether each sample keeps its allocation stack: JFR (HotSpot's
+   *     {@code ObjectSampler::sample}, JDK 17) walks the allocating thread's stack at every
+   *     sampled allocation (each new TLAB) before it knows whether it keeps the sample; JFR's own
+   *     {@code default} settings keep no stack. Its share of an application's CPU is not yet
+   *     measured on its own (agent/BENCHMARK.md, run 11)
    */
   public static java.util.Optional<OldObjectSampler> start(int stackDepth, boolean stackTraces) {
     try {
