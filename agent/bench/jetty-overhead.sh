@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The agent's overhead on the second quiet set-up: Jetty 12 serving a 32 KB static file, pinned
-# to CPU 0 (taskset -c 0), under Apache ab (keep-alive, 16 connections) pinned to CPU 1; the
+# The agent's overhead on the second quiet set-up: Jetty 12 serving a 4 KB static file, pinned
+# to CPU 0 (taskset -c 0), under Apache ab (keep-alive, 4 connections) pinned to CPU 1; the
 # benchmark JVM (and the recording collector the agent streams to) is pinned to CPU 1 too, so
 # that everything the agent costs lands on Jetty's CPU. Interleaved A/B rounds, ratio of
 # medians with min-max spread, start-up and RSS added, as agent-overhead.sh. A benchmark, not a

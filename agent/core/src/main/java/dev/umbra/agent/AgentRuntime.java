@@ -116,6 +116,11 @@ final class AgentRuntime implements AgentStatus {
     long t0 = System.nanoTime();
     try {
       if (config.ioHooks() && hookLoader != null) {
+        IoCounters.recordDetail(switch (config.ioDetail()) {
+          case OFF -> IoCounters.DETAIL_OFF;
+          case SAMPLED -> IoCounters.DETAIL_SAMPLED;
+          case FULL -> IoCounters.DETAIL_FULL;
+        });
         hooks = WovenIo.install(instrumentation, hookLoader);
         hooks.ifPresent(started::push);
       }

@@ -16,7 +16,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The I/O hooks count exact bytes and operations per path and peer, below any JFR threshold. */
+/**
+ * The I/O hooks count exact bytes and operations per path and peer, below any JFR threshold, at
+ * {@code io.detail=full} (the default at high; below it the breakdown is sampled, the totals
+ * stay exact: IoCountersTest).
+ */
 class AgentIoHooksIT {
   @TempDir Path work;
   private RecordingCollector collector;
@@ -43,7 +47,7 @@ class AgentIoHooksIT {
     Path data = work.resolve("data");
     Path go = work.resolve("go");
     primary = JavaProcess.start("io", JavaProcess.java17Home(),
-        List.of("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port(),
+        List.of("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port() + ",io.detail=full",
             "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.FileAndSocketIo",
             data.toString(), go.toString()),
         Map.of(), work);
@@ -72,5 +76,6 @@ class AgentIoHooksIT {
     assertThat(collector.ioEndpoints()).allSatisfy(e -> assertThat(e.getLatencyTotalMs()).isGreaterThanOrEqualTo(0));
     assertThat(collector.ioEndpoints()).noneMatch(e -> e.getEndpoint().endsWith(":" + collector.port()));
     assertThat(collector.max("io.net.tx")).isPositive();
+    assertThat(collector.ioProfiles()).isNotEmpty().allSatisfy(p -> assertThat(p.getSampleEvery()).isEqualTo(1));
   }
 }

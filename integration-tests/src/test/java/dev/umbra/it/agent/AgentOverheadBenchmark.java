@@ -62,9 +62,9 @@ public final class AgentOverheadBenchmark {
         BenchConfig parsed = BenchConfig.parse(config);
         Run run = once(workload, parsed, javaHome, work.resolve("r" + round + "-" + parsed.slug()), warmup, measure);
         runs.get(config).add(run);
-        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f op/s start %4d ms (cpu %4d ms) rss %5.1f MB cpu %.2f agent %.3f%n",
+        System.err.printf(Locale.ROOT, "round %d %-11s %8.1f op/s start %4d ms (cpu %4d ms) rss %5.1f MB cpu %.2f agent %.3f cpu/op %.1f µs%n",
             round + 1, config, run.statementsPerSecond(), run.startupMillis(), run.startupCpuMillis(), run.rssBytes() / 1048576.0,
-            run.processCpuCores(), run.agentCpuCores());
+            run.processCpuCores(), run.agentCpuCores(), cpuMicrosPerOperation(run));
       }
     }
     String report = report(runs, rounds, warmup, measure, workload, configs.get(0));
@@ -100,6 +100,15 @@ public final class AgentOverheadBenchmark {
         collector.close();
       }
     }
+  }
+
+  /**
+   * The primary's CPU time per operation over the measured interval, in µs: steadier than
+   * throughput when other processes share the machine, since it does not depend on how much CPU
+   * the primary was given.
+   */
+  static double cpuMicrosPerOperation(Run run) {
+    return run.statementsPerSecond() > 0 ? run.processCpuCores() / run.statementsPerSecond() * 1e6 : 0;
   }
 
   /** utime + stime of a process, in clock ticks (USER_HZ = 100 on Linux). */
@@ -150,8 +159,9 @@ public final class AgentOverheadBenchmark {
     md.append(String.format(Locale.ROOT, "%s: %d interleaved rounds, %d s warm-up + %d s measured per run, JDK %s, %d CPUs, load average before: %s%n%n",
         workload, rounds, warmup.toSeconds(), measure.toSeconds(), System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(), loadAverage));
-    md.append("| config | " + unit + " (median) | throughput vs " + baseline + ": median ratio | min–max ratio | cost | start-up (median) | start-up added | start-up CPU (median) | start-up CPU added | RSS (median) | RSS added | RSS min–max | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| config | " + unit + " (median) | throughput vs " + baseline + ": median ratio | min–max ratio | cost | start-up (median) | start-up added | start-up CPU (median) | start-up CPU added | RSS (median) | RSS added | RSS min–max | process CPU (cores) | agent threads CPU (cores) | agent share of process CPU | CPU per op (median) | CPU per op added | CPU per op min–max |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    double baseCpuPerOp = median(base.stream().mapToDouble(AgentOverheadBenchmark::cpuMicrosPerOperation).toArray());
     double baseStartCpu = median(base.stream().mapToDouble(Run::startupCpuMillis).toArray());
     double baseStart = median(base.stream().mapToDouble(Run::startupMillis).toArray());
     double baseRss = median(base.stream().mapToDouble(Run::rssBytes).toArray());
@@ -169,12 +179,15 @@ public final class AgentOverheadBenchmark {
       double rss = median(r.stream().mapToDouble(Run::rssBytes).toArray());
       double cpu = median(r.stream().mapToDouble(Run::processCpuCores).toArray());
       double agent = median(r.stream().mapToDouble(Run::agentCpuCores).toArray());
-      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.0f–%.0f MB | %.2f | %.3f | %.1f %% |%n",
+      double[] perOp = r.stream().mapToDouble(AgentOverheadBenchmark::cpuMicrosPerOperation).toArray();
+      double cpuPerOp = median(perOp);
+      md.append(String.format(Locale.ROOT, "| %s | %.0f | %.3f | %.3f–%.3f | %+.1f %% | %.0f ms | %+.0f ms | %.0f ms | %+.0f ms | %.1f MB | %+.1f MB | %.0f–%.0f MB | %.2f | %.3f | %.1f %% | %.1f µs | %+.1f %% | %.1f–%.1f µs |%n",
           e.getKey(), median(r.stream().mapToDouble(Run::statementsPerSecond).toArray()), ratio,
           Arrays.stream(ratios).min().orElse(0), Arrays.stream(ratios).max().orElse(0), (1 - ratio) * 100,
           start, start - baseStart, startCpu, startCpu - baseStartCpu, rss / 1048576.0, (rss - baseRss) / 1048576.0,
           rssMin, rssMax, cpu, agent,
-          cpu > 0 ? 100 * agent / cpu : 0));
+          cpu > 0 ? 100 * agent / cpu : 0, cpuPerOp, 100 * (cpuPerOp / baseCpuPerOp - 1),
+          Arrays.stream(perOp).min().orElse(0), Arrays.stream(perOp).max().orElse(0)));
     }
     return md.toString();
   }

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * One configuration of a primary in the overhead benchmarks, parsed from its label:
  * {@code none}; {@code jfr-default} (no agent, JFR's {@code default} recording, for scale);
- * {@code jvm:<args>} (no agent, these JVM arguments, space-separated); otherwise the agent with
+ * {@code otel} (no Umbra agent, the OpenTelemetry Java agent from {@code -Dumbra.bench.otel.jar}
+ * with every exporter off, for scale); {@code jvm:<args>} (no agent, these JVM arguments,
+ * space-separated); otherwise the agent with
  * a criticality ({@code normal}) or agent options ({@code criticality=normal,jfr=false}),
  * optionally from another agent jar ({@code normal@/tmp/umbra-agent-before.jar}), which lets
  * one run interleave two builds of the agent.
@@ -23,6 +25,15 @@ record BenchConfig(String label, Optional<Path> agentJar, String agentOptions, L
     }
     if (label.equals("jfr-default")) {
       return new BenchConfig(label, Optional.empty(), "", List.of("-XX:StartFlightRecording:settings=default"));
+    }
+    if (label.equals("otel")) {
+      String jar = System.getProperty("umbra.bench.otel.jar");
+      if (jar == null || jar.isBlank()) {
+        throw new IllegalArgumentException("config otel needs -Dumbra.bench.otel.jar=/path/opentelemetry-javaagent.jar");
+      }
+      // the agent instruments Jetty and the JDK as in production; nothing is exported
+      return new BenchConfig(label, Optional.empty(), "", List.of("-javaagent:" + jar, "-Dotel.traces.exporter=none",
+          "-Dotel.metrics.exporter=none", "-Dotel.logs.exporter=none"));
     }
     if (label.startsWith("jvm:")) {
       return new BenchConfig(label, Optional.empty(), "",

@@ -64,12 +64,12 @@ interface BenchWorkload extends AutoCloseable {
 
   /**
    * Jetty 12 serving static files ({@link JettyFileServer}) pinned to CPU 0 with
-   * {@code taskset -c 0}; the load is Apache {@code ab} (keep-alive, 16 connections) pinned to
-   * CPU 1, fetching a 32 KB file. Needs {@code taskset} and {@code ab} (Debian
+   * {@code taskset -c 0}; the load is Apache {@code ab} (keep-alive, 4 connections) pinned to
+   * CPU 1, fetching a 4 KB file (the set-up of issue 19). Needs {@code taskset} and {@code ab} (Debian
    * {@code apache2-utils}) on the PATH and two CPUs.
    */
   record Jetty(JavaProcess server, int port, Path dir) implements BenchWorkload {
-    static final String FILE = "static/page-32k.bin";
+    static final String FILE = "static/page-4k.bin";
     private static final Pattern RPS = Pattern.compile("Requests per second:\\s+([0-9.]+)");
     private static final Pattern FAILED = Pattern.compile("Failed requests:\\s+(\\d+)");
     private static final Pattern NON2XX = Pattern.compile("Non-2xx responses:\\s+(\\d+)");
@@ -77,7 +77,7 @@ interface BenchWorkload extends AutoCloseable {
     static Jetty start(String name, Path javaHome, Path dir, List<String> jvm) throws Exception {
       Path root = dir.resolve("static");
       Files.createDirectories(root);
-      byte[] page = new byte[32 * 1024];
+      byte[] page = new byte[4 * 1024];
       for (int i = 0; i < page.length; i++) {
         page[i] = (byte) ('a' + i % 26);
       }
@@ -95,7 +95,7 @@ interface BenchWorkload extends AutoCloseable {
     @Override
     public double load(Duration duration) throws Exception {
       Path out = Files.createTempFile(dir, "ab-", ".txt");
-      Process ab = new ProcessBuilder("taskset", "-c", "1", "ab", "-q", "-k", "-c", "16",
+      Process ab = new ProcessBuilder("taskset", "-c", "1", "ab", "-q", "-k", "-c", "4",
           "-t", Long.toString(Math.max(1, duration.toSeconds())), "-n", "100000000",
           "http://127.0.0.1:" + port + "/" + FILE.substring("static/".length()))
           .redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -114,6 +114,13 @@ final class RecordingCollector implements AutoCloseable {
         .filter(s -> s.getName().equals(series) && s.getLabelsCount() > 0);
   }
 
+  List<dev.umbra.proto.v1.IoProfile> ioProfiles() {
+    return batches().stream().flatMap(b -> b.getEventsList().stream())
+        .filter(e -> e.hasIoProfile())
+        .map(e -> e.getIoProfile())
+        .collect(Collectors.toList());
+  }
+
   List<IoEndpoint> ioEndpoints() {
     return batches().stream().flatMap(b -> b.getEventsList().stream())
         .filter(e -> e.hasIoProfile())

@@ -90,6 +90,23 @@ public final class EndpointTable {
     }
   }
 
+  /**
+   * One sampled operation standing for {@code weight} operations of its size: bytes and
+   * operations only; neither timed nor classified as sequential or random.
+   */
+  void recordSampled(int kind, Object key, int port, long bytes, int weight) {
+    int slot = key == null ? -1 : slotFor(kind, key, port, true);
+    if (slot < 0) {
+      int base = (kind & 3) * 5;
+      overflow.addAndGet(base, bytes * weight);
+      overflow.addAndGet(base + 1, weight);
+      return;
+    }
+    int row = slot * WIDTH;
+    values.addAndGet(row + BYTES, bytes * weight);
+    values.addAndGet(row + OPS, weight);
+  }
+
   void seek(Object key, long position) {
     if (key == null) {
       return;

@@ -1,5 +1,6 @@
 package dev.umbra.agent.bootstrap;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -9,7 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * end in {@link #adviceError(Throwable)}.
  *
  * <p>Kinds follow {@code umbra.v1.IoKind}: 1 file read, 2 file write, 3 socket read, 4 socket
- * write. Operations that moved no byte and did not reach end of stream (a non-blocking read
+ * write. The per-endpoint breakdown holds every operation, one in {@link #SAMPLE_EVERY} or none
+ * ({@link #recordDetail}). Operations that moved no byte and did not reach end of stream (a non-blocking read
  * that found nothing) are not counted.
  */
 public final class IoCounters {
@@ -31,11 +33,46 @@ public final class IoCounters {
 
   private static final EndpointTable endpoints = new EndpointTable(1024);
 
+  /** Per-endpoint detail (agent option io.detail): none, one operation in {@link #SAMPLE_EVERY}, every one. */
+  public static final int DETAIL_OFF = 0;
+  public static final int DETAIL_SAMPLED = 1;
+  public static final int DETAIL_FULL = 2;
+
+  /**
+   * At {@link #DETAIL_SAMPLED}, one operation in this many goes to the per-endpoint table, with
+   * this weight. The table costs two nanoTime reads and a few atomic updates on one shared array
+   * per operation: 77 ns per counted operation with every one recorded, 8.7 ns at one in 16,
+   * 5.5 ns for the totals alone (IoCountersCost, agent/BENCHMARK.md run 11).
+   */
+  public static final int SAMPLE_EVERY = 16;
+
+  private static volatile int detail = DETAIL_FULL;
+
   private IoCounters() {}
 
-  /** Called on entry: the start time, or {@link #SKIP} on an agent thread. */
+  /**
+   * Sets what goes to the per-endpoint breakdown ({@code DETAIL_*}), before the hooks are woven;
+   * the totals are exact at every level.
+   */
+  public static void recordDetail(int level) {
+    if (level < DETAIL_OFF || level > DETAIL_FULL) {
+      throw new IllegalArgumentException("detail level " + level);
+    }
+    detail = level;
+  }
+
+  /** 1 when the breakdown holds every operation, {@link #SAMPLE_EVERY} when sampled, 0 when off. */
+  public static int sampleEvery() {
+    int level = detail;
+    return level == DETAIL_FULL ? 1 : level == DETAIL_SAMPLED ? SAMPLE_EVERY : 0;
+  }
+
+  /**
+   * Called on entry: the start time at {@link #DETAIL_FULL} (only that level times operations),
+   * 0 otherwise, or {@link #SKIP} on an agent thread.
+   */
   public static long start() {
-    return AgentThread.current() ? SKIP : System.nanoTime();
+    return AgentThread.current() ? SKIP : detail == DETAIL_FULL ? System.nanoTime() : 0;
   }
 
   /** A file read or write of {@code bytes} (-1: end of file) at the current position. */
@@ -48,16 +85,20 @@ public final class IoCounters {
     if (startNanos == SKIP || bytes == 0) {
       return;
     }
-    long latency = System.nanoTime() - startNanos;
     long moved = bytes > 0 ? bytes : 0;
     (kind == FILE_READ ? diskReadBytes : diskWriteBytes).add(moved);
     diskOps.increment();
-    endpoints.record(kind, path, 0, position, moved, latency);
+    int level = detail;
+    if (level == DETAIL_FULL) {
+      endpoints.record(kind, path, 0, position, moved, System.nanoTime() - startNanos);
+    } else if (level == DETAIL_SAMPLED && sampled()) {
+      endpoints.recordSampled(kind, path, 0, moved, SAMPLE_EVERY);
+    }
   }
 
   /** A {@code seek} or {@code position(long)}: the next operation on {@code path} starts there. */
   public static void seek(Object path, long position) {
-    if (!AgentThread.current()) {
+    if (detail == DETAIL_FULL && !AgentThread.current()) {
       endpoints.seek(path, position);
     }
   }
@@ -67,11 +108,24 @@ public final class IoCounters {
     if (startNanos == SKIP || bytes == 0) {
       return;
     }
-    long latency = System.nanoTime() - startNanos;
     long moved = bytes > 0 ? bytes : 0;
     (kind == SOCKET_READ ? netRxBytes : netTxBytes).add(moved);
     netOps.increment();
-    endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, latency);
+    int level = detail;
+    if (level == DETAIL_FULL) {
+      endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, System.nanoTime() - startNanos);
+    } else if (level == DETAIL_SAMPLED && sampled()) {
+      endpoints.recordSampled(kind, remote, port, moved, SAMPLE_EVERY);
+    }
+  }
+
+  /**
+   * One in {@link #SAMPLE_EVERY}, at random: ThreadLocalRandom keeps its seed in the Thread
+   * object, so this is a few instructions with no shared write (a shared counter would be one
+   * more contended cache line per operation).
+   */
+  private static boolean sampled() {
+    return ThreadLocalRandom.current().nextInt(SAMPLE_EVERY) == 0;
   }
 
   /** Receives every Throwable the advice suppressed. */

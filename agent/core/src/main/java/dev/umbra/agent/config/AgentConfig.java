@@ -20,6 +20,8 @@ import java.util.TreeMap;
  *
  * @param bufferBatches how many batches the agent keeps while the shadow is slow or gone
  * @param ioHooks whether the Byte Buddy I/O hooks are installed
+ * @param ioDetail what the hooks record beside the exact totals; by default from the criticality
+ *     at start ({@link IoDetail#of}), not changed by a later {@code SetSampling}
  * @param jfr whether the JFR recording stream runs
  * @param stackDepth frames kept per execution sample
  * @param startDelay how long after the JVM started ({@code -javaagent}) the agent starts its
@@ -32,6 +34,7 @@ public record AgentConfig(
     Sampling sampling,
     int bufferBatches,
     boolean ioHooks,
+    IoDetail ioDetail,
     boolean jfr,
     LogLevel logLevel,
     Map<String, String> tags,
@@ -44,6 +47,8 @@ public record AgentConfig(
           "shadow", "criticality", "batch.period", "gauge.period", "execution.period",
           "histogram.period", "top.classes", "io.threshold", "contention.threshold",
           "buffer.batches", "io.hooks", "jfr", "log", "tags", "stack.depth", "start.delay",
+          // diagnostic: switch parts off one at a time to measure what each costs (agent/BENCHMARK.md)
+          "io.detail", "alloc.samples",
           // how the shadow is reached and, for shadow=spawn, started (ShadowTargets)
           "token", "token.file", "tls", "tls.ca", "home", "spawn.heap", "spawn.offheap", "spawn.cpu", "spawn.memory",
           "spawn.idle", "spawn.data", "spawn.http.port");
@@ -56,6 +61,7 @@ public record AgentConfig(
   public AgentConfig {
     Objects.requireNonNull(shadow, "shadow");
     Objects.requireNonNull(sampling, "sampling");
+    Objects.requireNonNull(ioDetail, "ioDetail");
     Objects.requireNonNull(logLevel, "logLevel");
     Objects.requireNonNull(startDelay, "startDelay");
     tags = Map.copyOf(tags);
@@ -69,12 +75,12 @@ public record AgentConfig(
 
   /** This config with the I/O hooks switched off (when they cannot be installed). */
   public AgentConfig withoutIoHooks() {
-    return new AgentConfig(shadow, sampling, bufferBatches, false, jfr, logLevel, tags, stackDepth, startDelay);
+    return new AgentConfig(shadow, sampling, bufferBatches, false, ioDetail, jfr, logLevel, tags, stackDepth, startDelay);
   }
 
   /** The configuration with every default. */
   public static AgentConfig defaults() {
-    return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, true,
+    return new AgentConfig(ShadowTargets.of(DEFAULT_SHADOW), Sampling.preset(Criticality.NORMAL), 300, true, IoDetail.of(Criticality.NORMAL), true,
         LogLevel.WARN, Map.of(), 8, DEFAULT_START_DELAY);
   }
 
@@ -146,6 +152,7 @@ public record AgentConfig(
     Map<String, Setting> link = new TreeMap<>();
     int buffer = defaults.bufferBatches();
     boolean ioHooks = true;
+    IoDetail ioDetail = IoDetail.of(criticality);
     boolean jfr = true;
     LogLevel log = defaults.logLevel();
     Map<String, String> tags = Map.of();
@@ -165,6 +172,8 @@ public record AgentConfig(
         case "contention.threshold" -> sampling = sampling.withContentionThreshold(s.durationOrOff());
         case "buffer.batches" -> buffer = s.integer(1, 1_000_000);
         case "io.hooks" -> ioHooks = s.bool();
+        case "io.detail" -> ioDetail = IoDetail.parse(s.value).orElseThrow(() -> s.bad("expected full, sampled or off"));
+        case "alloc.samples" -> sampling = sampling.withAllocationSamplesPerSecond(s.integer(0, 1_000_000));
         case "jfr" -> jfr = s.bool();
         case "log" -> log = LogLevel.parse(s.value).orElseThrow(() -> s.bad("expected error, warn, info or debug"));
         case "tags" -> tags = s.tags();
@@ -175,7 +184,7 @@ public record AgentConfig(
       }
     }
     ShadowTargets targets = ShadowTargetsParser.parse(shadow, link, systemProperties);
-    return new AgentConfig(targets, sampling, buffer, ioHooks, jfr, log, tags, stackDepth, startDelay);
+    return new AgentConfig(targets, sampling, buffer, ioHooks, ioDetail, jfr, log, tags, stackDepth, startDelay);
   }
 
   record Setting(String key, String value, String source) {

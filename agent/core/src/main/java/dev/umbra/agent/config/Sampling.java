@@ -11,7 +11,8 @@ import java.util.Objects;
  * 100 ms and allocations at 50 per second, which is what keeps it near 1 % on H2 where JFR's
  * own {@code default} settings cost 11 % (agent/BENCHMARK.md).
  *
- * @param allocationSamplesPerSecond JFR {@code jdk.ObjectAllocationSample} throttle
+ * @param allocationSamplesPerSecond JFR {@code jdk.ObjectAllocationSample} throttle; 0 switches
+ *     allocation sampling off (a diagnostic setting: the allocation profile is then empty)
  */
 public record Sampling(
     Criticality criticality,
@@ -35,8 +36,8 @@ public record Sampling(
     if (topClasses < 1) {
       throw new IllegalArgumentException("topClasses must be at least 1: " + topClasses);
     }
-    if (allocationSamplesPerSecond < 1) {
-      throw new IllegalArgumentException("allocationSamplesPerSecond must be at least 1");
+    if (allocationSamplesPerSecond < 0) {
+      throw new IllegalArgumentException("allocationSamplesPerSecond must not be negative: " + allocationSamplesPerSecond);
     }
   }
 
@@ -60,6 +61,15 @@ public record Sampling(
 
   public boolean classHistogramOn() {
     return !classHistogramPeriod.isZero();
+  }
+
+  public boolean allocationSamplesOn() {
+    return allocationSamplesPerSecond > 0;
+  }
+
+  public Sampling withAllocationSamplesPerSecond(int value) {
+    return new Sampling(criticality, batchPeriod, gaugePeriod, executionSamplePeriod, classHistogramPeriod,
+        topClasses, ioEventThreshold, contentionThreshold, value);
   }
 
   public Sampling withBatchPeriod(Duration value) {

@@ -43,8 +43,12 @@ public final class JfrSettings {
     // per-thread CPU walks every thread: every 10 s at low, every gauge period otherwise
     s.put(THREAD_CPU + "#period",
         sampling.criticality() == dev.umbra.agent.config.Criticality.LOW ? "10 s" : gauge);
-    on(s, ALLOCATION_SAMPLE, false);
-    s.put(ALLOCATION_SAMPLE + "#throttle", sampling.allocationSamplesPerSecond() + "/s");
+    if (sampling.allocationSamplesOn()) {
+      on(s, ALLOCATION_SAMPLE, false);
+      s.put(ALLOCATION_SAMPLE + "#throttle", sampling.allocationSamplesPerSecond() + "/s");
+    } else {
+      s.put(ALLOCATION_SAMPLE + "#enabled", "false");
+    }
     if (sampling.executionSamplesOn()) {
       on(s, EXECUTION_SAMPLE, true);
       s.put(EXECUTION_SAMPLE + "#period", millis(sampling.executionSamplePeriod()));

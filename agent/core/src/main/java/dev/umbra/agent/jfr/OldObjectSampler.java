@@ -31,12 +31,25 @@ public final class OldObjectSampler implements AutoCloseable {
     this.stackDepth = stackDepth;
   }
 
-  /** Starts sampling; empty (logged) when JFR refuses. */
-  public static java.util.Optional<OldObjectSampler> start(int stackDepth) {
+  /**
+   * Starts sampling; empty (logged) when JFR refuses.
+   *
+   * @param stackTraces whether each sample keeps its allocation stack: JFR (HotSpot's
+   *     {@code ObjectSampler::sample}, JDK 17) walks the allocating thread's stack at every
+   *     sampled allocation (each new TLAB) before it knows whether it keeps the sample; JFR's own
+   *     {@code default} settings keep no stack. Its share of an application's CPU is not yet
+   *     measured on its own (agent/BENCHMARK.md, run 11)
+   */
+  public static java.util.Optional<OldObjectSampler> start(int stackDepth, boolean stackTraces) {
     try {
       Recording recording = new Recording();
       recording.setName("umbra-old-objects");
-      recording.enable("jdk.OldObjectSample").withStackTrace().with("cutoff", "0 ns");
+      var sample = recording.enable("jdk.OldObjectSample").with("cutoff", "0 ns");
+      if (stackTraces) {
+        sample.withStackTrace();
+      } else {
+        sample.withoutStackTrace();
+      }
       recording.setMaxAge(Duration.ofSeconds(5));
       recording.setToDisk(true);
       recording.start();

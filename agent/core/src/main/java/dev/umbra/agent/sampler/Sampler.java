@@ -181,7 +181,9 @@ public final class Sampler implements AutoCloseable {
     tasks.add(executor.scheduleAtFixedRate(guarded("batch", this::closeBatch),
         s.batchPeriod().toMillis(), s.batchPeriod().toMillis(), TimeUnit.MILLISECONDS));
     if (s.classHistogramOn() && jfr.isPresent() && oldObjects.isEmpty()) {
-      oldObjects = dev.umbra.agent.jfr.OldObjectSampler.start(stackDepth);
+      // allocation stacks of leak candidates only at high: see OldObjectSampler.start
+      oldObjects = dev.umbra.agent.jfr.OldObjectSampler.start(stackDepth,
+          s.criticality() == dev.umbra.agent.config.Criticality.HIGH);
     } else if (!s.classHistogramOn() && oldObjects.isPresent()) {
       oldObjects.get().close();
       oldObjects = Optional.empty();
@@ -264,7 +266,7 @@ public final class Sampler implements AutoCloseable {
     List<AgentEvent.IoEndpoint> endpoints = new ArrayList<>();
     IoCounters.endpoints().drain(new EndpointSink(endpoints));
     if (!endpoints.isEmpty()) {
-      events.add(new AgentEvent.Io(now, period, endpoints));
+      events.add(new AgentEvent.Io(now, period, endpoints, IoCounters.sampleEvery()));
     }
   }
 

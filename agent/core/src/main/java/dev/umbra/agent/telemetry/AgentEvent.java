@@ -45,7 +45,11 @@ public sealed interface AgentEvent {
   record ClassBytes(String className, long bytes, long count) {}
 
   /** Exact I/O per endpoint over an interval, from the hooks. */
-  record Io(long timeUnixMs, Duration interval, List<IoEndpoint> endpoints) implements AgentEvent {
+  /**
+   * @param sampleEvery 1 when every operation is in {@code endpoints}; N when one in N was
+   *     recorded with weight N (bytes and operations estimated, latency and pattern 0)
+   */
+  record Io(long timeUnixMs, Duration interval, List<IoEndpoint> endpoints, int sampleEvery) implements AgentEvent {
     public Io {
       endpoints = List.copyOf(endpoints);
     }

@@ -139,7 +139,8 @@ final class WireMapping {
         b.setClassHistogram(p);
       }
     } else if (e instanceof AgentEvent.Io io) {
-      IoProfile.Builder p = IoProfile.newBuilder().setInterval(duration(io.interval()));
+      IoProfile.Builder p = IoProfile.newBuilder().setInterval(duration(io.interval()))
+          .setSampleEvery(io.sampleEvery());
       io.endpoints().forEach(x -> p.addEndpoints(IoEndpoint.newBuilder()
           .setKind(IoKind.forNumber(x.kind()))
           .setEndpoint(x.endpoint())

@@ -31,6 +31,24 @@ class EndpointTableTest {
   }
 
   @Test
+  void countsASampledOperationWithItsWeight_withoutLatencyOrAccessPattern() {
+    EndpointTable table = new EndpointTable(64);
+    Object peer = new Object();
+    table.recordSampled(IoCounters.SOCKET_WRITE, peer, 80, 4_096, 16);
+    table.recordSampled(IoCounters.SOCKET_WRITE, peer, 80, 100, 16);
+
+    assertThat(drain(table)).containsExactly(new Row(IoCounters.SOCKET_WRITE, peer, 80, 16 * 4_196, 32, 0, 0, 0, 0));
+  }
+
+  @Test
+  void sendsSampledOperationsWithoutAKey_toTheOverflowWithTheirWeight() {
+    EndpointTable table = new EndpointTable(64);
+    table.recordSampled(IoCounters.FILE_READ, null, 0, 10, 16);
+
+    assertThat(drain(table)).containsExactly(new Row(IoCounters.FILE_READ, null, 0, 160, 16, 0, 0, 0, 0));
+  }
+
+  @Test
   void tellsSequentialFromRandomAccess_byPosition() {
     EndpointTable table = new EndpointTable(64);
     String path = "/data/file";

@@ -61,6 +61,30 @@ class AgentConfigTest {
   }
 
   @Test
+  void ioDetail_isSampledBelowHigh_fullAtHigh_andCanBeSetOnItsOwn() throws Exception {
+    assertThat(AgentConfig.parse(null, Map.of(), Map.of()).ioDetail()).isEqualTo(IoDetail.SAMPLED);
+    assertThat(AgentConfig.parse("criticality=low", Map.of(), Map.of()).ioDetail()).isEqualTo(IoDetail.SAMPLED);
+    assertThat(AgentConfig.parse("criticality=high", Map.of(), Map.of()).ioDetail()).isEqualTo(IoDetail.FULL);
+    assertThat(AgentConfig.parse("io.detail=full,criticality=normal", Map.of(), Map.of()).ioDetail())
+        .isEqualTo(IoDetail.FULL);
+    assertThat(AgentConfig.parse("criticality=high,io.detail=off", Map.of(), Map.of()).ioDetail())
+        .isEqualTo(IoDetail.OFF);
+    assertThatThrownBy(() -> AgentConfig.parse("io.detail=some", Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("io.detail");
+  }
+
+  @Test
+  void allocSamples_overridesThePresetThrottle_andZeroSwitchesItOff() throws Exception {
+    assertThat(AgentConfig.parse("alloc.samples=7", Map.of(), Map.of()).sampling().allocationSamplesPerSecond())
+        .isEqualTo(7);
+    assertThat(AgentConfig.parse("alloc.samples=0", Map.of(), Map.of()).sampling().allocationSamplesOn()).isFalse();
+    assertThatThrownBy(() -> AgentConfig.parse("alloc.samples=-1", Map.of(), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("alloc.samples");
+  }
+
+  @Test
   void appliesExplicitFieldsOnTopOfThePreset_whateverTheirOrder() throws Exception {
     AgentConfig config = AgentConfig.parse("top.classes=3,criticality=low", Map.of(), Map.of());
 

@@ -23,6 +23,14 @@ class JfrSettingsTest {
   }
 
   @Test
+  void zeroAllocationSamples_disablesTheEvent() {
+    Map<String, String> s = JfrSettings.forSampling(Sampling.preset(Criticality.NORMAL).withAllocationSamplesPerSecond(0));
+
+    assertThat(s).containsEntry("jdk.ObjectAllocationSample#enabled", "false")
+        .doesNotContainKey("jdk.ObjectAllocationSample#throttle");
+  }
+
+  @Test
   void low_turnsExecutionSamplingOff() {
     Map<String, String> s = JfrSettings.forSampling(Sampling.preset(Criticality.LOW));
 
