@@ -93,7 +93,7 @@ class ActIT {
     primary = JavaProcess.exec("primary", List.of("sh", "-c", "echo $$ > " + cgroup.cpuDirectory().resolve("cgroup.procs")
         + " && echo $$ > " + cgroup.memoryDirectory().resolve("cgroup.procs") + " && exec "
         + JavaProcess.java17Home().resolve("bin/java") + " -Xmx512m -XX:+UseG1GC -javaagent:" + JavaProcess.agentJar()
-        + "=shadow=127.0.0.1:" + shadow.grpcPort() + " -cp " + JavaProcess.testClasses() + java.io.File.pathSeparator
+        + "=" + shadow.agentOptions() + " -cp " + JavaProcess.testClasses() + java.io.File.pathSeparator
         + umbraApi() + " dev.umbra.it.primaries.FaultPrimary " + work.resolve("io") + " ledger"), Map.of(), work);
     primary.awaitOutput("fault primary ready", WAIT);
     String id = awaitPrimaryWithAppEngine();
