@@ -1,8 +1,11 @@
 package dev.umbra.shadow.config;
 
-import dev.umbra.units.Durations;
-import dev.umbra.units.Sizes;
-import java.time.Duration;
+import static dev.umbra.shadow.config.ConfigValues.bool;
+import static dev.umbra.shadow.config.ConfigValues.bytes;
+import static dev.umbra.shadow.config.ConfigValues.duration;
+import static dev.umbra.shadow.config.ConfigValues.get;
+import static dev.umbra.shadow.config.ConfigValues.number;
+
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -41,10 +44,6 @@ final class ManageParser {
     }
   }
 
-  private static Optional<String> get(Map<String, String> values, String key) {
-    return Optional.ofNullable(values.get(key)).map(String::strip).filter(s -> !s.isEmpty());
-  }
-
   private static ShadowConfig.Manage.Mode mode(String text) throws ConfigException {
     return switch (text.toLowerCase(Locale.ROOT)) {
       case "off", "false" -> ShadowConfig.Manage.Mode.OFF;
@@ -68,58 +67,6 @@ final class ManageParser {
       map.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
     }
     return map;
-  }
-
-  private static double number(Map<String, String> values, String key, double fallback) throws ConfigException {
-    Optional<String> value = get(values, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      double parsed = Double.parseDouble(value.get());
-      if (Double.isFinite(parsed)) {
-        return parsed;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new ConfigException(key + ": '" + value.get() + "' is not a number");
-  }
-
-  private static long bytes(Map<String, String> values, String key, long fallback) throws ConfigException {
-    Optional<String> value = get(values, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Sizes.parse(key, value.get());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
-  }
-
-  private static Duration duration(Map<String, String> values, String key, Duration fallback) throws ConfigException {
-    Optional<String> value = get(values, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    try {
-      return Durations.parse(key, value.get());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException(e.getMessage());
-    }
-  }
-
-  private static boolean bool(Map<String, String> values, String key, boolean fallback) throws ConfigException {
-    Optional<String> value = get(values, key);
-    if (value.isEmpty()) {
-      return fallback;
-    }
-    return switch (value.get().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new ConfigException(key + ": '" + value.get() + "' is not true or false");
-    };
   }
 
   private static Optional<String> pod(Optional<String> value) throws ConfigException {
