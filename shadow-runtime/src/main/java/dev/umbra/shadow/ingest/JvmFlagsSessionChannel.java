@@ -8,6 +8,7 @@ import dev.umbra.proto.v1.ApplyJvmSettings;
 import dev.umbra.proto.v1.CommandResult;
 import dev.umbra.proto.v1.CommandStatus;
 import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.units.Sizes;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,11 +54,11 @@ public final class JvmFlagsSessionChannel implements JvmFlagsChannel {
     long minHeap = 0;
     for (String arg : jvm.inputArguments()) {
       if (arg.startsWith("-Xms")) {
-        minHeap = parseSize(arg.substring(4));
+        minHeap = Sizes.parse("-Xms", arg.substring(4));
       }
       for (String flag : FLAGS) {
         if (arg.startsWith("-XX:" + flag + "=")) {
-          flags.put(flag, Long.toString(parseSize(arg.substring(flag.length() + 5))));
+          flags.put(flag, Long.toString(Sizes.parse("-XX:" + flag, arg.substring(flag.length() + 5))));
         }
       }
     }
@@ -65,25 +66,6 @@ public final class JvmFlagsSessionChannel implements JvmFlagsChannel {
     long maxHeap = jvm.maxHeapBytes();
     return new JvmFacts(JvmFacts.featureVersion(jvm.javaVersion()),
         GarbageCollector.fromMxBeanNames(jvm.garbageCollectors()), maxHeap, Math.min(minHeap, maxHeap), flags);
-  }
-
-  private static long parseSize(String text) {
-    String t = text.strip().toLowerCase(java.util.Locale.ROOT);
-    long unit = 1;
-    if (t.endsWith("k")) {
-      unit = 1L << 10;
-    } else if (t.endsWith("m")) {
-      unit = 1L << 20;
-    } else if (t.endsWith("g")) {
-      unit = 1L << 30;
-    } else if (t.endsWith("t")) {
-      unit = 1L << 40;
-    }
-    try {
-      return Long.parseLong(unit == 1 ? t : t.substring(0, t.length() - 1)) * unit;
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.umbra.shadow.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.allocator.jvm.FlagResult;
 import dev.umbra.allocator.jvm.GarbageCollector;
@@ -35,6 +36,14 @@ class JvmFlagsSessionChannelTest {
     assertThat(facts.minHeapBytes()).isEqualTo(64 * MIB);
     assertThat(facts.softMaxHeapBytes()).isEqualTo(256 * MIB);
     assertThat(facts.flags()).containsEntry("MaxHeapFreeRatio", "30");
+  }
+
+  @Test
+  void aSizeTheShadowCannotRead_isAnErrorNamingTheFlag_notZero() {
+    assertThatThrownBy(() -> JvmFlagsSessionChannel.facts(identity(List.of("-Xms64q")), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-Xms").hasMessageContaining("64q");
+    assertThatThrownBy(() -> JvmFlagsSessionChannel.facts(identity(List.of("-XX:SoftMaxHeapSize=lots")), Map.of()))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-XX:SoftMaxHeapSize");
   }
 
   @Test
