@@ -1,12 +1,11 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.anomaly.TestAnomaly;
-import dev.umbra.shadow.anomaly.Kind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.anomaly.Kind;
+import dev.umbra.shadow.anomaly.TestAnomaly;
 import dev.umbra.shadow.config.ShadowConfig;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -15,17 +14,20 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class AnomaliesCommandTest {
   @TempDir Path data;
   private Shadow shadow;
   private String target;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private CliRun cli;
+  private StringWriter out;
+  private StringWriter err;
 
   @BeforeEach
   void start() throws Exception {
+    cli = new CliRun(data);
+    out = cli.out;
+    err = cli.err;
     shadow = Shadow.start(ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", 0),
         new ShadowConfig.Endpoint("127.0.0.1", 0), data), Clock.systemUTC());
     target = "127.0.0.1:" + shadow.grpcAddress().getPort();
@@ -41,13 +43,7 @@ class AnomaliesCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = UmbraCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    String[] withCredentials = java.util.Arrays.copyOf(args, args.length + 2);
-    withCredentials[args.length] = "--data"; // the shadow's credential files
-    withCredentials[args.length + 1] = data.toString();
-    return cli.execute(withCredentials);
+    return cli.run(args);
   }
 
   @Test

@@ -17,7 +17,6 @@ import dev.umbra.shadow.config.ShadowConfig;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class HeapCommandTest {
   private static final long MB = 1 << 20;
@@ -36,11 +34,15 @@ class HeapCommandTest {
   private String target;
   private ManagedChannel channel;
   private StreamObserver<AgentMessage> agent;
-  private final StringWriter out = new StringWriter();
-  private final StringWriter err = new StringWriter();
+  private CliRun cli;
+  private StringWriter out;
+  private StringWriter err;
 
   @BeforeEach
   void start() throws Exception {
+    cli = new CliRun(data);
+    out = cli.out;
+    err = cli.err;
     shadow = Shadow.start(ShadowConfig.of(new ShadowConfig.Endpoint("127.0.0.1", 0),
         new ShadowConfig.Endpoint("127.0.0.1", 0), data), Clock.systemUTC());
     target = "127.0.0.1:" + shadow.grpcAddress().getPort();
@@ -68,13 +70,7 @@ class HeapCommandTest {
   }
 
   private int run(String... args) {
-    CommandLine cli = UmbraCli.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    String[] withCredentials = java.util.Arrays.copyOf(args, args.length + 2);
-    withCredentials[args.length] = "--data"; // the shadow's credential files
-    withCredentials[args.length + 1] = data.toString();
-    return cli.execute(withCredentials);
+    return cli.run(args);
   }
 
   private static Event histogram(long timeMillis, long entryBytes, long entries) {
