@@ -1,7 +1,5 @@
 package dev.umbra.shadow.anomaly;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.util.JsonFormat;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.net.URI;
@@ -70,12 +68,7 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
         a.series(), String.format(Locale.ROOT, "%.3f", a.score()), a.explanation());
     metrics.anomalies.labelValues(kind).inc();
     if (webhook.isPresent()) {
-      String body;
-      try {
-        body = JsonFormat.printer().omittingInsignificantWhitespace().print(AnomalyWire.toProto(a));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IllegalStateException(e);
-      }
+      String body = AnomalyWire.toJson(a);
       try {
         sender.execute(() -> post(webhook.get(), a.id(), body));
       } catch (RejectedExecutionException e) {

@@ -1,5 +1,7 @@
 package dev.umbra.shadow.anomaly;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
 import dev.umbra.proto.v1.AnomalyKind;
 
 /**
@@ -27,6 +29,15 @@ public final class AnomalyWire {
         .setExpectedHigh(a.expectedHigh())
         .setExplanation(a.explanation())
         .build();
+  }
+
+  /** The message's proto3 JSON mapping, compact: the alert webhook's documented body. */
+  public static String toJson(Anomaly a) {
+    try {
+      return JsonFormat.printer().omittingInsignificantWhitespace().print(toProto(a));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("umbra.v1.Anomaly has no JSON mapping: " + e.getMessage(), e); // only for Any fields
+    }
   }
 
   public static AnomalyKind toProto(Kind kind) {
