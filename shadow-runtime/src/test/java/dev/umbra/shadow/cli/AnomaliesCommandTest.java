@@ -78,7 +78,8 @@ class AnomaliesCommandTest {
     int[] exit = new int[1];
     Thread follower = new Thread(() -> exit[0] = run("anomalies", "--shadow", target, "--follow"));
     follower.start();
-    for (int i = 0; i < 300 && !out.toString().contains("p1-new"); i++) { // until the watch is subscribed
+    // until the watch is subscribed and has printed it (a line names no id: look for its explanation)
+    for (int i = 0; i < 300 && !out.toString().contains("threads.live spiked"); i++) {
       shadow.anomalies().publish(TestAnomaly.newBuilder().setId("p1-new").setPrimaryId("p1").setSeries("threads.live")
           .setKind(Kind.SPIKE).setDetectedUnixMs(2000).setScore(0.7)
           .setExplanation("threads.live spiked to 400 threads, expected 18–19 threads").build());
