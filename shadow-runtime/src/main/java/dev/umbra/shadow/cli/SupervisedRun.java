@@ -162,7 +162,7 @@ final class SupervisedRun implements AutoCloseable {
    * (and reported to {@code onSignal}). Returns the primary's exit code.
    */
   int run(Consumer<String> onSignal) throws IOException, InterruptedException {
-    Signals.forward(name -> {
+    OsSignals.forward(name -> {
       onSignal.accept(name);
       supervisor.signal(name);
     });

@@ -170,6 +170,9 @@ public final class SeriesStore implements AutoCloseable {
         queue.drainTo(pending);
         commit(pending);
         pending.clear();
+        if (closing && queue.isEmpty()) {
+          return;
+        }
         maybeCompact();
       } catch (InterruptedException e) {
         if (closing && pending.isEmpty() && queue.isEmpty()) {
@@ -240,6 +243,8 @@ public final class SeriesStore implements AutoCloseable {
       return;
     }
     closing = true;
+    // wakes the writer from its poll at once: it commits what is queued and returns
+    queue.add(new WriteGroup(List.of(), List.of(), () -> {}));
     try {
       writer.join(5000);
       if (writer.isAlive()) {

@@ -87,7 +87,7 @@ public final class Supervisor implements AutoCloseable {
     this.clock = clock;
     this.say = say;
     this.engine = switch (options.engine()) {
-      case "app" -> new AppEngine(coordinator);
+      case "app" -> new AgentAppEngine(coordinator);
       case "crac" -> new CracEngine(cracRoot, coordinator.store(), clock);
       case "restart", "auto" -> new RestartEngine();
       default -> throw new IllegalArgumentException("--engine must be auto, app, crac or restart, not '" + options.engine() + "'");
@@ -249,8 +249,8 @@ public final class Supervisor implements AutoCloseable {
       return;
     }
     if (options.engine().equals("auto") && engine instanceof RestartEngine
-        && sessions.get(id.get()).map(s -> s.identity().capabilities().checkpointEngines().contains(AppEngine.NAME)).orElse(false)) {
-      engine = new AppEngine(coordinator);
+        && sessions.get(id.get()).map(s -> s.identity().capabilities().checkpointEngines().contains(AgentAppEngine.NAME)).orElse(false)) {
+      engine = new AgentAppEngine(coordinator);
       say("the primary registered Checkpointable state: engine app");
     }
     Optional<Duration> every = options.checkpointEvery();

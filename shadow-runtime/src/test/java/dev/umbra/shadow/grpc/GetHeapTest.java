@@ -69,6 +69,12 @@ class GetHeapTest {
               .addAllocationFrames("com.example.Cache.put:42")))
           .addEvents(histogram(t0 + 3_600_000, 1, 1))) // an hour ahead of the shadow's clock: refused
           .build());
+      // the batch's events are stored one by one: wait for the last of them
+      long deadline = System.nanoTime() + ApiFixture.WAIT.toNanos();
+      while (api.control().getHeap(GetHeapRequest.newBuilder().setPrimaryId("p1").build()).getOldObjectsCount() == 0
+          && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
     }
 
     @Test

@@ -31,7 +31,7 @@ final class LogAllocator implements Allocator {
   private final Allocation baseline;
   private final int historySize;
   private final Map<Target, Allocation> recorded = new HashMap<>();
-  private final Deque<Decision> history = new ArrayDeque<>();
+  private final Deque<LogEntry> history = new ArrayDeque<>();
 
   LogAllocator(Clock clock, Allocation baseline, int historySize) {
     this.clock = clock;
@@ -62,7 +62,7 @@ final class LogAllocator implements Allocator {
       return new ApplyResult(Status.RECOMMENDED_ONLY, next, "recorded only, nothing applied: " + next + " is already the recorded allocation");
     }
     recorded.put(target, next);
-    history.addLast(new Decision(clock.instant(), target, previous, next));
+    history.addLast(new LogEntry(clock.instant(), target, previous, next));
     while (history.size() > historySize) {
       history.removeFirst();
     }
@@ -72,7 +72,7 @@ final class LogAllocator implements Allocator {
   }
 
   /** The recorded decisions, oldest first, at most the configured history size. */
-  synchronized List<Decision> decisions() {
+  synchronized List<LogEntry> decisions() {
     return List.copyOf(history);
   }
 

@@ -49,8 +49,8 @@ class LogAllocatorTest {
     allocator.apply(APP, Allocation.heap(1L << 29));
 
     assertThat(allocator.decisions()).containsExactly(
-        new Decision(clock.instant(), APP, Allocation.empty(), Allocation.memory(1L << 30)),
-        new Decision(clock.instant(), APP, Allocation.memory(1L << 30), Allocation.memory(1L << 30).withHeapBytes(1L << 29)));
+        new LogEntry(clock.instant(), APP, Allocation.empty(), Allocation.memory(1L << 30)),
+        new LogEntry(clock.instant(), APP, Allocation.memory(1L << 30), Allocation.memory(1L << 30).withHeapBytes(1L << 29)));
   }
 
   @Test

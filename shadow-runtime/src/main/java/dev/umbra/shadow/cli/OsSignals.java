@@ -6,8 +6,8 @@ import java.util.function.Consumer;
  * Forwards SIGTERM, SIGINT and SIGHUP to a handler instead of exiting (JDK's {@code
  * sun.misc.Signal}, in jdk.unsupported: the only way to tell the signals apart).
  */
-final class Signals {
-  private Signals() {}
+final class OsSignals {
+  private OsSignals() {}
 
   static void forward(Consumer<String> handler) {
     for (String name : new String[] {"TERM", "INT", "HUP"}) {

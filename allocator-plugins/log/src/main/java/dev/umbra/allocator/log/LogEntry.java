@@ -6,8 +6,8 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** One recorded decision: when, for what, from which allocation to which. */
-record Decision(Instant at, Target target, Allocation previous, Allocation desired) {
-  Decision {
+record LogEntry(Instant at, Target target, Allocation previous, Allocation desired) {
+  LogEntry {
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(previous, "previous");

@@ -12,13 +12,13 @@ import java.util.concurrent.CompletableFuture;
  * the newest known-good one in place. With no known-good checkpoint yet, a rollback falls back
  * to a restart from the launch command.
  */
-final class AppEngine implements Engine {
+final class AgentAppEngine implements Engine {
   static final String NAME = "app";
 
   private final CheckpointCoordinator coordinator;
   private final RestartEngine fallback = new RestartEngine();
 
-  AppEngine(CheckpointCoordinator coordinator) {
+  AgentAppEngine(CheckpointCoordinator coordinator) {
     this.coordinator = coordinator;
   }
 
