@@ -169,6 +169,7 @@ class ResourceManagerTest {
     }
   }
 
+  /** The heap shrinks' state kept across ticks; the rule itself is {@link HeapDeciderTest}'s. */
   @Nested
   class HeapShrinks {
     private FakeAllocator jvm;
@@ -212,48 +213,6 @@ class ResourceManagerTest {
       clock.advance(Duration.ofSeconds(10));
       manager.tick();
       assertThat(latest(Resource.HEAP).reason()).contains("the next in 120 s");
-    }
-
-    @Test
-    void oneThatReturnsMemory_isSaidSo_andTheNextComesAfterTheCooldown() {
-      telemetry.values(Canonical.MEM_RSS, 150 * MIB);
-      telemetry.values(Canonical.MEM_HEAP_COMMITTED, 110 * MIB);
-      clock.advance(Duration.ofSeconds(10));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).reason()).contains("returned memory: RSS 600.0 MiB -> 150.0 MiB; the next in 30 s");
-      clock.advance(Duration.ofSeconds(20));
-      manager.tick();
-      // within its need now (90 MiB of heap, 40 MiB off-heap): the shrink only checks the live set
-      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(latest(Resource.HEAP).reason()).contains("to check the live set");
-      assertThat(jvm.applied).hasSize(2);
-    }
-
-    @Test
-    void oneThatShowsASmallerLiveSet_keepsTheCooldownAsThePace_evenIfTheRssStays() {
-      telemetry.values(Canonical.MEM_HEAP_USED, 40 * MIB); // the collection found 40 of the 60 MiB dead
-      clock.advance(Duration.ofSeconds(10));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).reason())
-          .contains("showed a smaller live set (60.0 MiB -> 40.0 MiB) but returned little").contains("the next in 30 s");
-    }
-
-    @Test
-    void troughsThatAskForTheWholeHeap_stillGetAShrink_onACollectorThatIgnoresTheBound() {
-      telemetry.values(Canonical.MEM_HEAP_USED, 400 * MIB); // old garbage or live: only a collection tells
-      clock.advance(Duration.ofSeconds(10));
-      manager.tick(); // judges the first shrink
-      clock.advance(Duration.ofSeconds(60));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(jvm.applied).hasSize(2);
-      assertThat(jvm.applied.get(1)).isEqualTo(Allocation.heap((long) (512 * MIB * 0.8)));
     }
 
     @Test
@@ -304,15 +263,6 @@ class ResourceManagerTest {
       assertThat(memory.reason()).contains("below the need").contains("room for growth 150.0 MiB");
     }
 
-    @Test
-    void largestRise_looksOnlyWithinTheWindow_andSkipsHoles() {
-      double[] v = {10, Double.NaN, 12, 30, 5, 6, 7, 40};
-
-      assertThat(Windows.largestRise(v, 2)).isEqualTo(34.0); // 6 -> 40 (5 -> 40 is 3 s apart)
-      assertThat(Windows.largestRise(v, 1)).isEqualTo(33.0); // 7 -> 40
-      assertThat(Windows.largestRise(new double[] {10, Double.NaN, 30}, 1)).isZero(); // the hole is no value
-      assertThat(Windows.largestRise(new double[] {5, 4, 3}, 2)).isZero();
-    }
   }
 
   @Nested
@@ -514,7 +464,10 @@ class ResourceManagerTest {
     }
   }
 
-  /** Disk bandwidth (manage-io): decided as CPU is, from io.disk.read and io.disk.write, never below the floor. */
+  /**
+   * Disk bandwidth (manage-io) in the loop: when it is decided, applied and refused. The rule
+   * itself (floor, saturation, step) is {@link DiskDeciderTest}'s.
+   */
   @Nested
   class DiskBandwidth {
     private FakeAllocator withDisks(Allocation initial) {
@@ -540,48 +493,6 @@ class ResourceManagerTest {
       assertThat(main.applied).contains(Allocation.diskWrite(main.now.diskWriteBytesPerSecond().getAsLong()));
       assertThat(latest(Resource.DISK_READ).action()).isEqualTo(Action.HOLD);
       assertThat(latest(Resource.DISK_READ).reason()).isEqualTo("no io.disk.read telemetry yet");
-    }
-
-    @Test
-    void neverGoesBelowTheFloor_soAThrottleCannotStarveThePrimary() {
-      telemetry.values(Canonical.IO_DISK_READ, 0.5 * MIB);
-      telemetry.forecasts.put(Canonical.IO_DISK_READ,
-          Forecasts.peak("io.disk.read", 0.1 * MIB, 0.5 * MIB, 1.0 * MIB, 2.0 * MIB, 3.0 * MIB));
-      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskReadBytesPerSecond(100 * MIB));
-      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
-      manager.tick(); // a primary just seen: nothing comes down before a cooldown
-      clock.advance(Duration.ofSeconds(30));
-
-      manager.tick();
-
-      Decision read = latest(Resource.DISK_READ);
-      assertThat(read.action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(read.desired()).as("2.2 MiB/s wanted, the floor is 32 MiB/s").isEqualTo(50.0 * MIB);
-      assertThat(read.reason()).contains("step limit /2.0, wanted 32.0 MiB/s");
-      clock.advance(Duration.ofSeconds(30));
-
-      manager.tick();
-
-      assertThat(latest(Resource.DISK_READ).desired()).isEqualTo(32.0 * MIB);
-      assertThat(latest(Resource.DISK_READ).reason()).contains("(the floor manage-io-min)");
-      assertThat(main.now.diskReadBytesPerSecond()).hasValue(32 * MIB);
-    }
-
-    @Test
-    void raisesALimitThePrimaryIsHeldAt_evenWhenTheForecastSaysNoMore() {
-      // at its limit, the primary's usage (and so its forecast) is censored: it gets x1.5
-      telemetry.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
-      telemetry.forecasts.put(Canonical.IO_DISK_WRITE,
-          Forecasts.peak("io.disk.write", 38.0 * MIB, 39.0 * MIB, 40.0 * MIB, 40.0 * MIB, 40.0 * MIB));
-      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskWriteBytesPerSecond(40 * MIB));
-      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
-
-      manager.tick();
-
-      Decision write = latest(Resource.DISK_WRITE);
-      assertThat(write.action()).isEqualTo(Action.SCALE_UP);
-      assertThat(write.reason()).contains("saturated (usage 40.0 MiB/s)");
-      assertThat(main.now.diskWriteBytesPerSecond()).hasValue(60 * MIB);
     }
 
     @Test
