@@ -7,10 +7,6 @@ import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.InsufficientHistoryException;
-import dev.umbra.shadow.forecast.QuantileForecast;
-import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.ingest.JvmFlagsSessionChannel;
 import dev.umbra.shadow.ingest.PrimarySession;
@@ -24,7 +20,6 @@ import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -36,7 +31,6 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,27 +42,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The resource manager's loop: every {@code manage-every}, for each connected primary, it reads
- * the telemetry and forecasts, asks one pure decider per resource the allocator sets ({@link
- * CpuDecider}, {@link MemoryDecider}; with {@code manage-io}, {@link DiskDecider} for disk read and
- * write bandwidth; with the {@code jvm} allocator, {@link HeapDecider}), applies the plan in auto
- * mode and records each decision in the {@link DecisionLog}. {@link #start} is where it is wired.
+ * the telemetry and forecasts ({@link DemandReader}), asks one pure decider per resource the
+ * allocator sets ({@link CpuDecider}, {@link MemoryDecider}; with {@code manage-io}, {@link
+ * DiskDecider} for disk read and write bandwidth; with the {@code jvm} allocator, {@link
+ * HeapDecider}), applies the plan in auto mode and records each decision in the {@link
+ * DecisionLog}. {@link #start} is where it is wired.
  * Runs on one {@code umbra-manager} thread; {@link #tick()} is also what tests call.
  */
 public final class ResourceManager implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ResourceManager.class);
-  /** Telemetry older than this is not acted on. */
-  static final Duration STALE = Duration.ofSeconds(15);
-  /**
-   * Seconds of heap history the live set is taken from: long enough to hold a collection of a busy
-   * JVM, short enough to follow a growing live set (an idle JVM without a GC in it is
-   * overestimated, which is the safe side).
-   */
-  static final int LIVE_SET_WINDOW = 20;
-  /** Seconds of usage the latest usage is the maximum of. */
-  static final int USAGE_WINDOW = 3;
-  /** Seconds of usage searched for a period (periods up to a third of it are found). */
-  static final int PERIODIC_WINDOW = 600;
-
   /**
    * What the loop works with.
    *
@@ -96,18 +78,13 @@ public final class ResourceManager implements AutoCloseable {
   /** What a decision is recorded with besides its plan. */
   private record Facts(OptionalDouble current, double usage, String model) {}
 
-  /** A resource's demand as read for its decider, and the newest second and history it was read at. */
-  private record Reading(Demand demand, long newest, double[] history) {}
-
   private final Parts parts;
   private final ShadowConfig.Manage config;
-  private final TelemetrySource telemetry;
+  private final DemandReader reader;
   private final CpuDecider cpu;
   private final MemoryDecider memory;
   private final DiskDecider disk;
   private final HeapDecider heap;
-  private final QuantileLevels levels;
-  private final Horizon horizon;
   private final Map<String, EnumMap<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
   /**
    * When the manager first decided about each primary: until a cooldown has passed since, nothing
@@ -122,15 +99,11 @@ public final class ResourceManager implements AutoCloseable {
   ResourceManager(Parts parts) {
     this.parts = Objects.requireNonNull(parts, "parts");
     this.config = parts.config();
-    this.telemetry = parts.telemetry();
+    this.reader = new DemandReader(parts.telemetry(), config.lead(), config.confidence());
     this.cpu = CpuDecider.of(config);
     this.memory = MemoryDecider.of(config);
     this.disk = DiskDecider.of(config);
     this.heap = HeapDecider.of(config);
-    Set<Double> q = new TreeSet<>(Set.of(0.05, 0.5, 0.9, 0.95, 0.99));
-    q.add(config.confidence());
-    this.levels = QuantileLevels.of(q.stream().mapToDouble(Double::doubleValue).toArray());
-    this.horizon = new Horizon((int) Math.max(1, config.lead().toSeconds()), Duration.ofSeconds(1));
   }
 
   /**
@@ -225,40 +198,42 @@ public final class ResourceManager implements AutoCloseable {
     Set<ResourceKind> kinds = allocator.supports();
     if (kinds.contains(ResourceKind.CPU)) {
       read(r, Resource.CPU, Canonical.CPU_PROCESS, current.cpuCores()).ifPresent(
-          cpuRead -> act(r, Resource.CPU, cpu.decide(cpuRead.demand()), facts(cpuRead), allocator, Allocation::cpu));
+          d -> act(r, Resource.CPU, cpu.decide(d), facts(d), allocator, Allocation::cpu));
     }
     if (kinds.contains(ResourceKind.MEMORY)) {
-      read(r, Resource.MEMORY, Canonical.MEM_RSS, bytes(current.memoryBytes())).ifPresent(m -> decideMemory(r, m));
+      decideMemory(r, bytes(current.memoryBytes()));
     }
     if (config.io() && kinds.contains(ResourceKind.DISK_READ)) {
       read(r, Resource.DISK_READ, Canonical.IO_DISK_READ, bytes(current.diskReadBytesPerSecond())).ifPresent(
-          d -> act(r, Resource.DISK_READ, disk.decide(d.demand()), facts(d), allocator,
+          d -> act(r, Resource.DISK_READ, disk.decide(d), facts(d), allocator,
               bps -> Allocation.diskRead((long) bps)));
     }
     if (config.io() && kinds.contains(ResourceKind.DISK_WRITE)) {
       read(r, Resource.DISK_WRITE, Canonical.IO_DISK_WRITE, bytes(current.diskWriteBytesPerSecond())).ifPresent(
-          d -> act(r, Resource.DISK_WRITE, disk.decide(d.demand()), facts(d), allocator,
+          d -> act(r, Resource.DISK_WRITE, disk.decide(d), facts(d), allocator,
               bps -> Allocation.diskWrite((long) bps)));
     }
     Optional<Allocator> heapAllocator = kinds.contains(ResourceKind.HEAP) ? Optional.of(allocator) : parts.jvm();
     heapAllocator.ifPresent(h -> decideHeap(r, h));
   }
 
-  private void decideMemory(Round r, Reading rss) {
+  private void decideMemory(Round r, OptionalDouble current) {
     String p = r.id().primaryId();
-    MemoryDecider.Input in = new MemoryDecider.Input(rss.demand(), rss.history(),
-        telemetry.recent(p, Canonical.MEM_RSS, rss.newest(), MemoryDecider.GROWTH_WINDOW), jvmMemory(p, rss.newest()),
-        r.id().jvm().maxHeapBytes());
-    act(r, Resource.MEMORY, memory.decide(in), facts(rss), r.allocator(), bytes -> Allocation.memory((long) bytes));
+    DemandReader.Reading rss = reader.read(p, Canonical.MEM_RSS, current, r.now(), last(r.id(), Resource.MEMORY));
+    Optional<Demand> demand = fresh(r, Resource.MEMORY, current, rss);
+    if (demand.isPresent()) {
+      Policy.Plan plan = memory.decide(reader.memory(p, rss, demand.get(), r.id().jvm().maxHeapBytes()));
+      act(r, Resource.MEMORY, plan, facts(demand.get()), r.allocator(), bytes -> Allocation.memory((long) bytes));
+    }
   }
 
   private void decideHeap(Round r, Allocator heapAllocator) {
     String p = r.id().primaryId();
-    long newest = telemetry.newestSecond(p, Canonical.MEM_HEAP_USED);
-    if (newest == Long.MIN_VALUE || r.now().getEpochSecond() - newest > STALE.toSeconds()) {
+    OptionalLong newest = reader.freshHeapSecond(p, r.now());
+    if (newest.isEmpty()) {
       return; // memory's own decision already says the telemetry is missing
     }
-    Optional<JvmMemory> need = jvmMemory(p, newest);
+    Optional<JvmMemory> need = reader.jvmMemory(p, newest.getAsLong());
     if (need.isEmpty()) {
       return;
     }
@@ -274,8 +249,8 @@ public final class ResourceManager implements AutoCloseable {
       return;
     }
     HeapDecider.Step step = heap.decide(new HeapDecider.Input(m, heapNow, r.id().jvm().maxHeapBytes(),
-        HeapDecider.ignoresHeapBound(r.id()), telemetry.recent(p, Canonical.MEM_RSS, newest, MemoryDecider.GROWTH_WINDOW),
-        r.now(), last(r.id(), Resource.HEAP), Optional.ofNullable(reclaims.get(p))));
+        HeapDecider.ignoresHeapBound(r.id()), reader.rssGrowth(p, newest.getAsLong()), r.now(),
+        last(r.id(), Resource.HEAP), Optional.ofNullable(reclaims.get(p))));
     Facts facts = new Facts(OptionalDouble.of(heapNow), m.rssBytes(), HeapDecider.MODEL);
     Policy.Plan plan = step.plan();
     if (plan.action() == Action.HOLD) {
@@ -290,46 +265,19 @@ public final class ResourceManager implements AutoCloseable {
     }
   }
 
-  /**
-   * The demand of a resource from its series: the usage, and the forecast of the peak over the
-   * lead time, from the demand's own period when it repeats ({@link Periodicity}, over the last
-   * {@link #PERIODIC_WINDOW} seconds), else from the forecast models. Empty, after recording a
-   * hold, when the series is missing or stale.
-   */
-  private Optional<Reading> read(Round r, Resource resource, Canonical series, OptionalDouble current) {
-    String p = r.id().primaryId();
-    long newest = telemetry.newestSecond(p, series);
-    long age = r.now().getEpochSecond() - newest;
-    if (newest == Long.MIN_VALUE || age > STALE.toSeconds()) {
-      double c = current.orElse(Double.NaN);
-      audit(r.id(), r.where(), resource, Action.HOLD, new Policy.Plan(Action.HOLD, c, Double.NaN, Double.NaN, ""),
-          new Facts(current, Double.NaN, "-"), defaultAllocatorName(resource), false,
-          newest == Long.MIN_VALUE ? "no " + series + " telemetry yet"
-              : "no fresh " + series + " telemetry (newest " + age + " s old)");
-      return Optional.empty();
-    }
-    double usage = Windows.max(telemetry.recent(p, series, newest, USAGE_WINDOW));
-    double[] history = telemetry.recent(p, series, newest, PERIODIC_WINDOW);
-    Optional<QuantileForecast> forecast = Periodicity.forecast(series.seriesName().value(), history,
-        Instant.ofEpochSecond(newest), horizon, levels);
-    String notReady = "";
-    if (forecast.isEmpty()) {
-      try {
-        forecast = Optional.of(telemetry.forecast(p, series, horizon, levels));
-      } catch (InsufficientHistoryException | IllegalArgumentException e) {
-        notReady = "forecast of " + series + " not ready: " + e.getMessage();
-      }
-    }
-    return Optional.of(new Reading(new Demand(current, usage, forecast, notReady, r.now(), last(r.id(), resource)),
-        newest, history));
+  /** The demand of a resource from its series; empty, after recording a hold, when it is missing or stale. */
+  private Optional<Demand> read(Round r, Resource resource, Canonical series, OptionalDouble current) {
+    return fresh(r, resource, current,
+        reader.read(r.id().primaryId(), series, current, r.now(), last(r.id(), resource)));
   }
 
-  private Optional<JvmMemory> jvmMemory(String p, long newest) {
-    return JvmMemory.estimate(
-        telemetry.recent(p, Canonical.MEM_HEAP_USED, newest, LIVE_SET_WINDOW),
-        telemetry.recent(p, Canonical.MEM_HEAP_COMMITTED, newest, LIVE_SET_WINDOW),
-        telemetry.recent(p, Canonical.MEM_RSS, newest, LIVE_SET_WINDOW),
-        telemetry.recent(p, Canonical.MEM_NONHEAP, newest, LIVE_SET_WINDOW));
+  private Optional<Demand> fresh(Round r, Resource resource, OptionalDouble current, DemandReader.Reading reading) {
+    if (reading.demand().isEmpty()) {
+      double c = current.orElse(Double.NaN);
+      audit(r.id(), r.where(), resource, Action.HOLD, new Policy.Plan(Action.HOLD, c, Double.NaN, Double.NaN, ""),
+          new Facts(current, Double.NaN, "-"), defaultAllocatorName(resource), false, reading.missing());
+    }
+    return reading.demand();
   }
 
   /** Records the plan and, in auto mode, applies it; true when the allocator took the change without an error. */
@@ -391,8 +339,8 @@ public final class ResourceManager implements AutoCloseable {
         allocator, applied, where, facts.model(), reason));
   }
 
-  private static Facts facts(Reading reading) {
-    return new Facts(reading.demand().current(), reading.demand().usage(), reading.demand().model());
+  private static Facts facts(Demand d) {
+    return new Facts(d.current(), d.usage(), d.model());
   }
 
   private static OptionalDouble bytes(OptionalLong value) {
