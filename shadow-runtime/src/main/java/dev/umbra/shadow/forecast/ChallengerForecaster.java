@@ -2,61 +2,34 @@ package dev.umbra.shadow.forecast;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Serves a challenger (the LSTM) only where a rolling backtest on this series' own recent data
- * shows it better than the incumbent (the baseline selector). Every horizon it asks both for a
- * forecast; once the horizon has passed it scores both peak forecasts against the realised
- * peak with the pinball loss (divided by the peak), decayed with {@code halfLife}. Origins where
- * either could not forecast are not scored, so both means cover the same horizons. {@link
- * #forecast} returns the challenger's forecast when it has at least {@link #MIN_SCORED} scored
+ * Serves a challenger (the LSTM) only where a {@link RollingBacktest} on this series' own recent
+ * data shows it better than the incumbent (the baseline selector). Every horizon it asks both for
+ * a forecast; once the horizon has passed it scores both peak forecasts against the realised peak
+ * (the values after the origin) with the pinball loss (divided by the peak), decayed with {@code
+ * halfLife}. Origins where either could not forecast are not scored, so both means cover the same
+ * horizons. {@link #forecast} returns the challenger's forecast when it has at least {@link #MIN_SCORED} scored
  * horizons and the lower decayed mean loss, else the incumbent's; either way the forecast says
  * why ({@link QuantileForecast#selection()}). Not thread-safe.
  */
 public final class ChallengerForecaster implements OnlineForecaster {
   static final int MIN_SCORED = 24;
+  private static final int INCUMBENT = 0;
+  private static final int CHALLENGER = 1;
 
   private final OnlineForecaster incumbent;
   private final OnlineForecaster challenger;
-  private final QuantileLevels levels;
-  private final long horizonMillis;
-  private final long maxGapMillis;
-  private final double halfLifeMillis;
-  private final ArrayDeque<Issued> issued = new ArrayDeque<>();
-  private double incumbentLoss;
-  private double challengerLoss;
-  private double weight;
-  private int scored;
+  private final RollingBacktest backtest;
   private String lastChallengerProblem = "";
-  private long lastMillis = Long.MIN_VALUE;
-  private long nextIssueMillis = Long.MIN_VALUE;
-  private long lastDecayMillis = Long.MIN_VALUE;
-
-  private static final class Issued {
-    final long origin;
-    final double[] incumbent;
-    final double[] challenger;
-    double max = Double.NEGATIVE_INFINITY;
-
-    Issued(long origin, double[] incumbent, double[] challenger) {
-      this.origin = origin;
-      this.incumbent = incumbent;
-      this.challenger = challenger;
-    }
-  }
 
   public ChallengerForecaster(OnlineForecaster incumbent, OnlineForecaster challenger, Horizon horizon,
       QuantileLevels levels, Duration maxGap, Duration halfLife) {
     this.incumbent = Objects.requireNonNull(incumbent, "incumbent");
     this.challenger = Objects.requireNonNull(challenger, "challenger");
-    this.levels = Objects.requireNonNull(levels, "levels");
-    this.horizonMillis = horizon.duration().toMillis();
-    this.maxGapMillis = maxGap.toMillis();
-    this.halfLifeMillis = halfLife.toMillis();
+    this.backtest = new RollingBacktest(2, horizon, levels, maxGap, halfLife);
   }
 
   @Override
@@ -68,29 +41,9 @@ public final class ChallengerForecaster implements OnlineForecaster {
   public void observe(Instant at, double value) {
     incumbent.observe(at, value);
     challenger.observe(at, value);
-    long t = at.toEpochMilli();
-    if (lastMillis != Long.MIN_VALUE && t - lastMillis > maxGapMillis) {
-      issued.clear();
-    }
-    lastMillis = t;
-    for (Iterator<Issued> it = issued.iterator(); it.hasNext(); ) {
-      Issued is = it.next();
-      long end = is.origin + horizonMillis;
-      if (t > is.origin && t <= end) {
-        is.max = Math.max(is.max, value);
-      }
-      if (t >= end) {
-        score(is, t);
-        it.remove();
-      }
-    }
-    if (t >= nextIssueMillis) {
-      double[] a = peaks(incumbent, at);
-      double[] b = peaks(challenger, at);
-      if (a != null && b != null) {
-        issued.add(new Issued(t, a, b));
-      }
-      nextIssueMillis = t + horizonMillis;
+    backtest.observe(at, value);
+    if (backtest.issueDue(at)) {
+      backtest.issue(at, new double[][] {peaks(incumbent, at), peaks(challenger, at)});
     }
   }
 
@@ -109,40 +62,23 @@ public final class ChallengerForecaster implements OnlineForecaster {
     }
   }
 
-  private void score(Issued is, long now) {
-    if (is.max == Double.NEGATIVE_INFINITY) {
-      return;
-    }
-    if (lastDecayMillis != Long.MIN_VALUE) {
-      double decay = Math.pow(2, -(now - lastDecayMillis) / halfLifeMillis);
-      incumbentLoss *= decay;
-      challengerLoss *= decay;
-      weight *= decay;
-    }
-    lastDecayMillis = now;
-    double scale = Math.max(is.max, 1e-12);
-    incumbentLoss += PinballLoss.mean(is.max, is.incumbent, levels) / scale;
-    challengerLoss += PinballLoss.mean(is.max, is.challenger, levels) / scale;
-    weight += 1;
-    scored++;
-  }
-
   /** Horizons scored for both so far. */
   public int scored() {
-    return scored;
+    return backtest.scored();
   }
 
   /** Whether the challenger would serve now. */
   public boolean challengerLeads() {
-    return scored >= MIN_SCORED && weight > 0 && challengerLoss < incumbentLoss;
+    return backtest.best(MIN_SCORED) == CHALLENGER;
   }
 
   @Override
   public QuantileForecast forecast(Instant origin) throws InsufficientHistoryException {
     QuantileForecast base = incumbent.forecast(origin);
-    String losses = weight > 0
+    int scored = backtest.scored();
+    String losses = scored > 0
         ? String.format(Locale.ROOT, "rolling pinball %s %.4f vs %s %.4f over %d horizons", challenger.name(),
-            challengerLoss / weight, base.model(), incumbentLoss / weight, scored)
+            backtest.meanLoss(CHALLENGER), base.model(), backtest.meanLoss(INCUMBENT), scored)
         : "";
     if (challengerLeads()) {
       try {

@@ -2,7 +2,6 @@ package dev.umbra.shadow.manager;
 
 import dev.umbra.allocator.Allocation;
 import dev.umbra.allocator.Allocator;
-import dev.umbra.allocator.AllocatorContext;
 import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ResourceKind;
@@ -18,7 +17,6 @@ import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
@@ -46,12 +44,12 @@ public final class AnomalyScaler implements Responder.Scaling, AutoCloseable {
   private final double cpuStepCores;
   private final double memoryStep;
   private final Function<String, Optional<PrimaryIdentity>> primaries;
-  private final ResourceManager.Loaded main;
+  private final AllocatorLoader.Loaded main;
   private final TargetResolver resolver;
   private final ExecutorService executor;
 
   AnomalyScaler(ShadowConfig.Manage bounds, ActionPolicy policy, Function<String, Optional<PrimaryIdentity>> primaries,
-      ResourceManager.Loaded main, TargetResolver resolver, ExecutorService executor) {
+      AllocatorLoader.Loaded main, TargetResolver resolver, ExecutorService executor) {
     this.bounds = bounds;
     this.cpuStepCores = policy.cpuStepCores();
     this.memoryStep = policy.memoryStep();
@@ -70,10 +68,8 @@ public final class AnomalyScaler implements Responder.Scaling, AutoCloseable {
    */
   public static AnomalyScaler open(ShadowConfig.Manage manage, ActionPolicy policy,
       Function<String, Optional<PrimaryIdentity>> primaries, JvmFlagsChannel channel, Clock clock) {
-    AllocatorContext context = new AllocatorContext(manage.allocatorSettings(), Map.of(), clock)
-        .withService(JvmFlagsChannel.class, channel);
-    ResourceManager.Loaded main = ResourceManager.Loaded.open(manage.allocator(),
-        name -> ResourceManager.open(name, context, AnomalyScaler.class.getClassLoader()));
+    AllocatorLoader.Loaded main = new AllocatorLoader(AnomalyScaler.class.getClassLoader(), clock, Optional.of(channel))
+        .load(manage.allocator(), manage.allocatorSettings());
     main.allocator().ifPresentOrElse(
         a -> logger.info("act: scale-ups through allocator={} (cpu +{} cores, memory +{} %)", manage.allocator(),
             policy.cpuStepCores(), Math.round(policy.memoryStep() * 100)),

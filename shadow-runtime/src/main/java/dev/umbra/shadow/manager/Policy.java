@@ -1,5 +1,6 @@
 package dev.umbra.shadow.manager;
 
+import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import java.time.Duration;
 import java.time.Instant;
@@ -53,6 +54,12 @@ record Policy(double confidence, double threshold, double headroom, double band,
     if (!(min > 0) || max < min) {
       throw new IllegalArgumentException("bounds [" + min + ", " + max + "]");
     }
+  }
+
+  /** The rule of {@code manage-*} for a resource bounded by {@code [min, max]}. */
+  static Policy of(ShadowConfig.Manage config, double min, double max) {
+    return new Policy(config.confidence(), config.threshold(), config.headroom(), config.band(), config.cooldown(),
+        config.maxStep(), min, max);
   }
 
   /**

@@ -48,7 +48,7 @@ class AnomalyScalerTest {
         1024 * MIB, d.jvm(), Optional.empty());
     return new AnomalyScaler(bounds, ActionPolicy.defaults(),
         id -> id.equals("host/4242/1") ? Optional.of(primary()) : Optional.empty(),
-        new ResourceManager.Loaded("fake", Optional.of(allocator), ""), new TargetResolver("host", proc, Optional.empty()),
+        new AllocatorLoader.Loaded("fake", Optional.of(allocator), ""), new TargetResolver("host", proc, Optional.empty()),
         Executors.newSingleThreadExecutor());
   }
 
@@ -108,7 +108,7 @@ class AnomalyScalerTest {
   void everyScaleUpIsRefused_whenTheAllocatorCouldNotBeOpened() {
     ShadowConfig.Manage d = ShadowConfig.Manage.off();
     AnomalyScaler scaler = new AnomalyScaler(d, ActionPolicy.defaults(), id -> Optional.of(primary()),
-        new ResourceManager.Loaded("nope", Optional.empty(), "unknown allocator 'nope'; known allocators: cgroup"),
+        new AllocatorLoader.Loaded("nope", Optional.empty(), "unknown allocator 'nope'; known allocators: cgroup"),
         new TargetResolver("host", proc, Optional.empty()), Executors.newSingleThreadExecutor());
 
     ActionRecord r = scaler.scale("host/4242/1", ActionPolicy.Resource.CPU, "a");

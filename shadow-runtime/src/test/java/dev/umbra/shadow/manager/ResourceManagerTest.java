@@ -3,7 +3,6 @@ package dev.umbra.shadow.manager;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.allocator.Allocation;
-import dev.umbra.allocator.AllocatorContext;
 import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.AllocatorException.Reason;
@@ -38,7 +37,7 @@ class ResourceManagerTest {
   private static final long PID = 4242;
 
   private final MutableClock clock = MutableClock.at("2026-01-01T00:10:00Z");
-  private final FakeSignals signals = new FakeSignals();
+  private final FakeTelemetry telemetry = new FakeTelemetry();
   private final DecisionLog log = new DecisionLog();
   @TempDir Path proc;
 
@@ -47,13 +46,13 @@ class ResourceManagerTest {
     Files.createDirectories(proc.resolve(Long.toString(PID)));
     Files.writeString(proc.resolve(PID + "/cgroup"), "5:memory:/umbra-app\n4:cpu,cpuacct:/umbra-app\n");
     // 2 s ago: 0.5 cores, RSS 300 MiB, heap used 200 MiB of 256 MiB committed, 40 MiB non-heap
-    signals.values(Canonical.CPU_PROCESS, 0.5);
-    signals.values(Canonical.MEM_RSS, 300 * MIB);
-    signals.values(Canonical.MEM_HEAP_USED, 200 * MIB);
-    signals.values(Canonical.MEM_HEAP_COMMITTED, 256 * MIB);
-    signals.values(Canonical.MEM_NONHEAP, 40 * MIB);
-    signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.6, 1.0, 1.4, 1.6, 1.8));
-    signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 280 * MIB, 300 * MIB, 310 * MIB, 320 * MIB, 330 * MIB));
+    telemetry.values(Canonical.CPU_PROCESS, 0.5);
+    telemetry.values(Canonical.MEM_RSS, 300 * MIB);
+    telemetry.values(Canonical.MEM_HEAP_USED, 200 * MIB);
+    telemetry.values(Canonical.MEM_HEAP_COMMITTED, 256 * MIB);
+    telemetry.values(Canonical.MEM_NONHEAP, 40 * MIB);
+    telemetry.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.6, 1.0, 1.4, 1.6, 1.8));
+    telemetry.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 280 * MIB, 300 * MIB, 310 * MIB, 320 * MIB, 330 * MIB));
   }
 
   private static PrimaryIdentity primary(String host) {
@@ -83,9 +82,13 @@ class ResourceManagerTest {
 
   private ResourceManager manager(ShadowConfig.Manage config, FakeAllocator main, Optional<FakeAllocator> jvm,
       String host) {
-    return new ResourceManager(config, () -> List.of(primary(host)), signals, log, clock,
-        new ResourceManager.Loaded("fake", Optional.of(main), ""), jvm.map(j -> j), new TargetResolver("host", proc,
-            Optional.empty()));
+    return manager(config, new AllocatorLoader.Loaded("fake", Optional.of(main), ""), jvm.map(j -> j), host);
+  }
+
+  private ResourceManager manager(ShadowConfig.Manage config, AllocatorLoader.Loaded main,
+      Optional<dev.umbra.allocator.Allocator> jvm, String host) {
+    return new ResourceManager(new ResourceManager.Parts(config, () -> List.of(primary(host)), telemetry, log, clock,
+        main, jvm, new TargetResolver("host", proc, Optional.empty())));
   }
 
   private FakeAllocator cgroup(double cpu, long memory) {
@@ -124,7 +127,7 @@ class ResourceManagerTest {
       FakeAllocator main = cgroup(1.0, 400 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
       manager.tick();
-      signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.2, 0.3, 0.4, 0.45, 0.5));
+      telemetry.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.2, 0.3, 0.4, 0.45, 0.5));
 
       clock.advance(Duration.ofSeconds(10));
       manager.tick();
@@ -140,10 +143,10 @@ class ResourceManagerTest {
     @Test
     void shrinksTheHeapFirst_whenTheJvmHoldsMuchMoreThanItNeeds() {
       // live set 60 MiB but RSS 600 MiB: need = 90 MiB heap + off-heap 40..? RSS - committed = 600 - 560
-      signals.values(Canonical.MEM_RSS, 600 * MIB);
-      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
-      signals.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
-      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
+      telemetry.values(Canonical.MEM_RSS, 600 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
+      telemetry.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
       FakeAllocator main = cgroup(2.0, 1024 * MIB);
       FakeAllocator jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.of(jvm), "host");
@@ -166,6 +169,7 @@ class ResourceManagerTest {
     }
   }
 
+  /** The heap shrinks' state kept across ticks; the rule itself is {@link HeapDeciderTest}'s. */
   @Nested
   class HeapShrinks {
     private FakeAllocator jvm;
@@ -174,10 +178,10 @@ class ResourceManagerTest {
     /** G1 on JDK 17: the heap's troughs say 60 MiB, the JVM holds 600 MiB, SoftMaxHeapSize is ignored. */
     @BeforeEach
     void aJvmHoldingMuchMoreThanItsTroughsSay() {
-      signals.values(Canonical.MEM_RSS, 600 * MIB);
-      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
-      signals.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
-      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
+      telemetry.values(Canonical.MEM_RSS, 600 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_COMMITTED, 560 * MIB);
+      telemetry.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 590 * MIB, 600 * MIB, 600 * MIB, 600 * MIB, 610 * MIB));
       jvm = new FakeAllocator(Set.of(ResourceKind.HEAP), Allocation.heap(512 * MIB));
       jvm.ignoresChanges = true;
       jvm.status = ApplyResult.Status.NO_EFFECT;
@@ -212,55 +216,13 @@ class ResourceManagerTest {
     }
 
     @Test
-    void oneThatReturnsMemory_isSaidSo_andTheNextComesAfterTheCooldown() {
-      signals.values(Canonical.MEM_RSS, 150 * MIB);
-      signals.values(Canonical.MEM_HEAP_COMMITTED, 110 * MIB);
-      clock.advance(Duration.ofSeconds(10));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).reason()).contains("returned memory: RSS 600.0 MiB -> 150.0 MiB; the next in 30 s");
-      clock.advance(Duration.ofSeconds(20));
-      manager.tick();
-      // within its need now (90 MiB of heap, 40 MiB off-heap): the shrink only checks the live set
-      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(latest(Resource.HEAP).reason()).contains("to check the live set");
-      assertThat(jvm.applied).hasSize(2);
-    }
-
-    @Test
-    void oneThatShowsASmallerLiveSet_keepsTheCooldownAsThePace_evenIfTheRssStays() {
-      signals.values(Canonical.MEM_HEAP_USED, 40 * MIB); // the collection found 40 of the 60 MiB dead
-      clock.advance(Duration.ofSeconds(10));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).reason())
-          .contains("showed a smaller live set (60.0 MiB -> 40.0 MiB) but returned little").contains("the next in 30 s");
-    }
-
-    @Test
-    void troughsThatAskForTheWholeHeap_stillGetAShrink_onACollectorThatIgnoresTheBound() {
-      signals.values(Canonical.MEM_HEAP_USED, 400 * MIB); // old garbage or live: only a collection tells
-      clock.advance(Duration.ofSeconds(10));
-      manager.tick(); // judges the first shrink
-      clock.advance(Duration.ofSeconds(60));
-
-      manager.tick();
-
-      assertThat(latest(Resource.HEAP).action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(jvm.applied).hasSize(2);
-      assertThat(jvm.applied.get(1)).isEqualTo(Allocation.heap((long) (512 * MIB * 0.8)));
-    }
-
-    @Test
     void aGrowingLiveSet_isNotCountedAgainstTheShrink_andNoneComesWhileTheRssGrows() {
-      signals.values(Canonical.MEM_HEAP_USED, 200 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_USED, 200 * MIB);
       double[] rising = new double[30];
       for (int i = 0; i < rising.length; i++) {
         rising[i] = (600 + 10 * i) * MIB;
       }
-      signals.history.put(Canonical.MEM_RSS, rising);
+      telemetry.history.put(Canonical.MEM_RSS, rising);
       clock.advance(Duration.ofSeconds(10));
 
       manager.tick();
@@ -285,11 +247,11 @@ class ResourceManagerTest {
       for (int i = 300; i < 320; i++) {
         rss[i] = (i < 303 ? 200 + 50 * (i - 299) : 350) * MIB;
       }
-      signals.history.put(Canonical.MEM_RSS, rss);
-      signals.values(Canonical.MEM_RSS, 200 * MIB);
-      signals.values(Canonical.MEM_HEAP_USED, 60 * MIB);
-      signals.values(Canonical.MEM_HEAP_COMMITTED, 150 * MIB);
-      signals.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 190 * MIB, 200 * MIB, 200 * MIB, 200 * MIB, 205 * MIB));
+      telemetry.history.put(Canonical.MEM_RSS, rss);
+      telemetry.values(Canonical.MEM_RSS, 200 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_USED, 60 * MIB);
+      telemetry.values(Canonical.MEM_HEAP_COMMITTED, 150 * MIB);
+      telemetry.forecasts.put(Canonical.MEM_RSS, Forecasts.peak("mem.rss", 190 * MIB, 200 * MIB, 200 * MIB, 200 * MIB, 205 * MIB));
       FakeAllocator main = cgroup(2.0, 256 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
 
@@ -301,27 +263,15 @@ class ResourceManagerTest {
       assertThat(memory.reason()).contains("below the need").contains("room for growth 150.0 MiB");
     }
 
-    @Test
-    void largestRise_looksOnlyWithinTheWindow_andSkipsHoles() {
-      double[] v = {10, Double.NaN, 12, 30, 5, 6, 7, 40};
-
-      assertThat(ResourceManager.largestRise(v, 2)).isEqualTo(34.0); // 6 -> 40 (5 -> 40 is 3 s apart)
-      assertThat(ResourceManager.largestRise(v, 1)).isEqualTo(33.0); // 7 -> 40
-      assertThat(ResourceManager.largestRise(new double[] {10, Double.NaN, 30}, 1)).isZero(); // the hole is no value
-      assertThat(ResourceManager.largestRise(new double[] {5, 4, 3}, 2)).isZero();
-    }
   }
 
   @Nested
   class Refusals {
     @Test
     void anUnknownAllocator_refusesEveryDecision_namingTheKnownOnes() {
-      AllocatorContext context = AllocatorContext.of(Map.of());
-      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("nope",
-          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
-      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "nope"),
-          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
-          new TargetResolver("host", proc, Optional.empty()));
+      AllocatorLoader.Loaded loaded = new AllocatorLoader(getClass().getClassLoader(), clock, Optional.empty())
+          .load("nope", Map.of());
+      ResourceManager manager = manager(config(ShadowConfig.Manage.Mode.AUTO, "nope"), loaded, Optional.empty(), "host");
 
       manager.tick();
 
@@ -424,14 +374,11 @@ class ResourceManagerTest {
     @Test
     void anAllocationBelowThePluginsMinimum_isRefusedInTheAudit_andNothingIsWritten() throws IOException {
       Path app = cgroupTree();
-      signals.values(Canonical.CPU_PROCESS, 0.004); // an idle primary: CPU is never planned below its usage
-      signals.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.001, 0.002, 0.003, 0.004, 0.005));
-      AllocatorContext context = AllocatorContext.of(Map.of("proc", proc.toString(), "minCpu", "0.5"));
-      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("cgroup",
-          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
-      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"),
-          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
-          new TargetResolver("host", proc, Optional.empty()));
+      telemetry.values(Canonical.CPU_PROCESS, 0.004); // an idle primary: CPU is never planned below its usage
+      telemetry.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.001, 0.002, 0.003, 0.004, 0.005));
+      AllocatorLoader.Loaded loaded = new AllocatorLoader(getClass().getClassLoader(), clock, Optional.empty())
+          .load("cgroup", Map.of("proc", proc.toString(), "minCpu", "0.5"));
+      ResourceManager manager = manager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"), loaded, Optional.empty(), "host");
 
       manager.tick();
 
@@ -448,12 +395,9 @@ class ResourceManagerTest {
     void aLimitBelowCurrentUsage_isRefusedByThePlugin_andNothingIsWritten() throws IOException {
       Path app = cgroupTree();
       Files.writeString(app.resolve("memory.current"), Long.toString(900 * MIB) + "\n"); // the kernel's view, above RSS
-      AllocatorContext context = AllocatorContext.of(Map.of("proc", proc.toString()));
-      ResourceManager.Loaded loaded = ResourceManager.Loaded.open("cgroup",
-          name -> ResourceManager.open(name, context, getClass().getClassLoader()));
-      ResourceManager manager = new ResourceManager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"),
-          () -> List.of(primary("host")), signals, log, clock, loaded, Optional.empty(),
-          new TargetResolver("host", proc, Optional.empty()));
+      AllocatorLoader.Loaded loaded = new AllocatorLoader(getClass().getClassLoader(), clock, Optional.empty())
+          .load("cgroup", Map.of("proc", proc.toString()));
+      ResourceManager manager = manager(config(ShadowConfig.Manage.Mode.AUTO, "cgroup"), loaded, Optional.empty(), "host");
 
       manager.tick();
 
@@ -483,7 +427,7 @@ class ResourceManagerTest {
     void holds_whenTelemetryIsStale() {
       FakeAllocator main = cgroup(1.0, 400 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
-      signals.silentFor = 60;
+      telemetry.silentFor = 60;
 
       manager.tick();
 
@@ -494,7 +438,7 @@ class ResourceManagerTest {
 
     @Test
     void holds_whileNoModelCanForecast() {
-      signals.forecasts.remove(Canonical.CPU_PROCESS);
+      telemetry.forecasts.remove(Canonical.CPU_PROCESS);
       FakeAllocator main = cgroup(1.0, 400 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
 
@@ -506,8 +450,8 @@ class ResourceManagerTest {
 
     @Test
     void whileNoModelCanForecast_aSaturatedPrimaryStillGetsMore() {
-      signals.forecasts.remove(Canonical.CPU_PROCESS);
-      signals.values(Canonical.CPU_PROCESS, 0.3);
+      telemetry.forecasts.remove(Canonical.CPU_PROCESS);
+      telemetry.values(Canonical.CPU_PROCESS, 0.3);
       FakeAllocator main = cgroup(0.3, 400 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
 
@@ -520,7 +464,10 @@ class ResourceManagerTest {
     }
   }
 
-  /** Disk bandwidth (manage-io): decided as CPU is, from io.disk.read and io.disk.write, never below the floor. */
+  /**
+   * Disk bandwidth (manage-io) in the loop: when it is decided, applied and refused. The rule
+   * itself (floor, saturation, step) is {@link DiskDeciderTest}'s.
+   */
   @Nested
   class DiskBandwidth {
     private FakeAllocator withDisks(Allocation initial) {
@@ -530,8 +477,8 @@ class ResourceManagerTest {
 
     @Test
     void setsTheForecastPeakPlusHeadroom_whereNoLimitIsSet() {
-      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
-      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+      telemetry.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      telemetry.forecasts.put(Canonical.IO_DISK_WRITE,
           Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
       FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB));
       ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
@@ -549,51 +496,9 @@ class ResourceManagerTest {
     }
 
     @Test
-    void neverGoesBelowTheFloor_soAThrottleCannotStarveThePrimary() {
-      signals.values(Canonical.IO_DISK_READ, 0.5 * MIB);
-      signals.forecasts.put(Canonical.IO_DISK_READ,
-          Forecasts.peak("io.disk.read", 0.1 * MIB, 0.5 * MIB, 1.0 * MIB, 2.0 * MIB, 3.0 * MIB));
-      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskReadBytesPerSecond(100 * MIB));
-      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
-      manager.tick(); // a primary just seen: nothing comes down before a cooldown
-      clock.advance(Duration.ofSeconds(30));
-
-      manager.tick();
-
-      Decision read = latest(Resource.DISK_READ);
-      assertThat(read.action()).isEqualTo(Action.SCALE_DOWN);
-      assertThat(read.desired()).as("2.2 MiB/s wanted, the floor is 32 MiB/s").isEqualTo(50.0 * MIB);
-      assertThat(read.reason()).contains("step limit /2.0, wanted 32.0 MiB/s");
-      clock.advance(Duration.ofSeconds(30));
-
-      manager.tick();
-
-      assertThat(latest(Resource.DISK_READ).desired()).isEqualTo(32.0 * MIB);
-      assertThat(latest(Resource.DISK_READ).reason()).contains("(the floor manage-io-min)");
-      assertThat(main.now.diskReadBytesPerSecond()).hasValue(32 * MIB);
-    }
-
-    @Test
-    void raisesALimitThePrimaryIsHeldAt_evenWhenTheForecastSaysNoMore() {
-      // at its limit, the primary's usage (and so its forecast) is censored: it gets x1.5
-      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
-      signals.forecasts.put(Canonical.IO_DISK_WRITE,
-          Forecasts.peak("io.disk.write", 38.0 * MIB, 39.0 * MIB, 40.0 * MIB, 40.0 * MIB, 40.0 * MIB));
-      FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB).withDiskWriteBytesPerSecond(40 * MIB));
-      ResourceManager manager = manager(ioConfig(ShadowConfig.Manage.Mode.AUTO, "fake"), main, Optional.empty(), "host");
-
-      manager.tick();
-
-      Decision write = latest(Resource.DISK_WRITE);
-      assertThat(write.action()).isEqualTo(Action.SCALE_UP);
-      assertThat(write.reason()).contains("saturated (usage 40.0 MiB/s)");
-      assertThat(main.now.diskWriteBytesPerSecond()).hasValue(60 * MIB);
-    }
-
-    @Test
     void isNotManaged_withoutManageIo_orWithAnAllocatorThatCannotLimitIt() {
-      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
-      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+      telemetry.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      telemetry.forecasts.put(Canonical.IO_DISK_WRITE,
           Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
       FakeAllocator withDisks = withDisks(Allocation.of(1.0, 400 * MIB));
       FakeAllocator withoutDisks = cgroup(1.0, 400 * MIB);
@@ -609,8 +514,8 @@ class ResourceManagerTest {
 
     @Test
     void aRefusalIsRecordedWithItsReason() {
-      signals.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
-      signals.forecasts.put(Canonical.IO_DISK_WRITE,
+      telemetry.values(Canonical.IO_DISK_WRITE, 40.0 * MIB);
+      telemetry.forecasts.put(Canonical.IO_DISK_WRITE,
           Forecasts.peak("io.disk.write", 30.0 * MIB, 45.0 * MIB, 55.0 * MIB, 60.0 * MIB, 80.0 * MIB));
       FakeAllocator main = withDisks(Allocation.of(1.0, 400 * MIB));
       main.failApply = new AllocatorException(Reason.INVALID_REQUEST, "refusing to limit the disk bandwidth of the "
@@ -629,14 +534,14 @@ class ResourceManagerTest {
   class PeriodicDemand {
     @Test
     void raisesTheLimitBeforeTheNextRise_ofDemandThatRepeats_evenWithoutAModel() {
-      signals.forecasts.remove(Canonical.CPU_PROCESS);
+      telemetry.forecasts.remove(Canonical.CPU_PROCESS);
       // 600 s of a 40 s cycle (20 s at 0.2 cores, 20 s at 0.8); the newest second is 15 s into a 0.2 stretch
       double[] history = new double[600];
       for (int i = 0; i < history.length; i++) {
         int second = (i + 15 + 40 - 600 % 40) % 40;
         history[i] = second < 20 ? 0.2 : 0.8;
       }
-      signals.history.put(Canonical.CPU_PROCESS, history);
+      telemetry.history.put(Canonical.CPU_PROCESS, history);
       FakeAllocator main = cgroup(0.3, 400 * MIB);
       ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
 
@@ -651,7 +556,7 @@ class ResourceManagerTest {
   }
 
   /** Series values as of 2 s before the clock's time, and forecasts by series. */
-  final class FakeSignals implements Signals {
+  final class FakeTelemetry implements TelemetrySource {
     final Map<Canonical, QuantileForecast> forecasts = new EnumMap<>(Canonical.class);
     final Map<Canonical, Double> values = new EnumMap<>(Canonical.class);
     /** Explicit histories, newest last, instead of a constant value. */

@@ -9,8 +9,11 @@ import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;
 
-/** What the manager reads about a primary: forecasts and recent values of its canonical series. */
-interface Signals {
+/**
+ * What the manager reads about a primary: forecasts and recent values of its canonical series
+ * (the telemetry the agents sent; not OS signals, which {@code cli.Signals} forwards).
+ */
+interface TelemetrySource {
 
   /**
    * @throws InsufficientHistoryException when no model can forecast yet
@@ -26,8 +29,8 @@ interface Signals {
   double[] recent(String primaryId, Canonical series, long newest, int seconds);
 
   /** The live store and forecasts. */
-  static Signals of(LiveForecasts forecasts, SeriesStore store) {
-    return new Signals() {
+  static TelemetrySource of(LiveForecasts forecasts, SeriesStore store) {
+    return new TelemetrySource() {
       @Override
       public QuantileForecast forecast(String primaryId, Canonical series, Horizon horizon, QuantileLevels levels)
           throws InsufficientHistoryException {
