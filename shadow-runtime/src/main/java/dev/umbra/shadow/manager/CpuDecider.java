@@ -22,10 +22,6 @@ final class CpuDecider {
   }
 
   Policy.Plan decide(Demand d) {
-    if (d.forecast().isEmpty()) {
-      return policy.planWithoutForecast(false, d.current(), d.usage(), d.notReady(), UNIT);
-    }
-    return d.explained(policy.plan(
-        new Policy.Inputs(false, d.current(), d.usage(), d.forecast().get(), 0, d.now(), d.lastChange()), UNIT));
+    return d.planBy(policy, UNIT);
   }
 }

@@ -33,6 +33,17 @@ record Demand(OptionalDouble current, double usage, Optional<QuantileForecast> f
     return forecast.map(QuantileForecast::model).orElse("-");
   }
 
+  /**
+   * The policy's plan for a resource that only needs the forecast peak (CPU, disk bandwidth):
+   * from the forecast, explained, or without one while none is ready.
+   */
+  Policy.Plan planBy(Policy policy, String unit) {
+    if (forecast.isEmpty()) {
+      return policy.planWithoutForecast(false, current, usage, notReady, unit);
+    }
+    return explained(policy.plan(new Policy.Inputs(false, current, usage, forecast.get(), 0, now, lastChange), unit));
+  }
+
   /** The plan's reason with where a periodic forecast came from (period, correlation). */
   Policy.Plan explained(Policy.Plan plan) {
     QuantileForecast f = forecast.orElseThrow();

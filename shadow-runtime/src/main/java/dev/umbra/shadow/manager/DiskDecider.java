@@ -25,10 +25,7 @@ final class DiskDecider {
   }
 
   Policy.Plan decide(Demand d) {
-    Policy.Plan plan = d.forecast().isEmpty()
-        ? policy.planWithoutForecast(false, d.current(), d.usage(), d.notReady(), UNIT)
-        : d.explained(policy.plan(
-            new Policy.Inputs(false, d.current(), d.usage(), d.forecast().get(), 0, d.now(), d.lastChange()), UNIT));
+    Policy.Plan plan = d.planBy(policy, UNIT);
     if (plan.action() != Decision.Action.HOLD && plan.desired() <= policy.min()) {
       return new Policy.Plan(plan.action(), plan.desired(), plan.predicted(), plan.probability(),
           plan.reason() + " (the floor manage-io-min)");
