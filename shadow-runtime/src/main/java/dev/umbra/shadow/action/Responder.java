@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -167,7 +168,7 @@ public final class Responder implements Consumer<Anomaly> {
             "scale-up failed: " + message(failure) + "; " + reason)));
   }
 
-  private static <T> CompletableFuture<T> start(java.util.function.Supplier<CompletableFuture<T>> action) {
+  private static <T> CompletableFuture<T> start(Supplier<CompletableFuture<T>> action) {
     try {
       return action.get();
     } catch (RuntimeException e) {

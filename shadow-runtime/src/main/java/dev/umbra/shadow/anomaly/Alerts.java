@@ -2,6 +2,7 @@ package dev.umbra.shadow.anomaly;
 
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.threads.ShadowThreads;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,7 +104,7 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
         if (code < 500 && code != 429) {
           break; // the webhook refuses this request; retrying will not help
         }
-      } catch (java.io.IOException e) {
+      } catch (IOException e) {
         last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -13,9 +13,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -78,7 +80,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
    * Series that describe the host rather than the primary: another process's load moves them, so
    * they only join an incident of the primary's own series (see {@link PrimaryDetector}).
    */
-  static final java.util.Set<String> CONTEXT = java.util.Set.of(Canonical.CPU_MACHINE.seriesName().value());
+  static final Set<String> CONTEXT = Set.of(Canonical.CPU_MACHINE.seriesName().value());
 
   /**
    * The heap used right after each garbage collection, bytes: sent by the agent once per gauge
@@ -138,7 +140,7 @@ public final class AnomalyDetection implements GridListener, AutoCloseable {
           logger.warn("anomaly detection failed primary={}", primaryId, e);
         }
       });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closed: the shadow is shutting down and ingest closes its last seconds
     }
   }

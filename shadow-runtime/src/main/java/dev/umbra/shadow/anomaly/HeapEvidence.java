@@ -6,6 +6,8 @@ import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.heap.OldObject;
 import dev.umbra.shadow.heap.PrimaryHeap;
 import dev.umbra.shadow.series.Canonical;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
@@ -47,7 +49,7 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
   }
 
   /** How long after its detection an anomaly still gets evidence from a new histogram. */
-  static final java.time.Duration LATE_FOR = java.time.Duration.ofMinutes(30);
+  static final Duration LATE_FOR = Duration.ofMinutes(30);
 
   @Override
   public Anomaly apply(Anomaly a) {
@@ -60,7 +62,7 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
    * evidence only from histograms taken before its onset (then replaced); any other, or one no
    * class explains, is returned as it is.
    */
-  public Anomaly late(Anomaly a, java.time.Instant newest) {
+  public Anomaly late(Anomaly a, Instant newest) {
     if (!isHeapGrowth(a) || !newest.isAfter(a.detected()) || newest.isAfter(a.detected().plus(LATE_FOR))) {
       return a;
     }
@@ -86,7 +88,7 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
     heap.addListener((primaryId, snapshot) -> log.amend(primaryId, a -> late(a, snapshot.at())));
   }
 
-  private Anomaly explained(Anomaly a, java.time.Instant until) {
+  private Anomaly explained(Anomaly a, Instant until) {
     return evidence(a, until)
         .map(text -> withExplanation(a, a.explanation().isEmpty() ? text : a.explanation() + "; " + text))
         .orElse(a);
@@ -107,7 +109,7 @@ public final class HeapEvidence implements UnaryOperator<Anomaly> {
   }
 
   /** The sentence naming the grown classes by {@code until}; empty without two histograms or a class that grew. */
-  Optional<String> evidence(Anomaly a, java.time.Instant until) {
+  Optional<String> evidence(Anomaly a, Instant until) {
     Optional<PrimaryHeap> kept = heap.get(a.primaryId());
     if (kept.isEmpty()) {
       return Optional.empty();

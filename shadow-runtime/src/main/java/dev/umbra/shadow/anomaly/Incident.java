@@ -1,5 +1,6 @@
 package dev.umbra.shadow.anomaly;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -20,7 +21,7 @@ public record Incident(long number, SeriesAlarm lead, List<String> related) {
 
   /** The same incident led by {@code trend}: the lead before becomes the first related series. */
   Incident ledBy(SeriesAlarm trend) {
-    var more = new java.util.ArrayList<String>();
+    var more = new ArrayList<String>();
     more.add(lead.series());
     related.stream().filter(s -> !s.equals(trend.series())).forEach(more::add);
     return new Incident(number, trend, more);
@@ -30,7 +31,7 @@ public record Incident(long number, SeriesAlarm lead, List<String> related) {
     if (series.equals(lead.series()) || related.contains(series)) {
       return this;
     }
-    var more = new java.util.ArrayList<>(related);
+    var more = new ArrayList<>(related);
     more.add(series);
     return new Incident(number, lead, more);
   }

@@ -1,5 +1,7 @@
 package dev.umbra.shadow.anomaly;
 
+import java.util.Locale;
+
 /** What an anomaly looks like. */
 public enum Kind {
   /** A short excursion outside the expected band, back within a few steps. */
@@ -13,6 +15,6 @@ public enum Kind {
 
   /** Lower case with dashes, as logs and alerts print it. */
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 }

@@ -11,8 +11,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -136,7 +138,7 @@ public final class CredentialFiles {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
   }
 
-  private static java.util.List<String> names() {
-    return java.util.Arrays.stream(Role.values()).map(Role::fileName).toList();
+  private static List<String> names() {
+    return Arrays.stream(Role.values()).map(Role::fileName).toList();
   }
 }

@@ -5,6 +5,7 @@ import dev.umbra.shadow.checkpoint.CheckpointManifest.Trust;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.OutputStreamWriter;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -363,7 +364,7 @@ public final class CheckpointStore {
     }
     Path tmp = dir.resolve(MANIFEST + ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
-      p.store(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), "Umbra checkpoint manifest");
+      p.store(new OutputStreamWriter(out, StandardCharsets.UTF_8), "Umbra checkpoint manifest");
     }
     try (FileChannel c = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
       c.force(true);

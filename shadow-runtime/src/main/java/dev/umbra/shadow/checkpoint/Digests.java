@@ -1,5 +1,6 @@
 package dev.umbra.shadow.checkpoint;
 
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,9 +26,9 @@ final class Digests {
   static String overall(List<CheckpointManifest.StateEntry> states) {
     MessageDigest d = sha256();
     for (CheckpointManifest.StateEntry s : states) {
-      d.update(s.name().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      d.update(s.name().getBytes(StandardCharsets.UTF_8));
       d.update((byte) 0);
-      d.update(s.sha256().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      d.update(s.sha256().getBytes(StandardCharsets.US_ASCII));
       d.update((byte) '\n');
     }
     return hex(d.digest());

@@ -4,7 +4,10 @@ import dev.umbra.units.Durations;
 import dev.umbra.units.Sizes;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -111,7 +114,7 @@ public final class ConfigParser {
             v.optionalDuration("checkpoint-quiet").orElse(ShadowConfig.Checkpoints.defaults().quietPeriod()));
     ShadowConfig.Alerts alerts;
     try {
-      alerts = new ShadowConfig.Alerts(v.optional("alert-webhook").map(java.net.URI::create));
+      alerts = new ShadowConfig.Alerts(v.optional("alert-webhook").map(URI::create));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("alert-webhook: " + e.getMessage());
     }
@@ -153,10 +156,10 @@ public final class ConfigParser {
   }
 
   private static String describe(Exception e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
+    if (e instanceof NoSuchFileException) {
       return "no such file";
     }
-    if (e instanceof java.nio.file.AccessDeniedException) {
+    if (e instanceof AccessDeniedException) {
       return "permission denied";
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

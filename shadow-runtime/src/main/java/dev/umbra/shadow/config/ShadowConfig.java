@@ -1,7 +1,10 @@
 package dev.umbra.shadow.config;
 
+import dev.umbra.shadow.action.ActionPolicy;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -55,19 +58,19 @@ public record ShadowConfig(
    * @param on {@code act} ({@code umbra serve --act})
    * @param policy the rules, budgets, cooldown and steps ({@code act-*})
    */
-  public record Act(boolean on, dev.umbra.shadow.action.ActionPolicy policy) {
+  public record Act(boolean on, ActionPolicy policy) {
     public Act {
       Objects.requireNonNull(policy, "policy");
     }
 
     /** Not acting; the policy's defaults. */
     public static Act off() {
-      return new Act(false, dev.umbra.shadow.action.ActionPolicy.defaults());
+      return new Act(false, ActionPolicy.defaults());
     }
   }
 
   /** @param webhook where each anomaly is POSTed as JSON, if anywhere (http or https) */
-  public record Alerts(Optional<java.net.URI> webhook) {
+  public record Alerts(Optional<URI> webhook) {
     public Alerts {
       Objects.requireNonNull(webhook, "webhook");
       webhook.ifPresent(uri -> {
@@ -243,7 +246,7 @@ public record ShadowConfig(
    * @param ioMax largest disk bandwidth limit, bytes per second
    */
   public record Manage(
-      Mode mode, String allocator, java.util.Map<String, String> allocatorSettings, double confidence,
+      Mode mode, String allocator, Map<String, String> allocatorSettings, double confidence,
       double threshold, Duration lead, Duration every, double headroom, double band, Duration cooldown,
       double maxStep, double cpuMin, double cpuMax, long memoryMin, long memoryMax, boolean jvm,
       Optional<String> pod, boolean io, long ioMin, long ioMax) {
@@ -266,7 +269,7 @@ public record ShadowConfig(
     public Manage {
       Objects.requireNonNull(mode, "mode");
       Objects.requireNonNull(allocator, "allocator");
-      allocatorSettings = java.util.Map.copyOf(allocatorSettings);
+      allocatorSettings = Map.copyOf(allocatorSettings);
       Objects.requireNonNull(lead, "lead");
       Objects.requireNonNull(every, "every");
       Objects.requireNonNull(cooldown, "cooldown");
@@ -296,7 +299,7 @@ public record ShadowConfig(
 
     /** Without disk bandwidth management ({@code io} false, the default floor and ceiling). */
     public Manage(
-        Mode mode, String allocator, java.util.Map<String, String> allocatorSettings, double confidence,
+        Mode mode, String allocator, Map<String, String> allocatorSettings, double confidence,
         double threshold, Duration lead, Duration every, double headroom, double band, Duration cooldown,
         double maxStep, double cpuMin, double cpuMax, long memoryMin, long memoryMax, boolean jvm,
         Optional<String> pod) {
@@ -306,7 +309,7 @@ public record ShadowConfig(
 
     /** The manager off; the other values are the defaults. */
     public static Manage off() {
-      return new Manage(Mode.OFF, "cgroup", java.util.Map.of(), 0.95, 0.1, Duration.ofSeconds(10),
+      return new Manage(Mode.OFF, "cgroup", Map.of(), 0.95, 0.1, Duration.ofSeconds(10),
           Duration.ofSeconds(2), 0.1, 0.2, Duration.ofSeconds(30), 2.0, 0.05, 64, 32L << 20, 1L << 40, true,
           Optional.empty());
     }

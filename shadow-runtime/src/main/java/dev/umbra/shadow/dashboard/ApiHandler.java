@@ -7,6 +7,7 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.http.HttpEndpoint;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -20,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class ApiHandler implements HttpHandler {
   private static final Logger logger = LoggerFactory.getLogger(ApiHandler.class);
   static final int MAX_SECONDS = 3600;
-  static final Horizon MAX_HORIZON = new Horizon(600, java.time.Duration.ofHours(1));
+  static final Horizon MAX_HORIZON = new Horizon(600, Duration.ofHours(1));
 
   private final DashboardModel model;
   private final EventHub hub;

@@ -2,6 +2,7 @@ package dev.umbra.shadow.dashboard;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import dev.umbra.shadow.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -75,6 +76,6 @@ final class Assets implements HttpHandler {
   }
 
   private static void plain(HttpExchange exchange, int status, String text) throws IOException {
-    dev.umbra.shadow.http.HttpEndpoint.respond(exchange, status, "text/plain", text);
+    HttpEndpoint.respond(exchange, status, "text/plain", text);
   }
 }

@@ -5,15 +5,19 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
-import java.util.List;
 import com.google.gson.JsonPrimitive;
-import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.proto.v1.Decision;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.forecast.QuantileForecast;
+import dev.umbra.shadow.heap.ClassCount;
+import dev.umbra.shadow.heap.ClassGrowth;
+import dev.umbra.shadow.heap.HeapSnapshot;
+import dev.umbra.shadow.heap.OldObject;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.ingest.PrimaryView;
 import dev.umbra.shadow.series.SeriesWindow;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -153,12 +157,12 @@ final class Json {
   }
 
   /** A primary's heap for the page: snapshots oldest first, growth largest first, old objects. */
-  static JsonObject heap(String primaryId, List<dev.umbra.shadow.heap.HeapSnapshot> snapshots,
-      List<dev.umbra.shadow.heap.ClassGrowth> growth, List<dev.umbra.shadow.heap.OldObject> oldObjects) {
+  static JsonObject heap(String primaryId, List<HeapSnapshot> snapshots,
+      List<ClassGrowth> growth, List<OldObject> oldObjects) {
     JsonArray s = new JsonArray();
-    for (dev.umbra.shadow.heap.HeapSnapshot h : snapshots) {
+    for (HeapSnapshot h : snapshots) {
       JsonArray classes = new JsonArray();
-      for (dev.umbra.shadow.heap.ClassCount c : h.classes()) {
+      for (ClassCount c : h.classes()) {
         JsonObject row = new JsonObject();
         row.addProperty("name", c.className());
         row.addProperty("bytes", c.bytes());
@@ -172,7 +176,7 @@ final class Json {
       s.add(o);
     }
     JsonArray g = new JsonArray();
-    for (dev.umbra.shadow.heap.ClassGrowth c : growth) {
+    for (ClassGrowth c : growth) {
       JsonObject row = new JsonObject();
       row.addProperty("name", c.className());
       row.addProperty("bytes", c.bytes());
@@ -182,7 +186,7 @@ final class Json {
       g.add(row);
     }
     JsonArray old = new JsonArray();
-    for (dev.umbra.shadow.heap.OldObject x : oldObjects) {
+    for (OldObject x : oldObjects) {
       JsonObject row = new JsonObject();
       row.addProperty("seenMs", x.seen().toEpochMilli());
       row.addProperty("className", x.className());

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -184,6 +185,6 @@ public final class FleetModels implements LiveForecasts.Preferred {
   }
 
   private static String fmt(double x) {
-    return Double.isNaN(x) ? "-" : String.format(java.util.Locale.ROOT, "%.4f", x);
+    return Double.isNaN(x) ? "-" : String.format(Locale.ROOT, "%.4f", x);
   }
 }

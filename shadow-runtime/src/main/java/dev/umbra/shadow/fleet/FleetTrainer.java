@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -301,7 +302,7 @@ public final class FleetTrainer implements AutoCloseable {
     models.inc();
     logger.info("published model workload={} version={} series={} runs={} shadows={} seconds={} bytes={} in {} s",
         workload, version, built.getModelsList().stream().map(m -> m.getSeries()).toList(), w.runs.size(), w.shadows,
-        w.seconds, built.getSerializedSize(), String.format(java.util.Locale.ROOT, "%.1f", seconds));
+        w.seconds, built.getSerializedSize(), String.format(Locale.ROOT, "%.1f", seconds));
   }
 
   /** Reads the models topic once, so versions continue and fine-tuning starts from the last one. */

@@ -1,9 +1,13 @@
 package dev.umbra.shadow.grpc;
 
 import dev.umbra.proto.v1.Capabilities;
+import dev.umbra.proto.v1.CheckpointInfo;
+import dev.umbra.proto.v1.CheckpointState;
 import dev.umbra.proto.v1.Criticality;
 import dev.umbra.proto.v1.JvmInfo;
 import dev.umbra.proto.v1.Primary;
+import dev.umbra.proto.v1.PrimaryState;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryView;
@@ -52,17 +56,17 @@ final class ApiMapping {
     }
   }
 
-  static dev.umbra.proto.v1.CheckpointInfo toProto(dev.umbra.shadow.checkpoint.CheckpointManifest m) {
-    return dev.umbra.proto.v1.CheckpointInfo.newBuilder()
+  static CheckpointInfo toProto(CheckpointManifest m) {
+    return CheckpointInfo.newBuilder()
         .setCheckpointId(m.id())
         .setPrimaryId(m.primaryId())
         .setWorkload(m.workload())
         .setEngine(m.engine())
         .setState(
             switch (m.trust()) {
-              case TAKEN -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_TAKEN;
-              case KNOWN_GOOD -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_KNOWN_GOOD;
-              case CORRUPT -> dev.umbra.proto.v1.CheckpointState.CHECKPOINT_STATE_CORRUPT;
+              case TAKEN -> CheckpointState.CHECKPOINT_STATE_TAKEN;
+              case KNOWN_GOOD -> CheckpointState.CHECKPOINT_STATE_KNOWN_GOOD;
+              case CORRUPT -> CheckpointState.CHECKPOINT_STATE_CORRUPT;
             })
         .setCreatedUnixMs(m.created().toEpochMilli())
         .setSizeBytes(m.sizeBytes())
@@ -82,9 +86,9 @@ final class ApiMapping {
         .setPid(id.pid())
         .setState(
             switch (v.state()) {
-              case CONNECTED -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_CONNECTED;
-              case DISCONNECTED -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_DISCONNECTED;
-              case GONE -> dev.umbra.proto.v1.PrimaryState.PRIMARY_STATE_GONE;
+              case CONNECTED -> PrimaryState.PRIMARY_STATE_CONNECTED;
+              case DISCONNECTED -> PrimaryState.PRIMARY_STATE_DISCONNECTED;
+              case GONE -> PrimaryState.PRIMARY_STATE_GONE;
             })
         .setConnectedUnixMs(v.connectedMillis())
         .setLastSeenUnixMs(v.lastSeenMillis())

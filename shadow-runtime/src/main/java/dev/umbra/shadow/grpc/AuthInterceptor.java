@@ -9,6 +9,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -50,7 +51,7 @@ public final class AuthInterceptor implements ServerInterceptor {
   }
 
   private static String describe(Set<Role> roles) {
-    return String.join(" or ", roles.stream().sorted().map(r -> r.name().toLowerCase(java.util.Locale.ROOT)).toList());
+    return String.join(" or ", roles.stream().sorted().map(r -> r.name().toLowerCase(Locale.ROOT)).toList());
   }
 
   private static String bearer(String header) {

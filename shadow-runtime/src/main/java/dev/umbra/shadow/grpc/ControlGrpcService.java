@@ -2,46 +2,48 @@ package dev.umbra.shadow.grpc;
 
 import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.CheckpointRequest;
-import dev.umbra.proto.v1.ListCheckpointsRequest;
-import dev.umbra.proto.v1.ListCheckpointsResponse;
-import dev.umbra.proto.v1.ListDecisionsRequest;
-import dev.umbra.proto.v1.ListDecisionsResponse;
-import dev.umbra.shadow.manager.DecisionLog;
-import dev.umbra.proto.v1.RollbackRequest;
-import dev.umbra.proto.v1.RollbackResponse;
-import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
-import dev.umbra.shadow.checkpoint.CheckpointException;
-import dev.umbra.shadow.checkpoint.CheckpointManifest;
-import dev.umbra.shadow.checkpoint.CorruptCheckpointException;
-import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import dev.umbra.proto.v1.CommandStatus;
 import dev.umbra.proto.v1.ControlServiceGrpc;
 import dev.umbra.proto.v1.GetHeapRequest;
 import dev.umbra.proto.v1.GetHeapResponse;
 import dev.umbra.proto.v1.GetSeriesRequest;
 import dev.umbra.proto.v1.GetSeriesResponse;
+import dev.umbra.proto.v1.ListCheckpointsRequest;
+import dev.umbra.proto.v1.ListCheckpointsResponse;
+import dev.umbra.proto.v1.ListDecisionsRequest;
+import dev.umbra.proto.v1.ListDecisionsResponse;
 import dev.umbra.proto.v1.ListPrimariesRequest;
 import dev.umbra.proto.v1.ListPrimariesResponse;
+import dev.umbra.proto.v1.RollbackRequest;
+import dev.umbra.proto.v1.RollbackResponse;
 import dev.umbra.proto.v1.SetSampling;
 import dev.umbra.proto.v1.SetSamplingRequest;
 import dev.umbra.proto.v1.SetSamplingResponse;
 import dev.umbra.proto.v1.ShadowCommand;
+import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
+import dev.umbra.shadow.checkpoint.CheckpointException;
+import dev.umbra.shadow.checkpoint.CheckpointManifest;
+import dev.umbra.shadow.checkpoint.CorruptCheckpointException;
 import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.heap.PrimaryHeap;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
+import dev.umbra.shadow.manager.DecisionLog;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.io.IOException;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@code umbra.v1.ControlService}: the primaries, their series and heap contents, live sampling and
@@ -81,9 +83,9 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
    */
   public record Reads(SeriesStore store, DecisionLog decisions, HeapStore heap) {
     public Reads {
-      java.util.Objects.requireNonNull(store, "store");
-      java.util.Objects.requireNonNull(decisions, "decisions");
-      java.util.Objects.requireNonNull(heap, "heap");
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(decisions, "decisions");
+      Objects.requireNonNull(heap, "heap");
     }
   }
 
@@ -245,7 +247,7 @@ public final class ControlGrpcService extends ControlServiceGrpc.ControlServiceI
 
   /** The status for a failed asynchronous operation. */
   static Status statusOf(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
         ? failure.getCause() : failure;
     if (cause instanceof TimeoutException) {
       return Status.DEADLINE_EXCEEDED.withDescription("the agent did not answer within " + COMMAND_TIMEOUT_SECONDS + " s");

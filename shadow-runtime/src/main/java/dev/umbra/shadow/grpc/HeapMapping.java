@@ -12,6 +12,7 @@ import dev.umbra.shadow.heap.HeapStore;
 import dev.umbra.shadow.heap.OldObject;
 import dev.umbra.shadow.heap.PrimaryHeap;
 import io.grpc.Status;
+import java.time.Instant;
 import java.util.List;
 
 /** {@code GetHeap}: its limits, and the heap domain records turned into {@code umbra.v1} messages. */
@@ -74,7 +75,7 @@ final class HeapMapping {
   private static dev.umbra.proto.v1.OldObject toProto(OldObject o) {
     return dev.umbra.proto.v1.OldObject.newBuilder().setSeenUnixMs(o.seen().toEpochMilli())
         .setSample(OldObjectSample.newBuilder().setClassName(o.className())
-            .setAllocationUnixMs(o.allocated().map(java.time.Instant::toEpochMilli).orElse(0L))
+            .setAllocationUnixMs(o.allocated().map(Instant::toEpochMilli).orElse(0L))
             .setHeapUsedBytes(o.heapUsedBytes()).addAllAllocationFrames(o.frames()))
         .build();
   }

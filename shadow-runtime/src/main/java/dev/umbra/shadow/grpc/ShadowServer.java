@@ -18,6 +18,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,7 +116,7 @@ public final class ShadowServer implements AutoCloseable {
   private static String bindFailure(IOException e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof BindException || (t.getMessage() != null && t.getMessage().contains("in use"))) {
-        String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+        String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
         return message.contains("in use") ? "address already in use" : t.getMessage();
       }
     }

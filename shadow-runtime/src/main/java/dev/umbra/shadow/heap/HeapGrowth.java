@@ -1,5 +1,6 @@
 package dev.umbra.shadow.heap;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,8 +69,8 @@ public final class HeapGrowth {
    * that is older (or, when no histogram was taken between the onset and {@code until}, the one
    * before it); empty when fewer than two fit.
    */
-  public static Optional<Pair> around(List<HeapSnapshot> oldestFirst, java.time.Instant onset,
-      java.time.Instant until) {
+  public static Optional<Pair> around(List<HeapSnapshot> oldestFirst, Instant onset,
+      Instant until) {
     HeapSnapshot after = null;
     int afterIndex = -1;
     for (int i = oldestFirst.size() - 1; i >= 0; i--) {

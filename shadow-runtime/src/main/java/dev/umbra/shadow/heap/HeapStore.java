@@ -1,12 +1,16 @@
 package dev.umbra.shadow.heap;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 
 /**
  * The class histograms and old-object samples of each primary, in memory and bounded: per
@@ -29,19 +33,19 @@ public final class HeapStore {
   public static final int PRIMARIES_KEPT = 100;
 
   private static final class Heap {
-    final TreeMap<java.time.Instant, HeapSnapshot> snapshots = new TreeMap<>();
+    final TreeMap<Instant, HeapSnapshot> snapshots = new TreeMap<>();
     /** By identity, in the order last seen (newest last). */
     final LinkedHashMap<OldObject.Identity, OldObject> oldObjects = new LinkedHashMap<>();
   }
 
-  private final java.util.List<java.util.function.BiConsumer<String, HeapSnapshot>> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<BiConsumer<String, HeapSnapshot>> listeners =
+      new CopyOnWriteArrayList<>();
 
   /**
    * Calls {@code listener} with each snapshot kept from now on, after it is kept, on the writer's
    * thread (ingest's gRPC thread): it must be quick and must not throw.
    */
-  public void addListener(java.util.function.BiConsumer<String, HeapSnapshot> listener) {
+  public void addListener(BiConsumer<String, HeapSnapshot> listener) {
     listeners.add(listener);
   }
 
@@ -100,7 +104,7 @@ public final class HeapStore {
       return Optional.empty();
     }
     List<OldObject> old = new ArrayList<>(heap.oldObjects.values());
-    java.util.Collections.reverse(old);
+    Collections.reverse(old);
     return Optional.of(new PrimaryHeap(List.copyOf(heap.snapshots.values()), old));
   }
 

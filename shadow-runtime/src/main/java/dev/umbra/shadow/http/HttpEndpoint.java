@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -44,7 +45,7 @@ public final class HttpEndpoint implements AutoCloseable {
    */
   public static HttpEndpoint start(ShadowConfig.Endpoint endpoint, PrometheusRegistry registry)
       throws ServerStartException {
-    return start(endpoint, registry, new HttpAccess(endpoint.isLoopback(), java.util.Optional.empty()));
+    return start(endpoint, registry, new HttpAccess(endpoint.isLoopback(), Optional.empty()));
   }
 
   /**

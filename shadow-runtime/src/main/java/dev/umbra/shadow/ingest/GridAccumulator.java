@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Turns one primary's points into grid seconds. Each second stays open until the watermark
@@ -128,7 +129,7 @@ final class GridAccumulator {
     private final boolean keepClosed;
     private final TreeMap<Long, Bucket> open = new TreeMap<>();
     private final TreeMap<Long, Bucket> closed = new TreeMap<>();
-    private final java.util.TreeSet<Long> changed = new java.util.TreeSet<>();
+    private final TreeSet<Long> changed = new TreeSet<>();
     private long lastSecond = Long.MIN_VALUE;
     private Bucket last;
     /** Points the newest closed second had: a second with as many is complete (0: not known yet). */

@@ -4,9 +4,9 @@ import dev.umbra.proto.v1.Capabilities;
 import dev.umbra.proto.v1.ClassBytes;
 import dev.umbra.proto.v1.ClassProfile;
 import dev.umbra.proto.v1.Event;
-import dev.umbra.proto.v1.OldObjectSample;
 import dev.umbra.proto.v1.Hello;
 import dev.umbra.proto.v1.JvmInfo;
+import dev.umbra.proto.v1.OldObjectSample;
 import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.TelemetryBatch;
 import dev.umbra.shadow.heap.ClassCount;
@@ -19,9 +19,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Where the wire ({@code dev.umbra.proto.v1}) meets the ingest domain: validates what agents
@@ -114,7 +115,7 @@ final class WireMapping {
     final Map<String, Long> rejectedByReason = new TreeMap<>();
 
     /** Counts refused points; the detail is built only for the first refusal, which the Ack reports. */
-    void reject(String reason, long count, java.util.function.Supplier<String> detail) {
+    void reject(String reason, long count, Supplier<String> detail) {
       if (count <= 0) {
         return;
       }
@@ -259,8 +260,8 @@ final class WireMapping {
       }
     }
     return new OldObject(Instant.ofEpochMilli(timeUnixMs), sample.getClassName(),
-        sample.getAllocationUnixMs() > 0 ? java.util.Optional.of(Instant.ofEpochMilli(sample.getAllocationUnixMs()))
-            : java.util.Optional.empty(),
+        sample.getAllocationUnixMs() > 0 ? Optional.of(Instant.ofEpochMilli(sample.getAllocationUnixMs()))
+            : Optional.empty(),
         sample.getHeapUsedBytes(),
         sample.getAllocationFramesList().subList(0, Math.min(HeapStore.FRAMES_KEPT, sample.getAllocationFramesCount())));
   }

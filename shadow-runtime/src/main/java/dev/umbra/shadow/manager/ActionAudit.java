@@ -2,6 +2,7 @@ package dev.umbra.shadow.manager;
 
 import dev.umbra.shadow.action.ActionRecord;
 import dev.umbra.shadow.action.Responder;
+import java.time.Clock;
 
 /**
  * The action policy's records in the manager's audit log, beside its own decisions: so {@code
@@ -10,9 +11,9 @@ import dev.umbra.shadow.action.Responder;
  */
 public final class ActionAudit implements Responder.Audit {
   private final DecisionLog log;
-  private final java.time.Clock clock;
+  private final Clock clock;
 
-  public ActionAudit(DecisionLog log, java.time.Clock clock) {
+  public ActionAudit(DecisionLog log, Clock clock) {
     this.log = log;
     this.clock = clock;
   }

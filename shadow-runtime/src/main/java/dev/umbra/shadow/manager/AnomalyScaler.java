@@ -17,6 +17,7 @@ import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +99,7 @@ public final class AnomalyScaler implements Responder.Scaling, AutoCloseable {
     ResourceKind kind = resource == ActionPolicy.Resource.CPU ? ResourceKind.CPU : ResourceKind.MEMORY;
     if (!allocator.supports().contains(kind)) {
       return refused(primaryId, resource, "-", reason + "; allocator '" + main.name() + "' does not set "
-          + kind.name().toLowerCase(java.util.Locale.ROOT) + "; nothing applied");
+          + kind.name().toLowerCase(Locale.ROOT) + "; nothing applied");
     }
     Optional<PrimaryIdentity> identity = primaries.apply(primaryId);
     if (identity.isEmpty()) {
@@ -114,7 +115,7 @@ public final class AnomalyScaler implements Responder.Scaling, AutoCloseable {
           : now.memoryBytes().isPresent() ? OptionalDouble.of(now.memoryBytes().getAsLong()) : OptionalDouble.empty();
       String unit = resource == ActionPolicy.Resource.CPU ? "cores" : "bytes";
       if (current.isEmpty()) {
-        return refused(primaryId, resource, where, reason + "; no " + kind.name().toLowerCase(java.util.Locale.ROOT)
+        return refused(primaryId, resource, where, reason + "; no " + kind.name().toLowerCase(Locale.ROOT)
             + " limit is set, nothing to raise");
       }
       double c = current.getAsDouble();

@@ -2,6 +2,8 @@ package dev.umbra.shadow.manager;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,8 +65,8 @@ final class DecisionFile implements AutoCloseable {
   }
 
   private static boolean endsWithNewline(Path path) throws IOException {
-    try (var channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.READ)) {
-      java.nio.ByteBuffer last = java.nio.ByteBuffer.allocate(1);
+    try (var channel = FileChannel.open(path, StandardOpenOption.READ)) {
+      ByteBuffer last = ByteBuffer.allocate(1);
       channel.read(last, channel.size() - 1);
       return last.get(0) == '\n';
     }

@@ -1,9 +1,16 @@
 package dev.umbra.shadow.manager;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,10 +27,10 @@ public final class DecisionLog implements AutoCloseable {
   private final int capacity;
   private final ArrayDeque<Decision> decisions = new ArrayDeque<>();
   private long nextId = 1;
-  private final java.util.List<java.util.function.Consumer<Decision>> subscribers =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<Decision>> subscribers =
+      new CopyOnWriteArrayList<>();
 
-  private final java.util.Optional<DecisionFile> file;
+  private final Optional<DecisionFile> file;
 
   /** An audit log in memory only. */
   public DecisionLog() {
@@ -31,10 +38,10 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   DecisionLog(int capacity) {
-    this(capacity, java.util.Optional.empty());
+    this(capacity, Optional.empty());
   }
 
-  private DecisionLog(int capacity, java.util.Optional<DecisionFile> file) {
+  private DecisionLog(int capacity, Optional<DecisionFile> file) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
     }
@@ -47,21 +54,21 @@ public final class DecisionLog implements AutoCloseable {
    * predecessor): the decisions already there are loaded, ids continue after the highest. When the
    * folder cannot be used the log says why and keeps decisions in memory only.
    */
-  public static DecisionLog open(java.nio.file.Path dataDir) {
+  public static DecisionLog open(Path dataDir) {
     return open(dataDir, DEFAULT_CAPACITY, DecisionFile.DEFAULT_MAX_BYTES);
   }
 
-  static DecisionLog open(java.nio.file.Path dataDir, int capacity, long maxBytes) {
+  static DecisionLog open(Path dataDir, int capacity, long maxBytes) {
     DecisionFile f;
     List<Decision> earlier;
     try {
       f = DecisionFile.open(dataDir, maxBytes);
       earlier = f.load();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       logger.error("audit log in {} cannot be used ({}); decisions are kept in memory only", dataDir, e.toString());
       return new DecisionLog(capacity);
     }
-    DecisionLog log = new DecisionLog(capacity, java.util.Optional.of(f));
+    DecisionLog log = new DecisionLog(capacity, Optional.of(f));
     for (Decision d : earlier) {
       log.decisions.addLast(d);
       log.nextId = Math.max(log.nextId, d.id() + 1);
@@ -96,7 +103,7 @@ public final class DecisionLog implements AutoCloseable {
       default -> logger.info("decision primary={} resource={} {} applied={}: {}", decision.primaryId(),
           decision.resource(), decision.action(), decision.applied(), decision.reason());
     }
-    for (java.util.function.Consumer<Decision> subscriber : subscribers) {
+    for (Consumer<Decision> subscriber : subscribers) {
       try {
         subscriber.accept(decision);
       } catch (RuntimeException e) {
@@ -109,7 +116,7 @@ public final class DecisionLog implements AutoCloseable {
    * Records a decision made outside the manager's loop (the action policy's, {@link ActionAudit}):
    * {@code withId} builds it with the id this log assigns.
    */
-  public Decision record(java.util.function.LongFunction<Decision> withId) {
+  public Decision record(LongFunction<Decision> withId) {
     Decision decision;
     synchronized (this) {
       decision = withId.apply(nextId());
@@ -119,8 +126,8 @@ public final class DecisionLog implements AutoCloseable {
   }
 
   /** Tells {@code subscriber} of every later decision, on the manager's thread: return quickly. */
-  public void subscribe(java.util.function.Consumer<Decision> subscriber) {
-    subscribers.add(java.util.Objects.requireNonNull(subscriber, "subscriber"));
+  public void subscribe(Consumer<Decision> subscriber) {
+    subscribers.add(Objects.requireNonNull(subscriber, "subscriber"));
   }
 
   /**

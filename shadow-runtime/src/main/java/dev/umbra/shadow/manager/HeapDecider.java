@@ -1,5 +1,7 @@
 package dev.umbra.shadow.manager;
 
+import dev.umbra.allocator.jvm.GarbageCollector;
+import dev.umbra.allocator.jvm.JvmFacts;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.manager.Decision.Action;
@@ -181,8 +183,8 @@ final class HeapDecider {
   /** Whether the primary's collector ignores SoftMaxHeapSize (G1 before JDK 26, Parallel, Serial). */
   static boolean ignoresHeapBound(PrimaryIdentity id) {
     try {
-      return !dev.umbra.allocator.jvm.GarbageCollector.fromMxBeanNames(id.jvm().garbageCollectors())
-          .honoursSoftMaxHeapSize(dev.umbra.allocator.jvm.JvmFacts.featureVersion(id.jvm().javaVersion()));
+      return !GarbageCollector.fromMxBeanNames(id.jvm().garbageCollectors())
+          .honoursSoftMaxHeapSize(JvmFacts.featureVersion(id.jvm().javaVersion()));
     } catch (RuntimeException e) {
       return false; // an unknown version or collector: keep to the troughs
     }

@@ -1,9 +1,10 @@
 package dev.umbra.shadow.manager;
 
-import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.AllocatorException.Reason;
+import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.Target;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class TargetResolver {
   static String localHostName() {
     try {
       return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "";
     }
   }
@@ -81,7 +82,7 @@ final class TargetResolver {
             break;
           }
         }
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         // the pid alone says enough
       }
     }

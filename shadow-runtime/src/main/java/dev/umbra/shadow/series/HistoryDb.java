@@ -9,6 +9,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -218,7 +220,7 @@ final class HistoryDb implements AutoCloseable {
   SeriesWindow window(String primaryId, SeriesName series, long from, long to) throws SQLException {
     int length = (int) Math.max(0, Math.min(to - from, 10_000_000L));
     double[] values = new double[length];
-    java.util.Arrays.fill(values, Double.NaN);
+    Arrays.fill(values, Double.NaN);
     synchronized (readLock) {
       try (PreparedStatement q =
           reader.prepareStatement(
@@ -256,7 +258,7 @@ final class HistoryDb implements AutoCloseable {
 
   /** The newest stored second of each primary. */
   Map<String, Long> newestSeconds() throws SQLException {
-    Map<String, Long> out = new java.util.HashMap<>();
+    Map<String, Long> out = new HashMap<>();
     synchronized (readLock) {
       try (Statement s = reader.createStatement();
           ResultSet rs = s.executeQuery("SELECT primary_id, max(ts) FROM points_1s GROUP BY primary_id")) {

@@ -7,9 +7,11 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -145,7 +147,7 @@ public final class SeriesStore implements AutoCloseable {
 
   /** Blocks until everything submitted so far is committed (tests, shutdown). */
   public void awaitDurable(Duration timeout) throws InterruptedException {
-    var done = new java.util.concurrent.CountDownLatch(1);
+    var done = new CountDownLatch(1);
     queue.add(new WriteGroup(List.of(), List.of(), done::countDown));
     if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       throw new IllegalStateException("history did not commit within " + timeout);
@@ -194,7 +196,7 @@ public final class SeriesStore implements AutoCloseable {
 
   private void commit(List<WriteGroup> groups) throws SQLException {
     List<GridPoint> points = new ArrayList<>();
-    Map<String, PrimaryRecord> primaries = new java.util.LinkedHashMap<>();
+    Map<String, PrimaryRecord> primaries = new LinkedHashMap<>();
     for (WriteGroup g : groups) {
       points.addAll(g.points());
       g.primaries().forEach(r -> primaries.put(r.primaryId(), r));

@@ -2,6 +2,7 @@ package dev.umbra.shadow.supervisor;
 
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -48,7 +49,7 @@ final class AgentAppEngine implements Engine {
     try {
       hasKnownGood = coordinator.listAll().stream()
           .anyMatch(m -> m.primaryId().equals(primaryId) && m.trust() == CheckpointManifest.Trust.KNOWN_GOOD);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       hasKnownGood = false;
     }
     if (!hasKnownGood) {

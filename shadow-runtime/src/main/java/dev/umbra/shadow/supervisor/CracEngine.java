@@ -3,15 +3,21 @@ package dev.umbra.shadow.supervisor;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The {@code crac} engine, for a CRaC-enabled JDK: the primary runs with
@@ -48,16 +54,16 @@ final class CracEngine implements Engine {
    * that refuses {@code -XX:CRaCCheckpointTo} (no CRaC), or no {@code jcmd} beside it (the
    * checkpoint is {@code jcmd JDK.checkpoint}). Empty when both are there. Starts that java once.
    */
-  static java.util.Optional<String> missing(PrimaryCommand command) {
+  static Optional<String> missing(PrimaryCommand command) {
     if (!supported(command.java())) {
-      return java.util.Optional.of(command.java() + " is not a CRaC JDK (it refuses -XX:CRaCCheckpointTo):"
+      return Optional.of(command.java() + " is not a CRaC JDK (it refuses -XX:CRaCCheckpointTo):"
           + " run the primary with a CRaC-enabled JDK, or use --engine app or restart");
     }
     Path jcmd = Path.of(command.jcmd());
     if (jcmd.getParent() != null && !Files.isExecutable(jcmd)) {
-      return java.util.Optional.of("no jcmd beside " + command.java() + " (the crac engine checkpoints with jcmd JDK.checkpoint)");
+      return Optional.of("no jcmd beside " + command.java() + " (the crac engine checkpoints with jcmd JDK.checkpoint)");
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Whether {@code java} accepts {@code -XX:CRaCCheckpointTo}: runs it with {@code -version}. */
@@ -121,7 +127,7 @@ final class CracEngine implements Engine {
         Files.createDirectories(root);
         Process jcmd = new ProcessBuilder(checkpointCommand(supervisor.command(), supervisor.jvmPid(primaryId, old.pid())))
             .redirectErrorStream(true).start();
-        String said = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        String said = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         if (!jcmd.waitFor(CHECKPOINT_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || jcmd.exitValue() != 0) {
           throw new IOException("jcmd JDK.checkpoint failed: " + said);
         }
@@ -150,13 +156,13 @@ final class CracEngine implements Engine {
 
   /** Deletes images whose checkpoint retention removed (the store keeps only manifests). */
   void pruneImages(String workload) throws IOException {
-    java.util.Set<String> kept = new java.util.HashSet<>();
+    Set<String> kept = new HashSet<>();
     store.list(workload).forEach(m -> kept.add(m.id()));
-    try (java.util.stream.Stream<Path> images = Files.list(root)) {
+    try (Stream<Path> images = Files.list(root)) {
       for (Path image : images.filter(p -> p.getFileName().toString().startsWith("crac-")).toList()) {
         if (!kept.contains(image.getFileName().toString())) {
-          try (java.util.stream.Stream<Path> walk = Files.walk(image)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          try (Stream<Path> walk = Files.walk(image)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
               Files.deleteIfExists(p);
             }
           }
@@ -165,12 +171,12 @@ final class CracEngine implements Engine {
     }
   }
 
-  java.util.Optional<CheckpointManifest> newestKnownGood(String workload) throws IOException {
+  Optional<CheckpointManifest> newestKnownGood(String workload) throws IOException {
     for (CheckpointManifest m : store.list(workload)) {
       if (m.engine().equals(NAME) && m.trust() == CheckpointManifest.Trust.KNOWN_GOOD && Files.isDirectory(image(m.id()))) {
-        return java.util.Optional.of(m);
+        return Optional.of(m);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 }

@@ -4,6 +4,7 @@ import dev.umbra.allocator.Allocation;
 import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.cgroup.Cgroup;
 import dev.umbra.allocator.cgroup.CgroupManager;
+import dev.umbra.allocator.cgroup.CgroupStats;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -81,7 +82,7 @@ public final class PrimaryCgroup implements AutoCloseable {
   }
 
   /** The cgroup's limits, usage and pressure counters now; empty without one or once it is gone. */
-  public Optional<dev.umbra.allocator.cgroup.CgroupStats> stats() {
+  public Optional<CgroupStats> stats() {
     if (cgroup.isEmpty() || !cgroup.get().exists()) {
       return Optional.empty();
     }

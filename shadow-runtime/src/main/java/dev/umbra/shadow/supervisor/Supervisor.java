@@ -4,16 +4,23 @@ import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
 import dev.umbra.shadow.threads.ShadowThreads;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -60,10 +67,10 @@ public final class Supervisor implements AutoCloseable {
   public record Options(PrimaryCommand command, String engine, Optional<Duration> checkpointEvery,
       Optional<Consumer<String>> output) {
     public Options {
-      java.util.Objects.requireNonNull(command, "command");
-      java.util.Objects.requireNonNull(engine, "engine");
-      java.util.Objects.requireNonNull(checkpointEvery, "checkpointEvery");
-      java.util.Objects.requireNonNull(output, "output");
+      Objects.requireNonNull(command, "command");
+      Objects.requireNonNull(engine, "engine");
+      Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+      Objects.requireNonNull(output, "output");
     }
 
     /** The primary on this process's terminal. */
@@ -79,7 +86,7 @@ public final class Supervisor implements AutoCloseable {
   }
 
   public Supervisor(Options options, Sessions sessions, CheckpointCoordinator coordinator, PrimaryCgroup cgroup,
-      java.nio.file.Path cracRoot, Clock clock, Consumer<String> say) {
+      Path cracRoot, Clock clock, Consumer<String> say) {
     this.options = options;
     this.sessions = sessions;
     this.coordinator = coordinator;
@@ -359,8 +366,8 @@ public final class Supervisor implements AutoCloseable {
   /** Hands each line of {@code p}'s output to {@code lines} on a daemon thread, until it closes. */
   private static Thread follow(Process p, Consumer<String> lines) {
     Thread reader = ShadowThreads.factory("primary-output-" + p.pid(), true).newThread(() -> {
-      try (java.io.BufferedReader in = new java.io.BufferedReader(
-          new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = in.readLine()) != null; ) {
           lines.accept(line);
         }
@@ -373,7 +380,7 @@ public final class Supervisor implements AutoCloseable {
   }
 
   private static String rootMessage(Throwable t) {
-    while ((t instanceof java.util.concurrent.CompletionException || t instanceof java.util.concurrent.ExecutionException)
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
         && t.getCause() != null) {
       t = t.getCause();
     }
