@@ -17,6 +17,13 @@ final class IngestCounters {
     rejectedByReason.forEach((reason, n) -> metrics.ingestRejectedPoints.labelValues(reason).inc(n));
   }
 
+  /** Heap events refused: {@code time} (outside the accepted window) or {@code malformed}. */
+  void eventsRejected(String reason, long n) {
+    if (n > 0) {
+      metrics.ingestRejectedEvents.labelValues(reason).inc(n);
+    }
+  }
+
   void batchesLost(long n) {
     metrics.ingestBatchesLost.inc(n);
   }

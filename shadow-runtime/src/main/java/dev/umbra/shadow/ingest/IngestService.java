@@ -68,7 +68,9 @@ public final class IngestService {
             long now = clock.millis();
             if (session.accept(message.getBatch(), now, System.nanoTime(), counters)
                 && message.getBatch().getEventsCount() > 0) {
-              WireMapping.addHeapEvents(message.getBatch(), session.primaryId(), heap, now);
+              WireMapping.HeapEvents events = WireMapping.addHeapEvents(message.getBatch(), session.primaryId(), heap, now);
+              counters.eventsRejected("time", events.badTime());
+              counters.eventsRejected("malformed", events.malformed());
             }
           }
           case HEARTBEAT -> {

@@ -202,36 +202,42 @@ final class WireMapping {
     return sb.toString();
   }
 
+  /** What {@link #addHeapEvents} did with a batch's heap events. */
+  record HeapEvents(int kept, int badTime, int malformed) {}
+
   /**
    * Keeps the batch's class histograms and old-object samples in {@code heap}; an event with a
-   * bad time (as for points) or a malformed row is skipped whole. Returns how many were kept.
+   * bad time (as for points) or a malformed row is skipped whole and counted.
    */
-  static int addHeapEvents(TelemetryBatch batch, String primaryId, HeapStore heap, long nowMillis) {
+  static HeapEvents addHeapEvents(TelemetryBatch batch, String primaryId, HeapStore heap, long nowMillis) {
     int kept = 0;
+    int badTime = 0;
+    int malformed = 0;
     List<OldObject> oldObjects = new ArrayList<>();
     for (Event event : batch.getEventsList()) {
+      boolean heapEvent = event.getKindCase() == Event.KindCase.CLASS_HISTOGRAM
+          || event.getKindCase() == Event.KindCase.OLD_OBJECT;
+      if (!heapEvent) {
+        continue; // other events are not kept (yet)
+      }
       long t = event.getTimeUnixMs();
       if (t <= 0 || t > nowMillis + MAX_FUTURE_MILLIS || t < nowMillis - MAX_AGE_MILLIS) {
+        badTime++;
         continue;
       }
       try {
-        switch (event.getKindCase()) {
-          case CLASS_HISTOGRAM -> {
-            heap.add(primaryId, toSnapshot(t, event.getClassHistogram()));
-            kept++;
-          }
-          case OLD_OBJECT -> {
-            oldObjects.add(toOldObject(t, event.getOldObject()));
-            kept++;
-          }
-          default -> { } // other events are not kept (yet)
+        if (event.getKindCase() == Event.KindCase.CLASS_HISTOGRAM) {
+          heap.add(primaryId, toSnapshot(t, event.getClassHistogram()));
+        } else {
+          oldObjects.add(toOldObject(t, event.getOldObject()));
         }
+        kept++;
       } catch (IllegalArgumentException e) {
-        // malformed: skipped; the points of the batch are not affected
+        malformed++; // the points of the batch are not affected
       }
     }
     heap.add(primaryId, oldObjects);
-    return kept;
+    return new HeapEvents(kept, badTime, malformed);
   }
 
   /**

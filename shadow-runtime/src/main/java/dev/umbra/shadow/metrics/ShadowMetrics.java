@@ -26,6 +26,10 @@ public final class ShadowMetrics {
   public final Counter ingestRejectedPoints =
       Counter.builder().name("umbra_ingest_rejected_points_total")
           .help("Points refused, by reason.").labelNames("reason").register(registry);
+  public final Counter ingestRejectedEvents =
+      Counter.builder().name("umbra_ingest_rejected_events_total")
+          .help("Heap events (class histograms, old-object samples) refused, by reason.").labelNames("reason")
+          .register(registry);
   public final Counter ingestStreamErrors =
       Counter.builder().name("umbra_ingest_stream_errors_total")
           .help("Agent streams closed with an error status, by code.").labelNames("code")

@@ -67,7 +67,9 @@ class GetHeapTest {
           .addEvents(Event.newBuilder().setTimeUnixMs(t0 - 60_000).setOldObject(OldObjectSample.newBuilder()
               .setClassName("com.example.Cache$Entry").setAllocationUnixMs(t0 - 90_000).setHeapUsedBytes(300 * MB)
               .addAllocationFrames("com.example.Cache.put:42")))
-          .addEvents(histogram(t0 + 3_600_000, 1, 1))) // an hour ahead of the shadow's clock: refused
+          .addEvents(histogram(t0 + 3_600_000, 1, 1)) // an hour ahead of the shadow's clock: refused
+          .addEvents(Event.newBuilder().setTimeUnixMs(t0 - 60_000).setOldObject(OldObjectSample.newBuilder()
+              .setHeapUsedBytes(300 * MB)))) // no class: malformed, refused
           .build());
       // the batch's events are stored one by one: wait for the last of them
       long deadline = System.nanoTime() + ApiFixture.WAIT.toNanos();
@@ -90,6 +92,16 @@ class GetHeapTest {
       assertThat(r.getGrowth(0).getInstancesGrowth()).isEqualTo(1_200_000);
       assertThat(r.getOldObjects(0).getSeenUnixMs()).isEqualTo(t0 - 60_000);
       assertThat(r.getOldObjects(0).getSample().getAllocationFramesList()).containsExactly("com.example.Cache.put:42");
+    }
+
+    @Test
+    void countsTheEventsItRefuses_byReason() throws Exception {
+      long deadline = System.nanoTime() + ApiFixture.WAIT.toNanos();
+      while (api.metrics.ingestRejectedEvents.labelValues("malformed").get() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(api.metrics.ingestRejectedEvents.labelValues("time").get()).isEqualTo(1);
+      assertThat(api.metrics.ingestRejectedEvents.labelValues("malformed").get()).isEqualTo(1);
     }
 
     @Test
