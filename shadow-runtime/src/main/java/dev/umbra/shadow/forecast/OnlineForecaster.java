@@ -36,5 +36,26 @@ public interface OnlineForecaster {
      * @param levels the quantile levels of its forecasts
      */
     OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels);
+
+    /** A factory named {@code name} that makes each forecaster with {@code maker}. */
+    static Factory of(String name, Maker maker) {
+      return new Factory() {
+        @Override
+        public String name() {
+          return name;
+        }
+
+        @Override
+        public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
+          return maker.create(series, horizon, levels);
+        }
+      };
+    }
+  }
+
+  /** How a {@link Factory#of} factory makes one forecaster. */
+  @FunctionalInterface
+  interface Maker {
+    OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels);
   }
 }

@@ -33,21 +33,13 @@ public final class SelectingForecaster implements OnlineForecaster {
   /** A factory over candidate factories. */
   public static OnlineForecaster.Factory factory(List<OnlineForecaster.Factory> candidates, Duration maxGap) {
     List<OnlineForecaster.Factory> copy = List.copyOf(candidates);
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return "selected";
+    return OnlineForecaster.Factory.of("selected", (series, horizon, levels) -> {
+      List<OnlineForecaster> models = new ArrayList<>();
+      for (OnlineForecaster.Factory f : copy) {
+        models.add(f.create(series, horizon, levels));
       }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        List<OnlineForecaster> models = new ArrayList<>();
-        for (OnlineForecaster.Factory f : copy) {
-          models.add(f.create(series, horizon, levels));
-        }
-        return new SelectingForecaster(models, horizon, levels, maxGap);
-      }
-    };
+      return new SelectingForecaster(models, horizon, levels, maxGap);
+    });
   }
 
   @Override

@@ -86,17 +86,8 @@ public final class EmpiricalPeakForecaster implements OnlineForecaster {
 
   public static OnlineForecaster.Factory factory(
       PeakLevel level, Function<String, SeriesProfile> profiles, Duration maxGap) {
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return level.modelName();
-      }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        return new EmpiricalPeakForecaster(series, profiles.apply(series), level, horizon, levels, maxGap);
-      }
-    };
+    return OnlineForecaster.Factory.of(level.modelName(), (series, horizon, levels) ->
+        new EmpiricalPeakForecaster(series, profiles.apply(series), level, horizon, levels, maxGap));
   }
 
   @Override

@@ -55,17 +55,8 @@ public final class MovingWindowForecaster implements OnlineForecaster {
   }
 
   public static OnlineForecaster.Factory factory(Function<String, SeriesProfile> profiles) {
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        return new MovingWindowForecaster(series, profiles.apply(series), horizon, levels);
-      }
-    };
+    return OnlineForecaster.Factory.of(NAME, (series, horizon, levels) ->
+        new MovingWindowForecaster(series, profiles.apply(series), horizon, levels));
   }
 
   @Override

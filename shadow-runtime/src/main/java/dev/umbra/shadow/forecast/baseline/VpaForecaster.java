@@ -73,17 +73,8 @@ public final class VpaForecaster implements OnlineForecaster {
 
   /** A factory that looks up each series' profile. */
   public static OnlineForecaster.Factory factory(Function<String, SeriesProfile> profiles) {
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return NAME;
-      }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        return new VpaForecaster(series, profiles.apply(series), horizon, levels);
-      }
-    };
+    return OnlineForecaster.Factory.of(NAME, (series, horizon, levels) ->
+        new VpaForecaster(series, profiles.apply(series), horizon, levels));
   }
 
   @Override
