@@ -42,7 +42,7 @@ final class DuckDbLeftovers {
     try {
       List<Path> deleted = sweep(tmp, Path.of("/proc"), Instant.now());
       if (!deleted.isEmpty()) {
-        logger.info("removed {} native libraries left in {} by DuckDB in killed processes", deleted.size(), tmp);
+        logger.info("removed DuckDB's native library left in {} by killed processes: {} file(s)", tmp, deleted.size());
       }
     } catch (IOException | UncheckedIOException | SecurityException e) {
       logger.debug("cannot sweep DuckDB's leftover libraries in {}: {}", tmp, e.toString());
