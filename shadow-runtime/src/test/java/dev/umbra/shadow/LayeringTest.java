@@ -70,16 +70,15 @@ class LayeringTest {
 
   /**
    * Two plugin modules are also libraries, each for named parts only: the cgroup tree (the
-   * supervisor puts a primary in its own cgroup, the shadow isolates itself, the demo prints the
-   * primary's cgroup counters) and the JVM flag
+   * supervisor puts a primary in its own cgroup, the shadow isolates itself; in the evaluation
+   * module the demo prints the primary's cgroup counters) and the JVM flag
    * channel (the agent's session carries the jvm allocator's flag changes).
    */
   @Test
   void pluginLibrariesAreUsedOnlyWhereNamed() {
     assertHolds(noClasses()
         .that().resideInAPackage("dev.umbra.shadow..")
-        .and().resideOutsideOfPackages(
-            "dev.umbra.shadow.supervisor..", "dev.umbra.shadow.isolation..", "dev.umbra.shadow.demo..")
+        .and().resideOutsideOfPackages("dev.umbra.shadow.supervisor..", "dev.umbra.shadow.isolation..")
         .should().dependOnClassesThat().resideInAPackage("dev.umbra.allocator.cgroup.."));
     assertHolds(noClasses()
         .that().resideInAPackage("dev.umbra.shadow..")
@@ -88,5 +87,20 @@ class LayeringTest {
     assertHolds(noClasses()
         .that().resideInAPackage("dev.umbra.shadow..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.umbra.allocator.kubernetes..", "dev.umbra.allocator.log.."));
+  }
+
+  /**
+   * The server carries no evaluation code: the backtest, NAB and the demo (with their commands)
+   * are the evaluation module's, which {@code umbra} finds through {@code CommandSource}.
+   */
+  @Test
+  void evaluationCodeStaysOutOfTheShadow() {
+    assertHolds(noClasses()
+        .should().resideInAnyPackage(
+            "dev.umbra.shadow.forecast.backtest..", "dev.umbra.shadow.anomaly.nab..", "dev.umbra.shadow.demo..")
+        .orShould().haveSimpleName("DemoCommand")
+        .orShould().haveSimpleName("BacktestCommand")
+        .orShould().haveSimpleName("NabCommand")
+        .because("the evaluation commands live in the evaluation module (docs/architecture.md)"));
   }
 }

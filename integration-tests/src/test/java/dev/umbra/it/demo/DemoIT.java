@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs {@code java -jar umbra-shadow.jar demo} as a user would and checks the facts its summary
+ * Runs {@code umbra demo} as the launcher does ({@code umbra-shadow.jar} and
+ * {@code umbra-evaluation.jar} on the class path) and checks the facts its summary
  * states against what it printed along the way: forecasts issued, a scale-up decided before the
  * usage reached the old limit with the manager's probability gate at its default (P(demand &gt;
  * limit) printed for each), the injected fault detected after its injection and rolled back,
@@ -43,7 +44,8 @@ class DemoIT {
 
   private JavaProcess start(String duration) throws IOException {
     return JavaProcess.start("umbra-demo", JavaProcess.java17Home(),
-        List.of("-Xmx1g", "-jar", JavaProcess.shadowJar().toString(), "demo",
+        List.of("-Xmx1g", "-cp", JavaProcess.shadowJar() + java.io.File.pathSeparator + JavaProcess.evaluationJar(),
+            "dev.umbra.shadow.cli.UmbraCli", "demo",
             "--agent-jar", JavaProcess.agentJar().toString(), "--duration", duration),
         Map.of("OMP_NUM_THREADS", "1"), work);
   }

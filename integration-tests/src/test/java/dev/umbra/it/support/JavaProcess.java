@@ -48,6 +48,11 @@ public final class JavaProcess implements AutoCloseable {
     return requiredFile("umbra.agent.jar");
   }
 
+  /** {@code umbra-evaluation.jar}: demo, backtest and nab, run on a class path after {@link #shadowJar()}. */
+  public static Path evaluationJar() {
+    return requiredFile("umbra.evaluation.jar");
+  }
+
   /** Classes compiled from this module's test sources: sample primaries live there. */
   public static Path testClasses() {
     return requiredFile("umbra.test.classes");

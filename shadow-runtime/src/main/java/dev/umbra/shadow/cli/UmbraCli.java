@@ -2,6 +2,7 @@ package dev.umbra.shadow.cli;
 
 import dev.umbra.shadow.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.ServiceLoader;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -25,7 +26,6 @@ import picocli.CommandLine.ScopeType;
       ServeCommand.class,
       RunCommand.class,
       AttachCommand.class,
-      DemoCommand.class,
       PrimariesCommand.class,
       SeriesCommand.class,
       ForecastCommand.class,
@@ -34,10 +34,7 @@ import picocli.CommandLine.ScopeType;
       CheckpointsCommand.class,
       DecisionsCommand.class,
       RollbackCommand.class,
-      BacktestCommand.class,
-      NabCommand.class,
-      TrainCommand.class,
-      CommandLine.HelpCommand.class
+      TrainCommand.class
     })
 public final class UmbraCli implements Runnable {
   static final int EXIT_FAILURE = 1;
@@ -60,9 +57,16 @@ public final class UmbraCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The configured command line, also used by tests. */
+  /**
+   * The configured command line, also used by tests: this jar's commands, then those of every
+   * {@link CommandSource} on the class path, then {@code help}.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new UmbraCli());
+    for (CommandSource source : ServiceLoader.load(CommandSource.class, UmbraCli.class.getClassLoader())) {
+      source.commands().forEach(cli::addSubcommand);
+    }
+    cli.addSubcommand(CommandLine.HelpCommand.class);
     cli.setParameterExceptionHandler(new UsageErrors());
     cli.setExecutionExceptionHandler(new Failures());
     cli.setExitCodeExceptionMapper(e -> e instanceof ConfigException ? EXIT_USAGE : EXIT_FAILURE);

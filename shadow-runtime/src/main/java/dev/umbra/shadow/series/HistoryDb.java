@@ -56,6 +56,7 @@ final class HistoryDb implements AutoCloseable {
       // The shadow must not compete with its primaries: one DuckDB thread, bounded memory.
       properties.setProperty("threads", "1");
       properties.setProperty("memory_limit", "256MB");
+      DuckDbLeftovers.sweepOnce();
       opened = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, properties);
       duplicate = opened.duplicate();
       writer = opened;
