@@ -152,7 +152,7 @@ public final class ForecastCostBenchmark {
         LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
             QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
             java.time.Duration.ofDays(1), 10, 1000);
-        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(model), k -> "", Clock.systemUTC())) {
+        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(new ServedModel(model, "the same workload", Optional.empty())), k -> "", Clock.systemUTC())) {
           Random random = new Random(r);
           int seconds = 1800;
           long total = 0;
