@@ -11,18 +11,13 @@ import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.lstm.SampleRun;
 import dev.umbra.shadow.forecast.lstm.TrainingPlan;
 import dev.umbra.shadow.forecast.lstm.WorkloadTrainer;
-import dev.umbra.shadow.series.PrimaryRecord;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
-import dev.umbra.shadow.series.SeriesWindow;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -158,6 +153,7 @@ public final class ModelTraining implements AutoCloseable {
   }
 
   private void cycle() {
+    neighbours.saveNew();
     for (Map.Entry<String, Set<String>> w : liveWorkloads.get().entrySet()) {
       for (String series : settings.targets()) {
         for (Horizon horizon : settings.horizons()) {
@@ -224,7 +220,8 @@ public final class ModelTraining implements AutoCloseable {
   /** Trains a version; false when there was too little history (retried at the next check). */
   private boolean train(ModelKey key, String series, Horizon horizon, Set<String> livePrimaries) {
     List<Neighbours.Near> near = neighbours.of(key.workload());
-    List<SampleRun> runs = runs(key.workload(), near, SeriesName.of(series), horizon, livePrimaries);
+    List<SampleRun> runs = new TrainingRuns(store, settings).read(key.workload(), near, SeriesName.of(series),
+        horizon, livePrimaries);
     long newest = runs.stream().mapToLong(r -> r.size() == 0 ? Long.MIN_VALUE : r.timesSec()[r.size() - 1])
         .max().orElse(Long.MIN_VALUE);
     Optional<ServedModel> previous = served(key);
@@ -265,39 +262,6 @@ public final class ModelTraining implements AutoCloseable {
       logger.warn("model={} could not be saved: {}", key, e.getMessage());
       return true;
     }
-  }
-
-  /**
-   * Each run's samples at the horizon's step, newest first: live primaries, earlier runs of the
-   * workload, then runs of near workloads (nearest first).
-   */
-  private List<SampleRun> runs(String workload, List<Neighbours.Near> near, SeriesName series, Horizon horizon,
-      Set<String> livePrimaries) {
-    Set<String> primaries = new LinkedHashSet<>(livePrimaries);
-    List<String> workloads = new ArrayList<>();
-    workloads.add(workload);
-    near.forEach(n -> workloads.add(n.identity().workload()));
-    List<PrimaryRecord> known = store.knownPrimaries();
-    for (String w : workloads) {
-      known.stream()
-          .filter(r -> r.workload().equals(w))
-          .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
-          .forEach(r -> primaries.add(r.primaryId()));
-    }
-    List<SampleRun> runs = new ArrayList<>();
-    for (String primary : primaries) {
-      if (runs.size() >= settings.maxRuns()) {
-        break;
-      }
-      long newest = store.newestSecond(primary, series);
-      if (newest == Long.MIN_VALUE) {
-        continue;
-      }
-      long from = newest + 1 - settings.history().toSeconds();
-      SeriesWindow grid = store.window(primary, series, from, newest + 1);
-      runs.add(SampleRun.fromGrid(primary, from, grid.values(), horizon.step().toSeconds()));
-    }
-    return runs;
   }
 
   @Override

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +23,7 @@ final class Neighbours {
 
   private final LstmModelStore saved;
   private final Map<String, WorkloadIdentity> known = new ConcurrentHashMap<>();
+  private final java.util.Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
   Neighbours(LstmModelStore saved) {
     this.saved = saved;
@@ -35,22 +35,29 @@ final class Neighbours {
     }
   }
 
-  /** Remembers a workload (a primary said hello); saved once per new or changed identity. */
+  /**
+   * Remembers a workload (its primary's first tick). Cheap and never blocks: the ingest tick
+   * calls it; a new or changed identity is written later by {@link #saveNew}.
+   */
   void add(WorkloadIdentity identity) {
     WorkloadIdentity before = known.put(identity.workload(), identity);
-    if (identity.equals(before)) {
-      return;
-    }
-    try {
-      saved.saveIdentity(identity);
-    } catch (IOException e) {
-      logger.warn("workload={} identity not saved (a restarted shadow will not match it): {}", identity.workload(),
-          e.getMessage());
+    if (!identity.equals(before)) {
+      unsaved.add(identity.workload());
     }
   }
 
-  Optional<WorkloadIdentity> identity(String workload) {
-    return Optional.ofNullable(known.get(workload));
+  /** Writes the identities added since the last call (on the training thread). */
+  void saveNew() {
+    for (String workload : List.copyOf(unsaved)) {
+      unsaved.remove(workload);
+      WorkloadIdentity identity = known.get(workload);
+      try {
+        saved.saveIdentity(identity);
+      } catch (IOException e) {
+        logger.warn("workload={} identity not saved (a restarted shadow will not match it): {}", workload,
+            e.getMessage());
+      }
+    }
   }
 
   /** Other workloads at least {@link WorkloadIdentity#NEAR} to {@code workload}, nearest first. */
