@@ -78,6 +78,8 @@ class LearnedForecastIT {
     Decision decision = awaitDecision(d -> !before.contains(d.getPrimaryId()) && d.getResource().equals("cpu")
         && d.getModel().equals("lstm"), started + FIRST_MINUTE.toMillis());
 
+    System.out.println("first decision by the LSTM " + (decision.getTimeUnixMs() - started)
+        + " ms after the second run started: " + decision.getReason());
     assertThat(decision.getTimeUnixMs() - started).isLessThanOrEqualTo(FIRST_MINUTE.toMillis());
     Forecast forecast = ForecastServiceGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS)
         .getForecast(GetForecastRequest.newBuilder().setPrimaryId(decision.getPrimaryId()).setSeries("cpu.process")
