@@ -125,8 +125,9 @@ public final class Shadow implements AutoCloseable {
                 config.checkpoints().quietPeriod(),
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
-    LiveModels models = own(new LiveModels(store, config.dataDir().resolve("models"), LiveModelSettings.defaults(), clock));
-    ingest.addListener((session, points) -> models.offer(session.identity().workload(), session.primaryId(), points));
+    LiveModels models = own(new LiveModels(store, config.dataDir().resolve("models"), liveModelSettings(config), clock));
+    ingest.addListener((session, points) -> models.offer(session.primaryId(),
+        () -> workloadIdentity(session.identity()), points));
     forecasts = new LiveForecasts(store, clock, models);
     Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
     // the coordinator hears of an anomaly before anyone acts on it: no checkpoint taken before it becomes known-good
@@ -169,6 +170,28 @@ public final class Shadow implements AutoCloseable {
         ingest.heap()::get)));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));
+  }
+
+  /**
+   * The live models' settings: the defaults, the {@code forecast-*} training keys, and the
+   * resource manager's lead (at 1 s steps) as one more horizon, so the manager's forecasts come
+   * from the live streams and their LSTM (docs/forecasting.md).
+   */
+  static LiveModelSettings liveModelSettings(ShadowConfig config) {
+    ShadowConfig.Forecast f = config.forecast();
+    LiveModelSettings settings = LiveModelSettings.defaults().withTraining(f.checkEvery(), f.trainEvery(), f.minBlocks());
+    if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
+      settings = settings.withHorizon(
+          new dev.umbra.shadow.forecast.Horizon((int) Math.max(1, config.manage().lead().toSeconds()), Duration.ofSeconds(1)));
+    }
+    return settings;
+  }
+
+  private static dev.umbra.shadow.forecast.lstm.WorkloadIdentity workloadIdentity(
+      dev.umbra.shadow.ingest.PrimaryIdentity id) {
+    return new dev.umbra.shadow.forecast.lstm.WorkloadIdentity(id.workload(),
+        id.jvm().main().isBlank() ? id.workloadName() : id.jvm().main(), id.jvm().inputArguments(),
+        Math.max(0, id.jvm().maxHeapBytes()));
   }
 
   /**

@@ -44,7 +44,9 @@ public final class ConfigParser {
           "act", "act-rules", "act-min-score", "act-cooldown", "act-budget", "act-window", "act-cpu-step",
           "act-memory-step",
           // fleet mode (Kafka)
-          "kafka", "kafka-buffer", "kafka-batch", "fleet-id");
+          "kafka", "kafka-buffer", "kafka-batch", "fleet-id",
+          // training of the live forecast models
+          "forecast-check-every", "forecast-train-every", "forecast-min-blocks");
 
   private ConfigParser() {}
 
@@ -130,7 +132,18 @@ public final class ConfigParser {
       throw new ConfigException(e.getMessage());
     }
     return new ShadowConfig(grpc, http, data, security, limits, checkpoints, alerts, ManageParser.parse(v.map()), fleet,
-        ActParser.parse(v.map()));
+        ActParser.parse(v.map()), forecast(v.map()));
+  }
+
+  private static ShadowConfig.Forecast forecast(Map<String, String> values) throws ConfigException {
+    ShadowConfig.Forecast d = ShadowConfig.Forecast.defaults();
+    try {
+      return new ShadowConfig.Forecast(ConfigValues.duration(values, "forecast-check-every", d.checkEvery()),
+          ConfigValues.duration(values, "forecast-train-every", d.trainEvery()),
+          ConfigValues.whole(values, "forecast-min-blocks", d.minBlocks()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   private static String defaultDataDir() {

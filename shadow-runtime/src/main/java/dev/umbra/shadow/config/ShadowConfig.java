@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param manage what the resource manager does and through which allocator
  * @param fleet Kafka, when this shadow is one node of a fleet
  * @param act whether and how the shadow acts on anomalies (roll back, scale up)
+ * @param forecast how often the live LSTMs are trained and how much history a first version needs
  */
 public record ShadowConfig(
     Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits, Checkpoints checkpoints,
-    Alerts alerts, Manage manage, Fleet fleet, Act act) {
+    Alerts alerts, Manage manage, Fleet fleet, Act act, Forecast forecast) {
 
   public static final int DEFAULT_GRPC_PORT = 7070;
   public static final int DEFAULT_HTTP_PORT = 7071;
@@ -42,6 +43,41 @@ public record ShadowConfig(
     Objects.requireNonNull(manage, "manage");
     Objects.requireNonNull(fleet, "fleet");
     Objects.requireNonNull(act, "act");
+    Objects.requireNonNull(forecast, "forecast");
+  }
+
+  /** With the forecasting defaults ({@link Forecast#defaults()}). */
+  public ShadowConfig(Endpoint grpc, Endpoint http, Path dataDir, Security security, Limits limits,
+      Checkpoints checkpoints, Alerts alerts, Manage manage, Fleet fleet, Act act) {
+    this(grpc, http, dataDir, security, limits, checkpoints, alerts, manage, fleet, act, Forecast.defaults());
+  }
+
+  /**
+   * Training of the live LSTMs (docs/forecasting.md, "Live models").
+   *
+   * @param checkEvery how often the trainer looks for workloads to train ({@code forecast-check-every})
+   * @param trainEvery a workload's model gets a new version at most this often ({@code forecast-train-every})
+   * @param minBlocks blocks (one per horizon) with a known target a first version needs ({@code forecast-min-blocks})
+   */
+  public record Forecast(Duration checkEvery, Duration trainEvery, int minBlocks) {
+    public Forecast {
+      Objects.requireNonNull(checkEvery, "checkEvery");
+      Objects.requireNonNull(trainEvery, "trainEvery");
+      if (checkEvery.toSeconds() < 1) {
+        throw new IllegalArgumentException("forecast-check-every must be at least 1s, got " + checkEvery);
+      }
+      if (trainEvery.toSeconds() < 1) {
+        throw new IllegalArgumentException("forecast-train-every must be at least 1s, got " + trainEvery);
+      }
+      if (minBlocks < 4) {
+        throw new IllegalArgumentException("forecast-min-blocks must be at least 4, got " + minBlocks);
+      }
+    }
+
+    /** Look every 30 s, a new version at most every 10 minutes, 30 blocks for a first one. */
+    public static Forecast defaults() {
+      return new Forecast(Duration.ofSeconds(30), Duration.ofMinutes(10), 30);
+    }
   }
 
   /** Without alert, resource-manager or fleet settings: alerts go to the log and /metrics only, no resource manager, no Kafka. */

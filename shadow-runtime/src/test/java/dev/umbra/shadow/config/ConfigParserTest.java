@@ -19,6 +19,17 @@ class ConfigParserTest {
   @TempDir Path dir;
 
   @Test
+  void readsTheForecastTrainingKeys_fromTheEnvironment() throws Exception {
+    ShadowConfig config = ConfigParser.parse(Map.of(), Optional.empty(), Map.of("UMBRA_FORECAST_CHECK_EVERY", "5s",
+        "UMBRA_FORECAST_TRAIN_EVERY", "15s", "UMBRA_FORECAST_MIN_BLOCKS", "20"));
+
+    assertThat(config.forecast()).isEqualTo(new ShadowConfig.Forecast(java.time.Duration.ofSeconds(5),
+        java.time.Duration.ofSeconds(15), 20));
+    assertThat(ConfigParser.parse(Map.of(), Optional.empty(), Map.of()).forecast())
+        .isEqualTo(ShadowConfig.Forecast.defaults());
+  }
+
+  @Test
   void usesDefaults_whenNothingIsGiven() throws Exception {
     ShadowConfig config = ConfigParser.parse(Map.of(), Optional.empty(), Map.of());
 
@@ -57,6 +68,16 @@ class ConfigParserTest {
 
   @Nested
   class RejectsBadValues {
+    @Test
+    void aForecastTrainingKeyOutOfRange_orNotANumber() {
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of(), Optional.empty(), Map.of("UMBRA_FORECAST_MIN_BLOCKS", "2")))
+          .isInstanceOf(ConfigException.class).hasMessage("forecast-min-blocks must be at least 4, got 2");
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("forecast-min-blocks", "many"), Optional.empty(), Map.of()))
+          .hasMessage("forecast-min-blocks: 'many' is not a whole number");
+      assertThatThrownBy(() -> ConfigParser.parse(Map.of("forecast-check-every", "500ms"), Optional.empty(), Map.of()))
+          .hasMessage("forecast-check-every must be at least 1s, got PT0.5S");
+    }
+
     @Test
     void aPortOutOfRange() {
       assertThatThrownBy(() -> ConfigParser.parse(Map.of("port", "70000"), Optional.empty(), Map.of()))

@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param history how far back a training run reads each primary's 1 s history
  * @param maxRuns at most this many runs (primaries) of a workload, newest first, per fit
  * @param maxQueued grid ticks queued for the live-forecast thread before new ones are dropped
+ * @param minBlocks blocks with a known target that a first version needs (one block per horizon)
  */
 public record LiveModelSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
-    Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued) {
+    Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued, int minBlocks) {
   public LiveModelSettings {
     targets = List.copyOf(targets);
     horizons = List.copyOf(horizons);
@@ -30,6 +31,34 @@ public record LiveModelSettings(List<String> targets, List<Horizon> horizons, Qu
     if (maxRuns < 1 || maxQueued < 1 || checkEvery.isNegative() || checkEvery.isZero()) {
       throw new IllegalArgumentException("maxRuns, maxQueued and checkEvery must be positive");
     }
+    if (minBlocks < 4) {
+      throw new IllegalArgumentException("a first version needs at least 4 blocks, not " + minBlocks);
+    }
+  }
+
+  /** With the default {@link dev.umbra.shadow.forecast.lstm.TrainingPlan#MIN_BLOCKS} for a first version. */
+  public LiveModelSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
+      Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued) {
+    this(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued,
+        dev.umbra.shadow.forecast.lstm.TrainingPlan.MIN_BLOCKS);
+  }
+
+  /**
+   * These settings serving {@code horizon} too, for every target (the resource manager's lead at
+   * 1 s steps); unchanged when it is already served.
+   */
+  public LiveModelSettings withHorizon(Horizon horizon) {
+    if (horizons.contains(horizon)) {
+      return this;
+    }
+    List<Horizon> more = new java.util.ArrayList<>(horizons);
+    more.add(horizon);
+    return new LiveModelSettings(targets, more, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
+  }
+
+  /** These settings with other training pace and threshold (the {@code forecast-*} keys). */
+  public LiveModelSettings withTraining(Duration checkEvery, Duration trainEvery, int minBlocks) {
+    return new LiveModelSettings(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
   }
 
   /**

@@ -21,7 +21,8 @@ import java.util.List;
 /**
  * One primary's series at one horizon, kept up to date second by second on the live-forecast
  * thread: grid seconds averaged into the horizon's steps, steps into LSTM blocks, and a
- * {@link ChallengerForecaster} (LSTM against the baseline selector over EWMA and recent peak),
+ * {@link ChallengerForecaster} (LSTM against the baseline selector over EWMA and recent peak;
+ * before it has a verdict, the {@link EvidenceGate} goes by the evidence saved with the model),
  * recalibrated by a {@link CalibratedForecaster} so that its stated confidence holds on this
  * primary's series. After every step its forecast is published for any thread to read.
  */
@@ -37,7 +38,7 @@ final class LiveStream {
   private final long stepSec;
   private final BlockFeatures blocks;
   private final ArrayDeque<double[]> recent = new ArrayDeque<>();
-  private final ChallengerForecaster selector;
+  private final EvidenceGate gate;
   private final CalibratedForecaster served;
   private long openStep = Long.MIN_VALUE;
   private double sum;
@@ -54,16 +55,26 @@ final class LiveStream {
     this.horizon = horizon;
     this.stepSec = horizon.step().toSeconds();
     SeriesProfile profile = SeriesProfile.ofCanonical(series);
-    Duration maxGap = Duration.ofSeconds(Math.max(30, 3 * stepSec));
+    Duration maxGap = maxGap(stepSec);
     this.blocks = new BlockFeatures(horizon.duration().toSeconds(), 0, stepSec, profile.floor());
     this.lstm = new LstmCandidate(series, profile, horizon, levels, maxGap);
     OnlineForecaster baselines = SelectingForecaster.factory(
         List.of(EmpiricalPeakForecaster.factory(PeakLevel.EWMA, s -> profile, maxGap),
             EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> profile, maxGap)),
         maxGap).create(series, horizon, levels);
-    this.selector = new ChallengerForecaster(baselines, lstm, horizon, levels, maxGap,
-        Duration.ofSeconds(Math.max(3600, 240 * horizon.duration().toSeconds())));
-    this.served = new CalibratedForecaster(selector, series, profile, horizon, levels, Calibration.DEFAULT, maxGap);
+    ChallengerForecaster contest = new ChallengerForecaster(baselines, lstm, horizon, levels, maxGap, halfLife(horizon));
+    this.gate = new EvidenceGate(contest, lstm);
+    this.served = new CalibratedForecaster(gate, series, profile, horizon, levels, Calibration.DEFAULT, maxGap);
+  }
+
+  /** A longer spacing of steps is a gap for the models (at least 30 s, else 3 steps). */
+  static Duration maxGap(long stepSec) {
+    return Duration.ofSeconds(Math.max(30, 3 * stepSec));
+  }
+
+  /** Half-life of the rolling backtest's decay: an hour, or 240 horizons when longer. */
+  static Duration halfLife(Horizon horizon) {
+    return Duration.ofSeconds(Math.max(3600, 240 * horizon.duration().toSeconds()));
   }
 
   /**
@@ -145,6 +156,6 @@ final class LiveStream {
   }
 
   boolean lstmLeads() {
-    return selector.challengerLeads();
+    return gate.lstmServes();
   }
 }

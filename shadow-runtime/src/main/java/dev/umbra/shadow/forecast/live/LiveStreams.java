@@ -4,7 +4,6 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmBank;
-import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.threads.ShadowThreads;
@@ -46,7 +45,7 @@ public final class LiveStreams implements AutoCloseable {
   private record Pending(LiveStream stream, BlockFeatures.Block block) {}
 
   private final LiveModelSettings settings;
-  private final Function<ModelKey, Optional<LstmModel>> models;
+  private final Function<ModelKey, Optional<ServedModel>> models;
   private final Function<ModelKey, String> modelProblem;
   private final Clock clock;
   private final BlockingQueue<Tick> queue;
@@ -61,10 +60,11 @@ public final class LiveStreams implements AutoCloseable {
   private long lastSweepMillis;
 
   /**
-   * @param models the newest published model of a key (called on this class's thread)
+   * @param models the model a key is served with: its own newest version or a near workload's
+   *     (called on this class's thread)
    * @param modelProblem why a key has no model, for the forecasts' selection text
    */
-  public LiveStreams(LiveModelSettings settings, Function<ModelKey, Optional<LstmModel>> models,
+  LiveStreams(LiveModelSettings settings, Function<ModelKey, Optional<ServedModel>> models,
       Function<ModelKey, String> modelProblem, Clock clock) {
     this.settings = settings;
     this.models = models;
@@ -216,22 +216,22 @@ public final class LiveStreams implements AutoCloseable {
   }
 
   private void stepRound(ModelKey key, List<Pending> rows, List<Pending> later) {
-    Optional<LstmModel> model = models.apply(key);
-    if (model.isEmpty()) {
+    Optional<ServedModel> served = models.apply(key);
+    if (served.isEmpty()) {
       String why = "no trained LSTM for " + key + ": " + modelProblem.apply(key);
       rows.forEach(p -> p.stream().lstm.unavailable(why));
       return;
     }
     LstmBank bank = banks.get(key);
-    if (bank == null || bank.model() != model.get()) {
-      bank = new LstmBank(model.get());
+    if (bank == null || bank.model() != served.get().model()) {
+      bank = new LstmBank(served.get().model());
       banks.put(key, bank);
     }
     List<LstmBank.State> states = new ArrayList<>(rows.size());
     double[][] features = new double[rows.size()][];
     for (int i = 0; i < rows.size(); i++) {
       LiveStream s = rows.get(i).stream();
-      if (s.lstm.state == null || s.lstm.state.version() != bank.model().version()) {
+      if (s.lstm.state == null || s.lstm.state.model() != bank.model()) {
         s.lstm.state = bank.newState(); // a new version: rebuild the state from the remembered blocks
         int pendingOfStream = 1 + (int) later.stream().filter(p -> p.stream() == s).count();
         bank.replay(s.lstm.state, s.recentBlocks(pendingOfStream));
@@ -244,9 +244,8 @@ public final class LiveStreams implements AutoCloseable {
     stepNanos.addAndGet(System.nanoTime() - start);
     batches.incrementAndGet();
     rowsStepped.addAndGet(rows.size());
-    String label = bank.model().versionLabel();
     for (int i = 0; i < rows.size(); i++) {
-      rows.get(i).stream().lstm.stepped(out[i], rows.get(i).block().base(), label);
+      rows.get(i).stream().lstm.stepped(out[i], rows.get(i).block().base(), served.get());
     }
   }
 

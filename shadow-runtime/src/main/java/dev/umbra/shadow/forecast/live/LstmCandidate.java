@@ -32,6 +32,7 @@ final class LstmCandidate implements OnlineForecaster {
   private double base;
   private String versionLabel = "";
   private String problem = "no LSTM model yet";
+  private ServedModel served;
 
   LstmCandidate(String series, SeriesProfile profile, Horizon horizon, QuantileLevels levels, Duration maxGap) {
     this.series = series;
@@ -51,17 +52,29 @@ final class LstmCandidate implements OnlineForecaster {
     steps.observe(at, value);
   }
 
-  /** The network's output for the block just closed, whose base is {@code base}. */
-  void stepped(double[] out, double blockBase, String label) {
+  /** The network's output for the block just closed, whose base is {@code base}, by {@code model}. */
+  void stepped(double[] out, double blockBase, ServedModel model) {
     this.output = out;
     this.base = blockBase;
-    this.versionLabel = label;
+    this.served = model;
+    this.versionLabel = model.model().versionLabel();
   }
 
   /** A block closed but no model could step it: forecasts stop until one can. */
   void unavailable(String why) {
     this.output = null;
+    this.served = null;
     this.problem = why;
+  }
+
+  /** The model that stepped the newest block, if one did. */
+  java.util.Optional<ServedModel> served() {
+    return java.util.Optional.ofNullable(served);
+  }
+
+  /** Whether a block has been stepped since the model (or the lack of one) last changed. */
+  boolean canForecast() {
+    return output != null;
   }
 
   @Override

@@ -5,23 +5,19 @@ import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.ModelEvidence;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.lstm.SampleRun;
 import dev.umbra.shadow.forecast.lstm.TrainingPlan;
 import dev.umbra.shadow.forecast.lstm.WorkloadTrainer;
-import dev.umbra.shadow.series.PrimaryRecord;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
-import dev.umbra.shadow.series.SeriesWindow;
 import dev.umbra.shadow.threads.ShadowThreads;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,13 +32,15 @@ import org.slf4j.LoggerFactory;
  * Background training of each live workload's LSTMs on one thread, {@code umbra-train-1}: nice
  * 19, ND4J/OpenMP/BLAS limited to one thread, javacpp's off-heap memory capped (unless the
  * launcher set a cap). Every {@link LiveModelSettings#checkEvery()} it looks at the workloads
- * with live streams; for each model key it first loads the newest saved version (so a restarted
- * shadow forecasts with what it learned before), then, at most every {@link
- * LiveModelSettings#trainEvery()}, reads the workload's runs from the series store (history of
- * the same workload = similar computations), trains a new version ({@link WorkloadTrainer}: from
- * scratch, or fine-tuned from the previous one on the newer data), saves it and publishes it.
- * Forecast queries and ingest never wait for it; {@link #close} cancels a fit between
- * minibatches.
+ * with live streams; for each model key it first loads the newest saved version and its evidence
+ * (so a restarted shadow forecasts with what it learned before), and those of near workloads
+ * ({@link Neighbours}); then, at most every {@link LiveModelSettings#trainEvery()} (at the next
+ * check while history is too short), reads the runs of the workload and of its near workloads
+ * from the series store, trains a new version ({@link WorkloadTrainer}: from scratch, or
+ * fine-tuned from the previous one, or from the nearest workload's, on the newer data), backtests
+ * it ({@link EvidenceBacktest}), saves both and publishes them. A key without a version of its
+ * own is served with its nearest workload's ({@link #served}). Forecast queries and ingest never
+ * wait for it; {@link #close} cancels a fit between minibatches.
  */
 public final class ModelTraining implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ModelTraining.class);
@@ -54,7 +52,8 @@ public final class ModelTraining implements AutoCloseable {
   private final Supplier<Map<String, Set<String>>> liveWorkloads;
   private final LiveModelSettings settings;
   private final Clock clock;
-  private final Map<ModelKey, LstmModel> published = new ConcurrentHashMap<>();
+  private final Neighbours neighbours;
+  private final Map<ModelKey, ServedModel> published = new ConcurrentHashMap<>();
   private final Map<ModelKey, String> problems = new ConcurrentHashMap<>();
   private final Map<ModelKey, Long> lastAttempt = new ConcurrentHashMap<>();
   private final Set<ModelKey> loaded = new HashSet<>();
@@ -68,10 +67,11 @@ public final class ModelTraining implements AutoCloseable {
   /**
    * @param liveWorkloads the workloads with live streams and their primaries
    */
-  public ModelTraining(SeriesStore store, LstmModelStore saved, Supplier<Map<String, Set<String>>> liveWorkloads,
-      LiveModelSettings settings, Clock clock) {
+  ModelTraining(SeriesStore store, LstmModelStore saved, Neighbours neighbours,
+      Supplier<Map<String, Set<String>>> liveWorkloads, LiveModelSettings settings, Clock clock) {
     this.store = store;
     this.saved = saved;
+    this.neighbours = neighbours;
     this.liveWorkloads = liveWorkloads;
     this.settings = settings;
     this.clock = clock;
@@ -79,9 +79,27 @@ public final class ModelTraining implements AutoCloseable {
     thread.start();
   }
 
-  /** The newest published model of a key. Thread-safe. */
+  /** The newest published model of a key (its own workload's). Thread-safe. */
   public Optional<LstmModel> model(ModelKey key) {
-    return Optional.ofNullable(published.get(key));
+    return Optional.ofNullable(published.get(key)).map(ServedModel::model);
+  }
+
+  /**
+   * The model a key is served with: its workload's own newest version, else that of the nearest
+   * workload ({@link Neighbours}) with a version for the same target. Thread-safe.
+   */
+  Optional<ServedModel> served(ModelKey key) {
+    ServedModel own = published.get(key);
+    if (own != null) {
+      return Optional.of(own);
+    }
+    for (Neighbours.Near near : neighbours.of(key.workload())) {
+      ServedModel theirs = published.get(new ModelKey(near.identity().workload(), key.target()));
+      if (theirs != null) {
+        return Optional.of(new ServedModel(theirs.model(), near.description(), theirs.evidence()));
+      }
+    }
+    return Optional.empty();
   }
 
   /** Why a key has no model (yet). Thread-safe. */
@@ -135,6 +153,7 @@ public final class ModelTraining implements AutoCloseable {
   }
 
   private void cycle() {
+    neighbours.saveNew();
     for (Map.Entry<String, Set<String>> w : liveWorkloads.get().entrySet()) {
       for (String series : settings.targets()) {
         for (Horizon horizon : settings.horizons()) {
@@ -145,15 +164,33 @@ public final class ModelTraining implements AutoCloseable {
           if (loaded.add(key)) {
             reload(key);
           }
+          for (Neighbours.Near near : neighbours.of(w.getKey())) {
+            ModelKey theirs = ModelKey.of(near.identity().workload(), series, horizon);
+            if (loaded.add(theirs)) {
+              reload(theirs); // a near workload's saved model, to start from
+            }
+          }
           long now = clock.millis();
           Long last = lastAttempt.get(key);
           if (last == null || now - last >= settings.trainEvery().toMillis()) {
             lastAttempt.put(key, now);
-            train(key, series, horizon, w.getValue());
+            if (!train(key, series, horizon, w.getValue())) {
+              lastAttempt.put(key, now - settings.trainEvery().toMillis() + retryMillis(horizon));
+            }
           }
         }
       }
     }
+  }
+
+  /**
+   * When too little history was found, look again after two horizons (two more blocks), at least
+   * the check period and at most {@link LiveModelSettings#trainEvery()}: a fast horizon (the
+   * manager's lead) trains within seconds of having enough, a slow one is not re-read every check.
+   */
+  private long retryMillis(Horizon horizon) {
+    long twoBlocks = 2 * horizon.duration().toMillis();
+    return Math.min(settings.trainEvery().toMillis(), Math.max(settings.checkEvery().toMillis(), twoBlocks));
   }
 
   private void ensureNative() {
@@ -170,68 +207,61 @@ public final class ModelTraining implements AutoCloseable {
       }
       ensureNative();
       saved.loadLatest(key).ifPresent(m -> {
-        published.put(key, m);
-        logger.info("model={} version={} loaded from disk", key, m.versionLabel());
+        Optional<ModelEvidence> evidence = saved.loadEvidence(key, m.version());
+        published.put(key, new ServedModel(m, "the same workload", evidence));
+        logger.info("model={} version={} loaded from disk; evidence: {}", key, m.versionLabel(),
+            evidence.map(ModelEvidence::summary).orElse("none"));
       });
     } catch (IOException e) {
       logger.warn("model={} cannot be loaded: {}", key, e.getMessage());
     }
   }
 
-  private void train(ModelKey key, String series, Horizon horizon, Set<String> livePrimaries) {
-    List<SampleRun> runs = runs(key.workload(), SeriesName.of(series), horizon, livePrimaries);
+  /** Trains a version; false when there was too little history (retried at the next check). */
+  private boolean train(ModelKey key, String series, Horizon horizon, Set<String> livePrimaries) {
+    List<Neighbours.Near> near = neighbours.of(key.workload());
+    List<SampleRun> runs = new TrainingRuns(store, settings).read(key.workload(), near, SeriesName.of(series),
+        horizon, livePrimaries);
     long newest = runs.stream().mapToLong(r -> r.size() == 0 ? Long.MIN_VALUE : r.timesSec()[r.size() - 1])
         .max().orElse(Long.MIN_VALUE);
-    Optional<LstmModel> previous = model(key);
+    Optional<ServedModel> previous = served(key);
     if (newest == Long.MIN_VALUE) {
-      problems.put(key, "no history of " + series + " for this workload");
-      return;
+      problems.put(key, "no history of " + series + " for this workload or a near one");
+      return false;
     }
-    if (previous.isPresent() && newest < previous.get().trainedUntil().getEpochSecond() + horizon.duration().toSeconds()) {
-      return; // nothing new since the last version
+    if (previous.isPresent()
+        && newest < previous.get().model().trainedUntil().getEpochSecond() + horizon.duration().toSeconds()) {
+      return true; // nothing new since the last version
     }
-    TrainingPlan plan = TrainingPlan.live(horizon, settings.levels(), SeriesProfile.ofCanonical(series).floor());
+    TrainingPlan plan = TrainingPlan.live(horizon, settings.levels(), SeriesProfile.ofCanonical(series).floor(),
+        settings.minBlocks());
     long start = System.nanoTime();
     try {
       ensureNative();
-      LstmModel model = new WorkloadTrainer(plan, key.hashCode()).train(runs, previous, saved.nextVersion(key),
-          Instant.ofEpochSecond(newest), () -> closed);
+      LstmModel model = new WorkloadTrainer(plan, key.hashCode()).train(runs, previous.map(ServedModel::model),
+          saved.nextVersion(key), Instant.ofEpochSecond(newest), () -> closed);
+      Optional<ModelEvidence> evidence = new EvidenceBacktest(series, horizon, settings.levels()).run(model, runs);
       saved.save(key, model);
+      if (evidence.isPresent()) {
+        saved.saveEvidence(key, model.version(), evidence.get());
+      }
       saved.prune(key, KEEP_VERSIONS);
-      published.put(key, model);
+      published.put(key, new ServedModel(model, "the same workload", evidence));
       problems.remove(key);
       versionsTrained++;
-      logger.info("model={} version={} trained on {} run(s) in {} ms", key, model.versionLabel(), runs.size(),
-          (System.nanoTime() - start) / 1_000_000);
+      logger.info("model={} version={} trained on {} run(s){} in {} ms; evidence: {}", key, model.versionLabel(),
+          runs.size(), previous.filter(p -> !p.origin().equals("the same workload"))
+              .map(p -> " from the model of " + p.origin()).orElse(""),
+          (System.nanoTime() - start) / 1_000_000, evidence.map(ModelEvidence::summary).orElse("none"));
+      return true;
     } catch (InsufficientHistoryException e) {
       problems.put(key, e.getMessage());
+      return false;
     } catch (IOException e) {
       problems.put(key, "saving failed: " + e.getMessage());
       logger.warn("model={} could not be saved: {}", key, e.getMessage());
+      return true;
     }
-  }
-
-  /** Each run's samples at the horizon's step: live primaries and earlier runs of the workload, newest first. */
-  private List<SampleRun> runs(String workload, SeriesName series, Horizon horizon, Set<String> livePrimaries) {
-    Set<String> primaries = new LinkedHashSet<>(livePrimaries);
-    store.knownPrimaries().stream()
-        .filter(r -> r.workload().equals(workload))
-        .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
-        .forEach(r -> primaries.add(r.primaryId()));
-    List<SampleRun> runs = new ArrayList<>();
-    for (String primary : primaries) {
-      if (runs.size() >= settings.maxRuns()) {
-        break;
-      }
-      long newest = store.newestSecond(primary, series);
-      if (newest == Long.MIN_VALUE) {
-        continue;
-      }
-      long from = newest + 1 - settings.history().toSeconds();
-      SeriesWindow grid = store.window(primary, series, from, newest + 1);
-      runs.add(SampleRun.fromGrid(primary, from, grid.values(), horizon.step().toSeconds()));
-    }
-    return runs;
   }
 
   @Override

@@ -37,23 +37,31 @@ public final class LstmBank {
   public static final class State {
     final float[] activation;
     final float[] cell;
-    final int version;
+    final LstmModel model;
 
-    State(int hidden, int version) {
+    State(int hidden, LstmModel model) {
       this.activation = new float[hidden];
       this.cell = new float[hidden];
-      this.version = version;
+      this.model = model;
     }
 
     /** The model version this state belongs to. */
     public int version() {
-      return version;
+      return model.version();
+    }
+
+    /**
+     * The model this state belongs to: versions of different workloads share numbers, so a
+     * stream served by a near workload's model compares models, not version numbers.
+     */
+    public LstmModel model() {
+      return model;
     }
   }
 
   /** A fresh (zero) state, as before the first block. */
   public State newState() {
-    return new State(hidden, model.version());
+    return new State(hidden, model);
   }
 
   /**
@@ -77,8 +85,8 @@ public final class LstmBank {
     float[] cell = new float[n * hidden];
     for (int i = 0; i < n; i++) {
       State s = states.get(i);
-      if (s.version != model.version()) {
-        throw new IllegalArgumentException("state of version " + s.version + " stepped with version " + model.version());
+      if (s.model != model) {
+        throw new IllegalArgumentException("state of " + s.model.versionLabel() + " stepped with " + model.versionLabel());
       }
       if (features[i].length != BlockFeatures.COUNT) {
         throw new IllegalArgumentException("feature row " + i + " has " + features[i].length + " values");

@@ -140,11 +140,94 @@ public final class LstmModelStore {
     return versions.isEmpty() ? 1 : versions.get(versions.size() - 1) + 1;
   }
 
-  /** Deletes all but the newest {@code keep} versions. */
+  /** Deletes all but the newest {@code keep} versions (and their evidence). */
   public void prune(ModelKey key, int keep) throws IOException {
     List<Integer> versions = versions(key);
     for (int i = 0; i < versions.size() - keep; i++) {
       Files.deleteIfExists(file(key, versions.get(i)));
+      Files.deleteIfExists(evidenceFile(key, versions.get(i)));
+    }
+  }
+
+  Path evidenceFile(ModelKey key, int version) {
+    return dir(key).resolve("lstm-v" + version + ".evidence");
+  }
+
+  /** Writes the backtest evidence of a saved version, atomically. */
+  public void saveEvidence(ModelKey key, int version, ModelEvidence evidence) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("run", evidence.runId());
+    p.setProperty("scored", Integer.toString(evidence.scored()));
+    p.setProperty("lstmLeads", Boolean.toString(evidence.lstmLeads()));
+    p.setProperty("summary", evidence.summary());
+    writeAtomically(evidenceFile(key, version), p, "backtest evidence of lstm-v" + version);
+  }
+
+  /** The evidence of a version; empty when none was saved or it cannot be read (logged). */
+  public Optional<ModelEvidence> loadEvidence(ModelKey key, int version) {
+    Path file = evidenceFile(key, version);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      Properties p = new Properties();
+      p.load(in);
+      return Optional.of(new ModelEvidence(p.getProperty("run", ""), Integer.parseInt(p.getProperty("scored", "0")),
+          Boolean.parseBoolean(p.getProperty("lstmLeads")), p.getProperty("summary", "")));
+    } catch (IOException | RuntimeException e) {
+      logger.warn("model={} version={}: evidence unreadable ({}); the version serves only after a backtest of its own",
+          key, version, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** Remembers what a workload is, for finding near workloads later ({@code <workload>/identity}). */
+  public void saveIdentity(WorkloadIdentity identity) throws IOException {
+    Properties p = new Properties();
+    p.setProperty("workload", identity.workload());
+    p.setProperty("main", identity.main());
+    p.setProperty("jvmFlags", String.join("\u0000", identity.jvmFlags()));
+    p.setProperty("maxHeapBytes", Long.toString(identity.maxHeapBytes()));
+    writeAtomically(root.resolve(safe(identity.workload())).resolve("identity"), p, "umbra workload identity");
+  }
+
+  /** Every workload identity saved under the root; unreadable ones are logged and skipped. */
+  public List<WorkloadIdentity> identities() throws IOException {
+    List<WorkloadIdentity> out = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      return out;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : (Iterable<Path>) dirs::iterator) {
+        Path file = dir.resolve("identity");
+        if (!Files.isRegularFile(file)) {
+          continue;
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+          Properties p = new Properties();
+          p.load(in);
+          String flags = p.getProperty("jvmFlags", "");
+          out.add(new WorkloadIdentity(p.getProperty("workload", ""), p.getProperty("main", ""),
+              flags.isEmpty() ? List.of() : List.of(flags.split("\u0000")),
+              Long.parseLong(p.getProperty("maxHeapBytes", "0"))));
+        } catch (IOException | RuntimeException e) {
+          logger.warn("{} unreadable, its workload is not matched as a neighbour: {}", file, e.getMessage());
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void writeAtomically(Path target, Properties p, String comment) throws IOException {
+    Files.createDirectories(target.getParent());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    p.store(bytes, comment);
+    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+    Files.write(tmp, bytes.toByteArray());
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

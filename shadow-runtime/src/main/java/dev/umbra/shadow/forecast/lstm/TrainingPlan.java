@@ -31,15 +31,24 @@ public record TrainingPlan(long sampleSec, long blockSec, long horizonSec, long 
     }
   }
 
+  /** Blocks with a known target a live first version needs by default. */
+  public static final int MIN_BLOCKS = 30;
+
+  /** {@link #live(Horizon, QuantileLevels, double, int)} with {@link #MIN_BLOCKS}. */
+  public static TrainingPlan live(Horizon horizon, QuantileLevels levels, double floor) {
+    return live(horizon, levels, floor, MIN_BLOCKS);
+  }
+
   /**
    * The plan of a live forecast: samples at the horizon's step, one block per horizon, holes
    * over 5 steps (at least 5 s), 15 first and 2 incremental epochs, incremental fits on the last
-   * 2 hours or 12 blocks, whichever is longer, and at least 30 blocks with known targets.
+   * 2 hours or 12 blocks, whichever is longer, and at least {@code minBlocks} blocks with known
+   * targets.
    */
-  public static TrainingPlan live(Horizon horizon, QuantileLevels levels, double floor) {
+  public static TrainingPlan live(Horizon horizon, QuantileLevels levels, double floor, int minBlocks) {
     long step = horizon.step().toSeconds();
     long span = horizon.duration().toSeconds();
     return new TrainingPlan(step, span, span, Math.max(5, 5 * step), floor, levels, 15, 2,
-        Math.max(7200, 12 * span), 30);
+        Math.max(7200, 12 * span), minBlocks);
   }
 }

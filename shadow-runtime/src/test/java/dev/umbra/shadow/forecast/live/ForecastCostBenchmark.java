@@ -28,13 +28,18 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Cost figures of the live LSTM (docs/forecasting.md): training time and memory per workload,
- * inference per step single and batched, and the whole live pipeline per primary-second. Not a
- * test (no assertions, not run by surefire). Run with OMP_NUM_THREADS=1 on one thread:
+ * inference per step single and batched, the whole live pipeline per primary-second (at 60 x 1 s
+ * and at the manager's 10 x 1 s), the evidence backtest of a new version, and the memory of
+ * loaded models. Not a test (no assertions, not run by surefire). Run with OMP_NUM_THREADS=1 on
+ * one thread:
  *
  * <pre>
  * java -cp shadow-runtime/target/classes:shadow-runtime/target/test-classes:$(cat cp.txt) \
- *   dev.umbra.shadow.forecast.live.ForecastCostBenchmark [reps] [training hours, e.g. 6,24]
+ *   dev.umbra.shadow.forecast.live.ForecastCostBenchmark [reps] [training hours, e.g. 6,24 or none] [horizon]
+ * java ... ForecastCostBenchmark models     # memory of 9, 90, 900 loaded models, in a fresh JVM
  * </pre>
+ *
+ * With a horizon (e.g. {@code 10x1s}) only training is measured, at that horizon.
  */
 public final class ForecastCostBenchmark {
   private static final long T0 = 1_764_300_000L;
@@ -44,6 +49,13 @@ public final class ForecastCostBenchmark {
   private ForecastCostBenchmark() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("models")) { // alone, in a fresh JVM: nothing else holds memory
+      NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
+      NativeThreads.limit(1);
+      modelsLoaded();
+      return;
+    }
+    Horizon trainAt = args.length > 2 ? Horizon.parse(args[2]) : Horizon.DEFAULT;
     int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int[] trainHours = args.length > 1 ? (args[1].equals("none") ? new int[0]
         : java.util.Arrays.stream(args[1].split(",")).mapToInt(Integer::parseInt).toArray()) : new int[] {6, 24};
@@ -52,9 +64,14 @@ public final class ForecastCostBenchmark {
     System.out.printf(Locale.ROOT, "ND4J threads %d, javacpp maxBytes %s, reps %d%n", NativeThreads.current(),
         System.getProperty("org.bytedeco.javacpp.maxbytes"), reps);
     System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
-    training(reps, trainHours);
+    training(reps, trainHours, trainAt);
+    if (args.length > 2) {
+      return; // training at another horizon only
+    }
     inference(reps);
-    pipeline(reps);
+    pipeline(reps, Horizon.DEFAULT);
+    pipeline(reps, new Horizon(10, java.time.Duration.ofSeconds(1))); // the manager's default lead
+    evidence(reps);
     System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
   }
 
@@ -69,8 +86,8 @@ public final class ForecastCostBenchmark {
     return new SampleRun(id, t, v);
   }
 
-  private static void training(int reps, int[] trainHours) throws Exception {
-    TrainingPlan plan = TrainingPlan.live(Horizon.DEFAULT, QuantileLevels.DEFAULT, 0.01);
+  private static void training(int reps, int[] trainHours, Horizon horizon) throws Exception {
+    TrainingPlan plan = TrainingPlan.live(horizon, QuantileLevels.DEFAULT, 0.01);
     ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
     for (int hours : trainHours) {
       double[] first = new double[reps];
@@ -94,8 +111,9 @@ public final class ForecastCostBenchmark {
         update[r] = (System.nanoTime() - t0) / 1e9;
         bytes = LstmModelStore.toBytes(v2).length;
       }
-      System.out.printf(Locale.ROOT, "train %2d h of 1 s samples (%d blocks): first version %s s, incremental %s s,"
-          + " heap allocated %s MB, off-heap held after %s MB, model %d bytes, %d parameters%n", hours, hours * 60,
+      System.out.printf(Locale.ROOT, "train %2d h of 1 s samples at %dx%ds (%d blocks): first version %s s, incremental"
+          + " %s s, heap allocated %s MB, off-heap held after %s MB, model %d bytes, %d parameters%n", hours,
+          horizon.steps(), horizon.step().toSeconds(), hours * 3600 / plan.blockSec(),
           spread(first), spread(update), spread(allocMb), spread(offHeapMb), bytes,
           LstmModel.newNetwork(QuantileLevels.DEFAULT, 1).numParams());
     }
@@ -140,19 +158,25 @@ public final class ForecastCostBenchmark {
     }
   }
 
-  /** The live pipeline (grid second → step → blocks → batched LSTM → selector → published forecast). */
-  private static void pipeline(int reps) throws Exception {
-    LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, 60, 60, 1,
-        Instant.ofEpochSecond(T0));
+  /**
+   * The live pipeline (grid second → step → blocks → batched LSTM → selector → published
+   * forecast), the LSTM serving on carried evidence from the first block.
+   */
+  private static void pipeline(int reps, Horizon horizon) throws Exception {
+    long span = horizon.duration().toSeconds();
+    LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, span, span,
+        1, Instant.ofEpochSecond(T0));
+    ServedModel served = new ServedModel(model, "the same workload",
+        Optional.of(new dev.umbra.shadow.forecast.lstm.ModelEvidence("p0", 30, true, "benchmark")));
     SeriesName cpu = SeriesName.of("cpu.process");
     for (int n : new int[] {10, 100}) {
       double[] us = new double[reps];
       double[] cpuUs = new double[reps];
       for (int r = 0; r < reps; r++) {
-        LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
+        LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(horizon),
             QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
             java.time.Duration.ofDays(1), 10, 1000);
-        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(model), k -> "", Clock.systemUTC())) {
+        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(served), k -> "", Clock.systemUTC())) {
           Random random = new Random(r);
           int seconds = 1800;
           long total = 0;
@@ -174,9 +198,62 @@ public final class ForecastCostBenchmark {
           cpuUs[r] = cpuTotal / 1e3 / (seconds - 900) / n;
         }
       }
-      System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x 60x1s: wall %s, CPU %s µs per primary-second%n", n,
-          spread(us), spread(cpuUs));
+      System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x %dx%ds: wall %s, CPU %s µs per"
+          + " primary-second%n", n, horizon.steps(), horizon.step().toSeconds(), spread(us), spread(cpuUs));
     }
+  }
+
+  /** The backtest a new version gets before it is published (on the training thread): 2 h of one run. */
+  private static void evidence(int reps) {
+    for (Horizon horizon : List.of(new Horizon(10, java.time.Duration.ofSeconds(1)), Horizon.DEFAULT)) {
+      long span = horizon.duration().toSeconds();
+      LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, span,
+          span, 1, Instant.ofEpochSecond(T0));
+      double[] seconds = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        SampleRun run = run("p", T0, 2 * 3600, r);
+        long t0 = System.nanoTime();
+        new EvidenceBacktest("cpu.process", horizon, QuantileLevels.DEFAULT).run(model, List.of(run));
+        seconds[r] = (System.nanoTime() - t0) / 1e9;
+      }
+      System.out.printf(Locale.ROOT, "evidence backtest of a new version, 2 h of 1 s samples at %dx%ds: %s s%n",
+          horizon.steps(), horizon.step().toSeconds(), spread(seconds));
+    }
+  }
+
+  /** Memory of models held for inference: one {@link LstmBank} (its own network copy) per workload and target. */
+  private static void modelsLoaded() {
+    List<LstmBank> held = new ArrayList<>();
+    long rss0 = rssKb();
+    long heap0 = usedHeap();
+    for (int n : new int[] {9, 90, 900}) {
+      while (held.size() < n) {
+        held.add(new LstmBank(new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, held.size()),
+            QuantileLevels.DEFAULT, 10, 10, 1, Instant.ofEpochSecond(T0))));
+      }
+      System.out.printf(Locale.ROOT, "%4d models loaded (banks): RSS +%d MB, heap +%d MB, javacpp physical %d MB%n", n,
+          (rssKb() - rss0) / 1000, (usedHeap() - heap0) / 1_000_000, Pointer.physicalBytes() / 1_000_000);
+    }
+    System.out.println("held " + held.size() + " banks");
+  }
+
+  private static long usedHeap() {
+    System.gc();
+    Runtime rt = Runtime.getRuntime();
+    return rt.totalMemory() - rt.freeMemory();
+  }
+
+  private static long rssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception e) {
+      return -1;
+    }
+    return -1;
   }
 
   /** "median (min–max)". */

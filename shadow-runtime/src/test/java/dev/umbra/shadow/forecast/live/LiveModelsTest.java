@@ -9,6 +9,8 @@ import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.ModelEvidence;
+import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.metrics.ShadowMetrics;
@@ -186,5 +188,58 @@ class LiveModelsTest {
       assertThat(new LstmModelStore(data.resolve("models")).versions(ModelKey.of(WORKLOAD, "cpu.process",
           Horizon.DEFAULT))).isEmpty();
     }
+  }
+
+  /** A model of workload {@code wl-first} at 5 x 1 s, saved with the evidence given, and its identity. */
+  private Horizon savedNeighbour(boolean lstmLed) throws Exception {
+    NativeThreads.limit(1);
+    Horizon lead = new Horizon(5, Duration.ofSeconds(1));
+    LstmModelStore saved = new LstmModelStore(data.resolve("models"));
+    ModelKey earlier = ModelKey.of("wl-first", "cpu.process", lead);
+    saved.save(earlier, new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 5, 5, 1,
+        Instant.ofEpochSecond(start)));
+    saved.saveEvidence(earlier, 1, new ModelEvidence("p0", 30, lstmLed, (lstmLed ? "lstm" : "ewma")
+        + " leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
+    saved.saveIdentity(new WorkloadIdentity("wl-first", "Orders", List.of("-Xmx256m"), 256L << 20));
+    store = openStore();
+    live = new LiveModels(store, data.resolve("models"),
+        new LiveModelSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
+            Duration.ofMillis(100), Duration.ofDays(1), 10, 1000), clock);
+    // a primary of another workload hash (another argument), the same main class and flags, says hello
+    live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
+        List.of(new GridPoint("p1", CPU, "", start, 1.0)));
+    ModelKey own = ModelKey.of(WORKLOAD, "cpu.process", lead);
+    await(() -> live.training().served(own).isPresent(), Duration.ofMinutes(1), "the neighbour's model");
+    return lead;
+  }
+
+  @Test
+  void aNewWorkload_isServedByItsNearestNeighboursLstm_fromItsFirstBlocks_whenThatModelWonItsBacktest()
+      throws Exception {
+    Horizon lead = savedNeighbour(true);
+    feedLive(start + 1, 30); // six blocks of 5 s: far from the 24 horizons a stream of its own would need
+    store.awaitDurable(Duration.ofSeconds(60));
+
+    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+
+    assertThat(f.model()).isEqualTo("lstm");
+    assertThat(f.modelVersion()).startsWith("lstm-v1@");
+    assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("leads on carried evidence",
+        "earlier run p0 of workload wl-first", "same main Orders, other arguments", "this run scored 0 of 24"));
+    assertThat(live.streams().lstmServing()).isEqualTo(2);
+  }
+
+  @Test
+  void aNewWorkload_keepsTheBaselines_whenItsNeighboursLstmLostItsBacktest_andSaysSo() throws Exception {
+    Horizon lead = savedNeighbour(false);
+    feedLive(start + 1, 200); // the baselines forecast after 24 horizons of 5 s
+    store.awaitDurable(Duration.ofSeconds(60));
+
+    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+
+    assertThat(f.model()).isIn("ewma", "recent-peak");
+    assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains(
+        "baselines kept: on earlier run p0 of workload wl-first", "ewma leads"));
+    assertThat(live.streams().lstmServing()).isZero();
   }
 }

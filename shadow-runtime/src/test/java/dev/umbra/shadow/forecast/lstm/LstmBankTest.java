@@ -82,6 +82,14 @@ class LstmBankTest {
     LstmBank.State old = new LstmBank(model(1)).newState();
     LstmBank bank = new LstmBank(model(2));
     assertThatThrownBy(() -> bank.step(List.of(old), features(new Random(1), 1)))
-        .hasMessageContaining("version 1").hasMessageContaining("version 2");
+        .hasMessageContaining("state of lstm-v1@").hasMessageContaining("stepped with lstm-v2@");
+  }
+
+  @Test
+  void refusesAStateOfAnotherWorkloadsModel_withTheSameVersionNumber() {
+    LstmBank.State theirs = new LstmBank(model(1)).newState();
+    LstmBank bank = new LstmBank(model(1));
+    assertThatThrownBy(() -> bank.step(List.of(theirs), features(new Random(1), 1)))
+        .hasMessageContaining("state of lstm-v1@");
   }
 }

@@ -1,0 +1,2 @@
+/** Integration tests of live forecasting: models learned on one run serving the next. */
+package dev.umbra.it.forecast;

@@ -1,0 +1,62 @@
+package dev.umbra.shadow.forecast.live;
+
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.lstm.SampleRun;
+import dev.umbra.shadow.series.PrimaryRecord;
+import dev.umbra.shadow.series.SeriesName;
+import dev.umbra.shadow.series.SeriesStore;
+import dev.umbra.shadow.series.SeriesWindow;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a workload's model learns from: up to {@link LiveModelSettings#maxRuns()} runs, each up to
+ * {@link LiveModelSettings#history()} of 1 s history from the series store, at the horizon's
+ * step. Called on the training thread.
+ */
+final class TrainingRuns {
+  private final SeriesStore store;
+  private final LiveModelSettings settings;
+
+  TrainingRuns(SeriesStore store, LiveModelSettings settings) {
+    this.store = store;
+    this.settings = settings;
+  }
+
+  /**
+   * Each run's samples at the horizon's step, newest first: live primaries, earlier runs of the
+   * workload, then runs of near workloads (nearest first).
+   */
+  List<SampleRun> read(String workload, List<Neighbours.Near> near, SeriesName series, Horizon horizon,
+      Set<String> livePrimaries) {
+    Set<String> primaries = new LinkedHashSet<>(livePrimaries);
+    List<String> workloads = new ArrayList<>();
+    workloads.add(workload);
+    near.forEach(n -> workloads.add(n.identity().workload()));
+    List<PrimaryRecord> known = store.knownPrimaries();
+    for (String w : workloads) {
+      known.stream()
+          .filter(r -> r.workload().equals(w))
+          .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
+          .forEach(r -> primaries.add(r.primaryId()));
+    }
+    List<SampleRun> runs = new ArrayList<>();
+    for (String primary : primaries) {
+      if (runs.size() >= settings.maxRuns()) {
+        break;
+      }
+      long newest = store.newestSecond(primary, series);
+      if (newest == Long.MIN_VALUE) {
+        continue;
+      }
+      long from = newest + 1 - settings.history().toSeconds();
+      SeriesWindow grid = store.window(primary, series, from, newest + 1);
+      runs.add(SampleRun.fromGrid(primary, from, grid.values(), horizon.step().toSeconds()));
+    }
+    return runs;
+  }
+
+}
