@@ -1,5 +1,7 @@
 package dev.umbra.shadow;
 
+import dev.umbra.proto.v1.Decision;
+import dev.umbra.shadow.action.ActionPolicy;
 import dev.umbra.shadow.action.Responder;
 import dev.umbra.shadow.anomaly.Alerts;
 import dev.umbra.shadow.anomaly.AnomalyDetection;
@@ -14,9 +16,12 @@ import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.dashboard.Dashboard;
 import dev.umbra.shadow.dashboard.DashboardSources;
+import dev.umbra.shadow.fleet.Fleet;
+import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.forecast.live.LiveModelSettings;
 import dev.umbra.shadow.forecast.live.LiveModels;
+import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.DecisionMapping;
@@ -28,8 +33,12 @@ import dev.umbra.shadow.grpc.TelemetryGrpcService;
 import dev.umbra.shadow.http.HttpAccess;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
+import dev.umbra.shadow.ingest.JvmFlagsSessionChannel;
+import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.SessionChannel;
 import dev.umbra.shadow.ingest.SessionLimits;
+import dev.umbra.shadow.ingest.Sessions;
 import dev.umbra.shadow.manager.ActionAudit;
 import dev.umbra.shadow.manager.AnomalyScaler;
 import dev.umbra.shadow.manager.DecisionLog;
@@ -38,7 +47,9 @@ import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.Retention;
 import dev.umbra.shadow.series.SeriesStore;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -47,6 +58,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +90,7 @@ public final class Shadow implements AutoCloseable {
   private CheckpointCoordinator checkpoints;
   private LiveForecasts forecasts;
   private AnomalyLog anomalies;
-  private dev.umbra.shadow.fleet.Fleet fleet;
+  private Fleet fleet;
   private ShadowServer grpc;
   private HttpEndpoint http;
   private Dashboard dashboard;
@@ -142,11 +155,11 @@ public final class Shadow implements AutoCloseable {
       startActing(clock);
     }
     if (config.fleet().kafka().isPresent()) {
-      fleet = own(dev.umbra.shadow.fleet.Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
+      fleet = own(Fleet.start(config.fleet(), config.grpc().toString(), ingest, store, forecasts,
           metrics.registry(), clock));
       own(anomalies.subscribe(fleet.events().anomalies()));
       checkpoints.addListener(fleet.events().checkpoints());
-      java.util.function.Consumer<dev.umbra.proto.v1.Decision> published = fleet.events().decisions();
+      Consumer<Decision> published = fleet.events().decisions();
       decisions.subscribe(d -> published.accept(DecisionMapping.toProto(d)));
     }
     grpc =
@@ -182,14 +195,14 @@ public final class Shadow implements AutoCloseable {
     LiveModelSettings settings = LiveModelSettings.defaults().withTraining(f.checkEvery(), f.trainEvery(), f.minBlocks());
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       settings = settings.withHorizon(
-          new dev.umbra.shadow.forecast.Horizon((int) Math.max(1, config.manage().lead().toSeconds()), Duration.ofSeconds(1)));
+          new Horizon((int) Math.max(1, config.manage().lead().toSeconds()), Duration.ofSeconds(1)));
     }
     return settings;
   }
 
-  private static dev.umbra.shadow.forecast.lstm.WorkloadIdentity workloadIdentity(
-      dev.umbra.shadow.ingest.PrimaryIdentity id) {
-    return new dev.umbra.shadow.forecast.lstm.WorkloadIdentity(id.workload(),
+  private static WorkloadIdentity workloadIdentity(
+      PrimaryIdentity id) {
+    return new WorkloadIdentity(id.workload(),
         id.jvm().main().isBlank() ? id.workloadName() : id.jvm().main(), id.jvm().inputArguments(),
         Math.max(0, id.jvm().maxHeapBytes()));
   }
@@ -220,11 +233,11 @@ public final class Shadow implements AutoCloseable {
    * manager's decisions, so ListDecisions, the dashboard and the events topic carry it.
    */
   private void startActing(Clock clock) {
-    dev.umbra.shadow.action.ActionPolicy policy = config.act().policy();
-    dev.umbra.shadow.ingest.Sessions sessions = ingest.sessions();
+    ActionPolicy policy = config.act().policy();
+    Sessions sessions = ingest.sessions();
     AnomalyScaler scaler = own(AnomalyScaler.open(config.manage(), policy,
-        id -> sessions.get(id).map(dev.umbra.shadow.ingest.PrimarySession::identity),
-        new dev.umbra.shadow.ingest.JvmFlagsSessionChannel(sessions), clock));
+        id -> sessions.get(id).map(PrimarySession::identity),
+        new JvmFlagsSessionChannel(sessions), clock));
     Responder responder = new Responder(policy, Optional.of(new AppRollbacks(checkpoints, sessions)),
         Optional.of(scaler), new ActionAudit(decisions, clock), clock);
     own(anomalies.subscribe(responder));
@@ -233,7 +246,7 @@ public final class Shadow implements AutoCloseable {
   }
 
   /** Rollbacks of {@code umbra serve --act}: in place, through the agent's app engine; no supervisor. */
-  private record AppRollbacks(CheckpointCoordinator coordinator, dev.umbra.shadow.ingest.Sessions sessions)
+  private record AppRollbacks(CheckpointCoordinator coordinator, Sessions sessions)
       implements Responder.Rollbacks {
     @Override
     public String engine() {
@@ -248,7 +261,7 @@ public final class Shadow implements AutoCloseable {
     }
 
     @Override
-    public java.util.concurrent.CompletableFuture<String> rollback(String primaryId, String reason) {
+    public CompletableFuture<String> rollback(String primaryId, String reason) {
       return coordinator.rollback(primaryId, Optional.empty(), reason).thenApply(m -> "checkpoint " + m.id() + " in place");
     }
   }
@@ -265,12 +278,12 @@ public final class Shadow implements AutoCloseable {
     if (endpoint.port() == 0) {
       return;
     }
-    try (java.net.ServerSocket probe = new java.net.ServerSocket()) {
+    try (ServerSocket probe = new ServerSocket()) {
       probe.setReuseAddress(true);
       probe.bind(new InetSocketAddress(endpoint.host(), endpoint.port()));
-    } catch (java.net.BindException e) {
+    } catch (BindException e) {
       throw new ServerStartException("cannot listen on " + endpoint + what + ": address already in use", e);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new ServerStartException("cannot listen on " + endpoint + what + ": " + e.getMessage(), e);
     }
   }
@@ -309,8 +322,8 @@ public final class Shadow implements AutoCloseable {
   }
 
   /** The fleet part (Kafka), when {@code kafka} is configured. */
-  public java.util.Optional<dev.umbra.shadow.fleet.Fleet> fleet() {
-    return java.util.Optional.ofNullable(fleet);
+  public Optional<Fleet> fleet() {
+    return Optional.ofNullable(fleet);
   }
 
   public SeriesStore store() {

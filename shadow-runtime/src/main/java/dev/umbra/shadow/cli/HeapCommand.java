@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -111,7 +112,7 @@ final class HeapCommand implements Callable<Integer> {
     return TIME.format(Instant.ofEpochMilli(unixMs));
   }
 
-  private static String signed(long v, java.util.function.LongFunction<String> format) {
+  private static String signed(long v, LongFunction<String> format) {
     return v > 0 ? "+" + format.apply(v) : v < 0 ? "-" + format.apply(-v) : "0";
   }
 

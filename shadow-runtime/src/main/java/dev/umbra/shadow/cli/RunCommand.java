@@ -1,9 +1,12 @@
 package dev.umbra.shadow.cli;
 
 import dev.umbra.shadow.action.ActionPolicy;
+import dev.umbra.shadow.config.ConfigException;
+import dev.umbra.shadow.config.ConfigParser;
 import dev.umbra.shadow.config.Quantities;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
+import dev.umbra.shadow.supervisor.Supervisor;
 import dev.umbra.units.Durations;
 import dev.umbra.units.Sizes;
 import java.io.IOException;
@@ -12,10 +15,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -89,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     // Every option is checked before anything (temporary folder, cgroup, shadow) exists
     Plan plan = plan();
-    Optional<String> missing = dev.umbra.shadow.supervisor.Supervisor.missingFor(engine, plan.primary());
+    Optional<String> missing = Supervisor.missingFor(engine, plan.primary());
     if (missing.isPresent()) {
       throw new EngineUnavailableException("--engine " + engine + ": " + missing.get());
     }
@@ -107,7 +114,7 @@ final class RunCommand implements Callable<Integer> {
       say("shadow on 127.0.0.1:" + run.shadow().grpcAddress().getPort() + ", data " + dataDir + ", engine " + engine
           + plan.checkpoints().every().map(d -> ", checkpoint every " + d.toSeconds() + "s").orElse("")
           + (run.manage().mode() == ShadowConfig.Manage.Mode.OFF ? ""
-              : ", manager " + run.manage().mode().name().toLowerCase(java.util.Locale.ROOT)));
+              : ", manager " + run.manage().mode().name().toLowerCase(Locale.ROOT)));
       return run.run(name -> { });
     } finally {
       if (temporary) {
@@ -167,7 +174,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** Runs {@code parse}; its IllegalArgumentException becomes a usage error prefixed with {@code option}. */
-  private static <T> T option(String option, java.util.function.Supplier<T> parse) throws UsageException {
+  private static <T> T option(String option, Supplier<T> parse) throws UsageException {
     try {
       return parse.get();
     } catch (IllegalArgumentException e) {
@@ -178,17 +185,17 @@ final class RunCommand implements Callable<Integer> {
 
   /** The resource manager's settings: {@code mode}, tuned by the UMBRA_MANAGE_* (and UMBRA_ALLOCATOR*) variables. */
   static ShadowConfig.Manage manage(String mode) {
-    java.util.Map<String, String> env = new java.util.HashMap<>();
+    Map<String, String> env = new HashMap<>();
     System.getenv().forEach((k, v) -> {
       if (k.startsWith("UMBRA_MANAGE_") || k.startsWith("UMBRA_ALLOCATOR")) {
         env.put(k, v);
       }
     });
-    java.util.Map<String, String> flags = new java.util.HashMap<>();
+    Map<String, String> flags = new HashMap<>();
     flags.put("manage", mode);
     try {
-      return dev.umbra.shadow.config.ConfigParser.parse(flags, Optional.empty(), env).manage();
-    } catch (dev.umbra.shadow.config.ConfigException e) {
+      return ConfigParser.parse(flags, Optional.empty(), env).manage();
+    } catch (ConfigException e) {
       // "key: problem", where the key is the option (manage) or came from the environment
       String message = e.getMessage();
       int colon = message.indexOf(':');
@@ -197,7 +204,7 @@ final class RunCommand implements Callable<Integer> {
         throw new IllegalArgumentException("--" + message);
       }
       throw new IllegalArgumentException(
-          dev.umbra.shadow.config.ConfigParser.KEYS.contains(key) ? dev.umbra.shadow.config.ConfigParser.envName(key) + message.substring(colon) : message);
+          ConfigParser.KEYS.contains(key) ? ConfigParser.envName(key) + message.substring(colon) : message);
     }
   }
 

@@ -1,11 +1,12 @@
 package dev.umbra.shadow.cli;
 
-import dev.umbra.shadow.auth.Role;
 import dev.umbra.proto.v1.GetSeriesRequest;
 import dev.umbra.proto.v1.GetSeriesResponse;
+import dev.umbra.shadow.auth.Role;
 import io.grpc.StatusRuntimeException;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -62,6 +63,6 @@ final class SeriesCommand implements Callable<Integer> {
     if (v == Math.rint(v) && Math.abs(v) < 1e15) {
       return String.valueOf((long) v);
     }
-    return String.format(java.util.Locale.ROOT, "%.4g", v);
+    return String.format(Locale.ROOT, "%.4g", v);
   }
 }

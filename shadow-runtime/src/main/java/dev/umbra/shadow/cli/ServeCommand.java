@@ -5,6 +5,7 @@ import dev.umbra.shadow.config.ConfigParser;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.isolation.SelfIsolation;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -107,7 +108,7 @@ final class ServeCommand implements Callable<Integer> {
     SelfIsolation isolation = SelfIsolation.apply(config.limits());
     Shadow shadow;
     try {
-      shadow = Shadow.start(config, java.time.Clock.systemUTC());
+      shadow = Shadow.start(config, Clock.systemUTC());
     } catch (Exception | Error e) {
       isolation.close();
       throw e;

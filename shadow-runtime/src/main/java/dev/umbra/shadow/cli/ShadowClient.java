@@ -1,5 +1,6 @@
 package dev.umbra.shadow.cli;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.umbra.proto.v1.AnomalyServiceGrpc;
@@ -12,10 +13,16 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.GrpcSslContexts;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.File;
 import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.net.ssl.SSLException;
 
 /**
  * A connection to a shadow for the client commands: stubs with the bearer token and a
@@ -29,8 +36,8 @@ final class ShadowClient implements AutoCloseable {
    * once, as one line ({@link #failed}), with the trace under {@code --verbose}; so the channel's
    * own logging is off. Held here because JUL keeps loggers only weakly, with their level.
    */
-  private static final java.util.logging.Logger CHANNEL_LOG = java.util.logging.Logger.getLogger("io.grpc");
-  private static final java.util.logging.Logger NETTY_LOG = java.util.logging.Logger.getLogger("io.netty");
+  private static final Logger CHANNEL_LOG = Logger.getLogger("io.grpc");
+  private static final Logger NETTY_LOG = Logger.getLogger("io.netty");
 
   static {
     // Netty logs through SLF4J when it is on the class path, and that starts logback: 0.44 s of a
@@ -62,8 +69,8 @@ final class ShadowClient implements AutoCloseable {
       throw new UsageException("--shadow: port " + port + " is not in 1..65535");
     }
     String host = target.substring(0, colon).replace("[", "").replace("]", "");
-    CHANNEL_LOG.setLevel(java.util.logging.Level.OFF);
-    NETTY_LOG.setLevel(java.util.logging.Level.OFF);
+    CHANNEL_LOG.setLevel(Level.OFF);
+    NETTY_LOG.setLevel(Level.OFF);
     ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port);
     if (options.tlsCa != null && !options.tlsCa.isBlank()) {
       builder = trusting(host, port, options.tlsCa);
@@ -78,9 +85,9 @@ final class ShadowClient implements AutoCloseable {
 
   private static ManagedChannelBuilder<?> trusting(String host, int port, String pem) throws UsageException {
     try {
-      return io.grpc.netty.NettyChannelBuilder.forAddress(host, port)
-          .sslContext(io.grpc.netty.GrpcSslContexts.forClient().trustManager(new java.io.File(pem)).build());
-    } catch (javax.net.ssl.SSLException | RuntimeException e) {
+      return NettyChannelBuilder.forAddress(host, port)
+          .sslContext(GrpcSslContexts.forClient().trustManager(new File(pem)).build());
+    } catch (SSLException | RuntimeException e) {
       throw new UsageException("--tls-ca: cannot use '" + pem + "' as trusted certificates: " + e.getMessage());
     }
   }
@@ -143,7 +150,7 @@ final class ShadowClient implements AutoCloseable {
   static String json(MessageOrBuilder message) {
     try {
       return JsonFormat.printer().omittingInsignificantWhitespace().print(message);
-    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+    } catch (InvalidProtocolBufferException e) {
       throw new IllegalStateException(e);
     }
   }

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -41,7 +42,7 @@ public final class LiveForecasts {
   private final Clock clock;
   private final Forecaster forecaster;
   private final LiveModels live;
-  private volatile Preferred preferred = (primaryId, series, horizon, levels) -> java.util.Optional.empty();
+  private volatile Preferred preferred = (primaryId, series, horizon, levels) -> Optional.empty();
 
   /**
    * A forecaster to try before the local models for some primaries and series (fleet-trained
@@ -49,7 +50,7 @@ public final class LiveForecasts {
    */
   @FunctionalInterface
   public interface Preferred {
-    java.util.Optional<Forecaster> forecaster(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels);
+    Optional<Forecaster> forecaster(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels);
   }
 
   public LiveForecasts(SeriesStore store, Clock clock) {
@@ -84,7 +85,7 @@ public final class LiveForecasts {
    */
   public QuantileForecast forecast(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels)
       throws InsufficientHistoryException {
-    java.util.Optional<Forecaster> first = preferred.forecaster(primaryId, series, horizon, levels);
+    Optional<Forecaster> first = preferred.forecaster(primaryId, series, horizon, levels);
     if (first.isPresent()) {
       try {
         return first.get().forecast(history(primaryId, series, horizon.step()), horizon, levels);
@@ -108,7 +109,7 @@ public final class LiveForecasts {
 
   /** Sets the forecaster tried first (see {@link Preferred}). */
   public void prefer(Preferred preferred) {
-    this.preferred = java.util.Objects.requireNonNull(preferred, "preferred");
+    this.preferred = Objects.requireNonNull(preferred, "preferred");
   }
 
   /**

@@ -2,7 +2,9 @@ package dev.umbra.shadow.forecast.live;
 
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.lstm.TrainingPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -40,7 +42,7 @@ public record LiveModelSettings(List<String> targets, List<Horizon> horizons, Qu
   public LiveModelSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
       Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued) {
     this(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued,
-        dev.umbra.shadow.forecast.lstm.TrainingPlan.MIN_BLOCKS);
+        TrainingPlan.MIN_BLOCKS);
   }
 
   /**
@@ -51,7 +53,7 @@ public record LiveModelSettings(List<String> targets, List<Horizon> horizons, Qu
     if (horizons.contains(horizon)) {
       return this;
     }
-    List<Horizon> more = new java.util.ArrayList<>(horizons);
+    List<Horizon> more = new ArrayList<>(horizons);
     more.add(horizon);
     return new LiveModelSettings(targets, more, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
   }

@@ -10,12 +10,14 @@ import dev.umbra.shadow.threads.ShadowThreads;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -108,7 +110,7 @@ public final class LiveStreams implements AutoCloseable {
   public Map<String, Set<String>> workloads() {
     Map<String, Set<String>> out = new LinkedHashMap<>();
     for (LiveStream s : streams.values()) {
-      out.computeIfAbsent(s.key.workload(), k -> new java.util.TreeSet<>()).add(s.primaryId);
+      out.computeIfAbsent(s.key.workload(), k -> new TreeSet<>()).add(s.primaryId);
     }
     return out;
   }
@@ -200,7 +202,7 @@ public final class LiveStreams implements AutoCloseable {
     while (!pending.isEmpty()) {
       Map<ModelKey, List<Pending>> byKey = new LinkedHashMap<>();
       List<Pending> later = new ArrayList<>();
-      java.util.Set<LiveStream> inRound = new java.util.HashSet<>();
+      Set<LiveStream> inRound = new HashSet<>();
       for (Pending p : pending) {
         if (inRound.add(p.stream())) {
           byKey.computeIfAbsent(p.stream().key, k -> new ArrayList<>()).add(p);
@@ -255,7 +257,7 @@ public final class LiveStreams implements AutoCloseable {
     }
     lastSweepMillis = now;
     streams.values().removeIf(s -> now - s.lastSeenMillis > IDLE_MILLIS);
-    Set<ModelKey> used = new java.util.HashSet<>();
+    Set<ModelKey> used = new HashSet<>();
     streams.values().forEach(s -> used.add(s.key));
     banks.keySet().retainAll(used);
   }

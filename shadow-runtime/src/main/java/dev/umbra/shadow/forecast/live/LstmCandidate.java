@@ -12,6 +12,8 @@ import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import dev.umbra.shadow.forecast.lstm.LstmBank;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * The live LSTM of one stream as an {@link OnlineForecaster}: {@link LiveStreams} feeds its
@@ -68,8 +70,8 @@ final class LstmCandidate implements OnlineForecaster {
   }
 
   /** The model that stepped the newest block, if one did. */
-  java.util.Optional<ServedModel> served() {
-    return java.util.Optional.ofNullable(served);
+  Optional<ServedModel> served() {
+    return Optional.ofNullable(served);
   }
 
   /** Whether a block has been stepped since the model (or the lack of one) last changed. */
@@ -94,7 +96,7 @@ final class LstmCandidate implements OnlineForecaster {
       // too early for the companion: every step gets the peak's quantiles, an upper bound
     }
     double[][] rows = new double[horizon.steps()][];
-    java.util.Arrays.fill(rows, row);
+    Arrays.fill(rows, row);
     return QuantileForecast.of(new Provenance(series, NAME, versionLabel), origin, horizon, levels, rows, peak);
   }
 }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,7 +24,7 @@ final class Neighbours {
 
   private final LstmModelStore saved;
   private final Map<String, WorkloadIdentity> known = new ConcurrentHashMap<>();
-  private final java.util.Set<String> unsaved = ConcurrentHashMap.newKeySet();
+  private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
 
   Neighbours(LstmModelStore saved) {
     this.saved = saved;

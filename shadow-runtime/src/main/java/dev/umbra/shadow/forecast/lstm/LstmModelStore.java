@@ -3,8 +3,10 @@ package dev.umbra.shadow.forecast.lstm;
 import dev.umbra.shadow.forecast.QuantileLevels;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -78,7 +80,7 @@ public final class LstmModelStore {
     Path tmp = dir.resolve(target.getFileName() + ".tmp");
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
         StandardOpenOption.TRUNCATE_EXISTING)) {
-      ch.write(java.nio.ByteBuffer.wrap(bytes));
+      ch.write(ByteBuffer.wrap(bytes));
       ch.force(true);
     }
     try {
@@ -287,7 +289,7 @@ public final class LstmModelStore {
   }
 
   /** Properties.load closes nothing, but be explicit: the zip stream must stay open. */
-  private static final class NonClosing extends java.io.FilterInputStream {
+  private static final class NonClosing extends FilterInputStream {
     NonClosing(InputStream in) {
       super(in);
     }

@@ -1,6 +1,7 @@
 package dev.umbra.shadow.forecast.lstm;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -69,7 +70,7 @@ public record TrainingSequence(List<BlockFeatures.Block> blocks, double[] target
       first++;
     }
     return new TrainingSequence(blocks.subList(first, blocks.size()),
-        java.util.Arrays.copyOfRange(targets, first, targets.length));
+        Arrays.copyOfRange(targets, first, targets.length));
   }
 
   /** The blocks ending at or before {@code cutoffSec} whose targets were known by then. */
@@ -78,7 +79,7 @@ public record TrainingSequence(List<BlockFeatures.Block> blocks, double[] target
     while (n < blocks.size() && blocks.get(n).endSec() <= cutoffSec) {
       n++;
     }
-    double[] t = java.util.Arrays.copyOf(targets, n);
+    double[] t = Arrays.copyOf(targets, n);
     for (int b = 0; b < n; b++) {
       if (blocks.get(b).endSec() + horizonSec > cutoffSec) {
         t[b] = Double.NaN;

@@ -2,6 +2,7 @@ package dev.umbra.shadow.forecast.lstm;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -69,6 +70,6 @@ public record WorkloadIdentity(String workload, String main, List<String> jvmFla
       why.append(", max heap ").append(other.maxHeapBytes >> 20).append(" MiB vs ").append(maxHeapBytes >> 20)
           .append(" MiB");
     }
-    return why.append(String.format(java.util.Locale.ROOT, "; similarity %.2f", similarity(other))).toString();
+    return why.append(String.format(Locale.ROOT, "; similarity %.2f", similarity(other))).toString();
   }
 }
