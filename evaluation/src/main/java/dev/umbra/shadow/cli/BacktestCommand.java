@@ -145,7 +145,7 @@ final class BacktestCommand implements Callable<Integer> {
     try (LimitFile limits = emitLimits == null ? null : new LimitFile(emitLimits)) {
       pass = new VmPass(source, resources, backtest, limits, bar);
       List<String> usable = files;
-      if (config.models().contains(ModelRegistry.LSTM)) {
+      if (ModelRegistry.needsLstm(config.models())) {
         // training reads every trace: leave out the unusable ones first, so that they neither
         // stop the training nor shift the folds of the others
         usable = files.stream().filter(id -> pass.readUsable(id) != null).toList();

@@ -57,6 +57,11 @@ public final class ModelRegistry {
     factories.put(name, factory);
   }
 
+  /** Whether {@code models} needs the LSTM trained first ("lstm" or "calibrated-lstm"). */
+  public static boolean needsLstm(List<String> models) {
+    return models.contains(LSTM) || models.contains(CALIBRATED + LSTM);
+  }
+
   /** Every name accepted by {@code --models}. */
   public List<String> names() {
     List<String> names = new ArrayList<>(factories.keySet());
@@ -65,7 +70,7 @@ public final class ModelRegistry {
     }
     names.add(SELECTED);
     for (String base : List.of(SELECTED, VPA, PeakLevel.EWMA.modelName(), PeakLevel.SEASONAL_NAIVE.modelName(),
-        PeakLevel.RECENT_PEAK.modelName())) {
+        PeakLevel.RECENT_PEAK.modelName(), LSTM)) {
       names.add(CALIBRATED + base);
     }
     names.add(CLAIRVOYANT);
@@ -92,7 +97,8 @@ public final class ModelRegistry {
     }
     Function<SeriesProfile, OnlineForecaster.Factory> f = factories.get(name);
     if (f == null && name.equals(LSTM)) {
-      throw new IllegalStateException("the LSTM must be trained and registered before it is used");
+      throw new IllegalStateException("the LSTM must be trained and registered before '" + LSTM + "' or '"
+          + CALIBRATED + LSTM + "' is used");
     }
     if (f == null) {
       throw new IllegalArgumentException("unknown model '" + name + "'; known: " + names());

@@ -1,8 +1,15 @@
 package dev.umbra.shadow.forecast.backtest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.umbra.shadow.forecast.Horizon;
+import dev.umbra.shadow.forecast.OnlineForecaster;
+import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.SeriesProfile;
+import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
+import dev.umbra.shadow.forecast.baseline.PeakLevel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -144,5 +151,38 @@ class HourlyBacktestTest {
         .isEqualTo("too short: 3.00 days of samples, the 8d warm-up and one 1h period need more");
     VmTrace enough = BitbrainsReader.read(SyntheticTrace.write(dir, "23", DAYS_10, t -> 1, t -> 1, null));
     assertThat(backtest(List.of("vpa")).unscorable(enough)).isNull();
+  }
+
+  @Test
+  void offersCalibratedLstmOnceTheLstmIsRegistered_andRefusesItBefore() throws Exception {
+    BacktestConfig config = BacktestConfig.headline(List.of("lstm", "calibrated-lstm"), List.of(0.9, 0.99));
+    ModelRegistry registry = new ModelRegistry(config.maxGap());
+    assertThat(registry.names()).contains("lstm", "calibrated-lstm");
+    assertThat(ModelRegistry.needsLstm(List.of("vpa", "calibrated-lstm"))).isTrue();
+    assertThat(ModelRegistry.needsLstm(List.of("vpa", "calibrated-selected"))).isFalse();
+    VmTrace vm = BitbrainsReader.read(
+        SyntheticTrace.write(dir, "24", DAYS_10, t -> 1000 + (t / 300) % 5 * 100, t -> 1_000_000, null));
+    SeriesProfile profile = TraceResource.CPU.profile(vm);
+    assertThatThrownBy(() -> registry.factory("calibrated-lstm", profile))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("the LSTM must be trained and registered before 'lstm' or 'calibrated-lstm' is used");
+    // a stand-in for LstmFolds' factory (training is slow): any model registered under "lstm"
+    registry.register("lstm", p -> new OnlineForecaster.Factory() {
+      final OnlineForecaster.Factory inner = EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> p, config.maxGap());
+
+      @Override
+      public String name() {
+        return "lstm";
+      }
+
+      @Override
+      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
+        return inner.create(series, horizon, levels);
+      }
+    });
+    assertThat(registry.factory("calibrated-lstm", profile).name()).isEqualTo("calibrated-lstm");
+    Map<String, VmResult> rows = byRow(new HourlyBacktest(config, registry, new Costs()).run(vm, TraceResource.CPU, null, null));
+    assertThat(rows).containsKeys("lstm@0.9", "calibrated-lstm@0.9", "calibrated-lstm@0.99");
+    assertThat(rows.get("calibrated-lstm@0.9").hours()).isEqualTo(rows.get("lstm@0.9").hours()).isPositive();
   }
 }
