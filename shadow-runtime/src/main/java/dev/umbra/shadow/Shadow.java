@@ -1,6 +1,5 @@
 package dev.umbra.shadow;
 
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.action.ActionPolicy;
 import dev.umbra.shadow.action.Responder;
 import dev.umbra.shadow.anomaly.Alerts;
@@ -159,8 +158,7 @@ public final class Shadow implements AutoCloseable {
           metrics.registry(), clock));
       own(anomalies.subscribe(fleet.events().anomalies()));
       checkpoints.addListener(fleet.events().checkpoints());
-      Consumer<Decision> published = fleet.events().decisions();
-      decisions.subscribe(d -> published.accept(DecisionMapping.toProto(d)));
+      decisions.subscribe(fleet.events().decisions());
     }
     grpc =
         own(

@@ -5,10 +5,11 @@ import dev.umbra.shadow.anomaly.AnomalyWire;
 import dev.umbra.proto.v1.CheckpointChange;
 import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.CheckpointState;
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.proto.v1.FleetEvent;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
+import dev.umbra.shadow.grpc.DecisionMapping;
+import dev.umbra.shadow.manager.Decision;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -40,7 +41,7 @@ public final class EventPublisher {
 
   /** Where the resource manager hands each decision (applied or not). */
   public Consumer<Decision> decisions() {
-    return d -> publish("", d.getPrimaryId(), FleetEvent.newBuilder().setDecision(d));
+    return d -> publish("", d.primaryId(), FleetEvent.newBuilder().setDecision(DecisionMapping.toProto(d)));
   }
 
   /**
