@@ -1,6 +1,5 @@
 package dev.umbra.shadow.forecast.backtest;
 
-import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmForecaster;
@@ -129,22 +128,14 @@ public final class LstmFolds {
 
   /** The LSTM's factory for the registry: looks up the VM's fold schedule from the series name. */
   public OnlineForecaster.Factory factory(dev.umbra.shadow.forecast.SeriesProfile profile, BacktestConfig config) {
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return ModelRegistry.LSTM;
+    return OnlineForecaster.Factory.of(ModelRegistry.LSTM, (series, horizon, levels) -> {
+      ModelSource source = sources.get(series);
+      if (source == null) {
+        throw new IllegalArgumentException("no LSTM was trained for " + series);
       }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        ModelSource source = sources.get(series);
-        if (source == null) {
-          throw new IllegalArgumentException("no LSTM was trained for " + series);
-        }
-        return new LstmForecaster(series, profile, horizon, levels, source, config.period().toSeconds(),
-            -config.lead().toSeconds(), config.maxGap());
-      }
-    };
+      return new LstmForecaster(series, profile, horizon, levels, source, config.period().toSeconds(),
+          -config.lead().toSeconds(), config.maxGap());
+    });
   }
 
   /** Training cost figures for the results file. */

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.OnlineForecaster;
-import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
@@ -167,19 +165,8 @@ class HourlyBacktestTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("the LSTM must be trained and registered before 'lstm' or 'calibrated-lstm' is used");
     // a stand-in for LstmFolds' factory (training is slow): any model registered under "lstm"
-    registry.register("lstm", p -> new OnlineForecaster.Factory() {
-      final OnlineForecaster.Factory inner = EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> p, config.maxGap());
-
-      @Override
-      public String name() {
-        return "lstm";
-      }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        return inner.create(series, horizon, levels);
-      }
-    });
+    registry.register("lstm", p -> OnlineForecaster.Factory.of("lstm",
+        EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> p, config.maxGap())::create));
     assertThat(registry.factory("calibrated-lstm", profile).name()).isEqualTo("calibrated-lstm");
     Map<String, VmResult> rows = byRow(new HourlyBacktest(config, registry, new Costs()).run(vm, TraceResource.CPU, null, null));
     assertThat(rows).containsKeys("lstm@0.9", "calibrated-lstm@0.9", "calibrated-lstm@0.99");

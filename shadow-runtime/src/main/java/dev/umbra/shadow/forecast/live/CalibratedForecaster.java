@@ -109,18 +109,9 @@ public final class CalibratedForecaster implements OnlineForecaster {
       Function<String, SeriesProfile> profiles, Calibration calibration, Duration maxGap) {
     Objects.requireNonNull(inner, "inner");
     Objects.requireNonNull(calibration, "calibration");
-    return new OnlineForecaster.Factory() {
-      @Override
-      public String name() {
-        return "calibrated-" + inner.name();
-      }
-
-      @Override
-      public OnlineForecaster create(String series, Horizon horizon, QuantileLevels levels) {
-        return new CalibratedForecaster(inner.create(series, horizon, levels), series, profiles.apply(series),
-            horizon, levels, calibration, maxGap);
-      }
-    };
+    return OnlineForecaster.Factory.of("calibrated-" + inner.name(), (series, horizon, levels) ->
+        new CalibratedForecaster(inner.create(series, horizon, levels), series, profiles.apply(series),
+            horizon, levels, calibration, maxGap));
   }
 
   @Override
