@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.LongAdder;
  * end in {@link #adviceError(Throwable)}.
  *
  * <p>Kinds follow {@code umbra.v1.IoKind}: 1 file read, 2 file write, 3 socket read, 4 socket
- * write. The per-endpoint breakdown holds every operation, one in {@link #SAMPLE_EVERY} or none
- * ({@link #recordDetail}). Operations that moved no byte and did not reach end of stream (a non-blocking read
+ * write. The per-endpoint breakdown holds every operation, one in {@link #SAMPLE_EVERY} of the
+ * small ones and every large one, or none ({@link #recordDetail}). Operations that moved no byte and did not reach end of stream (a non-blocking read
  * that found nothing) are not counted.
  */
 public final class IoCounters {
@@ -45,6 +45,14 @@ public final class IoCounters {
    * 5.5 ns for the totals alone (IoCountersCost, agent/BENCHMARK.md run 11).
    */
   public static final int SAMPLE_EVERY = 16;
+
+  /**
+   * At {@link #DETAIL_SAMPLED}, operations that move at least this many bytes always go to the
+   * per-endpoint table, with weight 1: a rare large write (a database's chunk flush) must not be
+   * lost to sampling, and an operation this large costs microseconds, beside which recording it
+   * is noise. Sampling stays unbiased: each size class carries the weight of its own rate.
+   */
+  public static final long ALWAYS_RECORDED_BYTES = 64 * 1024;
 
   private static volatile int detail = DETAIL_FULL;
 
@@ -91,8 +99,8 @@ public final class IoCounters {
     int level = detail;
     if (level == DETAIL_FULL) {
       endpoints.record(kind, path, 0, position, moved, System.nanoTime() - startNanos);
-    } else if (level == DETAIL_SAMPLED && sampled()) {
-      endpoints.recordSampled(kind, path, 0, moved, SAMPLE_EVERY);
+    } else if (level == DETAIL_SAMPLED) {
+      recordSampled(kind, path, 0, moved);
     }
   }
 
@@ -114,8 +122,16 @@ public final class IoCounters {
     int level = detail;
     if (level == DETAIL_FULL) {
       endpoints.record(kind, remote, port, EndpointTable.UNKNOWN_POSITION, moved, System.nanoTime() - startNanos);
-    } else if (level == DETAIL_SAMPLED && sampled()) {
-      endpoints.recordSampled(kind, remote, port, moved, SAMPLE_EVERY);
+    } else if (level == DETAIL_SAMPLED) {
+      recordSampled(kind, remote, port, moved);
+    }
+  }
+
+  private static void recordSampled(int kind, Object key, int port, long moved) {
+    if (moved >= ALWAYS_RECORDED_BYTES) {
+      endpoints.recordSampled(kind, key, port, moved, 1);
+    } else if (sampled()) {
+      endpoints.recordSampled(kind, key, port, moved, SAMPLE_EVERY);
     }
   }
 

@@ -44,6 +44,19 @@ class IoCountersTest {
   }
 
   @Test
+  void recordsEveryLargeOperation_atSampledDetail() {
+    IoCounters.recordDetail(IoCounters.DETAIL_SAMPLED);
+    Object file = new Object();
+
+    for (int i = 0; i < 3; i++) {
+      IoCounters.file(IoCounters.FILE_WRITE, file, IoCounters.ALWAYS_RECORDED_BYTES, IoCounters.start());
+    }
+
+    // a sampled small operation would count 16 times: three large ones count once each, exactly
+    assertThat(endpointOps(file)).isEqualTo(3);
+  }
+
+  @Test
   void recordsNoBreakdown_whenDetailIsOff() {
     IoCounters.recordDetail(IoCounters.DETAIL_OFF);
     Object peer = new Object();
