@@ -23,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>The <em>quiet</em> primary runs the steady workload only: after a warm-up ({@code
  * umbra.it.warmupSeconds}, 45: the detector learns each series for 30 s) it must raise no anomaly
- * at all for {@code umbra.it.quietSeconds} (300). Meanwhile the <em>faulty</em> primary gets each
- * fault in turn, held {@link #HOLD}, then stopped and given time to recover: each must produce an
+ * at all for {@code umbra.it.quietSeconds} (270: until the faulty primary's last recovery ends).
+ * Meanwhile the <em>faulty</em> primary gets each fault in turn, held {@link #HOLD}, then stopped and given time to recover: each must produce an
  * anomaly of a sensible kind whose series (or a related one) is one the fault moves, decided on
  * data at most 10 s after the fault began (grid time, so a slow box delays it only as much as the
- * data). About 6 minutes.
+ * data). About 5.5 minutes.
  *
  * <p>The two share a 2-core machine, so the faulty primary's spin and GC storm do move the quiet
  * primary's {@code cpu.machine} (the host's CPU). The detector never opens an anomaly of a primary
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
     disabledReason = "-Dumbra.it.faults=false skips it (about 6 minutes)")
 class AnomalyFaultIT {
   static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("umbra.it.warmupSeconds", 45));
-  static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("umbra.it.quietSeconds", 300));
+  static final Duration QUIET = Duration.ofSeconds(Integer.getInteger("umbra.it.quietSeconds", 270));
   /** After the warm-up, the faulty primary's detector also learns its threshold before the first fault. */
   static final Duration FIRST_FAULT = Duration.ofSeconds(15);
   static final Duration HOLD = Duration.ofSeconds(12);
