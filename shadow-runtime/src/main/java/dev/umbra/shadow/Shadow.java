@@ -23,7 +23,6 @@ import dev.umbra.shadow.forecast.live.LiveModels;
 import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.grpc.ControlGrpcService;
-import dev.umbra.shadow.grpc.DecisionMapping;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
 import dev.umbra.shadow.grpc.ServerStartException;
 import dev.umbra.shadow.grpc.ShadowApi;
@@ -177,7 +176,7 @@ public final class Shadow implements AutoCloseable {
         HttpAccess.of(config.http().isLoopback(), credentials)));
     dashboard = own(new Dashboard(ingest, store, forecasts, checkpoints, new DashboardSources(
         primary -> anomalies.list(primary, 0, 500),
-        primary -> decisions.newest(primary, 500, false).stream().map(DecisionMapping::toProto).toList(),
+        primary -> decisions.newest(primary, 500, false),
         ingest.heap()::get)));
     dashboard.serveOn(http);
     config.limits().exitWhenIdle().ifPresent(grace -> own(new IdleExit(ingest.sessions()::connected, clock, grace, this::stopServing)));

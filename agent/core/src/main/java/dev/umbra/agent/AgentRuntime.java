@@ -147,13 +147,13 @@ final class AgentRuntime implements AgentStatus {
         return link == null ? null : link.stateTransfer(parts.identity().primaryId());
       });
       CommandHandler commands = new CommandHandler(new SamplingTarget(), CommandHandler.hotSpot(), List.of(app));
-      ShadowConnection.Setup setup = new ShadowConnection.Setup(config.shadow(), sampler::sampling, config.tags(),
+      ShadowConnection.Setup setup = new ShadowConnection.Setup(sampler::sampling, config.tags(),
           sampler::nextSequence, buffer, commands, this, clock);
       Optional<JdkCrac> api = JdkCrac.find();
       jdkCrac = api;
       live = new CracResource(new CracResource.Parts(sampler, buffer,
           () -> config.jfr() ? JfrCollector.start(sampler.sampling(), config.stackDepth()) : Optional.empty(),
-          (id, secret) -> ShadowConnection.open(setup, id, secret)),
+          (id, secret) -> ShadowConnection.open(config.shadow(), setup, id, secret)),
           identity, () -> api.map(JdkCrac::restoreTimeMillis).orElse(java.util.OptionalLong.empty()));
       started.push(live); // closes the stream to the shadow and the JFR stream, whichever are open then
       sampler.useJfr(live.startJfr());

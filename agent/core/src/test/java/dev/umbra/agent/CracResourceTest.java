@@ -154,12 +154,12 @@ class CracResourceTest {
         sampler.apply(next);
       }
     }, CommandHandler.hotSpot());
-    ShadowConnection.Setup setup = new ShadowConnection.Setup(
-        ShadowTargets.of(new ShadowAddress("127.0.0.1", server.getPort())), sampler::sampling, Map.of(),
-        sampler::nextSequence, buffer, commands, STATUS, clock);
+    ShadowTargets shadowTargets = ShadowTargets.of(new ShadowAddress("127.0.0.1", server.getPort()));
+    ShadowConnection.Setup setup =
+        new ShadowConnection.Setup(sampler::sampling, Map.of(), sampler::nextSequence, buffer, commands, STATUS, clock);
     Identity identity = JvmIntrospection.identity(Map.of("sun.java.command", "app.jar"));
     resource = new CracResource(new CracResource.Parts(sampler, buffer,
-        () -> JfrCollector.start(sampler.sampling(), 8), (id, secret) -> ShadowConnection.open(setup, id, secret)),
+        () -> JfrCollector.start(sampler.sampling(), 8), (id, secret) -> ShadowConnection.open(shadowTargets, setup, id, secret)),
         identity, restoreTime::get);
     sampler.useJfr(resource.startJfr());
     sampler.start();

@@ -76,8 +76,11 @@ public final class CheckpointStore {
       throw new IOException("checkpoint " + id + " exists already");
     }
     Files.createDirectory(tmp);
-    return new Pending(id, primaryId, workload, engine, created, dir, tmp);
+    return new Pending(new Header(id, primaryId, workload, engine, created), dir, tmp);
   }
+
+  /** What the manifest will say about a checkpoint being written, known when writing starts. */
+  private record Header(String id, String primaryId, String workload, String engine, Instant created) {}
 
   /** A checkpoint being written: states in order, each chunk at the offset where the last ended. */
   public final class Pending implements AutoCloseable {
@@ -95,12 +98,13 @@ public final class CheckpointStore {
     private long written;
     private boolean done;
 
-    private Pending(String id, String primaryId, String workload, String engine, Instant created, Path dir, Path tmp) {
-      this.id = id;
-      this.primaryId = primaryId;
-      this.workload = workload;
-      this.engine = engine;
-      this.created = created;
+    /** Writes into {@code tmp}, a hidden folder in the workload's {@code dir}, renamed on commit. */
+    private Pending(Header header, Path dir, Path tmp) {
+      this.id = header.id();
+      this.primaryId = header.primaryId();
+      this.workload = header.workload();
+      this.engine = header.engine();
+      this.created = header.created();
       this.dir = dir;
       this.tmp = tmp;
     }

@@ -111,8 +111,8 @@ final class SupervisedRun implements AutoCloseable {
           settings.dataDir());
       Supervisor.Options withAgent = new Supervisor.Options(run.command().withAgent(agentJar, options),
           run.engine(), run.checkpointEvery(), run.output());
-      Supervisor supervisor = new Supervisor(withAgent, shadow.ingest().sessions(), shadow.checkpoints(), cgroup,
-          settings.dataDir().resolve("crac"), clock, say);
+      Supervisor supervisor = new Supervisor(withAgent, new Supervisor.Parts(shadow.ingest().sessions(),
+          shadow.checkpoints(), cgroup, settings.dataDir().resolve("crac")), clock, say);
       SupervisedRun supervised = new SupervisedRun(shadow, cgroup, supervisor, manage);
       settings.rollback().policy().ifPresent(policy -> supervised.actOn(policy, clock));
       return supervised;

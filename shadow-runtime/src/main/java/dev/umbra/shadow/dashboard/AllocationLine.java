@@ -2,11 +2,11 @@ package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.umbra.proto.v1.Decision;
-import dev.umbra.proto.v1.DecisionAction;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.manager.Decision;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -18,27 +18,27 @@ import java.util.Optional;
 final class AllocationLine {
   private AllocationLine() {}
 
-  /** "cpu" for CPU series, "memory" for memory series, else empty. */
-  static Optional<String> resourceOf(String series) {
+  /** CPU for CPU series, memory for memory series, else empty. */
+  static Optional<Decision.Resource> resourceOf(String series) {
     if (series.equals("cpu.process")) {
-      return Optional.of("cpu");
+      return Optional.of(Decision.Resource.CPU);
     }
     if (series.startsWith("mem.")) {
-      return Optional.of("memory");
+      return Optional.of(Decision.Resource.MEMORY);
     }
     return Optional.empty();
   }
 
   /** The line as JSON ({@code resource, source, initial, steps: [[ms, value], ...]}), or empty. */
   static Optional<JsonObject> of(PrimaryIdentity identity, String series, List<Decision> decisions) {
-    Optional<String> resource = resourceOf(series);
+    Optional<Decision.Resource> resource = resourceOf(series);
     if (resource.isEmpty()) {
       return Optional.empty();
     }
     double initial = Double.NaN;
     String source = "";
     PrimaryIdentity.JvmFacts jvm = identity.jvm();
-    if (resource.get().equals("cpu")) {
+    if (resource.get() == Decision.Resource.CPU) {
       if (jvm.containerCpuLimitCores() > 0) {
         initial = jvm.containerCpuLimitCores();
         source = "container limit";
@@ -54,23 +54,22 @@ final class AllocationLine {
       source = "container limit";
     }
     List<Decision> applied = decisions.stream()
-        .filter(d -> d.getResource().equals(resource.get()) && d.getApplied())
-        .filter(d -> d.getAction() == DecisionAction.DECISION_ACTION_SCALE_UP
-            || d.getAction() == DecisionAction.DECISION_ACTION_SCALE_DOWN)
-        .sorted(Comparator.comparingLong(Decision::getTimeUnixMs))
+        .filter(d -> d.resource() == resource.get() && d.applied())
+        .filter(d -> d.action() == Decision.Action.SCALE_UP || d.action() == Decision.Action.SCALE_DOWN)
+        .sorted(Comparator.comparing(Decision::at))
         .toList();
     if (Double.isNaN(initial) && applied.isEmpty()) {
       return Optional.empty();
     }
     JsonObject o = new JsonObject();
-    o.addProperty("resource", resource.get());
+    o.addProperty("resource", resource.get().name().toLowerCase(Locale.ROOT)); // as Json.decision names it
     o.addProperty("source", applied.isEmpty() ? source : "resource manager");
     o.add("initial", Json.number(initial));
     JsonArray steps = new JsonArray();
     for (Decision d : applied) {
       JsonArray step = new JsonArray(2);
-      step.add(d.getTimeUnixMs());
-      step.add(Json.number(d.getDesired()));
+      step.add(d.at().toEpochMilli());
+      step.add(Json.number(d.desired()));
       steps.add(step);
     }
     o.add("steps", steps);

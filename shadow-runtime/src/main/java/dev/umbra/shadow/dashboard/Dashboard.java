@@ -1,7 +1,6 @@
 package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonObject;
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.forecast.Horizon;
@@ -9,6 +8,7 @@ import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.PrimarySession;
+import dev.umbra.shadow.manager.Decision;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
@@ -92,8 +92,8 @@ public final class Dashboard implements AutoCloseable {
   /** Shows a new resource decision at once (the sources bring the manager's within a tick); thread-safe. */
   public void decision(Decision decision) {
     model.published(decision);
-    markShown(decision.getPrimaryId(), "d:" + decision.getDecisionId());
-    hub.send(c -> c.follows(decision.getPrimaryId()), "decision", Json.text(Json.decision(decision)));
+    markShown(decision.primaryId(), "d:" + decision.id());
+    hub.send(c -> c.follows(decision.primaryId()), "decision", Json.text(Json.decision(decision)));
   }
 
   /** Event streams open now. */
@@ -181,7 +181,7 @@ public final class Dashboard implements AutoCloseable {
       }
       for (int i = decisions.size() - 1; i >= 0; i--) {
         Decision d = decisions.get(i);
-        if (markShown(primary, "d:" + d.getDecisionId()) && !first) {
+        if (markShown(primary, "d:" + d.id()) && !first) {
           hub.send(c -> c.follows(primary), "decision", Json.text(Json.decision(d)));
         }
       }

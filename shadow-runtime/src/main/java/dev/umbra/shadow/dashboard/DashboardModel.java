@@ -2,7 +2,6 @@ package dev.umbra.shadow.dashboard;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
@@ -18,6 +17,7 @@ import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.PrimaryView;
 import dev.umbra.shadow.ingest.Sessions;
+import dev.umbra.shadow.manager.Decision;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.SeriesName;
 import dev.umbra.shadow.series.SeriesStore;
@@ -169,8 +169,8 @@ final class DashboardModel {
     synchronized (publishedDecisions) {
       published = List.copyOf(publishedDecisions);
     }
-    return merged(sources.decisions().apply(primaryId), published, primaryId, Decision::getPrimaryId,
-        Decision::getDecisionId, Decision::getTimeUnixMs);
+    return merged(sources.decisions().apply(primaryId), published, primaryId, Decision::primaryId,
+        d -> Long.toString(d.id()), d -> d.at().toEpochMilli());
   }
 
   void published(Anomaly anomaly) {

@@ -1,8 +1,8 @@
 package dev.umbra.shadow.dashboard;
 
 import dev.umbra.shadow.anomaly.Anomaly;
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.heap.PrimaryHeap;
+import dev.umbra.shadow.manager.Decision;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -6,7 +6,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
-import dev.umbra.proto.v1.Decision;
 import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.forecast.QuantileForecast;
@@ -16,6 +15,7 @@ import dev.umbra.shadow.heap.HeapSnapshot;
 import dev.umbra.shadow.heap.OldObject;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.ingest.PrimaryView;
+import dev.umbra.shadow.manager.Decision;
 import dev.umbra.shadow.series.SeriesWindow;
 import java.util.List;
 import java.util.Locale;
@@ -127,18 +127,18 @@ final class Json {
 
   static JsonObject decision(Decision d) {
     JsonObject o = new JsonObject();
-    o.addProperty("id", d.getDecisionId());
-    o.addProperty("primary", d.getPrimaryId());
-    o.addProperty("resource", d.getResource());
-    o.addProperty("timeMs", d.getTimeUnixMs());
-    o.addProperty("action", enumName(d.getAction().name(), "DECISION_ACTION_"));
-    o.add("current", number(d.getCurrent()));
-    o.add("desired", number(d.getDesired()));
-    o.add("predicted", number(d.getPredicted()));
-    o.add("probability", number(d.getProbability()));
-    o.addProperty("allocator", d.getAllocator());
-    o.addProperty("applied", d.getApplied());
-    o.addProperty("reason", d.getReason());
+    o.addProperty("id", Long.toString(d.id()));
+    o.addProperty("primary", d.primaryId());
+    o.addProperty("resource", d.resource().name().toLowerCase(Locale.ROOT));
+    o.addProperty("timeMs", d.at().toEpochMilli());
+    o.addProperty("action", enumName(d.action().name(), ""));
+    o.add("current", number(d.current()));
+    o.add("desired", number(d.desired()));
+    o.add("predicted", number(d.predicted()));
+    o.add("probability", number(d.probability()));
+    o.addProperty("allocator", d.allocator());
+    o.addProperty("applied", d.applied());
+    o.addProperty("reason", d.reason());
     return o;
   }
 

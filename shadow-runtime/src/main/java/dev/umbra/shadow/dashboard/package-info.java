@@ -9,7 +9,8 @@
  * write queued events. Each client has a bounded queue; a client that falls behind is closed and
  * its browser reconnects and reloads.
  *
- * <p>Anomalies and decisions come in as {@code umbra.v1} messages ({@code Anomaly},
- * {@code Decision}), like the gRPC API's: this package is an API edge, so it may import them.
+ * <p>Anomalies and decisions come in as the detector's and the resource manager's domain records
+ * ({@code anomaly.Anomaly}, {@code manager.Decision}) and leave as the JSON of {@link Json}, the
+ * one place both meet; no protobuf type is used here.
  */
 package dev.umbra.shadow.dashboard;

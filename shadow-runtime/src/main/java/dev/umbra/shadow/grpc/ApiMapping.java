@@ -97,6 +97,7 @@ final class ApiMapping {
               case LOW -> Criticality.CRITICALITY_LOW;
               case NORMAL -> Criticality.CRITICALITY_NORMAL;
               case HIGH -> Criticality.CRITICALITY_HIGH;
+              case UNKNOWN -> Criticality.CRITICALITY_UNSPECIFIED;
             })
         .setLoss(v.loss())
         .setBatchesReceived(v.batchesReceived())

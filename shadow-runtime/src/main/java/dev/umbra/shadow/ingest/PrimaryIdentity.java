@@ -15,7 +15,7 @@ public record PrimaryIdentity(
     long pid,
     long jvmStartMillis,
     String agentVersion,
-    Criticality criticality,
+    ReportedCriticality criticality,
     JvmFacts jvm,
     AgentCapabilities capabilities) {
 
@@ -30,11 +30,22 @@ public record PrimaryIdentity(
     Objects.requireNonNull(capabilities, "capabilities");
   }
 
-  /** How densely the agent samples this primary. */
-  public enum Criticality {
+  /**
+   * The criticality the primary's agent reported in its last {@code Hello}: the sampling preset
+   * it runs with. The shadow only records and shows it (API, dashboard); it decides nothing by it.
+   * The agent's own {@code dev.umbra.agent.config.Criticality} chooses the preset and the wire's
+   * {@code umbra.v1.Criticality} carries it; this one adds {@link #UNKNOWN}, for what was not
+   * reported (docs/architecture.md, "One concept, one type per layer").
+   */
+  public enum ReportedCriticality {
     LOW,
     NORMAL,
-    HIGH
+    HIGH,
+    /**
+     * Not reported: a primary known only from the history, whose agent has not connected since
+     * this shadow started, or a Hello without a criticality the shadow knows.
+     */
+    UNKNOWN
   }
 
   /** The primary's JVM, as its agent reported it. */

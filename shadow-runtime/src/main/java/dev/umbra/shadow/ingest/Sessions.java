@@ -39,7 +39,7 @@ public final class Sessions {
       PrimaryIdentity identity =
           new PrimaryIdentity(
               r.primaryId(), r.workload(), r.workloadName(), r.host(), r.pid(), r.jvmStartMillis(),
-              r.agentVersion(), PrimaryIdentity.Criticality.NORMAL,
+              r.agentVersion(), PrimaryIdentity.ReportedCriticality.UNKNOWN,
               new PrimaryIdentity.JvmFacts("", "", "", "", List.of(), List.of(), 0, 0, 0, 0, ""),
               new PrimaryIdentity.AgentCapabilities(false, false, false, List.of(), List.of(), List.of()));
       // Seconds up to the newest stored one are closed: what the agent resends for them can

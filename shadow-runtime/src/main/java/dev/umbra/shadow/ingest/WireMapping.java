@@ -71,9 +71,10 @@ final class WireMapping {
         hello.getJvmStartUnixMs(),
         hello.getAgentVersion(),
         switch (hello.getSampling().getCriticality()) {
-          case CRITICALITY_LOW -> PrimaryIdentity.Criticality.LOW;
-          case CRITICALITY_HIGH -> PrimaryIdentity.Criticality.HIGH;
-          default -> PrimaryIdentity.Criticality.NORMAL;
+          case CRITICALITY_LOW -> PrimaryIdentity.ReportedCriticality.LOW;
+          case CRITICALITY_NORMAL -> PrimaryIdentity.ReportedCriticality.NORMAL;
+          case CRITICALITY_HIGH -> PrimaryIdentity.ReportedCriticality.HIGH;
+          case CRITICALITY_UNSPECIFIED, UNRECOGNIZED -> PrimaryIdentity.ReportedCriticality.UNKNOWN;
         },
         new PrimaryIdentity.JvmFacts(
             jvm.getJavaVersion(),

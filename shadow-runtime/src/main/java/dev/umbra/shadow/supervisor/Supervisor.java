@@ -85,17 +85,37 @@ public final class Supervisor implements AutoCloseable {
     void stop(Process old) throws Exception;
   }
 
-  public Supervisor(Options options, Sessions sessions, CheckpointCoordinator coordinator, PrimaryCgroup cgroup,
-      Path cracRoot, Clock clock, Consumer<String> say) {
+  /**
+   * What the supervisor works through, made and closed by its caller.
+   *
+   * @param sessions the shadow's sessions: which one is the running primary, and its workload
+   * @param coordinator the shadow's checkpoints, taken and restored
+   * @param cgroup the primary's cgroup, every process of the primary started inside it
+   * @param cracImages the folder where the {@code crac} engine keeps its images
+   */
+  public record Parts(Sessions sessions, CheckpointCoordinator coordinator, PrimaryCgroup cgroup, Path cracImages) {
+    public Parts {
+      Objects.requireNonNull(sessions, "sessions");
+      Objects.requireNonNull(coordinator, "coordinator");
+      Objects.requireNonNull(cgroup, "cgroup");
+      Objects.requireNonNull(cracImages, "cracImages");
+    }
+  }
+
+  /**
+   * @param say where the supervisor's own one-line messages go (start, exit, rollback, signals)
+   * @throws IllegalArgumentException for an engine other than auto, app, crac or restart
+   */
+  public Supervisor(Options options, Parts parts, Clock clock, Consumer<String> say) {
     this.options = options;
-    this.sessions = sessions;
-    this.coordinator = coordinator;
-    this.cgroup = cgroup;
+    this.sessions = parts.sessions();
+    this.coordinator = parts.coordinator();
+    this.cgroup = parts.cgroup();
     this.clock = clock;
     this.say = say;
     this.engine = switch (options.engine()) {
       case "app" -> new AgentAppEngine(coordinator);
-      case "crac" -> new CracEngine(cracRoot, coordinator.store(), clock);
+      case "crac" -> new CracEngine(parts.cracImages(), coordinator.store(), clock);
       case "restart", "auto" -> new RestartEngine();
       default -> throw new IllegalArgumentException("--engine must be auto, app, crac or restart, not '" + options.engine() + "'");
     };

@@ -11,14 +11,13 @@ import dev.umbra.proto.v1.ClassBytes;
 import dev.umbra.proto.v1.ClassProfile;
 import dev.umbra.proto.v1.Event;
 import dev.umbra.proto.v1.OldObjectSample;
-import dev.umbra.proto.v1.Decision;
-import dev.umbra.proto.v1.DecisionAction;
 import dev.umbra.proto.v1.Hello;
 import dev.umbra.proto.v1.JvmInfo;
 import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.proto.v1.TelemetryBatch;
 import dev.umbra.proto.v1.TelemetryServiceGrpc;
+import dev.umbra.shadow.manager.Decision;
 import dev.umbra.shadow.Shadow;
 import dev.umbra.shadow.config.ShadowConfig;
 import io.grpc.ManagedChannel;
@@ -195,11 +194,10 @@ class DashboardTest {
       shadow.dashboard().anomaly(TestAnomaly.newBuilder().setId("an-1").setPrimaryId(PRIMARY).setSeries("cpu.process")
           .setKind(Kind.SPIKE).setOnsetUnixMs(t - 2000).setDetectedUnixMs(t).setScore(0.97)
           .setObserved(1.9).setExpectedLow(0.1).setExpectedHigh(0.4).setExplanation("cpu.process 1.9 cores over p99 0.4").build());
-      shadow.dashboard().decision(Decision.newBuilder().setDecisionId("d-1").setPrimaryId(PRIMARY).setResource("cpu")
-          .setTimeUnixMs(t).setAction(DecisionAction.DECISION_ACTION_SCALE_UP).setCurrent(1.5).setDesired(2.5)
-          .setPredicted(2.1).setProbability(0.8).setAllocator("log").setApplied(true).setReason("p90 peak 2.1 > 1.5").build());
+      shadow.dashboard().decision(new Decision(1, PRIMARY, Decision.Resource.CPU, Instant.ofEpochMilli(t),
+          Decision.Action.SCALE_UP, 1.5, 2.5, 2.1, 0.8, 1.2, "log", true, "pid 4242", "lstm", "p90 peak 2.1 > 1.5"));
       assertThat(events.next("anomaly")).contains("\"id\":\"an-1\"", "\"kind\":\"spike\"");
-      assertThat(events.next("decision")).contains("\"action\":\"scale-up\"");
+      assertThat(events.next("decision")).contains("\"id\":\"1\"", "\"resource\":\"cpu\"", "\"action\":\"scale-up\"");
     }
     JsonObject anomalies = json("/api/anomalies?primary=" + PRIMARY);
     assertThat(anomalies.getAsJsonArray("anomalies")).hasSize(1);

@@ -18,7 +18,7 @@ class JvmFlagsSessionChannelTest {
   private static final long MIB = 1 << 20;
 
   private static PrimaryIdentity identity(List<String> args) {
-    return new PrimaryIdentity("h/1/1", "w", "app", "h", 1, 1, "0.1.0", PrimaryIdentity.Criticality.NORMAL,
+    return new PrimaryIdentity("h/1/1", "w", "app", "h", 1, 1, "0.1.0", PrimaryIdentity.ReportedCriticality.NORMAL,
         new PrimaryIdentity.JvmFacts("17.0.15", "v", "vm", "app.Main", args, List.of("G1 Young Generation", "G1 Old Generation"),
             512 * MIB, 2, 0, 0, "Linux amd64"),
         new PrimaryIdentity.AgentCapabilities(true, true, false, List.of(), List.of(), List.of("SoftMaxHeapSize")));

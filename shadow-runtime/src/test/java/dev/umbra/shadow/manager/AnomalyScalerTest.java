@@ -36,7 +36,7 @@ class AnomalyScalerTest {
   }
 
   private static PrimaryIdentity primary() {
-    return new PrimaryIdentity("host/4242/1", "w", "app", "host", PID, 1, "0.1.0", PrimaryIdentity.Criticality.NORMAL,
+    return new PrimaryIdentity("host/4242/1", "w", "app", "host", PID, 1, "0.1.0", PrimaryIdentity.ReportedCriticality.NORMAL,
         new PrimaryIdentity.JvmFacts("17.0.15", "v", "vm", "app.Main", List.of(), List.of(), 512 * MIB, 2, 0, 0, "Linux"),
         new PrimaryIdentity.AgentCapabilities(true, true, false, List.of("app"), List.of("ledger"), List.of()));
   }

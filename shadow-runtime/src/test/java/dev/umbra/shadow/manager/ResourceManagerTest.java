@@ -56,7 +56,7 @@ class ResourceManagerTest {
   }
 
   private static PrimaryIdentity primary(String host) {
-    return new PrimaryIdentity("host/4242/1", "w", "app", host, PID, 1, "0.1.0", PrimaryIdentity.Criticality.NORMAL,
+    return new PrimaryIdentity("host/4242/1", "w", "app", host, PID, 1, "0.1.0", PrimaryIdentity.ReportedCriticality.NORMAL,
         new PrimaryIdentity.JvmFacts("17.0.15", "v", "vm", "app.Main", List.of(), List.of("G1 Young Generation"),
             512 * MIB, 2, 0, 0, "Linux amd64"),
         new PrimaryIdentity.AgentCapabilities(true, true, false, List.of(), List.of(), List.of("SoftMaxHeapSize")));

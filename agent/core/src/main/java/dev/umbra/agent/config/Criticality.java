@@ -4,8 +4,11 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How much a primary matters, which sets how densely the agent samples it (docs/architecture.md,
- * "Names").
+ * How much a primary matters, which chooses the agent's sampling preset ({@link Sampling#preset}):
+ * the {@code criticality} option, or a {@code SetSampling} from the shadow. The agent's own type:
+ * it cannot use the shadow's, and protobuf stays in {@code transport}, whose {@code WireMapping}
+ * alone converts it to and from {@code umbra.v1.Criticality} (docs/architecture.md, "One concept,
+ * one type per layer").
  */
 public enum Criticality {
   LOW,

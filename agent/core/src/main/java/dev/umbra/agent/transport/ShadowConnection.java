@@ -22,12 +22,18 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.LongPredicate;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The agent's end of {@code TelemetryService.Connect}, run by the {@code umbra-transport}
@@ -50,11 +56,11 @@ public final class ShadowConnection implements AutoCloseable {
   private static final long POLL_MILLIS = 50;
 
   /** The shadows to try, in order; {@link #route} is the one in use (transport thread only). */
-  private final java.util.List<Route> routes;
+  private final List<Route> routes;
   private volatile int route;
   private final Runnable releaseResources;
   /** Waits up to the given ms until what {@link #releaseResources} shut down has ended. */
-  private java.util.function.LongPredicate awaitReleased = millis -> true;
+  private final LongPredicate awaitReleased;
   private final LongFunction<AgentMessage> hello;
   private final BatchBuffer buffer;
   private final CommandHandler commands;
@@ -64,7 +70,7 @@ public final class ShadowConnection implements AutoCloseable {
   private final Thread thread;
   private final Object signal = new Object();
   private final Queue<AgentMessage> results = new ConcurrentLinkedQueue<>();
-  private final java.util.function.LongSupplier sequenceAfterBuffer;
+  private final LongSupplier sequenceAfterBuffer;
   private volatile boolean closed;
   private volatile boolean connected;
   /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
@@ -79,30 +85,22 @@ public final class ShadowConnection implements AutoCloseable {
   private long streams;
 
   /**
-   * @param hello builds the Hello for a new stream, given the next sequence number it will send
-   * @param nextSequence the sequence number the sampler will give its next batch
+   * The one way in: what every connection shares ({@code setup}), whom it speaks for, the secret
+   * its Hellos prove, and the shadows it tries ({@link #open} builds them from the configured
+   * addresses; a test passes in-process channels).
    */
-  ShadowConnection(String target, ManagedChannel channel, Runnable releaseResources, LongFunction<AgentMessage> hello,
-      java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands, AgentStatus status,
-      Clock clock, Backoff backoff) {
-    this(java.util.List.of(new Route(target, channel, TelemetryServiceGrpc.newStub(channel), () -> {})),
-        releaseResources, hello, nextSequence, buffer, commands, status, clock, backoff);
-  }
-
-  /** @param routes the shadows in order of preference: a lost or failed stream moves to the next */
-  ShadowConnection(java.util.List<Route> routes, Runnable releaseResources, LongFunction<AgentMessage> hello,
-      java.util.function.LongSupplier nextSequence, BatchBuffer buffer, CommandHandler commands, AgentStatus status,
-      Clock clock, Backoff backoff) {
-    this.routes = java.util.List.copyOf(routes);
-    this.releaseResources = releaseResources;
-    this.hello = hello;
-    this.sequenceAfterBuffer = nextSequence;
-    this.buffer = buffer;
-    this.commands = commands;
-    this.status = status;
-    this.clock = clock;
-    this.backoff = backoff;
-    this.sessionSecret = SessionSecret.random().bytes();
+  ShadowConnection(Setup setup, Identity identity, SessionSecret secret, Links links) {
+    this.routes = links.routes();
+    this.releaseResources = links.release();
+    this.awaitReleased = links.awaitReleased();
+    this.backoff = links.backoff();
+    this.hello = next -> WireMapping.hello(identity, setup.status(), setup.sampling().get(), setup.tags(), next);
+    this.sequenceAfterBuffer = setup.nextSequence();
+    this.buffer = setup.buffer();
+    this.commands = setup.commands();
+    this.status = setup.status();
+    this.clock = setup.clock();
+    this.sessionSecret = secret.bytes();
     this.thread = AgentThreads.single("transport").newThread(this::run);
   }
 
@@ -116,17 +114,14 @@ public final class ShadowConnection implements AutoCloseable {
    * blocking work for it (name resolution), unpooled heap buffers instead of Netty's pooled
    * arenas and thread caches, and no leak-detection sampling.
    */
-  public static ShadowConnection open(Setup setup, Identity identity, SessionSecret secret) {
-    ShadowTargets shadow = setup.shadow();
+  public static ShadowConnection open(ShadowTargets shadow, Setup setup, Identity identity, SessionSecret secret) {
     Clock clock = setup.clock();
-    LongFunction<AgentMessage> hello =
-        next -> WireMapping.hello(identity, setup.status(), setup.sampling().get(), setup.tags(), next);
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         AgentThreads.single("transport-offload"));
-    java.util.List<Route> routes = new java.util.ArrayList<>();
-    java.util.List<ShadowSpawner> spawners = new java.util.ArrayList<>();
+    List<Route> routes = new java.util.ArrayList<>();
+    List<ShadowSpawner> spawners = new java.util.ArrayList<>();
     io.grpc.CallCredentials credentials = BearerToken.of(shadow);
     for (ShadowTargets.Target target : shadow.targets()) {
       ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, offload);
@@ -144,27 +139,57 @@ public final class ShadowConnection implements AutoCloseable {
       offload.shutdownNow();
       loop.shutdownGracefully(0, 100, TimeUnit.MILLISECONDS);
     };
-    ShadowConnection connection = new ShadowConnection(routes, release, hello, setup.nextSequence(),
-        setup.buffer(), setup.commands(), setup.status(), clock, Backoff.standard(clock));
-    connection.sessionSecret = secret.bytes();
-    connection.awaitReleased = millis -> loop.terminationFuture().awaitUninterruptibly(millis); // its selector
+    ShadowConnection connection = new ShadowConnection(setup, identity, secret, new Links(routes, release,
+        millis -> loop.terminationFuture().awaitUninterruptibly(millis), // its selector
+        Backoff.standard(clock)));
     spawners.forEach(spawner -> spawner.onListening(connection::retryNow));
     connection.thread.start();
     return connection;
   }
 
   /**
-   * What every connection of one agent shares, whatever the identity it speaks for.
+   * What every connection of one agent shares, whatever the identity it speaks for and whichever
+   * shadows it tries.
    *
    * @param sampling the sampling in force, for each Hello
+   * @param tags the primary's tags, for each Hello
    * @param nextSequence the sequence number the sampler will give its next batch
+   * @param buffer the batches to send; acknowledged ones leave it
+   * @param commands runs what the shadow asks for; its results go back on the stream
+   * @param status what each Hello and heartbeat report about the agent
+   * @param clock the heartbeat's and the back-off's
    */
-  public record Setup(ShadowTargets shadow, java.util.function.Supplier<Sampling> sampling,
-      java.util.Map<String, String> tags, java.util.function.LongSupplier nextSequence, BatchBuffer buffer,
-      CommandHandler commands, AgentStatus status, Clock clock) {
+  public record Setup(Supplier<Sampling> sampling, Map<String, String> tags, LongSupplier nextSequence,
+      BatchBuffer buffer, CommandHandler commands, AgentStatus status, Clock clock) {
     public Setup {
-      java.util.Objects.requireNonNull(shadow, "shadow");
-      tags = java.util.Map.copyOf(tags);
+      Objects.requireNonNull(sampling, "sampling");
+      tags = Map.copyOf(tags);
+      Objects.requireNonNull(nextSequence, "nextSequence");
+      Objects.requireNonNull(buffer, "buffer");
+      Objects.requireNonNull(commands, "commands");
+      Objects.requireNonNull(status, "status");
+      Objects.requireNonNull(clock, "clock");
+    }
+  }
+
+  /**
+   * The shadows one connection tries, and what it owns besides their channels.
+   *
+   * @param routes the shadows in order of preference: a lost or failed stream moves to the next
+   * @param release shuts down what the channels share (event loop, offload thread, spawners)
+   * @param awaitReleased waits up to the given milliseconds until what {@code release} shut down
+   *     has ended; returns whether it has
+   * @param backoff the wait between attempts
+   */
+  record Links(List<Route> routes, Runnable release, LongPredicate awaitReleased, Backoff backoff) {
+    Links {
+      routes = List.copyOf(routes);
+      if (routes.isEmpty()) {
+        throw new IllegalArgumentException("no shadow to connect to");
+      }
+      Objects.requireNonNull(release, "release");
+      Objects.requireNonNull(awaitReleased, "awaitReleased");
+      Objects.requireNonNull(backoff, "backoff");
     }
   }
 

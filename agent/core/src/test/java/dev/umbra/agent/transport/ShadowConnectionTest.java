@@ -127,12 +127,22 @@ class ShadowConnectionTest {
     server = InProcessServerBuilder.forName(name).directExecutor().addService(recorder).build().start();
   }
 
+  /** What the agent shares with every connection, as {@code AgentRuntime} builds it, over the system clock. */
+  private ShadowConnection.Setup setup(Map<String, String> tags) {
+    return new ShadowConnection.Setup(() -> Sampling.preset(Criticality.NORMAL), tags, () -> nextSequence, buffer,
+        commands, STATUS, Clock.systemUTC());
+  }
+
+  /** Tries the routes in order, backing off 20 to 100 ms between attempts. */
+  private static ShadowConnection.Links links(List<ShadowConnection.Route> routes, Runnable release) {
+    return new ShadowConnection.Links(routes, release, millis -> true,
+        new Backoff(Clock.systemUTC(), Duration.ofMillis(20), Duration.ofMillis(100), 0.2, Math::random));
+  }
+
   private void startAgent() {
-    Clock clock = Clock.systemUTC();
-    connection = new ShadowConnection(name, channel, () -> {},
-        next -> WireMapping.hello(IDENTITY, STATUS, Sampling.preset(Criticality.NORMAL), Map.of("team", "db"), next),
-        () -> nextSequence, buffer, commands, STATUS, clock,
-        new Backoff(clock, Duration.ofMillis(20), Duration.ofMillis(100), 0.2, Math::random));
+    connection = new ShadowConnection(setup(Map.of("team", "db")), IDENTITY, SessionSecret.random(),
+        links(List.of(new ShadowConnection.Route(name, channel, TelemetryServiceGrpc.newStub(channel), () -> {})),
+            () -> {}));
     connection.start();
   }
 
@@ -295,16 +305,12 @@ class ShadowConnectionTest {
     ManagedChannel firstChannel = InProcessChannelBuilder.forName(first).directExecutor().build();
     java.util.concurrent.atomic.AtomicInteger spawnRequests = new java.util.concurrent.atomic.AtomicInteger();
     Recorder firstRecorder = new Recorder();
-    Clock clock = Clock.systemUTC();
     startServer(); // only the second shadow is up
-    connection = new ShadowConnection(
+    connection = new ShadowConnection(setup(Map.of()), IDENTITY, SessionSecret.random(), links(
         List.of(new ShadowConnection.Route("first", firstChannel, TelemetryServiceGrpc.newStub(firstChannel),
                 spawnRequests::incrementAndGet),
             new ShadowConnection.Route("second", channel, TelemetryServiceGrpc.newStub(channel), () -> {})),
-        firstChannel::shutdownNow,
-        next -> WireMapping.hello(IDENTITY, STATUS, Sampling.preset(Criticality.NORMAL), Map.of(), next),
-        () -> nextSequence, buffer, commands, STATUS, clock,
-        new Backoff(clock, Duration.ofMillis(20), Duration.ofMillis(100), 0.2, Math::random));
+        firstChannel::shutdownNow));
     connection.start();
     produce(3);
 
