@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * {@code manage-memory-max}. A primary without a limit has nothing to raise; that, like whatever the
  * platform refuses, comes back as a refusal with the reason. Each scale-up runs on the {@code
  * umbra-act} thread, so the detector never waits for a platform. The resource manager, when it runs,
- * may later lower what was raised by its own rule (forecast, band, cooldown).
+ * hears of each applied scale-up through the audit log and lowers what was raised only by its own
+ * rule (forecast, band) once its cooldown since the raise has passed.
  */
 public final class AnomalyScaler implements Responder.Scaling, AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(AnomalyScaler.class);

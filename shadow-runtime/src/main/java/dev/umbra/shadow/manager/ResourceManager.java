@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -85,7 +84,11 @@ public final class ResourceManager implements AutoCloseable {
   private final MemoryDecider memory;
   private final DiskDecider disk;
   private final HeapDecider heap;
-  private final Map<String, EnumMap<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
+  /**
+   * Each primary's last change per resource: the manager's own, and the action policy's scale-ups
+   * on anomalies ({@link #heard}), which run on another thread.
+   */
+  private final Map<String, Map<Resource, Instant>> lastChange = new ConcurrentHashMap<>();
   /**
    * When the manager first decided about each primary: until a cooldown has passed since, nothing
    * is scaled down. A forecast from a few seconds of a JVM starting up (the VPA fallback's) is no
@@ -104,6 +107,22 @@ public final class ResourceManager implements AutoCloseable {
     this.memory = MemoryDecider.of(config);
     this.disk = DiskDecider.of(config);
     this.heap = HeapDecider.of(config);
+    parts.log().subscribe(this::heard);
+  }
+
+  /**
+   * A scale-up that the action policy applied on an anomaly ({@code umbra serve --act}) starts the
+   * resource's cooldown as the manager's own changes do: the manager does not take back on its
+   * next tick what was just raised for a fault (docs/resource-manager.md, "Scale-ups on anomalies").
+   */
+  private void heard(Decision d) {
+    if (d.model().equals(ActionAudit.MODEL) && d.action() == Action.SCALE_UP && d.applied()) {
+      changed(d.primaryId(), d.resource(), d.at());
+    }
+  }
+
+  private void changed(String primaryId, Resource resource, Instant at) {
+    lastChange.computeIfAbsent(primaryId, k -> new ConcurrentHashMap<>()).put(resource, at);
   }
 
   /**
@@ -298,8 +317,7 @@ public final class ResourceManager implements AutoCloseable {
       ApplyResult result = allocator.apply(r.target(), amount.apply(plan.desired()));
       boolean taken = result.status() != ApplyResult.Status.INFEASIBLE;
       if (taken) {
-        lastChange.computeIfAbsent(r.id().primaryId(), k -> new EnumMap<>(Resource.class))
-            .put(resource, parts.clock().instant());
+        changed(r.id().primaryId(), resource, parts.clock().instant());
       }
       audit(r.id(), r.where(), resource, plan.action(), plan, facts, name, result.tookEffect(),
           plan.reason() + "; " + result.status() + ": " + result.reason());
@@ -321,7 +339,7 @@ public final class ResourceManager implements AutoCloseable {
 
   /** The last change of the resource, or when the primary was first seen: the cooldown runs from either. */
   private Optional<Instant> last(PrimaryIdentity id, Resource resource) {
-    EnumMap<Resource, Instant> m = lastChange.get(id.primaryId());
+    Map<Resource, Instant> m = lastChange.get(id.primaryId());
     Instant changed = m == null ? null : m.get(resource);
     return Optional.ofNullable(changed != null ? changed : firstSeen.get(id.primaryId()));
   }

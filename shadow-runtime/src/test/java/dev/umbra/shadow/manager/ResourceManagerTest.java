@@ -8,6 +8,7 @@ import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.AllocatorException.Reason;
 import dev.umbra.allocator.ResourceKind;
 import dev.umbra.shadow.MutableClock;
+import dev.umbra.shadow.action.ActionRecord;
 import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
@@ -138,6 +139,29 @@ class ResourceManagerTest {
       manager.tick();
       assertThat(latest(Resource.CPU).action()).isEqualTo(Action.SCALE_DOWN);
       assertThat(main.now.cpuCores().getAsDouble()).isEqualTo(0.88, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    @Test
+    void keepsWhatTheActionPolicyRaisedOnAnAnomaly_untilTheCooldownHasPassed() {
+      FakeAllocator main = cgroup(1.0, 400 * MIB);
+      ResourceManager manager = manager(ShadowConfig.Manage.Mode.AUTO, main, Optional.empty(), "host");
+      manager.tick(); // its own scale-up, 1 → 1.76 cores
+      clock.advance(Duration.ofSeconds(30)); // the cooldown of that change has passed
+      // then umbra serve --act raised the quota to 2 cores on an anomaly (AnomalyScaler, audited so)
+      main.now = main.now.with(Allocation.of(2.0, 400 * MIB));
+      new ActionAudit(log, clock).record(new ActionRecord("host/4242/1", ActionRecord.Subject.CPU,
+          ActionRecord.Outcome.SCALE_UP, 1.76, 2.0, true, "cgroup", "pid 4242", "anomaly: cpu.process spiked"));
+      telemetry.forecasts.put(Canonical.CPU_PROCESS, Forecasts.peak("cpu.process", 0.2, 0.3, 0.4, 0.45, 0.5));
+
+      clock.advance(Duration.ofSeconds(10));
+      manager.tick();
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.HOLD);
+      assertThat(latest(Resource.CPU).reason()).contains("cooldown");
+      assertThat(main.now.cpuCores().getAsDouble()).isEqualTo(2.0);
+
+      clock.advance(Duration.ofSeconds(20));
+      manager.tick();
+      assertThat(latest(Resource.CPU).action()).isEqualTo(Action.SCALE_DOWN);
     }
 
     @Test
