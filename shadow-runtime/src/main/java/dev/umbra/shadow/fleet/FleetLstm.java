@@ -41,7 +41,7 @@ final class FleetLstm implements Forecaster {
   /** A fresh online instance, for backtests. */
   OnlineForecaster online(Horizon horizon, QuantileLevels levels) {
     return new LstmForecaster(series, SeriesProfile.ofCanonical(series), horizon, levels, ModelSource.fixed(model),
-        model.blockSec(), 0, MAX_GAP);
+        LstmForecaster.Timing.aligned(model.blockSec(), MAX_GAP));
   }
 
   LstmModel model() {

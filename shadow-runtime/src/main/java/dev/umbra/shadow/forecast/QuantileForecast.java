@@ -22,23 +22,31 @@ public final class QuantileForecast {
   private final String fallbackReason;
   private final String selection;
 
-  private QuantileForecast(
-      Provenance provenance,
-      Instant origin,
-      Horizon horizon,
-      QuantileLevels levels,
-      double[][] steps,
-      double[] peak,
-      String fallbackReason,
-      String selection) {
+  /** What a selector or a fallback said about the forecast: empty strings for nothing. */
+  private record Notes(String fallbackReason, String selection) {}
+
+  private QuantileForecast(Provenance provenance, Instant origin, Horizon horizon, QuantileLevels levels,
+      double[][] steps, double[] peak) {
     this.provenance = provenance;
     this.origin = origin;
     this.horizon = horizon;
     this.levels = levels;
     this.steps = steps;
     this.peak = peak;
-    this.fallbackReason = fallbackReason;
-    this.selection = selection;
+    this.fallbackReason = "";
+    this.selection = "";
+  }
+
+  /** {@code from}'s model, origin and horizon, with these values and notes. */
+  private QuantileForecast(QuantileForecast from, QuantileLevels levels, double[][] steps, double[] peak, Notes notes) {
+    this.provenance = from.provenance;
+    this.origin = from.origin;
+    this.horizon = from.horizon;
+    this.levels = levels;
+    this.steps = steps;
+    this.peak = peak;
+    this.fallbackReason = notes.fallbackReason();
+    this.selection = notes.selection();
   }
 
   /**
@@ -66,8 +74,7 @@ public final class QuantileForecast {
     for (int i = 0; i < steps.length; i++) {
       stepsCopy[i] = checkedRow(provenance, "step " + i, steps[i], levels);
     }
-    return new QuantileForecast(
-        provenance, origin, horizon, levels, stepsCopy, checkedRow(provenance, "peak", peak, levels), "", "");
+    return new QuantileForecast(provenance, origin, horizon, levels, stepsCopy, checkedRow(provenance, "peak", peak, levels));
   }
 
   private static double[] checkedRow(Provenance p, String what, double[] row, QuantileLevels levels) {
@@ -103,13 +110,13 @@ public final class QuantileForecast {
     if (reason.isBlank()) {
       throw new IllegalArgumentException("fallback reason is blank");
     }
-    return new QuantileForecast(provenance, origin, horizon, levels, steps, peak, reason, selection);
+    return new QuantileForecast(this, levels, steps, peak, new Notes(reason, selection));
   }
 
   /** The same forecast with why its model was chosen, e.g. the rolling losses compared. */
   public QuantileForecast withSelection(String why) {
     Objects.requireNonNull(why, "why");
-    return new QuantileForecast(provenance, origin, horizon, levels, steps, peak, fallbackReason, why);
+    return new QuantileForecast(this, levels, steps, peak, new Notes(fallbackReason, why));
   }
 
   /** Why this model was chosen over the others, when a selector chose it. */
@@ -130,8 +137,7 @@ public final class QuantileForecast {
     for (int i = 0; i < rows.length; i++) {
       rows[i] = interpolate(steps[i], wanted);
     }
-    return new QuantileForecast(provenance, origin, horizon, wanted, rows, interpolate(peak, wanted), fallbackReason,
-        selection);
+    return new QuantileForecast(this, wanted, rows, interpolate(peak, wanted), new Notes(fallbackReason, selection));
   }
 
   private double[] interpolate(double[] row, QuantileLevels wanted) {

@@ -133,8 +133,8 @@ public final class LstmFolds {
       if (source == null) {
         throw new IllegalArgumentException("no LSTM was trained for " + series);
       }
-      return new LstmForecaster(series, profile, horizon, levels, source, config.period().toSeconds(),
-          -config.lead().toSeconds(), config.maxGap());
+      return new LstmForecaster(series, profile, horizon, levels, source,
+          new LstmForecaster.Timing(config.period().toSeconds(), -config.lead().toSeconds(), config.maxGap()));
     });
   }
 

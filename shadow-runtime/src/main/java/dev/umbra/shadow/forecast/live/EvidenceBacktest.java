@@ -67,7 +67,7 @@ final class EvidenceBacktest {
             EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> profile, maxGap)),
         maxGap).create(series, horizon, levels);
     LstmForecaster lstm = new LstmForecaster(series, profile, horizon, levels, ModelSource.fixed(model),
-        horizon.duration().toSeconds(), 0, maxGap);
+        LstmForecaster.Timing.aligned(horizon.duration().toSeconds(), maxGap));
     ChallengerForecaster contest = new ChallengerForecaster(baselines, lstm, horizon, levels, maxGap,
         LiveStream.halfLife(horizon));
     long[] t = run.timesSec();

@@ -47,17 +47,38 @@ public final class LstmForecaster implements OnlineForecaster {
   private long lastSec = Long.MIN_VALUE;
 
   /**
-   * @param blockOffsetSec block ends fall at offset + k·block, e.g. −lead so that blocks end at
-   *     the decision times
+   * @param timing where the forecaster's blocks end and how long a gap in the samples may be
    */
   public LstmForecaster(String series, SeriesProfile profile, Horizon horizon, QuantileLevels levels,
-      ModelSource source, long blockSec, long blockOffsetSec, Duration maxGap) {
+      ModelSource source, Timing timing) {
     this.series = Objects.requireNonNull(series, "series");
     this.horizon = Objects.requireNonNull(horizon, "horizon");
     this.levels = Objects.requireNonNull(levels, "levels");
     this.source = Objects.requireNonNull(source, "source");
-    this.blocks = new BlockFeatures(blockSec, blockOffsetSec, horizon.step().toSeconds(), profile.floor());
-    this.steps = new EmpiricalPeakForecaster(series, profile, PeakLevel.RECENT_PEAK, horizon, levels, maxGap);
+    this.blocks = new BlockFeatures(timing.blockSec(), timing.blockOffsetSec(), horizon.step().toSeconds(), profile.floor());
+    this.steps = new EmpiricalPeakForecaster(series, profile, PeakLevel.RECENT_PEAK, horizon, levels, timing.maxGap());
+  }
+
+  /**
+   * How the samples become the network's blocks.
+   *
+   * @param blockSec the length of a block, seconds (the model's)
+   * @param blockOffsetSec block ends fall at offset + k·block, e.g. −lead so that blocks end at
+   *     the decision times
+   * @param maxGap samples further apart than this are a gap, not one block
+   */
+  public record Timing(long blockSec, long blockOffsetSec, Duration maxGap) {
+    public Timing {
+      if (blockSec <= 0) {
+        throw new IllegalArgumentException("blockSec must be positive: " + blockSec);
+      }
+      Objects.requireNonNull(maxGap, "maxGap");
+    }
+
+    /** Blocks that end at whole multiples of {@code blockSec} since the epoch. */
+    public static Timing aligned(long blockSec, Duration maxGap) {
+      return new Timing(blockSec, 0, maxGap);
+    }
   }
 
   @Override

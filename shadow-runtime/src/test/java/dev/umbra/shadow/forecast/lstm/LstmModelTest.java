@@ -153,7 +153,8 @@ class LstmModelTest {
       LstmModel model = new LstmTrainer(48, 8, 1).fit(LstmModel.newNetwork(LEVELS, 3), LEVELS, List.of(s), 5, HOUR, 3900, 1,
           Instant.ofEpochSecond(T0 + 5 * 86400));
       LstmForecaster f = new LstmForecaster("cpu", profile, horizon, LEVELS,
-          ModelSource.schedule(java.util.Map.of(Instant.ofEpochSecond(T0 + 5 * 86400), model)), HOUR, -300, Duration.ofMinutes(10));
+          ModelSource.schedule(java.util.Map.of(Instant.ofEpochSecond(T0 + 5 * 86400), model)),
+          new LstmForecaster.Timing(HOUR, -300, Duration.ofMinutes(10)));
       Random random = new Random(5);
       for (int i = 0; i < 6 * 288; i++) {
         long t = T0 + 300L * i;
