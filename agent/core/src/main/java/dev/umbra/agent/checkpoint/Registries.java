@@ -45,13 +45,18 @@ final class Registries {
   /**
    * The platform MBean server if something in this JVM has created it, without creating it:
    * {@code ManagementFactory.getPlatformMBeanServer} creates it through {@link MBeanServerFactory},
-   * which lists it, and it is the one that holds the platform's MXBeans.
+   * which lists it, and it is the one that holds the platform's MXBeans. Empty, too, when a
+   * security manager forbids the look-up.
    */
   static Optional<MBeanServer> platformIfCreated() {
-    for (MBeanServer candidate : MBeanServerFactory.findMBeanServer(null)) {
-      if (candidate.isRegistered(RUNTIME)) {
-        return Optional.of(candidate);
+    try {
+      for (MBeanServer candidate : MBeanServerFactory.findMBeanServer(null)) {
+        if (candidate.isRegistered(RUNTIME)) {
+          return Optional.of(candidate);
+        }
       }
+    } catch (SecurityException e) {
+      // no registry can be reached then
     }
     return Optional.empty();
   }
