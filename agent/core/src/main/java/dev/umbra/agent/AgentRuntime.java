@@ -9,6 +9,7 @@ import dev.umbra.agent.config.Sampling;
 import dev.umbra.agent.jfr.JfrCollector;
 import dev.umbra.agent.log.AgentLog;
 import dev.umbra.agent.log.AgentThreads;
+import dev.umbra.agent.sampler.DiagnosticCommands;
 import dev.umbra.agent.sampler.JvmIntrospection;
 import dev.umbra.agent.sampler.Sampler;
 import dev.umbra.agent.telemetry.AgentStatus;
@@ -141,7 +142,11 @@ final class AgentRuntime implements AgentStatus {
       Clock clock = Clock.systemUTC();
       sampler = new Sampler(config.sampling(), clock, buffer, Optional.empty(), config.stackDepth());
       sampler.onAdviceErrors(this::dropHooks);
-      app = new dev.umbra.agent.checkpoint.AppEngine(ManagementFactory.getPlatformMBeanServer(), () -> {
+      // neither the class histogram nor the checkpoint registries create the platform MBean
+      // server (~440 JMX classes): agent/BENCHMARK.md, run 14
+      sampler.useDiagnosticCommands(DiagnosticCommands.direct(instrumentation)
+          .orElseGet(DiagnosticCommands::throughMBeanServer));
+      app = dev.umbra.agent.checkpoint.AppEngine.overPlatformServer(() -> {
         CracResource parts = live;
         ShadowConnection link = parts == null ? null : parts.connection();
         return link == null ? null : link.stateTransfer(parts.identity().primaryId());
@@ -168,6 +173,7 @@ final class AgentRuntime implements AgentStatus {
           link.capabilitiesChanged();
         }
       });
+      sampler.onEveryGauge(app::poll);
       if (app.available()) {
         connection.capabilitiesChanged(); // registered between the first Hello and the listener
       }

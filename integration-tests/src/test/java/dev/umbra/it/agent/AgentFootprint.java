@@ -241,6 +241,12 @@ public final class AgentFootprint {
     for (String category : categories) {
       row(md, "NMT " + category + " (MB)", labels, samples, s -> s.nmtCommittedKb().getOrDefault(category, 0L), 1024.0, "%.1f");
     }
+    row(md, "NMT sum of the agent's categories (MB)", labels, samples, AgentFootprint::agentCategoriesKb, 1024.0, "%.1f");
+    md.append("| NMT sum of the agent's categories min–max (MB) |");
+    labels.forEach(l -> md.append(' ').append(range(samples.get(l), AgentFootprint::agentCategoriesKb, 1024.0)).append(" |"));
+    md.append('\n');
+    row(md, "the same without NMT's own bookkeeping (MB)", labels, samples,
+        s -> agentCategoriesKb(s) - s.nmtCommittedKb().getOrDefault("Native Memory Tracking", 0L), 1024.0, "%.1f");
     for (String[] origin : ORIGINS) {
       row(md, "classes: " + origin[0], labels, samples, s -> s.classes().getOrDefault(origin[0], 0), 1, "%.0f");
     }
@@ -257,6 +263,18 @@ public final class AgentFootprint {
     threads.forEach((l, t) -> md.append(l).append(" → ").append(t).append("; "));
     md.append('\n');
     return md.toString();
+  }
+
+  /**
+   * NMT categories an agent adds to (committed KB): everything but the Java heap, the GC's own
+   * structures and the shared class space (equal with and without an agent) and the transient
+   * C2 arenas ({@code Compiler}, {@code Arena Chunk}: the JIT at work, differing reading to reading).
+   */
+  static final List<String> AGENT_CATEGORIES = List.of("Metaspace", "Class", "Symbol", "Code", "Tracing", "Thread",
+      "Internal", "Other", "Module", "Synchronization", "Native Memory Tracking");
+
+  static double agentCategoriesKb(Sample s) {
+    return AGENT_CATEGORIES.stream().mapToLong(c -> s.nmtCommittedKb().getOrDefault(c, 0L)).sum();
   }
 
   private static void row(StringBuilder md, String name, List<String> labels, Map<String, List<Sample>> samples,

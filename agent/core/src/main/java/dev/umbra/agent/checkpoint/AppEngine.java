@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.management.MBeanServer;
@@ -29,16 +30,35 @@ public final class AppEngine implements CheckpointEngine {
   private final Supplier<StateTransfer> transfer;
 
   /**
+   * @param servers the MBean server the registries are published in, once it exists (empty before)
    * @param transfer the transfer to the shadow, once connected (null before)
    */
-  public AppEngine(MBeanServer server, Supplier<StateTransfer> transfer) {
-    this.registries = new Registries(server);
+  AppEngine(Supplier<Optional<MBeanServer>> servers, Supplier<StateTransfer> transfer) {
+    this.registries = new Registries(servers);
     this.transfer = transfer;
   }
 
-  /** Runs {@code changed} when an application publishes a registry (the Hello is then stale). */
+  /**
+   * The engine over the platform MBean server, which it never creates: umbra-api creates it when
+   * an application publishes a registry. Call {@link #poll} now and then to notice that.
+   *
+   * @param transfer the transfer to the shadow, once connected (null before)
+   */
+  public static AppEngine overPlatformServer(Supplier<StateTransfer> transfer) {
+    return new AppEngine(Registries::platformIfCreated, transfer);
+  }
+
+  /**
+   * Runs {@code changed} when an application publishes a registry (the Hello is then stale), from
+   * the first {@link #poll} that finds the MBean server on.
+   */
   public void onRegistriesChanged(Runnable changed) {
     registries.onRegistered(changed);
+  }
+
+  /** Notices an MBean server created since the last call (cheap; any thread). */
+  public void poll() {
+    registries.poll();
   }
 
   @Override

@@ -30,9 +30,15 @@ public final class JfrCollector implements AutoCloseable {
     this.thread = AgentThreads.single("jfr").newThread(this::run);
   }
 
-  /** JFR's global buffers for the agent's few events per second: 4 × 256 KB instead of 20 × 512 KB. */
-  static final long GLOBAL_BUFFER_COUNT = 4;
-  static final long GLOBAL_BUFFER_SIZE = 256 * 1024;
+  /**
+   * JFR's global buffers for the agent's few hundred events per second: 2 × 128 KB instead of
+   * 20 × 512 KB (JFR's minimum count is 2). Events go to 8 KB thread-local buffers first and the
+   * stream flushes every second, so they never fill; when they do, JFR leases transient buffers
+   * rather than drop events. NMT "Tracing", measured: 4 × 256 KB 6.3 MB, 2 × 128 KB 5.5 MB; the
+   * remaining ~5 MB are JFR's fixed string pool, checkpoint and repository buffers (agent/BENCHMARK.md, run 14).
+   */
+  static final long GLOBAL_BUFFER_COUNT = 2;
+  static final long GLOBAL_BUFFER_SIZE = 128 * 1024;
 
   /**
    * Shrinks JFR's in-memory buffers to {@link #GLOBAL_BUFFER_COUNT} × {@link #GLOBAL_BUFFER_SIZE}

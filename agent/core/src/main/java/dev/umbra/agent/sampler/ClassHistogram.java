@@ -1,28 +1,21 @@
 package dev.umbra.agent.sampler;
 
 import dev.umbra.agent.telemetry.AgentEvent;
-import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import javax.management.ObjectName;
 
 /**
  * The heap class histogram through the {@code GC.class_histogram} diagnostic command with
  * {@code -all}: it walks the heap at a safepoint without forcing a full GC (live-only would
- * force one). Cost grows with heap size (tens of ms per GB), hence minutes between runs and off
- * at {@code low}.
+ * force one), through {@link DiagnosticCommands}. Cost grows with heap size (tens of ms per GB),
+ * hence minutes between runs and off at {@code low}.
  */
 final class ClassHistogram {
   private ClassHistogram() {}
 
-  static AgentEvent.Classes take(long nowUnixMs, Duration interval, int top) throws Exception {
-    Object out = ManagementFactory.getPlatformMBeanServer().invoke(
-        new ObjectName("com.sun.management:type=DiagnosticCommand"),
-        "gcClassHistogram",
-        new Object[] {new String[] {"-all"}},
-        new String[] {String[].class.getName()});
-    return parse(String.valueOf(out), nowUnixMs, interval, top);
+  static AgentEvent.Classes take(DiagnosticCommands commands, long nowUnixMs, Duration interval, int top) throws Exception {
+    return parse(commands.execute("GC.class_histogram -all"), nowUnixMs, interval, top);
   }
 
   /** Parses {@code "   1:  12  345  [B (java.base@17)"} rows; the rest is skipped. */

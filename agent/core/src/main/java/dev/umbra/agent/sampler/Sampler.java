@@ -82,6 +82,8 @@ public final class Sampler implements AutoCloseable {
   private boolean histogramFailed;
   private long adviceErrorsSeen;
   private volatile Runnable onAdviceErrors = () -> {};
+  private volatile DiagnosticCommands diagnostics = DiagnosticCommands.throughMBeanServer();
+  private volatile Runnable everyGauge = () -> {};
   /** Between {@link #pause} and {@link #resume}: nothing is scheduled. Sampler thread only. */
   private boolean paused;
 
@@ -101,6 +103,16 @@ public final class Sampler implements AutoCloseable {
   /** Runs once, on the sampler thread, the first time the I/O advice reports suppressed errors. */
   public void onAdviceErrors(Runnable handler) {
     this.onAdviceErrors = handler;
+  }
+
+  /** How the class histogram is read; before {@link #start}. */
+  public void useDiagnosticCommands(DiagnosticCommands commands) {
+    this.diagnostics = commands;
+  }
+
+  /** Runs {@code task} on the sampler thread after every gauge reading; it must be quick and not throw. */
+  public void onEveryGauge(Runnable task) {
+    this.everyGauge = task;
   }
 
   public void start() {
@@ -268,6 +280,7 @@ public final class Sampler implements AutoCloseable {
     if (!endpoints.isEmpty()) {
       events.add(new AgentEvent.Io(now, period, endpoints, IoCounters.sampleEvery()));
     }
+    everyGauge.run();
   }
 
   private void breakdowns(long now, double seconds, JfrInterval i) {
@@ -334,7 +347,7 @@ public final class Sampler implements AutoCloseable {
     }
     Sampling s = sampling;
     try {
-      events.add(ClassHistogram.take(clock.millis(), s.classHistogramPeriod(), s.topClasses()));
+      events.add(ClassHistogram.take(diagnostics, clock.millis(), s.classHistogramPeriod(), s.topClasses()));
     } catch (Exception e) {
       histogramFailed = true;
       AgentLog.warn("class histogram unavailable, turned off", e);

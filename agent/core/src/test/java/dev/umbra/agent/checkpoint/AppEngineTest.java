@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 class AppEngineTest {
   private final MemoryTransfer transfer = new MemoryTransfer();
-  private final AppEngine engine = new AppEngine(ManagementFactory.getPlatformMBeanServer(), () -> transfer);
+  private final AppEngine engine = new AppEngine(() -> java.util.Optional.of(ManagementFactory.getPlatformMBeanServer()), () -> transfer);
   private final List<Registration> registrations = new ArrayList<>();
 
   @AfterEach
@@ -180,7 +180,36 @@ class AppEngineTest {
   @Test
   void failsClearly_whenNotConnected() {
     register("engine-test-offline", 1);
-    AppEngine offline = new AppEngine(ManagementFactory.getPlatformMBeanServer(), () -> null);
+    AppEngine offline = new AppEngine(() -> java.util.Optional.of(ManagementFactory.getPlatformMBeanServer()), () -> null);
     assertThatThrownBy(() -> offline.checkpoint("ck-4")).hasMessageContaining("not connected");
+  }
+
+  @Test
+  void findsNoRegistry_andCreatesNoServer_untilOneExists() {
+    java.util.concurrent.atomic.AtomicReference<javax.management.MBeanServer> created = new java.util.concurrent.atomic.AtomicReference<>();
+    AppEngine lazy = new AppEngine(() -> java.util.Optional.ofNullable(created.get()), () -> transfer);
+    List<String> changes = new ArrayList<>();
+    lazy.onRegistriesChanged(() -> changes.add("changed"));
+
+    assertThat(lazy.available()).isFalse();
+    assertThat(lazy.stateNames()).isEmpty();
+    assertThatThrownBy(() -> lazy.checkpoint("ck-5")).hasMessageContaining("registered no Checkpointable");
+
+    register("engine-test-lazy", 3); // umbra-api creates the platform server as it publishes
+    lazy.poll();
+    assertThat(changes).isEmpty(); // the agent still has not seen a server
+    created.set(ManagementFactory.getPlatformMBeanServer());
+    lazy.poll();
+    lazy.poll();
+
+    assertThat(changes).containsExactly("changed"); // published before it listened: told once
+    assertThat(lazy.stateNames()).contains("engine-test-lazy");
+  }
+
+  @Test
+  void seesThePlatformServer_onlyOnceCreated() {
+    ManagementFactory.getPlatformMBeanServer();
+
+    assertThat(Registries.platformIfCreated()).containsSame(ManagementFactory.getPlatformMBeanServer());
   }
 }

@@ -27,9 +27,26 @@ class ClassHistogramTest {
   }
 
   @Test
-  void readsTheLiveJvm() throws Exception {
-    AgentEvent.Classes h = ClassHistogram.take(1L, Duration.ofMinutes(1), 5);
+  void readsTheLiveJvm_throughTheMBeanServer() throws Exception {
+    AgentEvent.Classes h = ClassHistogram.take(DiagnosticCommands.throughMBeanServer(), 1L, Duration.ofMinutes(1), 5);
 
     assertThat(h.classes()).hasSize(5).allSatisfy(c -> assertThat(c.bytes()).isPositive());
+  }
+
+  @Test
+  void readsTheLiveJvm_withoutAnMBeanServer() throws Exception {
+    // surefire opens the package as the agent does with Instrumentation.redefineModule (pom.xml)
+    DiagnosticCommands direct = DirectDiagnosticCommands.find().orElseThrow();
+
+    AgentEvent.Classes h = ClassHistogram.take(direct, 1L, Duration.ofMinutes(1), 5);
+
+    assertThat(h.classes()).hasSize(5).allSatisfy(c -> assertThat(c.bytes()).isPositive());
+  }
+
+  @Test
+  void namesTheMBeanOperation_asTheJdkDoes() {
+    assertThat(DiagnosticCommands.operation("GC.class_histogram")).isEqualTo("gcClassHistogram");
+    assertThat(DiagnosticCommands.operation("VM.native_memory")).isEqualTo("vmNativeMemory");
+    assertThat(DiagnosticCommands.operation("Thread.print")).isEqualTo("threadPrint");
   }
 }
