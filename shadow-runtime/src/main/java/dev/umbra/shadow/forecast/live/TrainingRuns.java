@@ -59,7 +59,8 @@ final class TrainingRuns {
         .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
         .forEach(r -> byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r.primaryId()));
     Set<String> primaries = new LinkedHashSet<>();
-    for (int turn = 0; primaries.size() < byWorkload.values().stream().mapToInt(List::size).sum(); turn++) {
+    int turns = byWorkload.values().stream().mapToInt(List::size).max().orElse(0);
+    for (int turn = 0; turn < turns; turn++) {
       for (List<String> runs : byWorkload.values()) {
         if (turn < runs.size()) {
           primaries.add(runs.get(turn));
