@@ -52,7 +52,7 @@ final class EvidenceGate implements OnlineForecaster {
     Optional<ServedModel> served = lstm.served();
     if (contest.scored() >= OWN_HORIZONS) {
       QuantileForecast own = contest.forecast(origin);
-      return own.model().equals(LstmCandidate.NAME) && served.isPresent()
+      return LstmCandidate.made(own.model()) && served.isPresent()
           ? own.withSelection(own.selection().orElse("") + " (model of " + served.get().origin() + ")")
           : own;
     }

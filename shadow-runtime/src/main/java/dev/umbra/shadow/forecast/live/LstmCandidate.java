@@ -25,6 +25,11 @@ import java.util.Optional;
 final class LstmCandidate implements OnlineForecaster {
   static final String NAME = "lstm";
 
+  /** Whether a forecast's model name is one of this candidate's ({@value #NAME} or {@value ServedModel#GLOBAL}). */
+  static boolean made(String model) {
+    return model.equals(NAME) || model.equals(ServedModel.GLOBAL);
+  }
+
   private final String series;
   private final Horizon horizon;
   private final QuantileLevels levels;
@@ -97,6 +102,7 @@ final class LstmCandidate implements OnlineForecaster {
     }
     double[][] rows = new double[horizon.steps()][];
     Arrays.fill(rows, row);
-    return QuantileForecast.of(new Provenance(series, NAME, versionLabel), origin, horizon, levels, rows, peak);
+    String name = served == null ? NAME : served.name(); // "lstm-global" when the global model stepped it
+    return QuantileForecast.of(new Provenance(series, name, versionLabel), origin, horizon, levels, rows, peak);
   }
 }

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,13 +40,21 @@ import org.slf4j.LoggerFactory;
  * from the series store, trains a new version ({@link WorkloadTrainer}: from scratch, or
  * fine-tuned from the previous one, or from the nearest workload's, on the newer data), backtests
  * it ({@link EvidenceBacktest}), saves both and publishes them. A key without a version of its
- * own is served with its nearest workload's ({@link #served}). Forecast queries and ingest never
- * wait for it; {@link #close} cancels a fit between minibatches.
+ * own is served with its nearest workload's, and when no workload is near, with the <em>global
+ * model</em> of its target ({@link #served}): trained on the runs of every recorded workload (the
+ * inputs are scale-free, {@link dev.umbra.shadow.forecast.lstm.BlockFeatures}), kept as workload
+ * {@value #GLOBAL}, trained only while some live workload has neither a model of its own nor a
+ * near one, and the version a new workload's first own version is fine-tuned from. Forecast
+ * queries and ingest never wait for it; {@link #close} cancels a fit between minibatches.
  */
 public final class ModelTraining implements AutoCloseable {
   private static final Logger logger = LoggerFactory.getLogger(ModelTraining.class);
   /** Versions kept on disk per key. */
   static final int KEEP_VERSIONS = 3;
+  /** The workload the global models are kept under ({@code DATA/models/global/<target>}); workload hashes are hex. */
+  static final String GLOBAL = "global";
+  static final String GLOBAL_ORIGIN = "the global model (trained across the recorded workloads)";
+  private static final String OWN_ORIGIN = "the same workload";
 
   private final SeriesStore store;
   private final LstmModelStore saved;
@@ -86,7 +95,8 @@ public final class ModelTraining implements AutoCloseable {
 
   /**
    * The model a key is served with: its workload's own newest version, else that of the nearest
-   * workload ({@link Neighbours}) with a version for the same target. Thread-safe.
+   * workload ({@link Neighbours}) with a version for the same target, else the target's global
+   * model. Thread-safe.
    */
   Optional<ServedModel> served(ModelKey key) {
     ServedModel own = published.get(key);
@@ -99,7 +109,11 @@ public final class ModelTraining implements AutoCloseable {
         return Optional.of(new ServedModel(theirs.model(), near.description(), theirs.evidence()));
       }
     }
-    return Optional.empty();
+    return Optional.ofNullable(published.get(globalKey(key)));
+  }
+
+  static ModelKey globalKey(ModelKey key) {
+    return new ModelKey(GLOBAL, key.target());
   }
 
   /** Why a key has no model (yet). Thread-safe. */
@@ -170,17 +184,42 @@ public final class ModelTraining implements AutoCloseable {
               reload(theirs); // a near workload's saved model, to start from
             }
           }
-          long now = clock.millis();
-          Long last = lastAttempt.get(key);
-          if (last == null || now - last >= settings.trainEvery().toMillis()) {
-            lastAttempt.put(key, now);
-            if (!train(key, series, horizon, w.getValue())) {
-              lastAttempt.put(key, now - settings.trainEvery().toMillis() + retryMillis(horizon));
+          if (served(key).map(ServedModel::global).orElse(true)) { // nothing of its own or of a near workload
+            ModelKey global = globalKey(key);
+            if (loaded.add(global)) {
+              reload(global);
             }
+            attempt(global, horizon, () -> trainGlobal(global, key.workload(), series, horizon));
           }
+          attempt(key, horizon, () -> train(key, series, horizon, new TrainingRuns(store, settings)
+              .read(key.workload(), neighbours.of(key.workload()), SeriesName.of(series), horizon, w.getValue()),
+              served(key)));
         }
       }
     }
+  }
+
+  /** Runs {@code fit} when the key is due: at most every trainEvery, sooner after too little history. */
+  private void attempt(ModelKey key, Horizon horizon, BooleanSupplier fit) {
+    long now = clock.millis();
+    Long last = lastAttempt.get(key);
+    if (last == null || now - last >= settings.trainEvery().toMillis()) {
+      lastAttempt.put(key, now);
+      if (!fit.getAsBoolean()) {
+        lastAttempt.put(key, now - settings.trainEvery().toMillis() + retryMillis(horizon));
+      }
+    }
+  }
+
+  /** A version of the global model, when another workload than {@code asking} has recorded runs. */
+  private boolean trainGlobal(ModelKey global, String asking, String series, Horizon horizon) {
+    TrainingRuns reader = new TrainingRuns(store, settings);
+    if (!reader.anyWorkloadBut(asking)) {
+      problems.put(global, "no other workload recorded yet");
+      return false;
+    }
+    return train(global, series, horizon, reader.readAcrossWorkloads(SeriesName.of(series), horizon),
+        Optional.ofNullable(published.get(global)));
   }
 
   /**
@@ -208,7 +247,7 @@ public final class ModelTraining implements AutoCloseable {
       ensureNative();
       saved.loadLatest(key).ifPresent(m -> {
         Optional<ModelEvidence> evidence = saved.loadEvidence(key, m.version());
-        published.put(key, new ServedModel(m, "the same workload", evidence));
+        published.put(key, published(key, m, evidence));
         logger.info("model={} version={} loaded from disk; evidence: {}", key, m.versionLabel(),
             evidence.map(ModelEvidence::summary).orElse("none"));
       });
@@ -217,20 +256,21 @@ public final class ModelTraining implements AutoCloseable {
     }
   }
 
-  /** Trains a version; false when there was too little history (retried at the next check). */
-  private boolean train(ModelKey key, String series, Horizon horizon, Set<String> livePrimaries) {
-    List<Neighbours.Near> near = neighbours.of(key.workload());
-    List<SampleRun> runs = new TrainingRuns(store, settings).read(key.workload(), near, SeriesName.of(series),
-        horizon, livePrimaries);
+  /**
+   * Trains a version of {@code key} on {@code runs}, fine-tuned from {@code previous} when there
+   * is one (the key's own version, a near workload's or the global one); false when there was too
+   * little history (retried at the next check).
+   */
+  private boolean train(ModelKey key, String series, Horizon horizon, List<SampleRun> runs,
+      Optional<ServedModel> previous) {
     long newest = runs.stream().mapToLong(r -> r.size() == 0 ? Long.MIN_VALUE : r.timesSec()[r.size() - 1])
         .max().orElse(Long.MIN_VALUE);
-    Optional<ServedModel> previous = served(key);
     if (newest == Long.MIN_VALUE) {
       problems.put(key, "no history of " + series + " for this workload or a near one");
       return false;
     }
-    if (previous.isPresent()
-        && newest < previous.get().model().trainedUntil().getEpochSecond() + horizon.duration().toSeconds()) {
+    ServedModel own = published.get(key);
+    if (own != null && newest < own.model().trainedUntil().getEpochSecond() + horizon.duration().toSeconds()) {
       return true; // nothing new since the last version
     }
     TrainingPlan plan = TrainingPlan.live(horizon, settings.levels(), SeriesProfile.ofCanonical(series).floor(),
@@ -246,11 +286,11 @@ public final class ModelTraining implements AutoCloseable {
         saved.saveEvidence(key, model.version(), evidence.get());
       }
       saved.prune(key, KEEP_VERSIONS);
-      published.put(key, new ServedModel(model, "the same workload", evidence));
+      published.put(key, published(key, model, evidence));
       problems.remove(key);
       versionsTrained++;
       logger.info("model={} version={} trained on {} run(s){} in {} ms; evidence: {}", key, model.versionLabel(),
-          runs.size(), previous.filter(p -> !p.origin().equals("the same workload"))
+          runs.size(), previous.filter(p -> !p.origin().equals(OWN_ORIGIN))
               .map(p -> " from the model of " + p.origin()).orElse(""),
           (System.nanoTime() - start) / 1_000_000, evidence.map(ModelEvidence::summary).orElse("none"));
       return true;
@@ -262,6 +302,11 @@ public final class ModelTraining implements AutoCloseable {
       logger.warn("model={} could not be saved: {}", key, e.getMessage());
       return true;
     }
+  }
+
+  private static ServedModel published(ModelKey key, LstmModel model, Optional<ModelEvidence> evidence) {
+    return key.workload().equals(GLOBAL) ? new ServedModel(model, GLOBAL_ORIGIN, evidence, ServedModel.GLOBAL)
+        : new ServedModel(model, OWN_ORIGIN, evidence);
   }
 
   @Override

@@ -8,8 +8,10 @@ import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -43,6 +45,37 @@ final class TrainingRuns {
           .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
           .forEach(r -> primaries.add(r.primaryId()));
     }
+    return readRuns(primaries, series, horizon);
+  }
+
+  /**
+   * What the global model learns from: runs of every recorded workload, taken in turns (the newest
+   * run of each workload, the workloads with the newest runs first, then their second newest, …)
+   * so that one busy workload does not fill the {@link LiveModelSettings#maxRuns()} alone.
+   */
+  List<SampleRun> readAcrossWorkloads(SeriesName series, Horizon horizon) {
+    Map<String, List<String>> byWorkload = new LinkedHashMap<>();
+    store.knownPrimaries().stream()
+        .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
+        .forEach(r -> byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r.primaryId()));
+    Set<String> primaries = new LinkedHashSet<>();
+    int turns = byWorkload.values().stream().mapToInt(List::size).max().orElse(0);
+    for (int turn = 0; turn < turns; turn++) {
+      for (List<String> runs : byWorkload.values()) {
+        if (turn < runs.size()) {
+          primaries.add(runs.get(turn));
+        }
+      }
+    }
+    return readRuns(primaries, series, horizon);
+  }
+
+  /** Whether a workload other than {@code workload} has a recorded run. */
+  boolean anyWorkloadBut(String workload) {
+    return store.knownPrimaries().stream().anyMatch(r -> !r.workload().equals(workload));
+  }
+
+  private List<SampleRun> readRuns(Set<String> primaries, SeriesName series, Horizon horizon) {
     List<SampleRun> runs = new ArrayList<>();
     for (String primary : primaries) {
       if (runs.size() >= settings.maxRuns()) {

@@ -37,6 +37,7 @@ public final class BlockFeatures {
   private final int blocksPerDay;
   private final List<Double> peaks = new ArrayList<>(); // raw peaks, for the seasonal feature
   private double peakSum;
+  private long peakCount; // non-empty blocks so far: peaks keeps only the last two days
   private long openEnd = Long.MIN_VALUE;
   private double max;
   private double min;
@@ -111,10 +112,12 @@ public final class BlockFeatures {
     double peak = empty ? Double.NaN : max;
     if (!empty) {
       peakSum += peak;
+      peakCount++;
     }
     peaks.add(peak);
-    long nonEmpty = peaks.stream().filter(p -> !p.isNaN()).count();
-    double scale = Math.max(floor, nonEmpty == 0 ? floor : peakSum / nonEmpty);
+    // the count of all peaks so far, as the sum: counting the trimmed list made the scale grow
+    // without bound once more than two days of blocks had closed
+    double scale = Math.max(floor, peakCount == 0 ? floor : peakSum / peakCount);
     double[] f = new double[COUNT];
     if (!empty) {
       f[0] = clip(max / scale);

@@ -18,9 +18,12 @@ import java.util.Objects;
  * @param updateWindowSec an incremental version trains on blocks ending this long before the
  *     previous version's cut-off, or later
  * @param minKnownBlocks fewer blocks with a known target is too little history to train
+ * @param maxBlocks a fit trains on at most this many blocks in all, the newest of each run (an equal
+ *     share per run): the bound on a fit's memory and time (see {@link #MAX_BLOCKS})
  */
 public record TrainingPlan(long sampleSec, long blockSec, long horizonSec, long maxGapSec, double floor,
-    QuantileLevels levels, int firstEpochs, int updateEpochs, long updateWindowSec, int minKnownBlocks) {
+    QuantileLevels levels, int firstEpochs, int updateEpochs, long updateWindowSec, int minKnownBlocks,
+    int maxBlocks) {
   public TrainingPlan {
     Objects.requireNonNull(levels, "levels");
     if (sampleSec < 1 || blockSec < sampleSec || horizonSec < 1 || maxGapSec < sampleSec) {
@@ -29,7 +32,21 @@ public record TrainingPlan(long sampleSec, long blockSec, long horizonSec, long 
     if (!(floor > 0) || firstEpochs < 1 || updateEpochs < 1 || updateWindowSec < blockSec || minKnownBlocks < 1) {
       throw new IllegalArgumentException("plan: floor, epochs, update window and minimum blocks must be positive");
     }
+    if (maxBlocks < minKnownBlocks) {
+      throw new IllegalArgumentException("plan: at most " + maxBlocks + " blocks per fit is fewer than the "
+          + minKnownBlocks + " a version needs");
+    }
   }
+
+  /**
+   * Blocks a live fit trains on at most, across its runs: a day at 60 × 1 s, 4 hours at the
+   * manager's 10 × 1 s, 10 days at 60 × 10 s. Up to 32 segments (5,376 blocks at 10 × 1 s) a fit
+   * is one minibatch per epoch; beyond, heap and time grow with every 32 segments. Measured
+   * ({@code ForecastCostBenchmark cap}, a day at 10 × 1 s, 3 runs, docs/forecasting.md): 639 MB
+   * allocated at 1,440 blocks against 1.3 GB for the whole day, and a held-out pinball loss of
+   * the peak no worse (0.029 against 0.034); ten runs of a day uncapped would be 17 minibatches.
+   */
+  public static final int MAX_BLOCKS = 1440;
 
   /** Blocks with a known target a live first version needs by default. */
   public static final int MIN_BLOCKS = 30;
@@ -49,6 +66,12 @@ public record TrainingPlan(long sampleSec, long blockSec, long horizonSec, long 
     long step = horizon.step().toSeconds();
     long span = horizon.duration().toSeconds();
     return new TrainingPlan(step, span, span, Math.max(5, 5 * step), floor, levels, 15, 2,
-        Math.max(7200, 12 * span), minBlocks);
+        Math.max(7200, 12 * span), minBlocks, Math.max(MAX_BLOCKS, minBlocks));
+  }
+
+  /** This plan with another bound on the blocks of a fit. */
+  public TrainingPlan withMaxBlocks(int blocks) {
+    return new TrainingPlan(sampleSec, blockSec, horizonSec, maxGapSec, floor, levels, firstEpochs, updateEpochs,
+        updateWindowSec, minKnownBlocks, blocks);
   }
 }

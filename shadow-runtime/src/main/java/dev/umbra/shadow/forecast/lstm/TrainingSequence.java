@@ -73,6 +73,13 @@ public record TrainingSequence(List<BlockFeatures.Block> blocks, double[] target
         Arrays.copyOfRange(targets, first, targets.length));
   }
 
+  /** The newest {@code count} blocks (all when there are fewer). */
+  public TrainingSequence newest(int count) {
+    int first = Math.max(0, blocks.size() - Math.max(0, count));
+    return new TrainingSequence(blocks.subList(first, blocks.size()),
+        Arrays.copyOfRange(targets, first, targets.length));
+  }
+
   /** The blocks ending at or before {@code cutoffSec} whose targets were known by then. */
   public TrainingSequence until(long cutoffSec, long horizonSec) {
     int n = 0;

@@ -38,7 +38,8 @@ public final class WorkloadTrainer {
   /**
    * A new version.
    *
-   * @param runs the workload's history of this target, one entry per run (primary)
+   * @param runs the workload's history of this target, one entry per run (primary): the fit takes
+   *     the newest blocks of each, {@link TrainingPlan#maxBlocks} in all, an equal share per run
    * @param previous the current version, fine-tuned when present, else a fresh network is fitted
    * @param version the number the new version gets (the store's {@link LstmModelStore#nextVersion})
    * @param trainedUntil the newest sample time in {@code runs}: blocks after it are not used
@@ -57,11 +58,16 @@ public final class WorkloadTrainer {
     long from = previous.map(p -> p.trainedUntil().getEpochSecond() - plan.updateWindowSec()).orElse(Long.MIN_VALUE);
     List<TrainingSequence> data = new ArrayList<>();
     int known = 0;
-    for (SampleRun run : runs) {
-      TrainingSequence s = sequence(run).until(cutoff, plan.horizonSec());
+    int budget = plan.maxBlocks();
+    for (int i = 0; i < runs.size(); i++) {
+      // features come from the whole run (the day-earlier peak needs a day of it), the fit from its newest
+      // blocks: an equal share of the bound per run, what a short run leaves over goes to the runs after it
+      TrainingSequence s = sequence(runs.get(i)).until(cutoff, plan.horizonSec());
       if (from != Long.MIN_VALUE) {
         s = s.after(from);
       }
+      s = s.newest(budget / (runs.size() - i));
+      budget -= s.blocks().size();
       known += knownTargets(s);
       data.add(s);
     }

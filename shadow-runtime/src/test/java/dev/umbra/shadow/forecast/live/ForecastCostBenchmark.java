@@ -37,6 +37,7 @@ import org.bytedeco.javacpp.Pointer;
  * java -cp shadow-runtime/target/classes:shadow-runtime/target/test-classes:$(cat cp.txt) \
  *   dev.umbra.shadow.forecast.live.ForecastCostBenchmark [reps] [training hours, e.g. 6,24 or none] [horizon]
  * java ... ForecastCostBenchmark models     # memory of 9, 90, 900 loaded models, in a fresh JVM
+ * java ... ForecastCostBenchmark cap 2 24 10x1s 720,1440,2880,all   # the block cap: memory, time, held-out loss
  * </pre>
  *
  * With a horizon (e.g. {@code 10x1s}) only training is measured, at that horizon.
@@ -53,6 +54,14 @@ public final class ForecastCostBenchmark {
       NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
       NativeThreads.limit(1);
       modelsLoaded();
+      return;
+    }
+    if (args.length > 0 && args[0].equals("cap")) {
+      NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
+      NativeThreads.limit(1);
+      System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
+      cap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Horizon.parse(args[3]), args[4].split(","));
+      System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
       return;
     }
     Horizon trainAt = args.length > 2 ? Horizon.parse(args[2]) : Horizon.DEFAULT;
@@ -82,6 +91,64 @@ public final class ForecastCostBenchmark {
     for (int i = 0; i < seconds; i++) {
       t[i] = from + i;
       v[i] = 1 + 0.5 * Math.sin(2 * Math.PI * i / 600.0) + 0.2 * random.nextDouble() + (random.nextInt(200) == 0 ? 1 : 0);
+    }
+    return new SampleRun(id, t, v);
+  }
+
+  /**
+   * A first version trained on {@code hours} of a series with a daily cycle (a 10-minute wave whose
+   * amplitude follows the time of day, noise, spikes), with each bound on the blocks of a fit ("all"
+   * = none): heap allocated by the fit, wall time, and the rolling pinball loss of the peak on the
+   * 2 hours after the training cut-off (held out), replayed as the evidence backtest does.
+   */
+  private static void cap(int reps, int hours, Horizon horizon, String[] caps) {
+    ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+    java.util.regex.Pattern loss = java.util.regex.Pattern.compile("pinball lstm ([0-9.]+) vs \\S+ ([0-9.]+)");
+    for (String c : caps) {
+      int blocks = c.equals("all") ? Integer.MAX_VALUE : Integer.parseInt(c);
+      TrainingPlan plan = TrainingPlan.live(horizon, QuantileLevels.DEFAULT, 0.01).withMaxBlocks(blocks);
+      double[] wall = new double[reps];
+      double[] allocMb = new double[reps];
+      double[] lstmLoss = new double[reps];
+      double[] baseLoss = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        SampleRun data = daily("p", T0, (hours + 2) * 3600, r);
+        long alloc0 = threads.getCurrentThreadAllocatedBytes();
+        long t0 = System.nanoTime();
+        LstmModel v1;
+        try {
+          v1 = new WorkloadTrainer(plan, r).train(List.of(data), Optional.empty(), 1,
+              Instant.ofEpochSecond(T0 + hours * 3600L), () -> false);
+        } catch (dev.umbra.shadow.forecast.InsufficientHistoryException e) {
+          throw new IllegalStateException(e);
+        }
+        wall[r] = (System.nanoTime() - t0) / 1e9;
+        allocMb[r] = (threads.getCurrentThreadAllocatedBytes() - alloc0) / 1e6;
+        String summary = new EvidenceBacktest("cpu.process", horizon, QuantileLevels.DEFAULT)
+            .run(v1, List.of(data)).orElseThrow().summary();
+        java.util.regex.Matcher m = loss.matcher(summary);
+        boolean found = m.find();
+        lstmLoss[r] = found ? Double.parseDouble(m.group(1)) : Double.NaN;
+        baseLoss[r] = found ? Double.parseDouble(m.group(2)) : Double.NaN;
+        System.out.printf(Locale.ROOT, "  cap %s rep %d: %s%n", c, r, summary);
+      }
+      System.out.printf(Locale.ROOT, "cap %s blocks, %d h at %dx%ds: first version %s s, heap allocated %s MB,"
+          + " held-out 2 h pinball of the peak: lstm %s, baselines %s%n", c, hours, horizon.steps(),
+          horizon.step().toSeconds(), spread(wall), spread(allocMb), spread(lstmLoss), spread(baseLoss));
+    }
+    System.out.printf(Locale.ROOT, "process: max RSS %d MB%n", maxRssKb() / 1000);
+  }
+
+  /** 1 s samples: a 10-minute wave whose amplitude follows the time of day, noise and rare spikes. */
+  static SampleRun daily(String id, long from, int seconds, long seed) {
+    Random random = new Random(seed);
+    long[] t = new long[seconds];
+    double[] v = new double[seconds];
+    for (int i = 0; i < seconds; i++) {
+      t[i] = from + i;
+      double day = 1 + 0.8 * Math.max(0, Math.sin(2 * Math.PI * (t[i] % 86_400) / 86_400.0));
+      v[i] = day * (1 + 0.5 * Math.sin(2 * Math.PI * i / 600.0)) + 0.2 * random.nextDouble()
+          + (random.nextInt(200) == 0 ? 1 : 0);
     }
     return new SampleRun(id, t, v);
   }

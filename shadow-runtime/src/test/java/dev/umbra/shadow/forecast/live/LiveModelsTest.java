@@ -64,12 +64,17 @@ class LiveModelsTest {
 
   /** Stores {@code seconds} of a primary's CPU from {@code from}, as ingest would. */
   private void record(String primary, long from, int seconds, long seed) throws Exception {
+    record(primary, WORKLOAD, from, seconds, seed);
+  }
+
+  /** As {@link #record(String, long, int, long)}, for a primary of {@code workload}. */
+  private void record(String primary, String workload, long from, int seconds, long seed) throws Exception {
     Random random = new Random(seed);
     List<GridPoint> points = new ArrayList<>();
     for (long s = from; s < from + seconds; s++) {
       points.add(new GridPoint(primary, CPU, "", s, cpu(s, random)));
     }
-    PrimaryRecord record = new PrimaryRecord(primary, WORKLOAD, "Orders", "h", 1, from * 1000, from * 1000,
+    PrimaryRecord record = new PrimaryRecord(primary, workload, "Orders", "h", 1, from * 1000, from * 1000,
         (from + seconds) * 1000L, "test", 0);
     store.submit(new WriteGroup(points, List.of(record), () -> {}));
     store.awaitDurable(Duration.ofSeconds(60));
@@ -241,5 +246,63 @@ class LiveModelsTest {
     assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains(
         "baselines kept: on earlier run p0 of workload wl-first", "ewma leads"));
     assertThat(live.streams().lstmServing()).isZero();
+  }
+
+  @Test
+  void aNewWorkload_withNoNearWorkload_isTrainedTheGlobalModelFromOtherWorkloads_thenFineTunesItsOwnFromIt()
+      throws Exception {
+    Horizon lead = new Horizon(5, Duration.ofSeconds(1));
+    store = openStore();
+    record("p0", "wl-billing", start, 1800, 1); // another program recorded earlier: 360 blocks of 5 s
+    live = new LiveModels(store, data.resolve("models"), leadSettings(lead), clock);
+    live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
+        List.of(new GridPoint("p1", CPU, "", start + 1800, 1.0)));
+    ModelKey own = ModelKey.of(WORKLOAD, "cpu.process", lead);
+
+    await(() -> live.training().served(own).isPresent(), Duration.ofMinutes(2), "the global model");
+
+    ServedModel served = live.training().served(own).orElseThrow();
+    assertThat(served.global()).isTrue();
+    assertThat(served.origin()).contains("global model");
+    assertThat(served.evidence()).hasValueSatisfying(e -> assertThat(e.runId()).isEqualTo("p0"));
+    assertThat(new LstmModelStore(data.resolve("models")).versions(ModelKey.of("global", "cpu.process", lead)))
+        .containsExactly(1);
+    feedLive(start + 1801, 230); // 46 blocks of 5 s of its own
+    await(() -> live.training().model(own).isPresent(), Duration.ofMinutes(2), "the workload's own first version");
+    assertThat(live.training().served(own).orElseThrow().global()).isFalse();
+  }
+
+  @Test
+  void aNewWorkload_withNoNearWorkload_isServedByTheGlobalModel_andItsForecastsAndDecisionsNameIt() throws Exception {
+    NativeThreads.limit(1);
+    Horizon lead = new Horizon(5, Duration.ofSeconds(1));
+    LstmModelStore saved = new LstmModelStore(data.resolve("models"));
+    ModelKey global = ModelKey.of("global", "cpu.process", lead);
+    saved.save(global, new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 5, 5, 1,
+        Instant.ofEpochSecond(start)));
+    saved.saveEvidence(global, 1, new ModelEvidence("p0", 30, true,
+        "lstm leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
+    saved.saveIdentity(new WorkloadIdentity("wl-billing", "Billing", List.of("-Xmx256m"), 256L << 20));
+    store = openStore();
+    live = new LiveModels(store, data.resolve("models"), leadSettings(lead), clock);
+    // another main class: wl-billing is not near
+    live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
+        List.of(new GridPoint("p1", CPU, "", start, 1.0)));
+    ModelKey own = ModelKey.of(WORKLOAD, "cpu.process", lead);
+    await(() -> live.training().served(own).isPresent(), Duration.ofMinutes(1), "the global model");
+    feedLive(start + 1, 30);
+    store.awaitDurable(Duration.ofSeconds(60));
+
+    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+
+    assertThat(f.model()).isEqualTo("lstm-global"); // the name a resource manager decision carries
+    assertThat(f.modelVersion()).startsWith("lstm-v1@");
+    assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("leads on carried evidence",
+        "earlier run p0 of the global model"));
+  }
+
+  private static LiveModelSettings leadSettings(Horizon lead) {
+    return new LiveModelSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
+        Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
   }
 }

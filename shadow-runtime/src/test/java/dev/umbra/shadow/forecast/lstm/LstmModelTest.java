@@ -49,6 +49,22 @@ class LstmModelTest {
   }
 
   @Nested
+  class Features {
+    @Test
+    void scaleIsTheMeanOfAllPeaksSoFar_afterMoreThanTwoDaysOfBlocks() {
+      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
+      List<BlockFeatures.Block> blocks = new java.util.ArrayList<>();
+      for (long t = 0; t <= 5 * 86_400; t += 300) {
+        blocks.addAll(features.add(t, 2.0)); // a constant series: every peak is 2
+      }
+      BlockFeatures.Block last = blocks.get(blocks.size() - 1);
+      assertThat(blocks).hasSizeGreaterThan(4 * 24);
+      assertThat(last.scale()).isEqualTo(2.0);
+      assertThat(last.features()[0]).as("peak over scale").isEqualTo(1.0);
+    }
+  }
+
+  @Nested
   class Loss {
     @Test
     void scoresAndGradientsArePinball_perLevel() {

@@ -74,6 +74,29 @@ class WorkloadTrainerTest {
     }
 
     @Test
+    void trainsOnTheNewestBlocksOnly_anEqualShareOfTheBoundPerRun() {
+      // at most 60 blocks per fit, and 60 known targets needed: the counts in the message are what was kept
+      TrainingPlan bounded = new TrainingPlan(1, 60, 60, 5, 0.01, LEVELS, 15, 2, 7200, 60, 60);
+      WorkloadTrainer trainer = new WorkloadTrainer(bounded, 7);
+      Instant until = Instant.ofEpochSecond(T0 + 3 * 3600);
+      // one run of 180 blocks keeps its newest 60, of which the last has no target yet
+      assertThatThrownBy(() -> trainer.train(List.of(run("p1", T0, 3 * 3600, 1)), Optional.empty(), 1, until,
+          () -> false)).isInstanceOf(InsufficientHistoryException.class).hasMessageStartingWith("59 blocks");
+      // two runs keep 30 each
+      assertThatThrownBy(() -> trainer.train(List.of(run("p1", T0, 3 * 3600, 1), run("p2", T0, 3 * 3600, 2)),
+          Optional.empty(), 1, until, () -> false)).hasMessageStartingWith("58 blocks");
+      // a run shorter than its share leaves the rest to the next: 10 + 50 blocks
+      assertThatThrownBy(() -> trainer.train(List.of(run("p1", T0 + 3 * 3600 - 600, 600, 1),
+          run("p2", T0, 3 * 3600, 2)), Optional.empty(), 1, until, () -> false)).hasMessageStartingWith("58 blocks");
+    }
+
+    @Test
+    void refusesABoundBelowTheBlocksAVersionNeeds() {
+      assertThatThrownBy(() -> PLAN.withMaxBlocks(29)).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at most 29 blocks per fit is fewer than the 30");
+    }
+
+    @Test
     void stopsBetweenMinibatches_whenCancelled() {
       WorkloadTrainer trainer = new WorkloadTrainer(PLAN, 7);
       AtomicInteger polls = new AtomicInteger();
