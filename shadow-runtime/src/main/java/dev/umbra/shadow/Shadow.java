@@ -17,9 +17,9 @@ import dev.umbra.shadow.dashboard.Dashboard;
 import dev.umbra.shadow.dashboard.DashboardSources;
 import dev.umbra.shadow.fleet.Fleet;
 import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
-import dev.umbra.shadow.forecast.live.LiveModelSettings;
-import dev.umbra.shadow.forecast.live.LiveModels;
+import dev.umbra.shadow.forecast.live.LearnedModels;
+import dev.umbra.shadow.forecast.live.LearningSettings;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
 import dev.umbra.shadow.grpc.ControlGrpcService;
@@ -86,7 +86,7 @@ public final class Shadow implements AutoCloseable {
   private SeriesStore store;
   private Ingest ingest;
   private CheckpointCoordinator checkpoints;
-  private LiveForecasts forecasts;
+  private PrimaryForecasts forecasts;
   private AnomalyLog anomalies;
   private Fleet fleet;
   private ShadowServer grpc;
@@ -136,10 +136,10 @@ public final class Shadow implements AutoCloseable {
                 config.checkpoints().quietPeriod(),
                 Duration.ofSeconds(120),
                 config.checkpoints().every()));
-    LiveModels models = own(new LiveModels(store, config.dataDir().resolve("models"), liveModelSettings(config), clock));
+    LearnedModels models = own(new LearnedModels(store, config.dataDir().resolve("models"), liveModelSettings(config), clock));
     ingest.addListener((session, points) -> models.offer(session.primaryId(),
         () -> workloadIdentity(session.identity()), points));
-    forecasts = new LiveForecasts(store, clock, models);
+    forecasts = new PrimaryForecasts(store, clock, models);
     Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
     // the coordinator hears of an anomaly before anyone acts on it: no checkpoint taken before it becomes known-good
     anomalies.subscribe(a -> checkpoints.anomalyObserved(a.primaryId(), a.detected()));
@@ -187,9 +187,9 @@ public final class Shadow implements AutoCloseable {
    * resource manager's lead (at 1 s steps) as one more horizon, so the manager's forecasts come
    * from the live streams and their LSTM (docs/forecasting.md).
    */
-  static LiveModelSettings liveModelSettings(ShadowConfig config) {
+  static LearningSettings liveModelSettings(ShadowConfig config) {
     ShadowConfig.Forecast f = config.forecast();
-    LiveModelSettings settings = LiveModelSettings.defaults().withTraining(f.checkEvery(), f.trainEvery(), f.minBlocks());
+    LearningSettings settings = LearningSettings.defaults().withTraining(f.checkEvery(), f.trainEvery(), f.minBlocks());
     if (config.manage().mode() != ShadowConfig.Manage.Mode.OFF) {
       settings = settings.withHorizon(
           new Horizon((int) Math.max(1, config.manage().lead().toSeconds()), Duration.ofSeconds(1)));
@@ -306,7 +306,7 @@ public final class Shadow implements AutoCloseable {
     return ingest;
   }
 
-  public LiveForecasts forecasts() {
+  public PrimaryForecasts forecasts() {
     return forecasts;
   }
 

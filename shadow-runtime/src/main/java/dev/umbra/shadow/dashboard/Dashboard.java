@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.forecast.Horizon;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.http.HttpEndpoint;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.ingest.PrimarySession;
@@ -61,7 +61,7 @@ public final class Dashboard implements AutoCloseable {
   /**
    * Starts following {@code ingest}; call {@link #serveOn} to put the page on an HTTP port.
    */
-  public Dashboard(Ingest ingest, SeriesStore store, LiveForecasts forecasts, CheckpointCoordinator checkpoints,
+  public Dashboard(Ingest ingest, SeriesStore store, PrimaryForecasts forecasts, CheckpointCoordinator checkpoints,
       DashboardSources sources) {
     this.model = new DashboardModel(ingest.sessions(), store, forecasts, checkpoints, sources);
     this.store = store;

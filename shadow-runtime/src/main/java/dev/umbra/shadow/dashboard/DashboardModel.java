@@ -8,11 +8,11 @@ import dev.umbra.shadow.checkpoint.CheckpointManifest;
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.heap.ClassGrowth;
 import dev.umbra.shadow.heap.HeapGrowth;
 import dev.umbra.shadow.heap.HeapSnapshot;
 import dev.umbra.shadow.heap.PrimaryHeap;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.PrimaryView;
@@ -43,13 +43,13 @@ final class DashboardModel {
 
   private final Sessions sessions;
   private final SeriesStore store;
-  private final LiveForecasts forecasts;
+  private final PrimaryForecasts forecasts;
   private final CheckpointCoordinator checkpoints;
   private final DashboardSources sources;
   private final Deque<Anomaly> publishedAnomalies = new ArrayDeque<>();
   private final Deque<Decision> publishedDecisions = new ArrayDeque<>();
 
-  DashboardModel(Sessions sessions, SeriesStore store, LiveForecasts forecasts, CheckpointCoordinator checkpoints,
+  DashboardModel(Sessions sessions, SeriesStore store, PrimaryForecasts forecasts, CheckpointCoordinator checkpoints,
       DashboardSources sources) {
     this.sessions = sessions;
     this.store = store;

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.fleet;
 
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.ingest.Ingest;
 import dev.umbra.shadow.series.SeriesStore;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -37,7 +37,7 @@ public final class Fleet implements AutoCloseable {
    * @param shadowAddress this shadow's gRPC address, its fleet id unless {@code fleet-id} is set
    */
   public static Fleet start(ShadowConfig.Fleet config, String shadowAddress, Ingest ingest, SeriesStore store,
-      LiveForecasts forecasts, PrometheusRegistry registry, Clock clock) {
+      PrimaryForecasts forecasts, PrometheusRegistry registry, Clock clock) {
     String kafka = config.kafka().orElseThrow(() -> new IllegalArgumentException("kafka is not configured"));
     Fleet fleet = new Fleet(config.id().orElse(shadowAddress));
     try {
@@ -52,7 +52,7 @@ public final class Fleet implements AutoCloseable {
   }
 
   private void startParts(ShadowConfig.Fleet config, String kafka, Ingest ingest, SeriesStore store,
-      LiveForecasts forecasts, FleetMetrics metrics, Clock clock) {
+      PrimaryForecasts forecasts, FleetMetrics metrics, Clock clock) {
     long producerMemory = Math.max(1 << 20, Math.min(32L << 20, config.bufferBytes()));
     outbox = own(new Outbox(new KafkaProducer<>(KafkaSettings.producer(kafka, "umbra-shadow-" + id, producerMemory)),
         config.bufferBytes(), Math.min(producerMemory / 2, config.bufferBytes() / 4), metrics));

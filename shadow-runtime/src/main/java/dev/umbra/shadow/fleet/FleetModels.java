@@ -8,7 +8,7 @@ import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.baseline.EmpiricalPeakForecaster;
 import dev.umbra.shadow.forecast.baseline.PeakLevel;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.ingest.PrimarySession;
@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * workload), while a version in use is only replaced once the data suffices. A version that
  * lost is tried again after {@link #RETRY_AFTER}, on newer data. Thread-safe.
  */
-public final class FleetModels implements LiveForecasts.Preferred {
+public final class FleetModels implements PrimaryForecasts.Preferred {
   private static final Logger logger = LoggerFactory.getLogger(FleetModels.class);
   static final int BACKTEST_SECONDS = 1800;
   static final Duration RETRY_AFTER = Duration.ofMinutes(5);

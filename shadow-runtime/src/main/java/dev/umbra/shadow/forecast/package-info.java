@@ -14,10 +14,10 @@
  * dev.umbra.shadow.forecast.live.CalibratedForecaster}). No protobuf here: {@code dev.umbra.shadow.grpc}
  * converts.
  *
- * <p>Threads in the shadow: {@link dev.umbra.shadow.forecast.live.LiveStreams} runs on {@code
+ * <p>Threads in the shadow: {@link dev.umbra.shadow.forecast.live.OnlineInference} runs on {@code
  * umbra-forecast-1} (fed by the ingest tick through a bounded queue; batched LSTM steps and the
  * per-stream selectors), {@link dev.umbra.shadow.forecast.live.ModelTraining} on {@code umbra-train-1}
- * (nice 19, one native thread), {@link dev.umbra.shadow.forecast.live.LiveForecasts} on the caller's
+ * (nice 19, one native thread), {@link dev.umbra.shadow.forecast.live.PrimaryForecasts} on the caller's
  * (gRPC) thread, reading published snapshots or replaying the store's window.
  *
  * <p>Values are in the series' own unit (cores, bytes, bytes/s, …; in the backtest, the trace's

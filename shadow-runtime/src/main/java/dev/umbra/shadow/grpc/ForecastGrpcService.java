@@ -12,7 +12,7 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
@@ -30,17 +30,17 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
-/** {@code umbra.v1.ForecastService} over {@link LiveForecasts}. */
+/** {@code umbra.v1.ForecastService} over {@link PrimaryForecasts}. */
 public final class ForecastGrpcService extends ForecastServiceGrpc.ForecastServiceImplBase implements AutoCloseable {
   static final int MAX_STEPS = 1440;
 
   private final Sessions sessions;
-  private final LiveForecasts forecasts;
+  private final PrimaryForecasts forecasts;
   private final ShadowMetrics metrics;
   private final ScheduledExecutorService watchers =
       Executors.newSingleThreadScheduledExecutor(ShadowThreads.factory("forecast-watch", true));
 
-  public ForecastGrpcService(Sessions sessions, LiveForecasts forecasts, ShadowMetrics metrics) {
+  public ForecastGrpcService(Sessions sessions, PrimaryForecasts forecasts, ShadowMetrics metrics) {
     this.sessions = sessions;
     this.forecasts = forecasts;
     this.metrics = metrics;

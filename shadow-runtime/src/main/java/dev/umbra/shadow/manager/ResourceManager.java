@@ -7,10 +7,10 @@ import dev.umbra.allocator.ApplyResult;
 import dev.umbra.allocator.ResourceKind;
 import dev.umbra.allocator.Target;
 import dev.umbra.shadow.config.ShadowConfig;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.ingest.JvmFlagsSessionChannel;
-import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryIdentity;
+import dev.umbra.shadow.ingest.PrimarySession;
 import dev.umbra.shadow.ingest.PrimaryState;
 import dev.umbra.shadow.ingest.Sessions;
 import dev.umbra.shadow.manager.Decision.Action;
@@ -132,7 +132,7 @@ public final class ResourceManager implements AutoCloseable {
    * An allocator that cannot be opened does not stop the shadow: every decision is then refused
    * with the reason, in the log and the audit.
    */
-  public static ResourceManager start(ShadowConfig.Manage config, Sessions sessions, LiveForecasts forecasts,
+  public static ResourceManager start(ShadowConfig.Manage config, Sessions sessions, PrimaryForecasts forecasts,
       SeriesStore store, DecisionLog log, Clock clock) {
     Supplier<Collection<PrimaryIdentity>> connected = () -> sessions.all().stream()
         .filter(s -> s.state() == PrimaryState.CONNECTED)

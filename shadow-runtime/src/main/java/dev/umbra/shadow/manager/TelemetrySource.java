@@ -4,7 +4,7 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
-import dev.umbra.shadow.forecast.live.LiveForecasts;
+import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.SeriesStore;
 import dev.umbra.shadow.series.SeriesWindow;
@@ -29,7 +29,7 @@ interface TelemetrySource {
   double[] recent(String primaryId, Canonical series, long newest, int seconds);
 
   /** The live store and forecasts. */
-  static TelemetrySource of(LiveForecasts forecasts, SeriesStore store) {
+  static TelemetrySource of(PrimaryForecasts forecasts, SeriesStore store) {
     return new TelemetrySource() {
       @Override
       public QuantileForecast forecast(String primaryId, Canonical series, Horizon horizon, QuantileLevels levels)

@@ -1,7 +1,5 @@
 package dev.umbra.shadow.ingest;
 
-import dev.umbra.shadow.auth.TestTokens;
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ControlServiceGrpc;
@@ -12,6 +10,7 @@ import dev.umbra.proto.v1.Primary;
 import dev.umbra.proto.v1.SeriesData;
 import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.shadow.MutableClock;
+import dev.umbra.shadow.auth.TestTokens;
 import dev.umbra.shadow.checkpoint.CheckpointCoordinator;
 import dev.umbra.shadow.checkpoint.CheckpointStore;
 import dev.umbra.shadow.grpc.ControlGrpcService;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class IngestServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
@@ -74,7 +74,7 @@ class IngestServiceTest {
             .maxInboundMessageSize(64 * 1024)
             .addService(ServerInterceptors.intercept(new TelemetryGrpcService(ingest.service(), checkpoints), interceptors))
             .addService(ServerInterceptors.intercept(
-                new dev.umbra.shadow.grpc.ForecastGrpcService(ingest.sessions(), new dev.umbra.shadow.forecast.live.LiveForecasts(store, clock), metrics),
+                new dev.umbra.shadow.grpc.ForecastGrpcService(ingest.sessions(), new dev.umbra.shadow.forecast.live.PrimaryForecasts(store, clock), metrics),
                 interceptors))
             .addService(
                 ServerInterceptors.intercept(

@@ -61,7 +61,7 @@ final class EvidenceBacktest {
   private ModelEvidence replay(LstmModel model, SampleRun run) {
     SeriesProfile profile = SeriesProfile.ofCanonical(series);
     long stepSec = horizon.step().toSeconds();
-    Duration maxGap = LiveStream.maxGap(stepSec);
+    Duration maxGap = HorizonStream.maxGap(stepSec);
     OnlineForecaster baselines = SelectingForecaster.factory(
         List.of(EmpiricalPeakForecaster.factory(PeakLevel.EWMA, s -> profile, maxGap),
             EmpiricalPeakForecaster.factory(PeakLevel.RECENT_PEAK, s -> profile, maxGap)),
@@ -69,7 +69,7 @@ final class EvidenceBacktest {
     LstmForecaster lstm = new LstmForecaster(series, profile, horizon, levels, ModelSource.fixed(model),
         LstmForecaster.Timing.aligned(horizon.duration().toSeconds(), maxGap));
     ChallengerForecaster contest = new ChallengerForecaster(baselines, lstm, horizon, levels, maxGap,
-        LiveStream.halfLife(horizon));
+        HorizonStream.halfLife(horizon));
     long[] t = run.timesSec();
     double[] v = run.values();
     long from = t[t.length - 1] - SPAN.toSeconds();

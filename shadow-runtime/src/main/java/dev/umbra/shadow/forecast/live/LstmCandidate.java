@@ -16,7 +16,7 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * The live LSTM of one stream as an {@link OnlineForecaster}: {@link LiveStreams} feeds its
+ * The live LSTM of one stream as an {@link OnlineForecaster}: {@link OnlineInference} feeds its
  * blocks and steps its {@link LstmBank.State} in batches; this turns the latest output into a
  * forecast (peak quantiles = outputs × the last block's base; per-step quantiles from a
  * companion recent-peak model, as in the backtest's {@code LstmForecaster}). Not thread-safe:

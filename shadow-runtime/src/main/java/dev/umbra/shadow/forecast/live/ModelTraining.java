@@ -32,10 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Background training of each live workload's LSTMs on one thread, {@code umbra-train-1}: nice
  * 19, ND4J/OpenMP/BLAS limited to one thread, javacpp's off-heap memory capped (unless the
- * launcher set a cap). Every {@link LiveModelSettings#checkEvery()} it looks at the workloads
+ * launcher set a cap). Every {@link LearningSettings#checkEvery()} it looks at the workloads
  * with live streams; for each model key it first loads the newest saved version and its evidence
  * (so a restarted shadow forecasts with what it learned before), and those of near workloads
- * ({@link Neighbours}); then, at most every {@link LiveModelSettings#trainEvery()} (at the next
+ * ({@link Neighbours}); then, at most every {@link LearningSettings#trainEvery()} (at the next
  * check while history is too short), reads the runs of the workload and of its near workloads
  * from the series store, trains a new version ({@link WorkloadTrainer}: from scratch, or
  * fine-tuned from the previous one, or from the nearest workload's, on the newer data), backtests
@@ -59,7 +59,7 @@ public final class ModelTraining implements AutoCloseable {
   private final SeriesStore store;
   private final LstmModelStore saved;
   private final Supplier<Map<String, Set<String>>> liveWorkloads;
-  private final LiveModelSettings settings;
+  private final LearningSettings settings;
   private final Clock clock;
   private final Neighbours neighbours;
   private final Map<ModelKey, ServedModel> published = new ConcurrentHashMap<>();
@@ -77,7 +77,7 @@ public final class ModelTraining implements AutoCloseable {
    * @param liveWorkloads the workloads with live streams and their primaries
    */
   ModelTraining(SeriesStore store, LstmModelStore saved, Neighbours neighbours,
-      Supplier<Map<String, Set<String>>> liveWorkloads, LiveModelSettings settings, Clock clock) {
+      Supplier<Map<String, Set<String>>> liveWorkloads, LearningSettings settings, Clock clock) {
     this.store = store;
     this.saved = saved;
     this.neighbours = neighbours;
@@ -224,7 +224,7 @@ public final class ModelTraining implements AutoCloseable {
 
   /**
    * When too little history was found, look again after two horizons (two more blocks), at least
-   * the check period and at most {@link LiveModelSettings#trainEvery()}: a fast horizon (the
+   * the check period and at most {@link LearningSettings#trainEvery()}: a fast horizon (the
    * manager's lead) trains within seconds of having enough, a slow one is not re-read every check.
    */
   private long retryMillis(Horizon horizon) {

@@ -15,15 +15,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a workload's model learns from: up to {@link LiveModelSettings#maxRuns()} runs, each up to
- * {@link LiveModelSettings#history()} of 1 s history from the series store, at the horizon's
+ * What a workload's model learns from: up to {@link LearningSettings#maxRuns()} runs, each up to
+ * {@link LearningSettings#history()} of 1 s history from the series store, at the horizon's
  * step. Called on the training thread.
  */
 final class TrainingRuns {
   private final SeriesStore store;
-  private final LiveModelSettings settings;
+  private final LearningSettings settings;
 
-  TrainingRuns(SeriesStore store, LiveModelSettings settings) {
+  TrainingRuns(SeriesStore store, LearningSettings settings) {
     this.store = store;
     this.settings = settings;
   }
@@ -51,7 +51,7 @@ final class TrainingRuns {
   /**
    * What the global model learns from: runs of every recorded workload, taken in turns (the newest
    * run of each workload, the workloads with the newest runs first, then their second newest, …)
-   * so that one busy workload does not fill the {@link LiveModelSettings#maxRuns()} alone.
+   * so that one busy workload does not fill the {@link LearningSettings#maxRuns()} alone.
    */
   List<SampleRun> readAcrossWorkloads(SeriesName series, Horizon horizon) {
     Map<String, List<String>> byWorkload = new LinkedHashMap<>();

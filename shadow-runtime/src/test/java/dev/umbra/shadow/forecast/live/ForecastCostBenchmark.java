@@ -240,18 +240,18 @@ public final class ForecastCostBenchmark {
       double[] us = new double[reps];
       double[] cpuUs = new double[reps];
       for (int r = 0; r < reps; r++) {
-        LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(horizon),
+        LearningSettings settings = new LearningSettings(List.of("cpu.process"), List.of(horizon),
             QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
             java.time.Duration.ofDays(1), 10, 1000);
-        try (LiveStreams streams = new LiveStreams(settings, k -> Optional.of(served), k -> "", Clock.systemUTC())) {
+        try (OnlineInference streams = new OnlineInference(settings, k -> Optional.of(served), k -> "", Clock.systemUTC())) {
           Random random = new Random(r);
           int seconds = 1800;
           long total = 0;
           long cpuTotal = 0;
           for (long s = T0; s < T0 + seconds; s++) {
-            List<LiveStreams.Tick> ticks = new ArrayList<>();
+            List<OnlineInference.Tick> ticks = new ArrayList<>();
             for (int p = 0; p < n; p++) {
-              ticks.add(new LiveStreams.Tick("wl", "p" + p, List.of(new GridPoint("p" + p, cpu, "", s, 1 + random.nextDouble()))));
+              ticks.add(new OnlineInference.Tick("wl", "p" + p, List.of(new GridPoint("p" + p, cpu, "", s, 1 + random.nextDouble()))));
             }
             long cpu0 = CPU.getCurrentThreadCpuTime();
             long t0 = System.nanoTime();

@@ -26,7 +26,7 @@ import java.util.List;
  * recalibrated by a {@link CalibratedForecaster} so that its stated confidence holds on this
  * primary's series. After every step its forecast is published for any thread to read.
  */
-final class LiveStream {
+final class HorizonStream {
   /** Blocks replayed into a fresh state when a new model version arrives. */
   static final int REPLAY_BLOCKS = 168;
 
@@ -48,7 +48,7 @@ final class LiveStream {
   private volatile QuantileForecast latest;
   private volatile String problem = "no step of this series yet";
 
-  LiveStream(ModelKey key, String primaryId, String series, Horizon horizon, QuantileLevels levels) {
+  HorizonStream(ModelKey key, String primaryId, String series, Horizon horizon, QuantileLevels levels) {
     this.key = key;
     this.primaryId = primaryId;
     this.series = series;

@@ -21,9 +21,9 @@ import java.util.Objects;
  * @param maxQueued grid ticks queued for the live-forecast thread before new ones are dropped
  * @param minBlocks blocks with a known target that a first version needs (one block per horizon)
  */
-public record LiveModelSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
+public record LearningSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
     Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued, int minBlocks) {
-  public LiveModelSettings {
+  public LearningSettings {
     targets = List.copyOf(targets);
     horizons = List.copyOf(horizons);
     Objects.requireNonNull(levels, "levels");
@@ -39,7 +39,7 @@ public record LiveModelSettings(List<String> targets, List<Horizon> horizons, Qu
   }
 
   /** With the default {@link dev.umbra.shadow.forecast.lstm.TrainingPlan#MIN_BLOCKS} for a first version. */
-  public LiveModelSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
+  public LearningSettings(List<String> targets, List<Horizon> horizons, QuantileLevels levels,
       Duration trainEvery, Duration checkEvery, Duration history, int maxRuns, int maxQueued) {
     this(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued,
         TrainingPlan.MIN_BLOCKS);
@@ -49,26 +49,26 @@ public record LiveModelSettings(List<String> targets, List<Horizon> horizons, Qu
    * These settings serving {@code horizon} too, for every target (the resource manager's lead at
    * 1 s steps); unchanged when it is already served.
    */
-  public LiveModelSettings withHorizon(Horizon horizon) {
+  public LearningSettings withHorizon(Horizon horizon) {
     if (horizons.contains(horizon)) {
       return this;
     }
     List<Horizon> more = new ArrayList<>(horizons);
     more.add(horizon);
-    return new LiveModelSettings(targets, more, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
+    return new LearningSettings(targets, more, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
   }
 
   /** These settings with other training pace and threshold (the {@code forecast-*} keys). */
-  public LiveModelSettings withTraining(Duration checkEvery, Duration trainEvery, int minBlocks) {
-    return new LiveModelSettings(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
+  public LearningSettings withTraining(Duration checkEvery, Duration trainEvery, int minBlocks) {
+    return new LearningSettings(targets, horizons, levels, trainEvery, checkEvery, history, maxRuns, maxQueued, minBlocks);
   }
 
   /**
    * CPU and memory at 60 × 1 s and 60 × 10 s, default levels; retrain every 10 minutes from up
    * to a day of the 10 newest runs.
    */
-  public static LiveModelSettings defaults() {
-    return new LiveModelSettings(List.of("cpu.process", "mem.heap.used", "mem.rss"),
+  public static LearningSettings defaults() {
+    return new LearningSettings(List.of("cpu.process", "mem.heap.used", "mem.rss"),
         List.of(Horizon.DEFAULT, new Horizon(60, Duration.ofSeconds(10))), QuantileLevels.DEFAULT,
         Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofDays(1), 10, 10_000);
   }

@@ -24,7 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Forecasts of live primaries. With {@link LiveModels}, a target series at a live horizon is
+ * Forecasts of live primaries. With {@link LearnedModels}, a target series at a live horizon is
  * served from the stream kept up to date every second (the LSTM where its rolling backtest beats
  * the baseline selector, else the selector); everything else, and a stream not ready yet, from
  * the per-workload selector over the empirical-peak models replayed over the series store's
@@ -32,7 +32,7 @@ import java.util.Optional;
  * which model made it and why ({@code selection}, {@code fallbackReason}). Thread-safe: the
  * replay path uses fresh model state per call; live forecasts are immutable snapshots.
  */
-public final class LiveForecasts {
+public final class PrimaryForecasts {
   /** History a forecast looks at, at most. */
   static final Duration LOOKBACK = Duration.ofHours(2);
   /** Gaps up to this long are bridged with the last value; longer ones cut the history. */
@@ -41,7 +41,7 @@ public final class LiveForecasts {
   private final SeriesStore store;
   private final Clock clock;
   private final Forecaster forecaster;
-  private final LiveModels live;
+  private final LearnedModels live;
   private volatile Preferred preferred = (primaryId, series, horizon, levels) -> Optional.empty();
 
   /**
@@ -53,7 +53,7 @@ public final class LiveForecasts {
     Optional<Forecaster> forecaster(String primaryId, SeriesName series, Horizon horizon, QuantileLevels levels);
   }
 
-  public LiveForecasts(SeriesStore store, Clock clock) {
+  public PrimaryForecasts(SeriesStore store, Clock clock) {
     this(store, clock, null);
   }
 
@@ -61,7 +61,7 @@ public final class LiveForecasts {
    * @param live the live models (LSTM and selector, updated every second), or null for replayed
    *     baselines only
    */
-  public LiveForecasts(SeriesStore store, Clock clock, LiveModels live) {
+  public PrimaryForecasts(SeriesStore store, Clock clock, LearnedModels live) {
     this.live = live;
     this.store = store;
     this.clock = clock;

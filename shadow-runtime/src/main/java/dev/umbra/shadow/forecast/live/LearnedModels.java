@@ -13,25 +13,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The shadow's learned forecasting: {@link LiveStreams} (per-second online inference, batched
+ * The shadow's learned forecasting: {@link OnlineInference} (per-second online inference, batched
  * across primaries, with the LSTM-vs-baselines selector) and {@link ModelTraining} (background
  * training per workload, models saved under {@code <data>/models}). Closing stops training first.
  */
-public final class LiveModels implements AutoCloseable {
-  private final LiveModelSettings settings;
-  private final LiveStreams streams;
+public final class LearnedModels implements AutoCloseable {
+  private final LearningSettings settings;
+  private final OnlineInference streams;
   private final ModelTraining training;
   private final Neighbours neighbours;
   private final Map<String, String> seen = new ConcurrentHashMap<>();
   /** Primaries whose workload is remembered before the memo starts over. */
   static final int MAX_REMEMBERED = 10_000;
 
-  public LiveModels(SeriesStore store, Path modelDir, LiveModelSettings settings, Clock clock) {
+  public LearnedModels(SeriesStore store, Path modelDir, LearningSettings settings, Clock clock) {
     this.settings = settings;
     LstmModelStore saved = new LstmModelStore(modelDir);
     this.neighbours = new Neighbours(saved);
     ModelTraining[] holder = new ModelTraining[1];
-    this.streams = new LiveStreams(settings, key -> holder[0] == null ? Optional.empty() : holder[0].served(key),
+    this.streams = new OnlineInference(settings, key -> holder[0] == null ? Optional.empty() : holder[0].served(key),
         key -> holder[0] == null ? "trainer not started" : holder[0].problem(key), clock);
     this.training = new ModelTraining(store, saved, neighbours, streams::workloads, settings, clock);
     holder[0] = training;
@@ -61,11 +61,11 @@ public final class LiveModels implements AutoCloseable {
     streams.offer(workload, primaryId, points);
   }
 
-  public LiveModelSettings settings() {
+  public LearningSettings settings() {
     return settings;
   }
 
-  public LiveStreams streams() {
+  public OnlineInference streams() {
     return streams;
   }
 

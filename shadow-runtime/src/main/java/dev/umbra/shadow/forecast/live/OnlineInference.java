@@ -37,21 +37,21 @@ import org.slf4j.LoggerFactory;
  * forecast, which {@link #latest} reads without locking. Streams unheard of for an hour are
  * dropped.
  */
-public final class LiveStreams implements AutoCloseable {
-  private static final Logger logger = LoggerFactory.getLogger(LiveStreams.class);
+public final class OnlineInference implements AutoCloseable {
+  private static final Logger logger = LoggerFactory.getLogger(OnlineInference.class);
   static final long IDLE_MILLIS = 3_600_000;
 
   /** A tick of one primary. */
   record Tick(String workload, String primaryId, List<GridPoint> points) {}
 
-  private record Pending(LiveStream stream, BlockFeatures.Block block) {}
+  private record Pending(HorizonStream stream, BlockFeatures.Block block) {}
 
-  private final LiveModelSettings settings;
+  private final LearningSettings settings;
   private final Function<ModelKey, Optional<ServedModel>> models;
   private final Function<ModelKey, String> modelProblem;
   private final Clock clock;
   private final BlockingQueue<Tick> queue;
-  private final Map<String, LiveStream> streams = new ConcurrentHashMap<>();
+  private final Map<String, HorizonStream> streams = new ConcurrentHashMap<>();
   private final Map<ModelKey, LstmBank> banks = new HashMap<>();
   private final Thread thread;
   private final AtomicLong dropped = new AtomicLong();
@@ -66,7 +66,7 @@ public final class LiveStreams implements AutoCloseable {
    *     (called on this class's thread)
    * @param modelProblem why a key has no model, for the forecasts' selection text
    */
-  LiveStreams(LiveModelSettings settings, Function<ModelKey, Optional<ServedModel>> models,
+  OnlineInference(LearningSettings settings, Function<ModelKey, Optional<ServedModel>> models,
       Function<ModelKey, String> modelProblem, Clock clock) {
     this.settings = settings;
     this.models = models;
@@ -92,7 +92,7 @@ public final class LiveStreams implements AutoCloseable {
 
   /** The newest forecast of a stream, if it has one. */
   public Optional<QuantileForecast> latest(String primaryId, String series, Horizon horizon) {
-    LiveStream s = streams.get(id(primaryId, series, horizon));
+    HorizonStream s = streams.get(id(primaryId, series, horizon));
     return s == null ? Optional.empty() : Optional.ofNullable(s.latest());
   }
 
@@ -102,14 +102,14 @@ public final class LiveStreams implements AutoCloseable {
       return "live models serve " + settings.targets() + " at " + settings.horizons().stream()
           .map(h -> h.steps() + "x" + h.step().toSeconds() + "s").toList();
     }
-    LiveStream s = streams.get(id(primaryId, series, horizon));
+    HorizonStream s = streams.get(id(primaryId, series, horizon));
     return s == null ? "no live data of " + series + " yet" : s.problem();
   }
 
   /** Workloads with live streams and their primaries. Thread-safe. */
   public Map<String, Set<String>> workloads() {
     Map<String, Set<String>> out = new LinkedHashMap<>();
-    for (LiveStream s : streams.values()) {
+    for (HorizonStream s : streams.values()) {
       out.computeIfAbsent(s.key.workload(), k -> new TreeSet<>()).add(s.primaryId);
     }
     return out;
@@ -127,7 +127,7 @@ public final class LiveStreams implements AutoCloseable {
 
   /** Streams where the LSTM currently serves. */
   public long lstmServing() {
-    return streams.values().stream().filter(LiveStream::lstmLeads).count();
+    return streams.values().stream().filter(HorizonStream::lstmLeads).count();
   }
 
   private static String id(String primaryId, String series, Horizon horizon) {
@@ -162,8 +162,8 @@ public final class LiveStreams implements AutoCloseable {
     for (Tick t : ticks) {
       for (GridPoint p : t.points()) {
         for (Horizon h : settings.horizons()) {
-          LiveStream s = streams.computeIfAbsent(id(t.primaryId(), p.series().value(), h),
-              k -> new LiveStream(ModelKey.of(t.workload(), p.series().value(), h), t.primaryId(),
+          HorizonStream s = streams.computeIfAbsent(id(t.primaryId(), p.series().value(), h),
+              k -> new HorizonStream(ModelKey.of(t.workload(), p.series().value(), h), t.primaryId(),
                   p.series().value(), h, settings.levels()));
           s.lastSeenMillis = now;
           bySecond.computeIfAbsent(p.epochSecond(), k -> new ArrayList<>()).add(new Object[] {s, p.value()});
@@ -174,7 +174,7 @@ public final class LiveStreams implements AutoCloseable {
       List<Pending> closedBlocks = new ArrayList<>();
       List<Object[]> samples = new ArrayList<>();
       for (Object[] sv : second.getValue()) {
-        LiveStream s = (LiveStream) sv[0];
+        HorizonStream s = (HorizonStream) sv[0];
         double[] step = s.addSecond(second.getKey(), (Double) sv[1]);
         if (step != null) {
           for (BlockFeatures.Block b : s.feedBlocks((long) step[0], step[1])) {
@@ -186,7 +186,7 @@ public final class LiveStreams implements AutoCloseable {
       stepBlocks(closedBlocks);
       for (Object[] ss : samples) {
         double[] step = (double[]) ss[1];
-        ((LiveStream) ss[0]).observe((long) step[0], step[1]);
+        ((HorizonStream) ss[0]).observe((long) step[0], step[1]);
       }
     }
     sweep(now);
@@ -202,7 +202,7 @@ public final class LiveStreams implements AutoCloseable {
     while (!pending.isEmpty()) {
       Map<ModelKey, List<Pending>> byKey = new LinkedHashMap<>();
       List<Pending> later = new ArrayList<>();
-      Set<LiveStream> inRound = new HashSet<>();
+      Set<HorizonStream> inRound = new HashSet<>();
       for (Pending p : pending) {
         if (inRound.add(p.stream())) {
           byKey.computeIfAbsent(p.stream().key, k -> new ArrayList<>()).add(p);
@@ -232,7 +232,7 @@ public final class LiveStreams implements AutoCloseable {
     List<LstmBank.State> states = new ArrayList<>(rows.size());
     double[][] features = new double[rows.size()][];
     for (int i = 0; i < rows.size(); i++) {
-      LiveStream s = rows.get(i).stream();
+      HorizonStream s = rows.get(i).stream();
       if (s.lstm.state == null || s.lstm.state.model() != bank.model()) {
         s.lstm.state = bank.newState(); // a new version: rebuild the state from the remembered blocks
         int pendingOfStream = 1 + (int) later.stream().filter(p -> p.stream() == s).count();

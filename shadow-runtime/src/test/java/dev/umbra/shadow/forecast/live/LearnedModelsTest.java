@@ -1,8 +1,5 @@
 package dev.umbra.shadow.forecast.live;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileForecast;
@@ -10,9 +7,9 @@ import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
 import dev.umbra.shadow.forecast.lstm.ModelEvidence;
-import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
+import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import dev.umbra.shadow.series.GridPoint;
 import dev.umbra.shadow.series.PrimaryRecord;
@@ -32,10 +29,13 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 /** Background training and batched live inference over a real series store (DuckDB in a temp folder). */
 
-class LiveModelsTest {
+class LearnedModelsTest {
   private static final SeriesName CPU = SeriesName.of("cpu.process");
   private static final String WORKLOAD = "wl-orders";
 
@@ -43,9 +43,9 @@ class LiveModelsTest {
   private final Clock clock = Clock.systemUTC();
   private final long start = Instant.now().getEpochSecond() - 5 * 3600;
   private SeriesStore store;
-  private LiveModels live;
+  private LearnedModels live;
 
-  private final LiveModelSettings settings = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
+  private final LearningSettings settings = new LearningSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT),
       QuantileLevels.DEFAULT, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
 
   @AfterEach
@@ -102,8 +102,8 @@ class LiveModelsTest {
       GridPoint a = new GridPoint("p1", CPU, "", s, cpu(s, r1));
       GridPoint b = new GridPoint("p2", CPU, "", s, 0.5 * cpu(s, r2));
       store.submit(new WriteGroup(List.of(a, b), List.of(), () -> {}));
-      live.streams().process(List.of(new LiveStreams.Tick(WORKLOAD, "p1", List.of(a)),
-          new LiveStreams.Tick(WORKLOAD, "p2", List.of(b))));
+      live.streams().process(List.of(new OnlineInference.Tick(WORKLOAD, "p1", List.of(a)),
+          new OnlineInference.Tick(WORKLOAD, "p2", List.of(b))));
     }
   }
 
@@ -111,7 +111,7 @@ class LiveModelsTest {
   void trainsOnEarlierRuns_stepsPrimariesInOneBatch_andSaysWhichModelServesAndWhy() throws Exception {
     store = openStore();
     record("p0", start, 3 * 3600, 1); // an earlier run of the same workload
-    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    live = new LearnedModels(store, data.resolve("models"), settings, clock);
     long liveFrom = start + 3 * 3600;
     feedLive(liveFrom, 5); // the workload is live: the trainer picks it up
     ModelKey key = ModelKey.of(WORKLOAD, "cpu.process", Horizon.DEFAULT);
@@ -124,7 +124,7 @@ class LiveModelsTest {
     assertThat(stats[0]).as("batched calls").isGreaterThan(30);
     assertThat(stats[1]).as("both primaries in every call").isEqualTo(2 * stats[0]);
     store.awaitDurable(Duration.ofSeconds(60));
-    LiveForecasts forecasts = new LiveForecasts(store, clock, live);
+    PrimaryForecasts forecasts = new PrimaryForecasts(store, clock, live);
     QuantileForecast f = forecasts.forecast("p1", CPU, Horizon.DEFAULT, QuantileLevels.of(0.1, 0.5, 0.9));
     assertThat(f.model()).isIn("lstm", "ewma", "recent-peak");
     assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("leads: rolling pinball lstm"));
@@ -138,12 +138,12 @@ class LiveModelsTest {
   void saysWhatIsMissing_andRefusesAnUnknownPrimary() throws Exception {
     store = openStore();
     Horizon tenMinutes = new Horizon(60, Duration.ofSeconds(10));
-    LiveModelSettings both = new LiveModelSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT, tenMinutes),
+    LearningSettings both = new LearningSettings(List.of("cpu.process"), List.of(Horizon.DEFAULT, tenMinutes),
         QuantileLevels.DEFAULT, Duration.ofHours(1), Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
-    live = new LiveModels(store, data.resolve("models"), both, clock);
+    live = new LearnedModels(store, data.resolve("models"), both, clock);
     feedLive(start, 40 * 60);
     store.awaitDurable(Duration.ofSeconds(60));
-    LiveForecasts forecasts = new LiveForecasts(store, clock, live);
+    PrimaryForecasts forecasts = new PrimaryForecasts(store, clock, live);
     QuantileForecast f = forecasts.forecast("p1", CPU, Horizon.DEFAULT, QuantileLevels.DEFAULT);
     // 40 minutes: the baselines forecast at 60 x 1 s, the LSTM has not been scored enough
     assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains("lstm scored on"));
@@ -167,7 +167,7 @@ class LiveModelsTest {
         Instant.ofEpochSecond(start));
     new LstmModelStore(data.resolve("models")).save(key, saved);
     store = openStore();
-    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    live = new LearnedModels(store, data.resolve("models"), settings, clock);
     feedLive(start, 3);
     await(() -> live.training().model(key).isPresent(), Duration.ofMinutes(1), "the saved model");
     assertThat(live.training().model(key).orElseThrow().versionLabel()).isEqualTo(saved.versionLabel());
@@ -177,7 +177,7 @@ class LiveModelsTest {
   void trainsOnOneNicedThread_andStopsMidFitOnClose() throws Exception {
     store = openStore();
     record("p0", start, 5 * 3600, 1);
-    live = new LiveModels(store, data.resolve("models"), settings, clock);
+    live = new LearnedModels(store, data.resolve("models"), settings, clock);
     Thread trainer = live.training().thread();
     assertThat(trainer.getName()).startsWith("umbra-train-");
     feedLive(start + 5 * 3600, 3);
@@ -207,8 +207,8 @@ class LiveModelsTest {
         + " leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
     saved.saveIdentity(new WorkloadIdentity("wl-first", "Orders", List.of("-Xmx256m"), 256L << 20));
     store = openStore();
-    live = new LiveModels(store, data.resolve("models"),
-        new LiveModelSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
+    live = new LearnedModels(store, data.resolve("models"),
+        new LearningSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
             Duration.ofMillis(100), Duration.ofDays(1), 10, 1000), clock);
     // a primary of another workload hash (another argument), the same main class and flags, says hello
     live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
@@ -225,7 +225,7 @@ class LiveModelsTest {
     feedLive(start + 1, 30); // six blocks of 5 s: far from the 24 horizons a stream of its own would need
     store.awaitDurable(Duration.ofSeconds(60));
 
-    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+    QuantileForecast f = new PrimaryForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
 
     assertThat(f.model()).isEqualTo("lstm");
     assertThat(f.modelVersion()).startsWith("lstm-v1@");
@@ -240,7 +240,7 @@ class LiveModelsTest {
     feedLive(start + 1, 200); // the baselines forecast after 24 horizons of 5 s
     store.awaitDurable(Duration.ofSeconds(60));
 
-    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+    QuantileForecast f = new PrimaryForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
 
     assertThat(f.model()).isIn("ewma", "recent-peak");
     assertThat(f.selection()).hasValueSatisfying(why -> assertThat(why).contains(
@@ -254,7 +254,7 @@ class LiveModelsTest {
     Horizon lead = new Horizon(5, Duration.ofSeconds(1));
     store = openStore();
     record("p0", "wl-billing", start, 1800, 1); // another program recorded earlier: 360 blocks of 5 s
-    live = new LiveModels(store, data.resolve("models"), leadSettings(lead), clock);
+    live = new LearnedModels(store, data.resolve("models"), leadSettings(lead), clock);
     live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
         List.of(new GridPoint("p1", CPU, "", start + 1800, 1.0)));
     ModelKey own = ModelKey.of(WORKLOAD, "cpu.process", lead);
@@ -284,7 +284,7 @@ class LiveModelsTest {
         "lstm leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
     saved.saveIdentity(new WorkloadIdentity("wl-billing", "Billing", List.of("-Xmx256m"), 256L << 20));
     store = openStore();
-    live = new LiveModels(store, data.resolve("models"), leadSettings(lead), clock);
+    live = new LearnedModels(store, data.resolve("models"), leadSettings(lead), clock);
     // another main class: wl-billing is not near
     live.offer("p1", () -> new WorkloadIdentity(WORKLOAD, "Orders", List.of("-Xmx256m"), 256L << 20),
         List.of(new GridPoint("p1", CPU, "", start, 1.0)));
@@ -293,7 +293,7 @@ class LiveModelsTest {
     feedLive(start + 1, 30);
     store.awaitDurable(Duration.ofSeconds(60));
 
-    QuantileForecast f = new LiveForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
+    QuantileForecast f = new PrimaryForecasts(store, clock, live).forecast("p1", CPU, lead, QuantileLevels.DEFAULT);
 
     assertThat(f.model()).isEqualTo("lstm-global"); // the name a resource manager decision carries
     assertThat(f.modelVersion()).startsWith("lstm-v1@");
@@ -301,8 +301,8 @@ class LiveModelsTest {
         "earlier run p0 of the global model"));
   }
 
-  private static LiveModelSettings leadSettings(Horizon lead) {
-    return new LiveModelSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
+  private static LearningSettings leadSettings(Horizon lead) {
+    return new LearningSettings(List.of("cpu.process"), List.of(lead), QuantileLevels.DEFAULT, Duration.ofHours(1),
         Duration.ofMillis(100), Duration.ofDays(1), 10, 1000);
   }
 }

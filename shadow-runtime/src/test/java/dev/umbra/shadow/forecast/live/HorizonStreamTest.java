@@ -1,6 +1,5 @@
 package dev.umbra.shadow.forecast.live;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileLevels;
@@ -8,17 +7,18 @@ import dev.umbra.shadow.forecast.lstm.ModelKey;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
-class LiveStreamTest {
+class HorizonStreamTest {
   private static final long T0 = 1_764_300_000L; // a multiple of 10
 
-  private static LiveStream stream(Horizon h) {
-    return new LiveStream(ModelKey.of("wl", "cpu.process", h), "p1", "cpu.process", h, QuantileLevels.DEFAULT);
+  private static HorizonStream stream(Horizon h) {
+    return new HorizonStream(ModelKey.of("wl", "cpu.process", h), "p1", "cpu.process", h, QuantileLevels.DEFAULT);
   }
 
   @Test
   void averagesSecondsIntoSteps_ignoringRepeatsAndClampingNegatives() {
-    LiveStream s = stream(new Horizon(60, Duration.ofSeconds(10)));
+    HorizonStream s = stream(new Horizon(60, Duration.ofSeconds(10)));
     assertThat(s.addSecond(T0, 1)).isNull();
     assertThat(s.addSecond(T0, 99)).as("a repeated second").isNull();
     for (long t = T0 + 1; t < T0 + 9; t++) {
@@ -35,7 +35,7 @@ class LiveStreamTest {
 
   @Test
   void survivesAHole_andForecastsAgainAfterIt() {
-    LiveStream s = stream(Horizon.DEFAULT);
+    HorizonStream s = stream(Horizon.DEFAULT);
     Random random = new Random(1);
     long t = T0;
     for (; t < T0 + 1800; t++) {
