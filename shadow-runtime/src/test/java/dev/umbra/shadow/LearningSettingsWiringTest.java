@@ -1,5 +1,6 @@
 package dev.umbra.shadow;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.config.ConfigParser;
 import dev.umbra.shadow.config.ShadowConfig;
@@ -9,7 +10,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The live models serve the horizon the resource manager asks for, with the configured training pace. */
 class LearningSettingsWiringTest {

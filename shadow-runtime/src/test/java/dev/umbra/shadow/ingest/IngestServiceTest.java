@@ -1,5 +1,6 @@
 package dev.umbra.shadow.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ControlServiceGrpc;
@@ -35,7 +36,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class IngestServiceTest {
   private static final Duration WAIT = Duration.ofSeconds(5);

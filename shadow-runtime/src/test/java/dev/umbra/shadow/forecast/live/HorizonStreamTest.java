@@ -1,5 +1,6 @@
 package dev.umbra.shadow.forecast.live;
 
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileLevels;
@@ -7,7 +8,6 @@ import dev.umbra.shadow.forecast.lstm.ModelKey;
 import java.time.Duration;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import static org.assertj.core.api.Assertions.assertThat;
 
 class HorizonStreamTest {
   private static final long T0 = 1_764_300_000L; // a multiple of 10
