@@ -1,6 +1,7 @@
 package dev.umbra.agent;
 
 import dev.umbra.agent.bootstrap.IoCounters;
+import dev.umbra.agent.checkpoint.AppEngine;
 import dev.umbra.agent.checkpoint.JdkCrac;
 import dev.umbra.agent.command.CommandHandler;
 import dev.umbra.agent.config.AgentConfig;
@@ -18,12 +19,16 @@ import dev.umbra.agent.telemetry.Identity;
 import dev.umbra.agent.transport.ShadowConnection;
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -35,10 +40,10 @@ import java.util.logging.Logger;
  * them in reverse order from a shutdown hook that never holds JVM exit for more than ~1 s.
  */
 final class AgentRuntime implements AgentStatus {
-  static final java.time.Duration SHUTDOWN_BUDGET = java.time.Duration.ofMillis(800);
+  static final Duration SHUTDOWN_BUDGET = Duration.ofMillis(800);
 
   private final AgentConfig config;
-  private final Deque<AutoCloseable> started = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final Deque<AutoCloseable> started = new ConcurrentLinkedDeque<>();
   private volatile Optional<WovenIo> hooks = Optional.empty();
   /** The stream to the shadow and the JFR stream, closed and opened again around CRaC checkpoints. */
   private volatile CracResource live;
@@ -47,7 +52,7 @@ final class AgentRuntime implements AgentStatus {
   private volatile Sampler sampler;
   private volatile List<String> manageableFlags = List.of();
   private volatile boolean crac;
-  private volatile dev.umbra.agent.checkpoint.AppEngine app;
+  private volatile AppEngine app;
   /** Keeps the shaded libraries' JUL logger configured (JUL holds loggers weakly). */
   private Logger shadedLogger;
 
@@ -146,7 +151,7 @@ final class AgentRuntime implements AgentStatus {
       // server (~440 JMX classes): agent/BENCHMARK.md, run 14
       sampler.useDiagnosticCommands(DiagnosticCommands.direct(instrumentation)
           .orElseGet(DiagnosticCommands::throughMBeanServer));
-      app = dev.umbra.agent.checkpoint.AppEngine.overPlatformServer(() -> {
+      app = AppEngine.overPlatformServer(() -> {
         CracResource parts = live;
         ShadowConnection link = parts == null ? null : parts.connection();
         return link == null ? null : link.stateTransfer(parts.identity().primaryId());
@@ -159,7 +164,7 @@ final class AgentRuntime implements AgentStatus {
       live = new CracResource(new CracResource.Parts(sampler, buffer,
           () -> config.jfr() ? JfrCollector.start(sampler.sampling(), config.stackDepth()) : Optional.empty(),
           (id, secret) -> ShadowConnection.open(config.shadow(), setup, id, secret)),
-          identity, () -> api.map(JdkCrac::restoreTimeMillis).orElse(java.util.OptionalLong.empty()));
+          identity, () -> api.map(JdkCrac::restoreTimeMillis).orElse(OptionalLong.empty()));
       started.push(live); // closes the stream to the shadow and the JFR stream, whichever are open then
       sampler.useJfr(live.startJfr());
       AgentLog.debug("start: JFR " + live.jfr().isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
@@ -297,13 +302,13 @@ final class AgentRuntime implements AgentStatus {
 
   @Override
   public List<String> checkpointEngines() {
-    dev.umbra.agent.checkpoint.AppEngine engine = app;
+    AppEngine engine = app;
     return engine != null && engine.available() ? List.of(engine.name()) : List.of();
   }
 
   @Override
   public List<String> checkpointables() {
-    dev.umbra.agent.checkpoint.AppEngine engine = app;
+    AppEngine engine = app;
     return engine == null ? List.of() : engine.stateNames();
   }
 
@@ -319,7 +324,7 @@ final class AgentRuntime implements AgentStatus {
 
   @Override
   public double agentCpuMillis() {
-    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long total = 0;
     for (long id : AgentThreads.liveThreadIds()) {
       long cpu = threads.getThreadCpuTime(id);

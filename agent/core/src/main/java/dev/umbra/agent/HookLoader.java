@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * A throw-away class loader for Byte Buddy and the advice classes, which the agent needs only
@@ -23,16 +28,16 @@ final class HookLoader extends ClassLoader implements AutoCloseable {
   }
 
   /** The agent jar, read directly (a URL lookup per class costs more CPU than the classes). */
-  private final java.util.jar.JarFile jar;
+  private final JarFile jar;
 
   HookLoader(ClassLoader agent) {
     super("umbra-hooks", agent);
-    java.util.jar.JarFile opened = null;
+    JarFile opened = null;
     try {
       java.net.URL location = HookLoader.class.getProtectionDomain().getCodeSource().getLocation();
-      java.nio.file.Path path = java.nio.file.Path.of(location.toURI());
-      if (java.nio.file.Files.isRegularFile(path)) {
-        opened = new java.util.jar.JarFile(path.toFile(), false);
+      Path path = Path.of(location.toURI());
+      if (Files.isRegularFile(path)) {
+        opened = new JarFile(path.toFile(), false);
       }
     } catch (Exception e) {
       // not from a jar (tests): read through the parent
@@ -85,7 +90,7 @@ final class HookLoader extends ClassLoader implements AutoCloseable {
 
   private InputStream open(String path) throws IOException {
     if (jar != null) {
-      java.util.jar.JarEntry entry = jar.getJarEntry(path);
+      JarEntry entry = jar.getJarEntry(path);
       return entry == null ? null : jar.getInputStream(entry);
     }
     return getParent().getResourceAsStream(path);
@@ -110,8 +115,8 @@ final class HookLoader extends ClassLoader implements AutoCloseable {
   }
 
   /** Byte Buddy's transformer that weaves the advice into the I/O classes (not installed). */
-  ClassFileTransformer weaver(Instrumentation instrumentation, java.util.Set<String> targets) throws Exception {
+  ClassFileTransformer weaver(Instrumentation instrumentation, Set<String> targets) throws Exception {
     return (ClassFileTransformer) Class.forName("dev.umbra.agent.advice.IoHooks", true, this)
-        .getMethod("weaver", Instrumentation.class, java.util.Set.class).invoke(null, instrumentation, targets);
+        .getMethod("weaver", Instrumentation.class, Set.class).invoke(null, instrumentation, targets);
   }
 }

@@ -1,5 +1,7 @@
 package dev.umbra.allocator;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.OptionalDouble;
@@ -271,7 +273,7 @@ public record Allocation(OptionalDouble cpuCores, OptionalLong memoryBytes, Opti
    * @return for example {@code 1.5}
    */
   public static String formatCores(double cores) {
-    return java.math.BigDecimal.valueOf(cores).setScale(3, java.math.RoundingMode.HALF_UP)
+    return BigDecimal.valueOf(cores).setScale(3, RoundingMode.HALF_UP)
         .stripTrailingZeros().toPlainString();
   }
 

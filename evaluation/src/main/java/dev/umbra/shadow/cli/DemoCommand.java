@@ -6,6 +6,7 @@ import dev.umbra.shadow.config.ShadowConfig;
 import dev.umbra.shadow.demo.DemoPlan;
 import dev.umbra.shadow.demo.DemoSummary;
 import dev.umbra.shadow.demo.DemoView;
+import dev.umbra.shadow.supervisor.PrimaryCgroup;
 import dev.umbra.shadow.supervisor.PrimaryCommand;
 import dev.umbra.units.Durations;
 import dev.umbra.units.Sizes;
@@ -22,8 +23,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -105,7 +108,7 @@ final class DemoCommand implements Callable<Integer> {
         Long.toString(plan.seconds()), go.toString()));
     AtomicReference<DemoView> view = new AtomicReference<>();
     List<String> early = new ArrayList<>();
-    java.util.function.Consumer<String> say = message -> {
+    Consumer<String> say = message -> {
       DemoView v = view.get();
       if (v == null) {
         synchronized (early) {
@@ -115,7 +118,7 @@ final class DemoCommand implements Callable<Integer> {
         v.said(message);
       }
     };
-    java.util.function.Consumer<String> output = line -> {
+    Consumer<String> output = line -> {
       DemoView v = view.get();
       if (v != null) {
         v.primaryLine(line);
@@ -126,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
     DemoSummary summary;
     String cgroupName;
     List<Long> pids;
-    dev.umbra.shadow.supervisor.PrimaryCgroup cgroup;
+    PrimaryCgroup cgroup;
     try (SupervisedRun run = SupervisedRun.start(settings, primary, agent, "criticality=high", Optional.of(output), say,
         Clock.systemUTC())) {
       DemoView v = new DemoView(out, plan, ROLLBACK_SERIES, manage.lead(), System.currentTimeMillis());
@@ -138,7 +141,7 @@ final class DemoCommand implements Callable<Integer> {
           + ", every " + manage.every().toMillis() / 1000.0 + " s, lead " + manage.lead().toSeconds() + " s, p"
           + Math.round(manage.confidence() * 100) + " of the peak + " + Math.round(manage.headroom() * 100) + "% headroom, up when P(demand > limit) >= " + manage.threshold() + ", memory >= "
           + (manage.memoryMin() >> 20) + " MiB)";
-      String rollbackPolicy = "anomalies of " + String.join(" or ", new java.util.TreeSet<>(ROLLBACK_SERIES))
+      String rollbackPolicy = "anomalies of " + String.join(" or ", new TreeSet<>(ROLLBACK_SERIES))
           + " scoring >= " + policy.minScore() + ", at most one per " + policy.cooldown().toSeconds() + " s; checkpoints every 3 s,"
           + " known-good after 10 s without an anomaly";
       v.note(String.format(Locale.ROOT, "umbra demo: shadow on 127.0.0.1:%d, dashboard http://127.0.0.1:%d/dashboard/, %d s run",

@@ -1,11 +1,12 @@
 package dev.umbra.shadow.demo;
 
 import dev.umbra.allocator.cgroup.CgroupStats;
-import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.Shadow;
+import dev.umbra.shadow.anomaly.Anomaly;
 import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.manager.ActionAudit;
 import dev.umbra.shadow.manager.Decision;
 import dev.umbra.shadow.series.Canonical;
 import dev.umbra.shadow.series.SeriesWindow;
@@ -21,6 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The demo's live terminal view and its record of what happened: a header line per phase, a
@@ -160,7 +165,7 @@ public final class DemoView {
       }
       return;
     }
-    java.util.regex.Matcher pid = java.util.regex.Pattern.compile("^primary pid (\\d+) ").matcher(message);
+    Matcher pid = Pattern.compile("^primary pid (\\d+) ").matcher(message);
     if (pid.find()) {
       synchronized (lock) {
         pids.add(Long.parseLong(pid.group(1)));
@@ -176,7 +181,7 @@ public final class DemoView {
 
   /** A decision of the resource manager: changes printed, refusals and recommendations when they change. */
   public void decision(Decision d) {
-    if (d.model().equals(dev.umbra.shadow.manager.ActionAudit.MODEL)) {
+    if (d.model().equals(ActionAudit.MODEL)) {
       return; // the action policy's: its anomalies and rollbacks have lines of their own
     }
     if (!d.model().equals("-") && !d.model().equals("live-set")) {
@@ -317,9 +322,9 @@ public final class DemoView {
   }
 
   /** The pids of the primary's processes seen so far. */
-  public java.util.List<Long> pids() {
+  public List<Long> pids() {
     synchronized (lock) {
-      return java.util.List.copyOf(pids);
+      return List.copyOf(pids);
     }
   }
 
@@ -371,8 +376,8 @@ public final class DemoView {
   }
 
   private static String rootMessage(Throwable t) {
-    while (t.getCause() != null && (t instanceof java.util.concurrent.CompletionException
-        || t instanceof java.util.concurrent.ExecutionException)) {
+    while (t.getCause() != null && (t instanceof CompletionException
+        || t instanceof ExecutionException)) {
       t = t.getCause();
     }
     return t.getMessage() == null ? t.toString() : t.getMessage();

@@ -11,10 +11,15 @@ import java.io.RandomAccessFile;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -81,14 +86,14 @@ public final class DemoWorkload implements Checkpointable {
   /** SHA-256 of the accounts, short: equal only when every account is equal. */
   String digest() {
     try {
-      java.security.MessageDigest d = java.security.MessageDigest.getInstance("SHA-256");
-      java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * ACCOUNTS);
+      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      ByteBuffer b = ByteBuffer.allocate(8 * ACCOUNTS);
       for (long a : accounts) {
         b.putLong(a);
       }
       d.update(b.array());
-      return java.util.HexFormat.of().formatHex(d.digest()).substring(0, 16);
-    } catch (java.security.NoSuchAlgorithmException e) {
+      return HexFormat.of().formatHex(d.digest()).substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
@@ -339,7 +344,7 @@ public final class DemoWorkload implements Checkpointable {
     /** While {@code io}: writes a 16 MiB file sequentially, reads it back at random. */
     private void disk() {
       byte[] block = new byte[64 << 10];
-      java.util.Random random = new java.util.Random(1);
+      Random random = new Random(1);
       Path file = null;
       try {
         file = Files.createTempFile("umbra-demo", ".bin");

@@ -1,6 +1,9 @@
 package dev.umbra.agent.checkpoint;
 
 import dev.umbra.agent.log.AgentLog;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -220,15 +223,15 @@ public final class AppEngine implements CheckpointEngine {
     }
   }
 
-  private static final class CountingInput extends java.io.FilterInputStream {
+  private static final class CountingInput extends FilterInputStream {
     private long count;
 
-    CountingInput(java.io.InputStream in) {
+    CountingInput(InputStream in) {
       super(in);
     }
 
     @Override
-    public int read() throws java.io.IOException {
+    public int read() throws IOException {
       int b = super.read();
       if (b >= 0) {
         count++;
@@ -237,7 +240,7 @@ public final class AppEngine implements CheckpointEngine {
     }
 
     @Override
-    public int read(byte[] b, int off, int len) throws java.io.IOException {
+    public int read(byte[] b, int off, int len) throws IOException {
       int n = super.read(b, off, len);
       if (n > 0) {
         count += n;

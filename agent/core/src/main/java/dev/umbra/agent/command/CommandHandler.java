@@ -1,10 +1,13 @@
 package dev.umbra.agent.command;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import dev.umbra.agent.checkpoint.CheckpointEngine;
 import dev.umbra.agent.config.Sampling;
 import dev.umbra.agent.log.AgentLog;
 import dev.umbra.agent.log.AgentThreads;
 import java.lang.management.ManagementFactory;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
@@ -20,7 +23,7 @@ public final class CommandHandler implements AutoCloseable {
   private final ExecutorService executor = Executors.newSingleThreadExecutor(AgentThreads.single("command"));
   private final SamplingTarget sampling;
   private final JvmFlags flags;
-  private final java.util.List<dev.umbra.agent.checkpoint.CheckpointEngine> engines;
+  private final List<CheckpointEngine> engines;
 
   /** Where a new sampling goes: the sampler and the JFR stream. */
   public interface SamplingTarget {
@@ -37,15 +40,15 @@ public final class CommandHandler implements AutoCloseable {
   }
 
   public CommandHandler(SamplingTarget sampling, JvmFlags flags) {
-    this(sampling, flags, java.util.List.of());
+    this(sampling, flags, List.of());
   }
 
   /** @param engines in-process checkpoint engines ("app"), tried in order for a rollback */
   public CommandHandler(SamplingTarget sampling, JvmFlags flags,
-      java.util.List<dev.umbra.agent.checkpoint.CheckpointEngine> engines) {
+      List<CheckpointEngine> engines) {
     this.sampling = sampling;
     this.flags = flags;
-    this.engines = java.util.List.copyOf(engines);
+    this.engines = List.copyOf(engines);
   }
 
   /** The real JVM: {@code HotSpotDiagnosticMXBean.setVMOption} and {@code System.gc()}. */
@@ -113,7 +116,7 @@ public final class CommandHandler implements AutoCloseable {
           failures.put(name, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }
       });
-      Map<String, String> retry = new java.util.LinkedHashMap<>(pending);
+      Map<String, String> retry = new LinkedHashMap<>(pending);
       retry.keySet().retainAll(failures.keySet());
       pending = retry;
     }

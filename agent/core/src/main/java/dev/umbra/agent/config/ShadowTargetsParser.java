@@ -104,7 +104,7 @@ final class ShadowTargetsParser {
     Optional<Path> trusted = Optional.empty();
     if (ca != null && !ca.value().isBlank()) {
       Path file = Path.of(ca.value());
-      if (!java.nio.file.Files.isReadable(file)) {
+      if (!Files.isReadable(file)) {
         throw ca.bad("not a readable PEM file");
       }
       trusted = Optional.of(file);

@@ -3,9 +3,13 @@ package dev.umbra.agent.jfr;
 import dev.umbra.agent.config.Sampling;
 import dev.umbra.agent.log.AgentLog;
 import dev.umbra.agent.log.AgentThreads;
+import java.lang.instrument.Instrumentation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedFrame;
 import jdk.jfr.consumer.RecordedStackTrace;
@@ -48,16 +52,16 @@ public final class JfrCollector implements AutoCloseable {
    * {@code -XX:StartFlightRecording}), or when this JDK's internals differ; JFR then keeps its
    * defaults, which is only more memory.
    */
-  public static boolean shrinkBuffers(java.lang.instrument.Instrumentation instrumentation, java.util.List<String> jvmArguments) {
+  public static boolean shrinkBuffers(Instrumentation instrumentation, List<String> jvmArguments) {
     try {
       if (jdk.jfr.FlightRecorder.isInitialized()
           || jvmArguments.stream().anyMatch(a -> a.contains("FlightRecorder") || a.contains("StartFlightRecording"))) {
         return false;
       }
       Module jfr = jdk.jfr.FlightRecorder.class.getModule();
-      instrumentation.redefineModule(jfr, java.util.Set.of(),
-          java.util.Map.of("jdk.jfr.internal", java.util.Set.of(JfrCollector.class.getModule())),
-          java.util.Map.of(), java.util.Set.of(), java.util.Map.of());
+      instrumentation.redefineModule(jfr, Set.of(),
+          Map.of("jdk.jfr.internal", Set.of(JfrCollector.class.getModule())),
+          Map.of(), Set.of(), Map.of());
       Class<?> options = Class.forName("jdk.jfr.internal.Options", true, jdk.jfr.FlightRecorder.class.getClassLoader());
       options.getMethod("setGlobalBufferCount", long.class).invoke(null, GLOBAL_BUFFER_COUNT);
       options.getMethod("setGlobalBufferSize", long.class).invoke(null, GLOBAL_BUFFER_SIZE);
@@ -70,7 +74,7 @@ public final class JfrCollector implements AutoCloseable {
   }
 
   /** Starts the stream; empty (logged once) when JFR is unavailable or refuses. */
-  public static java.util.Optional<JfrCollector> start(Sampling sampling, int stackDepth) {
+  public static Optional<JfrCollector> start(Sampling sampling, int stackDepth) {
     try {
       RecordingStream stream = new RecordingStream();
       stream.setSettings(JfrSettings.forSampling(sampling));
@@ -80,10 +84,10 @@ public final class JfrCollector implements AutoCloseable {
       JfrCollector collector = new JfrCollector(stream, stackDepth);
       collector.subscribe();
       collector.thread.start();
-      return java.util.Optional.of(collector);
+      return Optional.of(collector);
     } catch (Throwable t) {
       AgentLog.warn("JFR is not available, running without it", t);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

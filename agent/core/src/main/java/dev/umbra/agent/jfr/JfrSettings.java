@@ -1,5 +1,6 @@
 package dev.umbra.agent.jfr;
 
+import dev.umbra.agent.config.Criticality;
 import dev.umbra.agent.config.Sampling;
 import java.time.Duration;
 import java.util.Map;
@@ -42,7 +43,7 @@ public final class JfrSettings {
     on(s, THREAD_CPU, false);
     // per-thread CPU walks every thread: every 10 s at low, every gauge period otherwise
     s.put(THREAD_CPU + "#period",
-        sampling.criticality() == dev.umbra.agent.config.Criticality.LOW ? "10 s" : gauge);
+        sampling.criticality() == Criticality.LOW ? "10 s" : gauge);
     if (sampling.allocationSamplesOn()) {
       on(s, ALLOCATION_SAMPLE, false);
       s.put(ALLOCATION_SAMPLE + "#throttle", sampling.allocationSamplesPerSecond() + "/s");
@@ -62,7 +63,7 @@ public final class JfrSettings {
     // instrument the same classes at start-up and time every call) only add the slow ones'
     // stack traces, worth their cost at high only.
     for (String io : new String[] {FILE_READ, FILE_WRITE, SOCKET_READ, SOCKET_WRITE}) {
-      if (sampling.criticality() == dev.umbra.agent.config.Criticality.HIGH) {
+      if (sampling.criticality() == Criticality.HIGH) {
         threshold(s, io, sampling.ioEventThreshold());
       } else {
         s.put(io + "#enabled", "false");

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedClass;
 import jdk.jfr.consumer.RecordedEvent;
@@ -40,7 +41,7 @@ public final class OldObjectSampler implements AutoCloseable {
    *     {@code default} settings keep no stack. Its share of an application's CPU is not yet
    *     measured on its own (agent/BENCHMARK.md, run 11)
    */
-  public static java.util.Optional<OldObjectSampler> start(int stackDepth, boolean stackTraces) {
+  public static Optional<OldObjectSampler> start(int stackDepth, boolean stackTraces) {
     try {
       Recording recording = new Recording();
       recording.setName("umbra-old-objects");
@@ -53,10 +54,10 @@ public final class OldObjectSampler implements AutoCloseable {
       recording.setMaxAge(Duration.ofSeconds(5));
       recording.setToDisk(true);
       recording.start();
-      return java.util.Optional.of(new OldObjectSampler(recording, stackDepth));
+      return Optional.of(new OldObjectSampler(recording, stackDepth));
     } catch (Throwable t) {
       AgentLog.warn("old-object sampling unavailable", t);
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
   }
 

@@ -1,6 +1,8 @@
 package dev.umbra.agent.log;
 
 import dev.umbra.agent.bootstrap.AgentThread;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -11,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class AgentThreads implements ThreadFactory {
   /** The agent threads made so far, by id (terminated ones removed whenever a thread is made or listed). */
-  private static final java.util.Map<Long, Thread> created = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Long, Thread> created = new ConcurrentHashMap<>();
 
   private final String role;
   private final boolean numbered;

@@ -1,6 +1,7 @@
 package dev.umbra.agent.log;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /** Agent log levels, most severe first. */
 public enum LogLevel {
@@ -10,13 +11,13 @@ public enum LogLevel {
   DEBUG;
 
   /** Parses {@code error|warn|info|debug}, any case; empty when unknown. */
-  public static java.util.Optional<LogLevel> parse(String text) {
+  public static Optional<LogLevel> parse(String text) {
     for (LogLevel level : values()) {
       if (level.name().equals(text.trim().toUpperCase(Locale.ROOT))) {
-        return java.util.Optional.of(level);
+        return Optional.of(level);
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   boolean includes(LogLevel other) {

@@ -2,6 +2,7 @@ package dev.umbra.agent.sampler;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,7 +24,7 @@ public interface DiagnosticCommands {
   static DiagnosticCommands throughMBeanServer() {
     return commandLine -> {
       String[] words = commandLine.trim().split("\\s+");
-      String[] arguments = java.util.Arrays.copyOfRange(words, 1, words.length);
+      String[] arguments = Arrays.copyOfRange(words, 1, words.length);
       return String.valueOf(ManagementFactory.getPlatformMBeanServer().invoke(
           new ObjectName("com.sun.management:type=DiagnosticCommand"), operation(words[0]),
           new Object[] {arguments}, new String[] {String[].class.getName()}));

@@ -8,6 +8,8 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.RuntimeMXBean;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -64,7 +66,7 @@ public final class JvmIntrospection {
   /** Container CPU limit in cores from cgroup v2 {@code cpu.max}; 0 when none is set. */
   private static double containerCpuLimit() {
     try {
-      String[] max = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/fs/cgroup/cpu.max")).trim().split("\\s+");
+      String[] max = Files.readString(Path.of("/sys/fs/cgroup/cpu.max")).trim().split("\\s+");
       return max[0].equals("max") ? 0 : Double.parseDouble(max[0]) / Double.parseDouble(max[1]);
     } catch (Exception e) {
       return 0;
@@ -74,7 +76,7 @@ public final class JvmIntrospection {
   /** Container memory limit from cgroup v2 {@code memory.max}; 0 when none is set. */
   private static long containerMemoryLimit() {
     try {
-      String max = java.nio.file.Files.readString(java.nio.file.Path.of("/sys/fs/cgroup/memory.max")).trim();
+      String max = Files.readString(Path.of("/sys/fs/cgroup/memory.max")).trim();
       return max.equals("max") ? 0 : Long.parseLong(max);
     } catch (Exception e) {
       return 0;

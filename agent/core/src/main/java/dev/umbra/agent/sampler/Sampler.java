@@ -5,6 +5,7 @@ import static dev.umbra.agent.sampler.CanonicalSeries.*;
 import com.sun.management.OperatingSystemMXBean;
 import dev.umbra.agent.bootstrap.EndpointTable;
 import dev.umbra.agent.bootstrap.IoCounters;
+import dev.umbra.agent.config.Criticality;
 import dev.umbra.agent.config.Sampling;
 import dev.umbra.agent.jfr.JfrCollector;
 import dev.umbra.agent.jfr.JfrInterval;
@@ -195,7 +196,7 @@ public final class Sampler implements AutoCloseable {
     if (s.classHistogramOn() && jfr.isPresent() && oldObjects.isEmpty()) {
       // allocation stacks of leak candidates only at high: see OldObjectSampler.start
       oldObjects = dev.umbra.agent.jfr.OldObjectSampler.start(stackDepth,
-          s.criticality() == dev.umbra.agent.config.Criticality.HIGH);
+          s.criticality() == Criticality.HIGH);
     } else if (!s.classHistogramOn() && oldObjects.isPresent()) {
       oldObjects.get().close();
       oldObjects = Optional.empty();

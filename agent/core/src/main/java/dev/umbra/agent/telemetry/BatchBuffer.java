@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * The bounded buffer between the sampler and the transport. Batches wait here until sent, and
@@ -103,9 +104,9 @@ public final class BatchBuffer {
   }
 
   /** Sequence of the oldest pending batch, if any: what a new stream will send first. */
-  public synchronized java.util.OptionalLong firstPendingSequence() {
+  public synchronized OptionalLong firstPendingSequence() {
     Batch first = pending.peekFirst();
-    return first == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(first.sequence());
+    return first == null ? OptionalLong.empty() : OptionalLong.of(first.sequence());
   }
 
   public synchronized int pendingCount() {

@@ -13,6 +13,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 
 /**
  * Builds the agent's channels: our event loop, callbacks on it (direct executor), an offload
@@ -44,7 +45,7 @@ final class Channels {
         ssl.trustManager(tls.get().trustedCertificates().get().toFile());
       }
       return builder.useTransportSecurity().sslContext(ssl.build()).build();
-    } catch (javax.net.ssl.SSLException | RuntimeException e) {
+    } catch (SSLException | RuntimeException e) {
       throw new IllegalArgumentException("cannot set up TLS with "
           + tls.get().trustedCertificates().map(Object::toString).orElse("the default trust store") + ": " + e.getMessage(), e);
     }

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -251,7 +252,7 @@ final class GrpcStateTransfer implements StateTransfer {
       try {
         response.getNow(null);
         return new IOException("the upload of " + checkpointId + " ended early");
-      } catch (java.util.concurrent.CompletionException e) {
+      } catch (CompletionException e) {
         Throwable cause = e.getCause();
         String why = cause instanceof StatusRuntimeException s
             ? s.getStatus().getCode() + (s.getStatus().getDescription() == null ? "" : " " + s.getStatus().getDescription())

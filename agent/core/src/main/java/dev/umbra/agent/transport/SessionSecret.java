@@ -1,5 +1,6 @@
 package dev.umbra.agent.transport;
 
+import com.google.protobuf.ByteString;
 import java.security.SecureRandom;
 
 /**
@@ -10,9 +11,9 @@ import java.security.SecureRandom;
 public final class SessionSecret {
   static final int LENGTH = 32;
 
-  private final com.google.protobuf.ByteString bytes;
+  private final ByteString bytes;
 
-  private SessionSecret(com.google.protobuf.ByteString bytes) {
+  private SessionSecret(ByteString bytes) {
     this.bytes = bytes;
   }
 
@@ -20,14 +21,14 @@ public final class SessionSecret {
   public static SessionSecret random() {
     byte[] secret = new byte[LENGTH];
     new SecureRandom().nextBytes(secret);
-    return new SessionSecret(com.google.protobuf.ByteString.copyFrom(secret));
+    return new SessionSecret(ByteString.copyFrom(secret));
   }
 
-  static SessionSecret of(com.google.protobuf.ByteString bytes) {
+  static SessionSecret of(ByteString bytes) {
     return new SessionSecret(bytes);
   }
 
-  com.google.protobuf.ByteString bytes() {
+  ByteString bytes() {
     return bytes;
   }
 

@@ -1,14 +1,16 @@
 package dev.umbra.agent.transport;
 
+import com.google.protobuf.ByteString;
+import dev.umbra.agent.checkpoint.StateTransfer;
 import dev.umbra.agent.command.CommandHandler;
 import dev.umbra.agent.config.Sampling;
 import dev.umbra.agent.config.ShadowTargets;
-import dev.umbra.agent.spawn.ShadowSpawner;
-import dev.umbra.agent.telemetry.Identity;
 import dev.umbra.agent.log.AgentLog;
 import dev.umbra.agent.log.AgentThreads;
+import dev.umbra.agent.spawn.ShadowSpawner;
 import dev.umbra.agent.telemetry.AgentStatus;
 import dev.umbra.agent.telemetry.BatchBuffer;
+import dev.umbra.agent.telemetry.Identity;
 import dev.umbra.proto.v1.AgentMessage;
 import dev.umbra.proto.v1.ShadowCommand;
 import dev.umbra.proto.v1.TelemetryServiceGrpc;
@@ -16,15 +18,18 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -76,7 +81,7 @@ public final class ShadowConnection implements AutoCloseable {
   /** Set by a spawner whose shadow now listens: skip the rest of the back-off. */
   private volatile boolean retryNow;
   private volatile boolean helloStale;
-  private volatile com.google.protobuf.ByteString sessionSecret;
+  private volatile ByteString sessionSecret;
   /** The header checkpoint transfers prove the session secret in. */
   private static final io.grpc.Metadata.Key<byte[]> SESSION_SECRET =
       io.grpc.Metadata.Key.of("umbra-session-secret-bin", io.grpc.Metadata.BINARY_BYTE_MARSHALLER);
@@ -120,8 +125,8 @@ public final class ShadowConnection implements AutoCloseable {
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         AgentThreads.single("transport-offload"));
-    List<Route> routes = new java.util.ArrayList<>();
-    List<ShadowSpawner> spawners = new java.util.ArrayList<>();
+    List<Route> routes = new ArrayList<>();
+    List<ShadowSpawner> spawners = new ArrayList<>();
     io.grpc.CallCredentials credentials = BearerToken.of(shadow);
     for (ShadowTargets.Target target : shadow.targets()) {
       ManagedChannel channel = Channels.build(target.address(), shadow.tls(), loop, offload);
@@ -245,7 +250,7 @@ public final class ShadowConnection implements AutoCloseable {
    * Checkpoint state transfer over the channel of the shadow in use now, with the bearer token
    * and the session secret, which the shadow wants from the agent of {@code primaryId}.
    */
-  public dev.umbra.agent.checkpoint.StateTransfer stateTransfer(String primaryId) {
+  public StateTransfer stateTransfer(String primaryId) {
     Route current = route();
     io.grpc.CallCredentials credentials = current.stub().getCallOptions().getCredentials();
     io.grpc.Channel channel = current.channel();
@@ -261,7 +266,7 @@ public final class ShadowConnection implements AutoCloseable {
     io.grpc.Metadata secret = new io.grpc.Metadata();
     secret.put(SESSION_SECRET, sessionSecret.toByteArray());
     channel = io.grpc.ClientInterceptors.intercept(channel,
-        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(secret));
+        MetadataUtils.newAttachHeadersInterceptor(secret));
     return new GrpcStateTransfer(channel, primaryId);
   }
 
@@ -326,7 +331,7 @@ public final class ShadowConnection implements AutoCloseable {
         while (stream.ready() && (result = results.poll()) != null) {
           stream.requests.onNext(result);
         }
-        java.util.Optional<BatchBuffer.Taken> taken;
+        Optional<BatchBuffer.Taken> taken;
         while (stream.ready() && (taken = buffer.take()).isPresent()) {
           BatchBuffer.Taken t = taken.get();
           stream.requests.onNext(WireMapping.batch(t.batch(), t.droppedBatches(), t.droppedPoints(), clock.millis()));

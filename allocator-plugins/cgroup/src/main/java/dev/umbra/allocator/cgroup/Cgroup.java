@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -96,7 +97,7 @@ public record Cgroup(CgroupVersion version, String cpuPath, String memoryPath, P
   public String toString() {
     boolean samePaths = cpuPath.equals(memoryPath) && ioPath.orElse(cpuPath).equals(cpuPath);
     if (version == CgroupVersion.V2 || samePaths) {
-      return "cgroup " + version.name().toLowerCase(java.util.Locale.ROOT) + " " + cpuPath;
+      return "cgroup " + version.name().toLowerCase(Locale.ROOT) + " " + cpuPath;
     }
     return "cgroup v1 cpu:" + cpuPath + " memory:" + memoryPath + ioPath.map(p -> " blkio:" + p).orElse("");
   }

@@ -1,10 +1,11 @@
 package dev.umbra.allocator.cgroup;
 
 import dev.umbra.allocator.Allocation;
-import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.AllocatorException.Reason;
+import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.ApplyResult;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -212,7 +213,7 @@ public final class CgroupManager {
     } catch (FileAlreadyExistsException e) {
       CgroupTree.undo(made);
       throw new AllocatorException(Reason.INVALID_REQUEST, cgroup + " already exists; adopt it or choose another name", e);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       CgroupTree.undo(made);
       throw new AllocatorException(Reason.FORBIDDEN, "not allowed to create " + cgroup
           + " (run as root or delegate " + parent + ")", e);

@@ -1,9 +1,10 @@
 package dev.umbra.allocator.cgroup;
 
-import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.AllocatorException.Reason;
+import dev.umbra.allocator.AllocatorException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -95,7 +96,7 @@ final class CgroupTree {
       try {
         Files.delete(dir);
         return;
-      } catch (java.nio.file.NoSuchFileException gone) {
+      } catch (NoSuchFileException gone) {
         return;
       } catch (IOException e) {
         if (attempt == REMOVE_ATTEMPTS) {

@@ -3,8 +3,8 @@ package dev.umbra.allocator.cgroup;
 import static dev.umbra.allocator.Allocation.formatBandwidth;
 
 import dev.umbra.allocator.Allocation;
-import dev.umbra.allocator.AllocatorException;
 import dev.umbra.allocator.AllocatorException.Reason;
+import dev.umbra.allocator.AllocatorException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -199,8 +200,8 @@ final class DiskLimits {
     return removed;
   }
 
-  private static java.util.Set<String> union(DiskFiles.PerDevice limits) {
-    java.util.Set<String> all = new TreeSet<>(limits.read().keySet());
+  private static Set<String> union(DiskFiles.PerDevice limits) {
+    Set<String> all = new TreeSet<>(limits.read().keySet());
     all.addAll(limits.write().keySet());
     return all;
   }

@@ -1,5 +1,6 @@
 package dev.umbra.allocator.jvm;
 
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -40,8 +41,8 @@ public record FlagResult(Map<String, String> applied, Map<String, String> reject
    * @return the result
    */
   public static FlagResult fromCommandDetails(Map<String, String> details) {
-    Map<String, String> applied = new java.util.LinkedHashMap<>();
-    Map<String, String> rejected = new java.util.LinkedHashMap<>();
+    Map<String, String> applied = new LinkedHashMap<>();
+    Map<String, String> rejected = new LinkedHashMap<>();
     for (Map.Entry<String, String> entry : details.entrySet()) {
       if (entry.getKey().startsWith(APPLIED) && entry.getKey().length() > APPLIED.length()) {
         applied.put(entry.getKey().substring(APPLIED.length()), entry.getValue());
@@ -58,7 +59,7 @@ public record FlagResult(Map<String, String> applied, Map<String, String> reject
    * @return a new map following the convention above
    */
   public Map<String, String> toCommandDetails() {
-    Map<String, String> details = new java.util.LinkedHashMap<>();
+    Map<String, String> details = new LinkedHashMap<>();
     applied.forEach((flag, value) -> details.put(APPLIED + flag, value));
     rejected.forEach((flag, reason) -> details.put(REJECTED + flag, reason));
     details.put(GC_REQUESTED, Boolean.toString(gcRequested));

@@ -2,6 +2,8 @@ package dev.umbra.allocator.jvm;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What the host knows of a primary's JVM (from the agent's {@code Hello} and later reports).
@@ -46,7 +48,7 @@ public record JvmFacts(int javaFeatureVersion, GarbageCollector collector, long 
    * @throws IllegalArgumentException if it is not a Java version
    */
   public static int featureVersion(String javaVersion) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(?:\\.(\\d+))?.*").matcher(javaVersion.strip());
+    Matcher m = Pattern.compile("(\\d+)(?:\\.(\\d+))?.*").matcher(javaVersion.strip());
     if (!m.matches()) {
       throw new IllegalArgumentException("not a java.version: '" + javaVersion + "'");
     }

@@ -1,5 +1,6 @@
 package dev.umbra.allocator.kubernetes;
 
+import dev.umbra.allocator.Allocation;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -52,7 +53,7 @@ final class Quantities {
     if (resource.equals(CPU)) {
       return format(CPU, amount);
     }
-    return dev.umbra.allocator.Allocation.formatBytes(amount.setScale(0, RoundingMode.FLOOR).longValueExact());
+    return Allocation.formatBytes(amount.setScale(0, RoundingMode.FLOOR).longValueExact());
   }
 
   static boolean same(BigDecimal a, BigDecimal b) {

@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -237,7 +238,7 @@ public final class NabScorer {
 
   /** Results per category at one threshold, in category order. */
   public static Map<String, Result> byCategory(List<NabFile> files, List<double[]> scores, NabProfile p, double threshold) {
-    Map<String, List<Integer>> indexes = new java.util.TreeMap<>();
+    Map<String, List<Integer>> indexes = new TreeMap<>();
     for (int f = 0; f < files.size(); f++) {
       indexes.computeIfAbsent(files.get(f).category(), c -> new ArrayList<>()).add(f);
     }

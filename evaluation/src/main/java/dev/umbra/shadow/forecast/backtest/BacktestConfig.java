@@ -4,6 +4,7 @@ import dev.umbra.shadow.forecast.QuantileLevels;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeSet;
 
 /**
  * The provisioning protocol and what to score.
@@ -56,7 +57,7 @@ public record BacktestConfig(
    * confidence 0.999 is the model's own quantile, not an extrapolation.
    */
   public QuantileLevels modelLevels() {
-    java.util.TreeSet<Double> all = new java.util.TreeSet<>();
+    TreeSet<Double> all = new TreeSet<>();
     for (double l : LEVELS.toArray()) {
       all.add(l);
     }

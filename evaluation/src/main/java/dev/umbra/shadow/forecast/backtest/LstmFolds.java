@@ -1,13 +1,14 @@
 package dev.umbra.shadow.forecast.backtest;
 
+import dev.umbra.shadow.forecast.OnlineForecaster;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.SeriesProfile;
 import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmForecaster;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmTrainer;
 import dev.umbra.shadow.forecast.lstm.ModelSource;
 import dev.umbra.shadow.forecast.lstm.TrainingSequence;
-import dev.umbra.shadow.forecast.OnlineForecaster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -127,7 +128,7 @@ public final class LstmFolds {
   }
 
   /** The LSTM's factory for the registry: looks up the VM's fold schedule from the series name. */
-  public OnlineForecaster.Factory factory(dev.umbra.shadow.forecast.SeriesProfile profile, BacktestConfig config) {
+  public OnlineForecaster.Factory factory(SeriesProfile profile, BacktestConfig config) {
     return OnlineForecaster.Factory.of(ModelRegistry.LSTM, (series, horizon, levels) -> {
       ModelSource source = sources.get(series);
       if (source == null) {

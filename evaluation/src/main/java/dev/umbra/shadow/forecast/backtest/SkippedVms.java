@@ -1,5 +1,6 @@
 package dev.umbra.shadow.forecast.backtest;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -42,7 +43,7 @@ public final class SkippedVms {
     String m = e.getMessage();
     if (m == null || m.isBlank()) {
       m = e.getClass().getSimpleName();
-    } else if (!(e instanceof java.io.IOException)) {
+    } else if (!(e instanceof IOException)) {
       m = e.getClass().getSimpleName() + ": " + m;
     }
     if (m.startsWith(where + ": ")) {
