@@ -149,8 +149,7 @@ final class AgentRuntime implements AgentStatus {
       sampler.onAdviceErrors(this::dropHooks);
       // neither the class histogram nor the checkpoint registries create the platform MBean
       // server (~440 JMX classes): agent/BENCHMARK.md, run 14
-      sampler.useDiagnosticCommands(DiagnosticCommands.direct(instrumentation)
-          .orElseGet(DiagnosticCommands::throughMBeanServer));
+      sampler.useDiagnosticCommands(DiagnosticCommands.onFirstUse(instrumentation));
       app = AppEngine.overPlatformServer(() -> {
         CracResource parts = live;
         ShadowConnection link = parts == null ? null : parts.connection();

@@ -32,6 +32,25 @@ public interface DiagnosticCommands {
   }
 
   /**
+   * {@link #direct}, else {@link #throughMBeanServer}, chosen at the first command: a primary
+   * whose criticality takes no class histogram (and so runs no command) pays nothing at start-up,
+   * neither the module change nor the look-up.
+   */
+  static DiagnosticCommands onFirstUse(Instrumentation instrumentation) {
+    return new DiagnosticCommands() {
+      private DiagnosticCommands chosen;
+
+      @Override
+      public synchronized String execute(String commandLine) throws Exception {
+        if (chosen == null) {
+          chosen = direct(instrumentation).orElseGet(DiagnosticCommands::throughMBeanServer);
+        }
+        return chosen.execute(commandLine);
+      }
+    };
+  }
+
+  /**
    * The JDK's own implementation behind that MBean, called without any MBean server: its
    * package is opened to the agent through {@code instrumentation}. Empty when this JDK's
    * internals differ; callers then use {@link #throughMBeanServer}.

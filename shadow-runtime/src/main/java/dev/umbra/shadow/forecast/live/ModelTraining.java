@@ -213,13 +213,13 @@ public final class ModelTraining implements AutoCloseable {
 
   /** A version of the global model, when another workload than {@code asking} has recorded runs. */
   private boolean trainGlobal(ModelKey global, String asking, String series, Horizon horizon) {
-    TrainingRuns reader = new TrainingRuns(store, settings);
-    if (!reader.anyWorkloadBut(asking)) {
+    Optional<List<SampleRun>> runs =
+        new TrainingRuns(store, settings).readAcrossWorkloads(asking, SeriesName.of(series), horizon);
+    if (runs.isEmpty()) {
       problems.put(global, "no other workload recorded yet");
       return false;
     }
-    return train(global, series, horizon, reader.readAcrossWorkloads(SeriesName.of(series), horizon),
-        Optional.ofNullable(published.get(global)));
+    return train(global, series, horizon, runs.get(), Optional.ofNullable(published.get(global)));
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -51,13 +52,17 @@ final class TrainingRuns {
   /**
    * What the global model learns from: runs of every recorded workload, taken in turns (the newest
    * run of each workload, the workloads with the newest runs first, then their second newest, …)
-   * so that one busy workload does not fill the {@link LearningSettings#maxRuns()} alone.
+   * so that one busy workload does not fill the {@link LearningSettings#maxRuns()} alone. Empty
+   * when no workload but {@code asking} has a recorded run: a model of one workload is not global.
    */
-  List<SampleRun> readAcrossWorkloads(SeriesName series, Horizon horizon) {
+  Optional<List<SampleRun>> readAcrossWorkloads(String asking, SeriesName series, Horizon horizon) {
     Map<String, List<String>> byWorkload = new LinkedHashMap<>();
     store.knownPrimaries().stream()
         .sorted(Comparator.comparingLong(PrimaryRecord::lastSeenMillis).reversed())
         .forEach(r -> byWorkload.computeIfAbsent(r.workload(), w -> new ArrayList<>()).add(r.primaryId()));
+    if (byWorkload.keySet().stream().allMatch(asking::equals)) {
+      return Optional.empty();
+    }
     Set<String> primaries = new LinkedHashSet<>();
     int turns = byWorkload.values().stream().mapToInt(List::size).max().orElse(0);
     for (int turn = 0; turn < turns; turn++) {
@@ -67,12 +72,7 @@ final class TrainingRuns {
         }
       }
     }
-    return readRuns(primaries, series, horizon);
-  }
-
-  /** Whether a workload other than {@code workload} has a recorded run. */
-  boolean anyWorkloadBut(String workload) {
-    return store.knownPrimaries().stream().anyMatch(r -> !r.workload().equals(workload));
+    return Optional.of(readRuns(primaries, series, horizon));
   }
 
   private List<SampleRun> readRuns(Set<String> primaries, SeriesName series, Horizon horizon) {
