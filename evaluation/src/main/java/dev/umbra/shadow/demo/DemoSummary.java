@@ -76,7 +76,7 @@ public final class DemoSummary {
       double at = view.secondsAt(d.at().toEpochMilli());
       // rounded down, so that a share below the saturation rule (95 %) never prints as 95 %
       String text = String.format(Locale.ROOT, "%s %s -> %s, %s, at %.0f s, usage then %s (%d%% of the old limit); ",
-          d.resource().name().toLowerCase(Locale.ROOT), DemoView.amount(d.current(), unit),
+          d.resource().label(), DemoView.amount(d.current(), unit),
           DemoView.amount(d.desired(), unit), gate(d), at, DemoView.amount(d.usage(), unit),
           (long) Math.floor(100 * p.usageShare()));
       if (p.reachedSecond().isEmpty()) {

@@ -201,7 +201,7 @@ public final class DemoView {
           }
           lastRefusalAt.put(d.resource(), now());
         }
-        event("refused", d.resource().name().toLowerCase(Locale.ROOT) + ": " + d.reason());
+        event("refused", d.resource().label() + ": " + d.reason());
       }
       default -> {
         synchronized (lock) {
@@ -216,7 +216,7 @@ public final class DemoView {
         }
         String unit = d.resource() == Decision.Resource.CPU ? "cores" : "bytes";
         event(d.action() == Decision.Action.SCALE_UP ? "provision" : d.action().name().toLowerCase(Locale.ROOT).replace('_', '-'),
-            String.format(Locale.ROOT, "%s %s -> %s (usage %s)%s: %s", d.resource().name().toLowerCase(Locale.ROOT),
+            String.format(Locale.ROOT, "%s %s -> %s (usage %s)%s: %s", d.resource().label(),
                 amount(d.current(), unit), amount(d.desired(), unit), amount(d.usage(), unit),
                 d.applied() ? "" : " [not in effect]", d.reason()));
       }

@@ -6,7 +6,6 @@ import dev.umbra.shadow.ingest.PrimaryIdentity;
 import dev.umbra.shadow.manager.Decision;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -62,7 +61,7 @@ final class AllocationLine {
       return Optional.empty();
     }
     JsonObject o = new JsonObject();
-    o.addProperty("resource", resource.get().name().toLowerCase(Locale.ROOT)); // as Json.decision names it
+    o.addProperty("resource", resource.get().label());
     o.addProperty("source", applied.isEmpty() ? source : "resource manager");
     o.add("initial", Json.number(initial));
     JsonArray steps = new JsonArray();

@@ -129,7 +129,7 @@ final class Json {
     JsonObject o = new JsonObject();
     o.addProperty("id", Long.toString(d.id()));
     o.addProperty("primary", d.primaryId());
-    o.addProperty("resource", d.resource().name().toLowerCase(Locale.ROOT));
+    o.addProperty("resource", d.resource().label());
     o.addProperty("timeMs", d.at().toEpochMilli());
     o.addProperty("action", enumName(d.action().name(), ""));
     o.add("current", number(d.current()));

@@ -2,7 +2,6 @@ package dev.umbra.shadow.grpc;
 
 import dev.umbra.proto.v1.DecisionAction;
 import dev.umbra.shadow.manager.Decision;
-import java.util.Locale;
 
 /** The resource manager's decisions on the wire. */
 public final class DecisionMapping {
@@ -12,7 +11,7 @@ public final class DecisionMapping {
     return dev.umbra.proto.v1.Decision.newBuilder()
         .setDecisionId(Long.toString(d.id()))
         .setPrimaryId(d.primaryId())
-        .setResource(d.resource().name().toLowerCase(Locale.ROOT))
+        .setResource(d.resource().label())
         .setTimeUnixMs(d.at().toEpochMilli())
         .setAction(switch (d.action()) {
           case HOLD -> DecisionAction.DECISION_ACTION_HOLD;

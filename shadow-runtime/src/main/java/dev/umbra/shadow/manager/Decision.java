@@ -1,6 +1,7 @@
 package dev.umbra.shadow.manager;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -46,7 +47,12 @@ public record Decision(
     /** The primary's registered checkpointable state: what a rollback restores. */
     STATE,
     /** Nothing on the primary: an anomaly only alerted on. */
-    NONE
+    NONE;
+
+    /** How the API, the dashboard and the command line name it: {@code cpu}, {@code disk_read}, … */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
   }
 
   /** What the manager decided. */
