@@ -195,16 +195,21 @@ class LearnedModelsTest {
     }
   }
 
+  /** Version 1 of {@code key}, a fresh 5-block network, saved with evidence that the LSTM led or not. */
+  private void saveVersionOne(LstmModelStore saved, ModelKey key, boolean lstmLed) throws Exception {
+    saved.save(key, new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 5, 5, 1,
+        Instant.ofEpochSecond(start)));
+    saved.saveEvidence(key, 1, new ModelEvidence("p0", 30, lstmLed, (lstmLed ? "lstm" : "ewma")
+        + " leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
+  }
+
   /** A model of workload {@code wl-first} at 5 x 1 s, saved with the evidence given, and its identity. */
   private Horizon savedNeighbour(boolean lstmLed) throws Exception {
     NativeThreads.limit(1);
     Horizon lead = new Horizon(5, Duration.ofSeconds(1));
     LstmModelStore saved = new LstmModelStore(data.resolve("models"));
     ModelKey earlier = ModelKey.of("wl-first", "cpu.process", lead);
-    saved.save(earlier, new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 5, 5, 1,
-        Instant.ofEpochSecond(start)));
-    saved.saveEvidence(earlier, 1, new ModelEvidence("p0", 30, lstmLed, (lstmLed ? "lstm" : "ewma")
-        + " leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
+    saveVersionOne(saved, earlier, lstmLed);
     saved.saveIdentity(new WorkloadIdentity("wl-first", "Orders", List.of("-Xmx256m"), 256L << 20));
     store = openStore();
     live = new LearnedModels(store, data.resolve("models"),
@@ -278,10 +283,7 @@ class LearnedModelsTest {
     Horizon lead = new Horizon(5, Duration.ofSeconds(1));
     LstmModelStore saved = new LstmModelStore(data.resolve("models"));
     ModelKey global = ModelKey.of("global", "cpu.process", lead);
-    saved.save(global, new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 5), QuantileLevels.DEFAULT, 5, 5, 1,
-        Instant.ofEpochSecond(start)));
-    saved.saveEvidence(global, 1, new ModelEvidence("p0", 30, true,
-        "lstm leads: rolling pinball lstm 0.040 vs ewma 0.050 over 30 horizons"));
+    saveVersionOne(saved, global, true);
     saved.saveIdentity(new WorkloadIdentity("wl-billing", "Billing", List.of("-Xmx256m"), 256L << 20));
     store = openStore();
     live = new LearnedModels(store, data.resolve("models"), leadSettings(lead), clock);
