@@ -11,8 +11,13 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** {@code umbra attach <pid>} loads the agent into a running H2 server. */
+/**
+ * {@code umbra attach <pid>} loads the agent into a running H2 server. The three tests run side by
+ * side (integration-tests/pom.xml): each has its own processes and none asserts a timing.
+ */
 class AgentAttachIT {
   @TempDir Path work;
   private RecordingCollector collector;
@@ -30,12 +35,18 @@ class AgentAttachIT {
   }
 
   private JavaProcess umbra(String name, List<String> args) throws Exception {
-    List<String> command = new java.util.ArrayList<>(List.of("-jar", JavaProcess.shadowJar().toString()));
+    return umbra(name, List.of(), args);
+  }
+
+  private JavaProcess umbra(String name, List<String> jvmOptions, List<String> args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(jvmOptions);
+    command.addAll(List.of("-jar", JavaProcess.shadowJar().toString()));
     command.addAll(args);
     return JavaProcess.start(name, JavaProcess.java17Home(), command, Map.of(), work);
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void streamsFromARunningJvm_afterUmbraAttach() throws Exception {
     collector = new RecordingCollector(FreePort.pick()).start();
     h2 = H2Workload.start("h2-attach", JavaProcess.java17Home(), work, List.of());
@@ -59,6 +70,7 @@ class AgentAttachIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void failsWithOneLine_whenThePidIsNoProcess() throws Exception {
     JavaProcess attach = umbra("attach-bad", List.of("attach", "2147483646"));
 
@@ -66,11 +78,17 @@ class AgentAttachIT {
     assertThat(attach.output().strip().lines().toList()).containsExactly("umbra: no process with pid 2147483646");
   }
 
+  /**
+   * JDK 17's attach signals the process and waits {@code sun.tools.attach.attachTimeout} (10 s by
+   * default) for a JVM's answer that a non-JVM never gives: 1 s here, the same refusal sooner.
+   */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void failsWithOneLine_whenThePidIsNotAJvm() throws Exception {
     JavaProcess sleeper = JavaProcess.exec("sleeper", List.of("sleep", "60"), Map.of(), work);
     try {
-      JavaProcess attach = umbra("attach-not-jvm", List.of("attach", Long.toString(sleeper.pid())));
+      JavaProcess attach = umbra("attach-not-jvm", List.of("-Dsun.tools.attach.attachTimeout=1000"),
+          List.of("attach", Long.toString(sleeper.pid())));
 
       assertThat(attach.awaitExit(Duration.ofSeconds(60))).isEqualTo(1);
       assertThat(attach.output().strip().lines().toList()).hasSize(1)

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.umbra.it.support.FreePort;
 import dev.umbra.it.support.JavaProcess;
 import java.io.File;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -42,12 +43,19 @@ class AgentClasspathIT {
 
     app = JavaProcess.start("protobuf-app", JavaProcess.java17Home(),
         List.of("-javaagent:" + JavaProcess.agentJar() + "=shadow=127.0.0.1:" + collector.port(),
-            "-cp", classPath, "dev.umbra.it.primaries.ProtobufApp", "30"),
+            "-cp", classPath, "dev.umbra.it.primaries.ProtobufApp", "120", "cue"),
         Map.of(), work);
 
-    Await.until("batches", () -> collector.batches().size() >= 5, Duration.ofSeconds(60), app::output);
+    // observed while it runs (batches and a heartbeat, every kind of message the agent sends
+    // unasked), then ended on cue: it used to run a fixed 30 s, most of it after this
+    Await.until("batches and a heartbeat", () -> collector.batches().size() >= 5 && !collector.heartbeats().isEmpty(),
+        Duration.ofSeconds(60), app::output);
+    assertThat(app.isAlive()).as("the app runs while the agent streams").isTrue();
+    app.process().getOutputStream().write("end\n".getBytes(StandardCharsets.UTF_8));
+    app.process().getOutputStream().flush();
     assertThat(app.awaitExit(Duration.ofSeconds(60))).isZero();
     assertThat(app.output()).contains("protobuf from").contains("protobuf-java-3.25.5.jar").contains("done");
+    assertThat(app.output()).containsPattern("(?m)^round trips [1-9]\\d*$");
     assertThat(collector.hellos()).hasSize(1);
     assertThat(app.output()).doesNotContain("umbra-agent ERROR");
   }

@@ -16,8 +16,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
-/** An H2 server under SQL load, with the agent, streaming to a recording collector: JDK 17 and 25. */
+/**
+ * An H2 server under SQL load, with the agent, streaming to a recording collector: JDK 17 and 25,
+ * side by side (integration-tests/pom.xml). Each has its own collector and server; the load runs a
+ * fixed 12 s whatever the machine's speed, and nothing here is timed.
+ */
 class AgentH2IT {
   static final List<String> CANONICAL = List.of("cpu.process", "cpu.machine", "mem.heap.used",
       "mem.heap.committed", "mem.rss", "mem.nonheap", "alloc.rate", "gc.pause", "io.disk.read",
@@ -51,6 +57,7 @@ class AgentH2IT {
 
   @ParameterizedTest(name = "JDK {0}")
   @ValueSource(ints = {17, 25})
+  @Execution(ExecutionMode.CONCURRENT)
   void streamsEveryCanonicalSeries_fromAnH2ServerUnderSqlLoad(int jdk) throws Exception {
     Path javaHome = javaHome(jdk);
     collector = new RecordingCollector(FreePort.pick()).start();

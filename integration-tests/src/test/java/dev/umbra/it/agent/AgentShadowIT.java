@@ -16,11 +16,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * The agent and a real shadow ({@code umbra serve}) together: an H2 server under SQL load, with
  * the agent from launch (JDK 17 and 25) or attached by {@code umbra attach}, and the shadow
- * storing non-zero CPU, heap, allocation, GC, disk and network series for it.
+ * storing non-zero CPU, heap, allocation, GC, disk and network series for it. The tests run two
+ * at a time (integration-tests/pom.xml): each has its own shadow and H2 server, its load runs a
+ * fixed 12 s whatever the machine's speed, and nothing here is timed.
  */
 class AgentShadowIT {
   @TempDir Path work;
@@ -41,6 +45,7 @@ class AgentShadowIT {
 
   @ParameterizedTest(name = "JDK {0}")
   @ValueSource(ints = {17, 25})
+  @Execution(ExecutionMode.CONCURRENT)
   void theShadowStoresNonZeroSeries_ofAPrimaryWithTheAgentFromLaunch(int jdk) throws Exception {
     Path javaHome = AgentH2IT.javaHome(jdk);
     shadow = ShadowProcess.start(work, "-Xmx512m");
@@ -59,6 +64,7 @@ class AgentShadowIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void theShadowStoresNonZeroSeries_ofAPrimaryTheAgentWasAttachedTo() throws Exception {
     shadow = ShadowProcess.start(work, "-Xmx512m");
     h2 = H2Workload.start("h2-attach", JavaProcess.java17Home(), work, List.of());

@@ -35,11 +35,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * Bad input against the real Netty server of {@code umbra serve}: each offending stream gets
  * the status or Ack rejection the contract names, while a well-behaved bystander primary keeps
- * being acknowledged and stored and the shadow stays SERVING.
+ * being acknowledged and stored and the shadow stays SERVING. The tests run two at a time
+ * (integration-tests/pom.xml): each has its own shadow, so every count it reads is its own.
  */
 class ShadowBadInputIT {
   private static final Duration WAIT = Duration.ofSeconds(20);
@@ -79,6 +82,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void endsAnOversizedMessage_withResourceExhausted_whileOthersKeepStreaming() throws Exception {
     // with a secret, as today's agent: a Hello without one is answered with a Welcome at once, and
     // once the shadow has sent anything on a stream, grpc-java can only end it with RST_STREAM
@@ -98,6 +102,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void keepsServingOthers_whenAClientNeverReadsItsStream() throws Exception {
     RawStream mute = RawStream.open(shadow.channel(), false).hello("never-reads");
     raws.add(mute);
@@ -119,6 +124,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void endsAStreamThatDoesNotStartWithHello_withFailedPrecondition() throws Exception {
     RawStream noHello = open();
     noHello.batch(1, series("cpu.process", System.currentTimeMillis(), 1.0));
@@ -129,6 +135,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void endsABadHelloAnEmptyMessageOrSequenceZero_withInvalidArgument() throws Exception {
     RawStream noId = open();
     noId.send(AgentMessage.newBuilder().setHello(Hello.newBuilder().setWorkload("w")).build());
@@ -149,6 +156,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void endsTheOlderOfTwoStreamsForOnePrimary_withAlreadyExists() throws Exception {
     byte[] secret = "the twins' session secret".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     RawStream older = open().hello("twin", secret);
@@ -173,6 +181,7 @@ class ShadowBadInputIT {
   }
 
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void refusesNonFiniteFarOffAndMalformedPoints_inTheNextAck_andKeepsTheStream() throws Exception {
     RawStream bad = open().hello("bad-points");
     long now = System.currentTimeMillis();

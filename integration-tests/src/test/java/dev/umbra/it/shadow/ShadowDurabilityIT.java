@@ -19,12 +19,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 
 /**
  * A shadow killed with SIGKILL in the middle of ingest keeps everything it acknowledged: once
  * restarted on the same data it serves every acknowledged second from history, lists the
  * primaries it knew, and takes the batches the agents resend without storing them twice or
- * counting them as lost.
+ * counting them as lost. The tests run two at a time (integration-tests/pom.xml): each has its own
+ * shadow and data folder.
  */
 class ShadowDurabilityIT {
   private static final Duration ACK_WAIT = Duration.ofSeconds(30);
@@ -58,6 +61,7 @@ class ShadowDurabilityIT {
    * flight.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void keepsEveryAcknowledgedSecond_whenKilledMidIngestAndRestartedOnTheSameData() throws Exception {
     Outage outage = killAndRestartMidIngest();
 
@@ -96,6 +100,7 @@ class ShadowDurabilityIT {
    * stored once they resend it: every second from the first to the last is there.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void storesWhatAgentsResend_afterTheRestart() throws Exception {
     Outage outage = killAndRestartMidIngest();
     reconnectAndDrain(outage);
@@ -113,6 +118,7 @@ class ShadowDurabilityIT {
    * seconds, reconnects to the live shadow and resends; those seconds must be stored.
    */
   @Test
+  @Execution(ExecutionMode.CONCURRENT)
   void storesWhatAnAgentResends_afterItsStreamBrokeForAFewSeconds() throws Exception {
     shadow = ShadowProcess.start(work, "-Xmx512m");
     SimulatedPrimary p = start("blip");
