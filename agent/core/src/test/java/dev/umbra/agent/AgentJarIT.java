@@ -52,6 +52,16 @@ class AgentJarIT {
   }
 
   @Test
+  void carriesNoLoadBalancingPolicyBeyondPickFirst() throws Exception {
+    try (JarFile jar = jar()) {
+      List<String> names = Collections.list(jar.entries()).stream().map(JarEntry::getName).collect(Collectors.toList());
+
+      assertThat(names).contains("dev/umbra/agent/shaded/io/grpc/internal/PickFirstLoadBalancerProvider.class")
+          .noneMatch(n -> n.startsWith("dev/umbra/agent/shaded/io/grpc/util/"));
+    }
+  }
+
+  @Test
   void declaresAgentEntryPoints() throws Exception {
     try (JarFile jar = jar()) {
       Attributes main = jar.getManifest().getMainAttributes();

@@ -17,7 +17,8 @@ import javax.net.ssl.SSLException;
 
 /**
  * Builds the agent's channels: our event loop, callbacks on it (direct executor), an offload
- * executor for gRPC's blocking work, unpooled heap buffers; plaintext or TLS.
+ * executor for gRPC's blocking work (the host-name look-up), unpooled heap buffers; the shadow's
+ * host resolved by {@link ShadowNameResolver} (no JNDI, no proxy); plaintext or TLS.
  */
 final class Channels {
   private Channels() {}
@@ -25,9 +26,11 @@ final class Channels {
   /**
    * @throws IllegalArgumentException when the trusted-certificates file cannot be read as PEM
    */
+  @SuppressWarnings("deprecation") // nameResolverFactory: the one way to give a single channel its resolver
   static ManagedChannel build(ShadowAddress address, Optional<ShadowTargets.Tls> tls, EventLoopGroup loop,
       Executor offload) {
-    NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port())
+    NettyChannelBuilder builder = NettyChannelBuilder.forTarget(ShadowNameResolver.target(address))
+        .nameResolverFactory(ShadowNameResolver.factory(address))
         .eventLoopGroup(loop)
         .channelType(NioSocketChannel.class)
         .withOption(ChannelOption.ALLOCATOR, new UnpooledByteBufAllocator(false))
