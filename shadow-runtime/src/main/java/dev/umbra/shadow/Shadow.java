@@ -22,6 +22,7 @@ import dev.umbra.shadow.forecast.live.LearningSettings;
 import dev.umbra.shadow.forecast.live.PrimaryForecasts;
 import dev.umbra.shadow.forecast.lstm.WorkloadIdentity;
 import dev.umbra.shadow.grpc.AnomalyGrpcService;
+import dev.umbra.shadow.grpc.AnomalyMapping;
 import dev.umbra.shadow.grpc.ControlGrpcService;
 import dev.umbra.shadow.grpc.ForecastGrpcService;
 import dev.umbra.shadow.grpc.ServerStartException;
@@ -140,7 +141,9 @@ public final class Shadow implements AutoCloseable {
     ingest.addListener((session, points) -> models.offer(session.primaryId(),
         () -> workloadIdentity(session.identity()), points));
     forecasts = new PrimaryForecasts(store, clock, models);
-    Alerts alerts = own(new Alerts(metrics, config.alerts().webhook(), Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
+    Alerts alerts = own(new Alerts(metrics,
+        config.alerts().webhook().map(uri -> new Alerts.Webhook(uri, AnomalyMapping::toJson)),
+        Duration.ofSeconds(5), 3, Duration.ofMillis(500)));
     // the coordinator hears of an anomaly before anyone acts on it: no checkpoint taken before it becomes known-good
     anomalies.subscribe(a -> checkpoints.anomalyObserved(a.primaryId(), a.detected()));
     anomalies.subscribe(alerts);

@@ -9,18 +9,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Tells people about anomalies: one log line each, {@code umbra_anomalies_total{kind}}, and, when
- * configured, a JSON POST of the {@code umbra.v1.Anomaly} to a webhook, from its own thread
+ * configured, a JSON POST to a webhook (the body is the wire edge's business: {@code Shadow} posts
+ * the JSON mapping of {@code umbra.v1.Anomaly}, docs/architecture.md), from its own thread
  * ({@code umbra-alert-webhook-1}), with a timeout per attempt and retries with backoff on
  * errors and 5xx/429 answers. A webhook that is down never slows detection: at most
  * {@link #QUEUE} alerts wait, later ones are dropped and counted.
@@ -30,7 +33,7 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
   static final int QUEUE = 100;
 
   private final ShadowMetrics metrics;
-  private final Optional<URI> webhook;
+  private final Optional<Webhook> webhook;
   private final Duration timeout;
   private final int attempts;
   private final Duration backoff;
@@ -38,12 +41,22 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
   private final ThreadPoolExecutor sender;
 
   /**
+   * Where to POST and what: {@code body} turns an anomaly into the request's JSON.
+   */
+  public record Webhook(URI uri, Function<Anomaly, String> body) {
+    public Webhook {
+      Objects.requireNonNull(uri, "uri");
+      Objects.requireNonNull(body, "body");
+    }
+  }
+
+  /**
    * @param webhook where to POST, if anywhere
    * @param timeout per attempt
    * @param attempts tries per alert, at least 1
    * @param backoff wait before the second attempt; doubles after each
    */
-  public Alerts(ShadowMetrics metrics, Optional<URI> webhook, Duration timeout, int attempts, Duration backoff) {
+  public Alerts(ShadowMetrics metrics, Optional<Webhook> webhook, Duration timeout, int attempts, Duration backoff) {
     if (attempts < 1) {
       throw new IllegalArgumentException("attempts " + attempts + " < 1");
     }
@@ -69,9 +82,9 @@ public final class Alerts implements Consumer<Anomaly>, AutoCloseable {
         a.series(), String.format(Locale.ROOT, "%.3f", a.score()), a.explanation());
     metrics.anomalies.labelValues(kind).inc();
     if (webhook.isPresent()) {
-      String body = AnomalyWire.toJson(a);
+      String body = webhook.get().body().apply(a);
       try {
-        sender.execute(() -> post(webhook.get(), a.id(), body));
+        sender.execute(() -> post(webhook.get().uri(), a.id(), body));
       } catch (RejectedExecutionException e) {
         metrics.alertWebhookFailures.labelValues("queue_full").inc();
         logger.warn("alert webhook queue full; anomaly {} not posted", a.id());

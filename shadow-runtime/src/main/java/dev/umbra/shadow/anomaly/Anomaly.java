@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Behaviour of a primary that its forecast said was unlikely: what the detector reports, the
- * anomaly log keeps, and alerts, auto-rollback, the dashboard and the demo act on. {@link
- * AnomalyWire} turns it into the {@code umbra.v1.Anomaly} message at the gRPC, Kafka and webhook
+ * anomaly log keeps, and alerts, auto-rollback, the dashboard and the demo act on. {@code
+ * grpc.AnomalyMapping} turns it into the {@code umbra.v1.Anomaly} message at the gRPC, Kafka and webhook
  * edges; nothing else sees the wire type.
  *
  * @param id unique within the shadow

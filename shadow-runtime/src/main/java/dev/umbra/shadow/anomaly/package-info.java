@@ -17,7 +17,7 @@
  * umbra-anomaly-detect-1}), feeds the primary's detector and publishes anomalies to {@link
  * dev.umbra.shadow.anomaly.AnomalyLog}, the checkpoint coordinator and the {@link
  * dev.umbra.shadow.anomaly.Alerts}. The log keeps the domain record {@link
- * dev.umbra.shadow.anomaly.Anomaly}; {@link dev.umbra.shadow.anomaly.AnomalyWire} is the one
+ * dev.umbra.shadow.anomaly.Anomaly}; {@code dev.umbra.shadow.grpc.AnomalyMapping} is the one
  * conversion to the {@code umbra.v1.Anomaly} message, used at the gRPC, Kafka and webhook edges.
  *
  * <p>{@link dev.umbra.shadow.anomaly.SurpriseDetector} is the detector of a single series that

@@ -1,7 +1,7 @@
 package dev.umbra.shadow.fleet;
 
 import dev.umbra.shadow.anomaly.Anomaly;
-import dev.umbra.shadow.anomaly.AnomalyWire;
+import dev.umbra.shadow.grpc.AnomalyMapping;
 import dev.umbra.proto.v1.CheckpointChange;
 import dev.umbra.proto.v1.CheckpointInfo;
 import dev.umbra.proto.v1.CheckpointState;
@@ -36,7 +36,7 @@ public final class EventPublisher {
 
   /** Where the detector hands each new anomaly. */
   public Consumer<Anomaly> anomalies() {
-    return a -> publish(a.workload(), a.primaryId(), FleetEvent.newBuilder().setAnomaly(AnomalyWire.toProto(a)));
+    return a -> publish(a.workload(), a.primaryId(), FleetEvent.newBuilder().setAnomaly(AnomalyMapping.toProto(a)));
   }
 
   /** Where the resource manager hands each decision (applied or not). */

@@ -1,7 +1,6 @@
 package dev.umbra.shadow.grpc;
 
 import dev.umbra.proto.v1.Anomaly;
-import dev.umbra.shadow.anomaly.AnomalyWire;
 import dev.umbra.proto.v1.AnomalyServiceGrpc;
 import dev.umbra.proto.v1.ListAnomaliesRequest;
 import dev.umbra.proto.v1.ListAnomaliesResponse;
@@ -44,7 +43,7 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
     int limit = request.getLimit() == 0 ? DEFAULT_LIMIT : request.getLimit();
     out.onNext(ListAnomaliesResponse.newBuilder()
         .addAllAnomalies(log.list(request.getPrimaryId(), request.getSinceUnixMs(), limit).stream()
-            .map(AnomalyWire::toProto).toList())
+            .map(AnomalyMapping::toProto).toList())
         .build());
     out.onCompleted();
   }
@@ -95,7 +94,7 @@ public final class AnomalyGrpcService extends AnomalyServiceGrpc.AnomalyServiceI
       }
       if ((primaryId.isEmpty() || primaryId.equals(a.primaryId())) && a.score() >= minScore) {
         try {
-          out.onNext(AnomalyWire.toProto(a));
+          out.onNext(AnomalyMapping.toProto(a));
         } catch (RuntimeException e) {
           end(null); // the call is gone
         }

@@ -3,6 +3,7 @@ package dev.umbra.shadow.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.umbra.shadow.grpc.AnomalyMapping;
 import dev.umbra.shadow.metrics.ShadowMetrics;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -50,7 +51,7 @@ class AlertsTest {
   @Test
   void postsJson_retryingAfterAServerError() throws Exception {
     URI hook = serve(503, 200);
-    try (Alerts alerts = new Alerts(metrics, Optional.of(hook), Duration.ofSeconds(5), 3, Duration.ofMillis(50))) {
+    try (Alerts alerts = new Alerts(metrics, Optional.of(new Alerts.Webhook(hook, AnomalyMapping::toJson)), Duration.ofSeconds(5), 3, Duration.ofMillis(50))) {
       alerts.accept(anomaly());
     } // close waits for the sender
     assertThat(requests.get()).isEqualTo(2);
@@ -62,7 +63,7 @@ class AlertsTest {
   @Test
   void givesUp_afterTheAttempts_andDoesNotRetryARefusal() throws Exception {
     URI hook = serve(500);
-    try (Alerts alerts = new Alerts(metrics, Optional.of(hook), Duration.ofSeconds(5), 3, Duration.ofMillis(10))) {
+    try (Alerts alerts = new Alerts(metrics, Optional.of(new Alerts.Webhook(hook, AnomalyMapping::toJson)), Duration.ofSeconds(5), 3, Duration.ofMillis(10))) {
       alerts.accept(anomaly());
     }
     assertThat(requests.get()).isEqualTo(3);
@@ -70,7 +71,7 @@ class AlertsTest {
     server.stop(0);
     requests.set(0);
     hook = serve(400);
-    try (Alerts alerts = new Alerts(metrics, Optional.of(hook), Duration.ofSeconds(5), 3, Duration.ofMillis(10))) {
+    try (Alerts alerts = new Alerts(metrics, Optional.of(new Alerts.Webhook(hook, AnomalyMapping::toJson)), Duration.ofSeconds(5), 3, Duration.ofMillis(10))) {
       alerts.accept(anomaly());
     }
     assertThat(requests.get()).isEqualTo(1);
@@ -83,7 +84,7 @@ class AlertsTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    try (Alerts alerts = new Alerts(metrics, Optional.of(URI.create("http://127.0.0.1:" + port + "/")),
+    try (Alerts alerts = new Alerts(metrics, Optional.of(new Alerts.Webhook(URI.create("http://127.0.0.1:" + port + "/"), AnomalyMapping::toJson)),
         Duration.ofSeconds(2), 2, Duration.ofMillis(10))) {
       alerts.accept(anomaly());
     }

@@ -1,16 +1,18 @@
-package dev.umbra.shadow.anomaly;
+package dev.umbra.shadow.grpc;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import dev.umbra.proto.v1.AnomalyKind;
+import dev.umbra.shadow.anomaly.Anomaly;
+import dev.umbra.shadow.anomaly.Kind;
 
 /**
  * The one conversion between the domain {@link Anomaly} and the {@code umbra.v1.Anomaly} message,
- * for the edges that speak the wire type: the gRPC API, the Kafka events topic and the alert
- * webhook (which posts the message's JSON mapping).
+ * for the edges that speak the wire type: the gRPC API, the Kafka events topic (the fleet) and the
+ * alert webhook, whose body {@code Shadow} wires to {@link #toJson} (the message's JSON mapping).
  */
-public final class AnomalyWire {
-  private AnomalyWire() {}
+public final class AnomalyMapping {
+  private AnomalyMapping() {}
 
   public static dev.umbra.proto.v1.Anomaly toProto(Anomaly a) {
     return dev.umbra.proto.v1.Anomaly.newBuilder()
