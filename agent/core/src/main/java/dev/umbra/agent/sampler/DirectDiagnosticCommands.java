@@ -8,6 +8,10 @@ import java.util.Optional;
  * {@code com.sun.management.internal.DiagnosticCommandImpl}'s {@code executeDiagnosticCommand},
  * the native call its MBean operations end in (JDK 17 to 25), reached by reflection once its
  * package is open to the agent. Loads ~30 classes where the platform MBean server loads ~440.
+ * The native method lives in {@code libmanagement_ext}, which the JDK loads when its management
+ * extensions' MXBean provider is first initialized: {@link #find()} initializes it, so a command
+ * run before anything read a {@code com.sun.management} MXBean does not fail with an {@code
+ * UnsatisfiedLinkError}.
  */
 final class DirectDiagnosticCommands implements DiagnosticCommands {
   static final String PACKAGE = "com.sun.management.internal";
@@ -28,6 +32,8 @@ final class DirectDiagnosticCommands implements DiagnosticCommands {
       if (type == null) {
         return Optional.empty();
       }
+      // its static initializer loads libmanagement_ext, where executeDiagnosticCommand is
+      Class.forName(PACKAGE + ".PlatformMBeanProviderImpl", true, type.getClassLoader());
       Method instance = type.getDeclaredMethod("getDiagnosticCommandMBean");
       instance.setAccessible(true);
       Method execute = type.getDeclaredMethod("executeDiagnosticCommand", String.class);
