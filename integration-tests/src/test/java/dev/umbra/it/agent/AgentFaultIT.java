@@ -87,12 +87,14 @@ class AgentFaultIT {
     int port = FreePort.pick();
     RecordingCollector collector = new RecordingCollector(port).start();
     toClose.add(collector);
-    JavaProcess app = ticker("shadow=127.0.0.1:" + port + ",buffer.batches=5", 60);
+    JavaProcess app = ticker("shadow=127.0.0.1:" + port + ",buffer.batches=2", 60);
     Await.until("batches", () -> collector.batches().size() >= 5, Duration.ofSeconds(60), app::output);
     long lastBefore = collector.batches().get(collector.batches().size() - 1).getSequence();
 
     collector.stop();
-    Thread.sleep(4000); // 20 batches at 200 ms into a buffer of 5
+    // the agent closes a batch only when it holds something, but the gauges fill one every
+    // second: 4 s make at least 4 batches for a buffer of 2
+    Thread.sleep(4000);
     collector.start();
 
     Await.until("a second Hello and a batch after it", () -> collector.hellos().size() >= 2
