@@ -124,7 +124,7 @@ class SecurityIT {
   void aHostileClient_cannotHijackForgeOrDownload_andTheRealAgentsDataStaysIntact() throws Exception {
     JavaProcess primary = JavaProcess.start("primary", JavaProcess.java17Home(),
         List.of("-Xmx128m", "-javaagent:" + JavaProcess.agentJar() + "=" + shadow.agentOptions() + ",start.delay=off",
-            "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.Ticker", "600"),
+            "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.Sleeper", "0", "600"),
         Map.of(), work);
     processes.add(primary);
     await("the real agent streaming", () -> live(primary.pid()) != null && live(primary.pid()).getBatchesReceived() > 0);

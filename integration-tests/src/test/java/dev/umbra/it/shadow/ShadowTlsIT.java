@@ -206,7 +206,7 @@ class ShadowTlsIT {
   private JavaProcess primary(String name, String agentOptions) throws Exception {
     JavaProcess p = JavaProcess.start(name, JavaProcess.java17Home(),
         List.of("-Xmx128m", "-javaagent:" + JavaProcess.agentJar() + "=" + agentOptions,
-            "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.Ticker", "600"),
+            "-cp", JavaProcess.testClasses().toString(), "dev.umbra.it.primaries.Sleeper", "0", "600"),
         Map.of(), work);
     processes.add(p);
     return p;
