@@ -100,26 +100,8 @@ public final class SurpriseDetector {
     if (hourOfDay < -1 || hourOfDay > 23) {
       throw new IllegalArgumentException("hourOfDay " + hourOfDay + " is not -1 or 0..23");
     }
-    double windowLow = Double.POSITIVE_INFINITY;
-    double windowHigh = Double.NEGATIVE_INFINITY;
-    double score = 0;
-    for (int c = 0; c < contexts.size(); c++) {
-      Ring context = contexts.get(c);
-      for (int i = 0; i < context.size(); i++) {
-        windowLow = Math.min(windowLow, context.get(i));
-        windowHigh = Math.max(windowHigh, context.get(i));
-      }
-      double surprise = context.size() < 10 ? 0 : 1 - twoSidedTail(context, value);
-      score = Math.max(score, likelihoods.get(c).observe(surprise));
-      context.add(value);
-    }
-    score = Math.max(score, sequenceLikelihood.observe(sequence.observe(value)));
-    if (hourOfDay >= 0) {
-      Ring hour = hours[hourOfDay] == null ? hours[hourOfDay] = new Ring(HOUR_VALUES) : hours[hourOfDay];
-      double surprise = hour.size() < 10 ? 0 : surprisal(twoSidedTail(hour, value), hour.size());
-      score = Math.max(score, hourLikelihood.observe(surprise));
-      hour.add(value);
-    }
+    double[] window = windowRange();
+    double score = forecastScore(value, hourOfDay);
     if (learning != null) {
       learn(value);
       return 0;
@@ -135,8 +117,8 @@ public final class SurpriseDetector {
       resting = true;
       restSteps = 0;
       calmSteps = 0;
-      restLow = Math.min(windowLow, min);
-      restHigh = Math.max(windowHigh, max);
+      restLow = Math.min(window[0], min);
+      restHigh = Math.max(window[1], max);
     }
     if (wasResting && restSteps < settings.heldBack()) {
       heldLow = Math.min(heldLow, value);
@@ -144,6 +126,37 @@ public final class SurpriseDetector {
     } else {
       min = Math.min(min, value);
       max = Math.max(max, value);
+    }
+    return score;
+  }
+
+  /** The lowest and highest value of the context windows before the newest value. */
+  private double[] windowRange() {
+    double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (Ring context : contexts) {
+      for (int i = 0; i < context.size(); i++) {
+        range[0] = Math.min(range[0], context.get(i));
+        range[1] = Math.max(range[1], context.get(i));
+      }
+    }
+    return range;
+  }
+
+  /** The largest likelihood score of the value under the three forecasts, each of which then learns it. */
+  private double forecastScore(double value, int hourOfDay) {
+    double score = 0;
+    for (int c = 0; c < contexts.size(); c++) {
+      Ring context = contexts.get(c);
+      double surprise = context.size() < 10 ? 0 : 1 - twoSidedTail(context, value);
+      score = Math.max(score, likelihoods.get(c).observe(surprise));
+      context.add(value);
+    }
+    score = Math.max(score, sequenceLikelihood.observe(sequence.observe(value)));
+    if (hourOfDay >= 0) {
+      Ring hour = hours[hourOfDay] == null ? hours[hourOfDay] = new Ring(HOUR_VALUES) : hours[hourOfDay];
+      double surprise = hour.size() < 10 ? 0 : surprisal(twoSidedTail(hour, value), hour.size());
+      score = Math.max(score, hourLikelihood.observe(surprise));
+      hour.add(value);
     }
     return score;
   }
