@@ -5,7 +5,9 @@ package dev.umbra.shadow.anomaly;
  * under their own long-run distribution: the anomaly-likelihood layer of Numenta's HTM detector
  * (Ahmad et al., "Unsupervised real-time anomaly detection for streaming data", Neurocomputing
  * 2017). The average of the last {@code averaging} surprises is compared with a normal fitted to
- * the last {@code history} such averages (re-fitted every {@code reestimate} steps); the tail
+ * the last {@code history} such averages (re-fitted every {@code reestimate} steps, and every step
+ * until it holds {@code reestimate} averages: a normal fitted to the first few dozen averages of a
+ * series is far too narrow, and a live series scored after 40 steps reported at once); the tail
  * probability is put on a log scale so that 0.5 means a likelihood of 1 − 10⁻⁵ and 1.0 one of
  * 1 − 10⁻¹⁰. A single surprising value moves the average a little; a run of them, or a series
  * whose surprise is usually low, moves it a lot. Not thread-safe.
@@ -34,7 +36,7 @@ final class AnomalyLikelihood {
     recent.add(surprise);
     double average = recent.mean();
     history.add(average);
-    if (Double.isNaN(spread) || ++steps % reestimate == 0) {
+    if (Double.isNaN(spread) || ++steps % reestimate == 0 || history.size() < reestimate) {
       mean = history.mean();
       spread = Math.max(history.std(), minSpread);
     }

@@ -35,4 +35,9 @@ public record Incident(long number, SeriesAlarm lead, List<String> related) {
     more.add(series);
     return new Incident(number, lead, more);
   }
+
+  /** The incident as the {@link IncidentGate} publishes it (see {@link SeriesAlarm#confirmed}). */
+  Incident confirmed(long step, double surpriseScore) {
+    return new Incident(number, lead.confirmed(step, surpriseScore), related);
+  }
 }

@@ -33,4 +33,10 @@ public record SeriesAlarm(
       throw new IllegalArgumentException("onset " + onsetStep + " after decision " + decidedStep);
     }
   }
+
+  /** The alarm as the {@link IncidentGate} publishes it: decided no earlier than {@code step}, with the surprise score. */
+  SeriesAlarm confirmed(long step, double surpriseScore) {
+    return new SeriesAlarm(series, kind, onsetStep, Math.max(decidedStep, step), surpriseScore, observed, expectedLow,
+        expectedHigh, explanation);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.anomaly;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -23,10 +24,16 @@ import java.util.List;
  *   <li><b>Likelihood.</b> The recent average surprise is judged against its own long-run
  *       distribution (see {@link AnomalyLikelihood}): a noisy series is not flagged for being
  *       noisy, a calm one is flagged when it stops being calm.
- *   <li><b>Novel range.</b> A value beyond everything seen so far by more than {@code
- *       rangeTolerance} of the range scores 1.
- *   <li><b>Rest.</b> After a score at or above {@code report}, the series scores 0 for {@code
- *       rest} steps: one anomaly is reported once, not at every step it lasts.
+ *   <li><b>Novel range.</b> A value beyond the range seen so far by more than {@code
+ *       rangeTolerance} of it scores 1. The range starts from the {@code startQuantile} and 1 −
+ *       {@code startQuantile} quantiles of the learning steps (a JVM's start-up extremes would
+ *       hide a later drop), and values in the first {@code heldBack} steps after a report do not
+ *       widen it unless the rest runs its full length: a 12 s GC storm does not hide the leak
+ *       that follows it.
+ *   <li><b>Rest.</b> After a score at or above {@code report}, the series scores 0 until its
+ *       value has stayed {@code calm} steps inside the range seen before the report, at least
+ *       {@code minRest} and at most {@code rest} steps: one anomaly is reported once, not at
+ *       every step it lasts, and a series back to normal can report the next one.
  * </ol>
  *
  * <p>Missing values ({@code NaN}) score 0 and are not learnt. Not thread-safe.
@@ -45,10 +52,19 @@ public final class SurpriseDetector {
   /** The recent values of each hour of the day (UTC), for a forecast that knows the daily rhythm. */
   private final Ring[] hours = new Ring[24];
   private final AnomalyLikelihood hourLikelihood;
+  /** The learning steps' values, for the novel range's start; null once learnt. */
+  private double[] learning;
   private long seen;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
-  private int resting;
+  private boolean resting;
+  private int restSteps;
+  private int calmSteps;
+  private double restLow;
+  private double restHigh;
+  /** The range of the values held back from the novel range during the current rest. */
+  private double heldLow = Double.POSITIVE_INFINITY;
+  private double heldHigh = Double.NEGATIVE_INFINITY;
 
   public SurpriseDetector(SurpriseSettings settings) {
     this.settings = settings;
@@ -59,6 +75,7 @@ public final class SurpriseDetector {
     this.sequence = new BinTransitions(settings.bins(), settings.order(), SEQUENCE_SUPPORT);
     this.sequenceLikelihood = likelihood(settings);
     this.hourLikelihood = likelihood(settings);
+    this.learning = new double[settings.learning()];
   }
 
   private static AnomalyLikelihood likelihood(SurpriseSettings settings) {
@@ -83,6 +100,50 @@ public final class SurpriseDetector {
     if (hourOfDay < -1 || hourOfDay > 23) {
       throw new IllegalArgumentException("hourOfDay " + hourOfDay + " is not -1 or 0..23");
     }
+    double[] window = windowRange();
+    double score = forecastScore(value, hourOfDay);
+    if (learning != null) {
+      learn(value);
+      return 0;
+    }
+    if (novel(value)) {
+      score = 1;
+    }
+    boolean wasResting = resting;
+    if (resting) {
+      rest(value);
+      score = 0;
+    } else if (score >= settings.report()) {
+      resting = true;
+      restSteps = 0;
+      calmSteps = 0;
+      restLow = Math.min(window[0], min);
+      restHigh = Math.max(window[1], max);
+    }
+    if (wasResting && restSteps < settings.heldBack()) {
+      heldLow = Math.min(heldLow, value);
+      heldHigh = Math.max(heldHigh, value);
+    } else {
+      min = Math.min(min, value);
+      max = Math.max(max, value);
+    }
+    return score;
+  }
+
+  /** The lowest and highest value of the context windows before the newest value. */
+  private double[] windowRange() {
+    double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    for (Ring context : contexts) {
+      for (int i = 0; i < context.size(); i++) {
+        range[0] = Math.min(range[0], context.get(i));
+        range[1] = Math.max(range[1], context.get(i));
+      }
+    }
+    return range;
+  }
+
+  /** The largest likelihood score of the value under the three forecasts, each of which then learns it. */
+  private double forecastScore(double value, int hourOfDay) {
     double score = 0;
     for (int c = 0; c < contexts.size(); c++) {
       Ring context = contexts.get(c);
@@ -97,22 +158,43 @@ public final class SurpriseDetector {
       score = Math.max(score, hourLikelihood.observe(surprise));
       hour.add(value);
     }
-    if (seen < settings.learning()) {
-      score = 0;
-    } else if (novel(value)) {
-      score = 1;
-    }
-    seen++;
-    min = Math.min(min, value);
-    max = Math.max(max, value);
-    if (resting > 0) {
-      resting--;
-      return 0;
-    }
-    if (score >= settings.report()) {
-      resting = settings.rest();
-    }
     return score;
+  }
+
+  /** A learning step: once the last is in, the novel range starts from their quantiles. */
+  private void learn(double value) {
+    learning[(int) seen++] = value;
+    if (seen == learning.length) {
+      double[] sorted = learning.clone();
+      Arrays.sort(sorted);
+      min = quantile(sorted, settings.startQuantile());
+      max = quantile(sorted, 1 - settings.startQuantile());
+      learning = null;
+    }
+  }
+
+  /** One step of the rest after a report: it ends once the value is back to normal, or has lasted its longest. */
+  private void rest(double value) {
+    restSteps++;
+    calmSteps = value >= restLow && value <= restHigh ? calmSteps + 1 : 0;
+    if (calmSteps >= settings.calm() && restSteps >= settings.minRest()) {
+      resting = false; // back to normal: what was held back is not learnt
+    } else if (restSteps >= settings.rest()) {
+      resting = false; // the change lasted: it is learnt
+      min = Math.min(min, heldLow);
+      max = Math.max(max, heldHigh);
+    } else {
+      return;
+    }
+    heldLow = Double.POSITIVE_INFINITY;
+    heldHigh = Double.NEGATIVE_INFINITY;
+  }
+
+  private static double quantile(double[] sorted, double q) {
+    double pos = q * (sorted.length - 1);
+    int lo = (int) Math.floor(pos);
+    int hi = Math.min(sorted.length - 1, lo + 1);
+    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   private boolean novel(double value) {

@@ -22,7 +22,9 @@
  *
  * <p>{@link dev.umbra.shadow.anomaly.SurpriseDetector} is the detector of a single series that
  * {@code umbra nab} runs (surprise under three forecasts, each through an {@link
- * dev.umbra.shadow.anomaly.AnomalyLikelihood} layer); the live JVM series still use {@link
- * dev.umbra.shadow.anomaly.SeriesDetector}.
+ * dev.umbra.shadow.anomaly.AnomalyLikelihood} layer). Live, each series runs one beside its {@link
+ * dev.umbra.shadow.anomaly.SeriesDetector}, with the same settings ({@code SurpriseEvidence}), and
+ * {@code PrimaryScoring} publishes an incident only when one of its series' surprise reports
+ * agrees ({@code IncidentGate}); its score is then the surprise likelihood.
  */
 package dev.umbra.shadow.anomaly;

@@ -40,6 +40,38 @@ class SurpriseDetectorTest {
   }
 
   @Test
+  void aSeriesBackToNormal_endsItsRestEarly_andCanReportTheNextFault() {
+    feed(2000, 50, 2);
+
+    assertThat(detector.observe(200)).isEqualTo(1.0);
+    int normal = SurpriseSettings.DEFAULT.minRest() + 5; // 35 steps back inside the range: the rest is over
+    assertThat(feed(normal, 50, 2)).isZero();
+    assertThat(normal).isLessThan(SurpriseSettings.DEFAULT.rest());
+    assertThat(detector.observe(300)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aFaultsFirstSteps_doNotWidenTheNovelRange_soTheNextFaultIsNovel() {
+    feed(2000, 50, 2);
+    assertThat(detector.observe(200)).isEqualTo(1.0);
+    for (int i = 0; i < 10; i++) {
+      detector.observe(400); // a storm's first steps, held back from the range
+    }
+    feed(40, 50, 2);
+
+    // 300 lies inside what the storm showed, but beyond the range learnt before it
+    assertThat(detector.observe(300)).isEqualTo(1.0);
+  }
+
+  @Test
+  void aStartUpOutlier_doesNotWidenTheNovelRange() {
+    detector.observe(1000); // a start-up burst in the learning steps
+    feed(SurpriseSettings.DEFAULT.learning() - 1, 50, 2);
+
+    assertThat(detector.observe(80)).isEqualTo(1.0);
+  }
+
+  @Test
   void aSeriesThatStaysAsNoisyAsItWas_isRarelyFlagged() {
     feed(2000, 50, 10);
 
