@@ -17,7 +17,7 @@ final class AnomalyLikelihood {
   private static final double LOG_FULL = Math.log(1.0 - 0.9999999999);
 
   private final Ring recent;
-  private final Ring history;
+  private final History history;
   private final int reestimate;
   private final double minSpread;
   private long steps;
@@ -26,7 +26,7 @@ final class AnomalyLikelihood {
 
   AnomalyLikelihood(int averaging, int history, int reestimate, double minSpread) {
     this.recent = new Ring(averaging);
-    this.history = new Ring(history);
+    this.history = new History(history, reestimate);
     this.reestimate = reestimate;
     this.minSpread = minSpread;
   }
@@ -42,5 +42,71 @@ final class AnomalyLikelihood {
     }
     double likelihood = 1 - 0.5 * Gaussian.erfc((average - mean) / spread / Math.sqrt(2));
     return Math.min(1, Math.log(1.0000000001 - likelihood) / LOG_FULL);
+  }
+
+  /**
+   * The newest averages as sums per block of {@code reestimate} values: the newest {@code
+   * capacity / reestimate} full blocks and the one filling, so between {@code capacity} and
+   * {@code capacity + reestimate − 1} values once full. Their mean and spread are only read once
+   * per re-estimation, so nothing finer is needed, and a series costs a few hundred doubles instead
+   * of {@code capacity} (8,640 by default: ~200 KB per series for the three likelihoods, MBs per
+   * primary).
+   */
+  static final class History {
+    private final int blockSize;
+    private final double[] sums;
+    private final double[] squares;
+    private int blocks;
+    private int newestBlock = -1;
+    private double partialSum;
+    private double partialSquares;
+    private int partialCount;
+
+    History(int capacity, int blockSize) {
+      this.blockSize = blockSize;
+      int full = Math.max(1, capacity / blockSize);
+      this.sums = new double[full];
+      this.squares = new double[full];
+    }
+
+    void add(double v) {
+      partialSum += v;
+      partialSquares += v * v;
+      if (++partialCount == blockSize) {
+        newestBlock = (newestBlock + 1) % sums.length;
+        sums[newestBlock] = partialSum;
+        squares[newestBlock] = partialSquares;
+        blocks = Math.min(blocks + 1, sums.length);
+        partialSum = 0;
+        partialSquares = 0;
+        partialCount = 0;
+      }
+    }
+
+    int size() {
+      return blocks * blockSize + partialCount;
+    }
+
+    double mean() {
+      int n = size();
+      return n == 0 ? 0 : total(sums, partialSum) / n;
+    }
+
+    double std() {
+      int n = size();
+      if (n < 2) {
+        return 0;
+      }
+      double m = total(sums, partialSum) / n;
+      return Math.sqrt(Math.max(0, total(squares, partialSquares) / n - m * m));
+    }
+
+    private double total(double[] perBlock, double partial) {
+      double t = partial;
+      for (int i = 0; i < blocks; i++) {
+        t += perBlock[i];
+      }
+      return t;
+    }
   }
 }

@@ -14,7 +14,8 @@ import java.util.List;
  * @param order values of context the sequence forecast looks back at (it backs off to fewer)
  * @param learning steps before any score is given (the likelihood and the range learn meanwhile)
  * @param averaging recent surprises averaged before they are judged (Numenta's short window)
- * @param history averaged surprises whose distribution says what is usual (the long window)
+ * @param history averaged surprises whose distribution says what is usual (the long window; kept
+ *     as sums per {@code reestimate} steps, so it holds up to {@code reestimate − 1} more)
  * @param reestimate steps between re-estimations of that distribution
  * @param minSpread the usual spread of averaged surprises is taken as at least this
  * @param rangeTolerance a value beyond the range seen so far by this fraction of it is novel
