@@ -21,9 +21,9 @@ import picocli.CommandLine;
  * every data file gets its results file in NAB's layout, row for row, for both detectors, and the
  * scores of the three profiles are printed and kept in {@code target/nab/} (docs/anomalies.md,
  * "NAB", says where its numbers come from). It is also a regression guard: Umbra's detector must
- * stay above floors set below its measured subset scores (75.3 standard, 65.2 reward-low-FP, 80.5
- * reward-low-FN with the settings that also run live; 77.1 / 68.6 / 81.6 before) and above the
- * windowed Gaussian on every profile.
+ * stay above floors set below its measured subset scores (76.9 standard, 68.4 reward-low-FP, 81.5
+ * reward-low-FN, with the settings that also run live) and above the windowed Gaussian on every
+ * profile.
  */
 @EnabledIf(value = "corpusPresent", disabledReason = "no NAB subset here (shared/data/nab above the working folder, or -Dumbra.nab.dir)")
 class NabCorpusTest {

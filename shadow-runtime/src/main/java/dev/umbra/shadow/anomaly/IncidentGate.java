@@ -1,6 +1,7 @@
 package dev.umbra.shadow.anomaly;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,22 +12,32 @@ import java.util.OptionalDouble;
 /**
  * Publishes an incident of the band detectors ({@link PrimaryDetector}: the JVM evidence of band,
  * persistence, repayment, kind and onset) only once the surprise score agrees: one of the
- * incident's series had a {@link SurpriseDetector} report within {@link #AGREEMENT_STEPS} of the
- * step it joined the incident (before: the surprise score has no persistence rule and usually
- * reports first; after: the report may come later). An incident that no report confirms by then
- * is dropped, unseen. The band detectors alone raised nothing on the fault IT's quiet primaries,
- * so the gate can only remove alarms; replayed over the recorded runs it keeps all six faults
- * (docs/anomalies.md, "Live and NAB"). The published incident keeps the band
- * detector's kind, onset, band and explanation; its score is the surprise score of the report
- * that confirmed it, and its decision step the later of the alarm's and the report's. Later
- * versions of a published incident (a series joined, a trend took the lead) pass with the same
- * score. Not thread-safe.
+ * incident's series was surprising ({@link SurpriseEvidence}: its {@link SurpriseDetector} score
+ * before any rest, at or above the report level) within {@link #AGREEMENT_STEPS} of the step it
+ * joined the incident (before: the surprise score has no persistence rule and usually reacts
+ * first; after: it may react later). An incident nothing agrees with by then is dropped, unseen.
+ * The band detectors alone raised nothing on the fault IT's quiet primaries, so the gate can only
+ * remove alarms (docs/anomalies.md, "The surprise score as a gate").
+ *
+ * <p><b>A fault that comes back</b> is published on the band detectors' word: a series that was
+ * in a published incident within the last {@link SurpriseSettings#history()} steps confirms a new
+ * one, with the score the earlier one was published with. The surprise score has learnt that
+ * fault's level into what it calls usual (that is what keeps a NAB file quiet after its anomaly,
+ * for as long as its likelihood remembers), so it would not call the second occurrence
+ * surprising, while the band detectors, which keep a fault out of what they learn, do.
+ *
+ * <p>The published incident keeps the band detector's kind, onset, band and explanation; its
+ * score is the surprise score that confirmed it, and its decision step the later of the alarm's
+ * and the agreement's. Later versions of a published incident (a series joined, a trend took the
+ * lead) pass with the same score. Not thread-safe.
  */
 final class IncidentGate {
   /** How far a surprise report of a series may lie from the step that series joined the incident. */
   static final int AGREEMENT_STEPS = 10;
 
   private final SurpriseEvidence surprise;
+  /** The newest step each series was in a published incident, and the score it was published with. */
+  private final Map<String, Published> publishedSeries = new HashMap<>();
   /** Incidents not yet confirmed, by number. */
   private final Map<Long, Held> held = new LinkedHashMap<>();
   private long publishedNumber = -1;
@@ -36,6 +47,8 @@ final class IncidentGate {
   IncidentGate(SurpriseEvidence surprise) {
     this.surprise = surprise;
   }
+
+  private record Published(long step, double score) {}
 
   /** An incident waiting for agreement: when it began, its newest version, and when each series joined it. */
   private record Held(long start, Incident newest, Map<String, Long> joined) {
@@ -59,6 +72,7 @@ final class IncidentGate {
       Incident i = band.grown().get();
       if (i.number() == publishedNumber) {
         grown = Optional.of(i.confirmed(publishedStep, publishedScore));
+        remember(i, step, publishedScore);
       } else {
         held.computeIfPresent(i.number(), (n, h) -> h.grownTo(i, step));
       }
@@ -73,6 +87,7 @@ final class IncidentGate {
         publishedScore = score.getAsDouble();
         publishedStep = step;
         started = Optional.of(h.newest().confirmed(step, publishedScore));
+        remember(h.newest(), step, publishedScore);
         grown = grown.filter(g -> g.number() != publishedNumber);
       } else if (step > h.lastJoined() + AGREEMENT_STEPS) {
         it.remove(); // no surprise agreed: the band detectors' incident is not published
@@ -81,12 +96,26 @@ final class IncidentGate {
     return new PrimaryDetector.Step(started, grown);
   }
 
-  /** The highest score of a report that confirms the held incident by {@code step}, if any. */
+  /** The score that confirms the held incident by {@code step}: its series' highest surprise, else a recurrence's. */
   private OptionalDouble agreement(Held h, long step) {
     List<Double> scores = new ArrayList<>();
     h.joined().forEach((series, joined) ->
-        surprise.reported(series, joined - AGREEMENT_STEPS, Math.min(step, joined + AGREEMENT_STEPS))
+        surprise.surprising(series, joined - AGREEMENT_STEPS, Math.min(step, joined + AGREEMENT_STEPS))
             .ifPresent(scores::add));
+    if (scores.isEmpty()) {
+      h.joined().forEach((series, joined) -> {
+        Published earlier = publishedSeries.get(series);
+        if (earlier != null && joined - earlier.step() <= surprise.settings().history()) {
+          scores.add(earlier.score());
+        }
+      });
+    }
     return scores.stream().mapToDouble(Double::doubleValue).max();
+  }
+
+  private void remember(Incident incident, long step, double score) {
+    Published now = new Published(step, score);
+    publishedSeries.put(incident.lead().series(), now);
+    incident.related().forEach(series -> publishedSeries.put(series, now));
   }
 }

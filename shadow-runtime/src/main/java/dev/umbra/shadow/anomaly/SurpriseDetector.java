@@ -27,13 +27,10 @@ import java.util.List;
  *   <li><b>Novel range.</b> A value beyond the range seen so far by more than {@code
  *       rangeTolerance} of it scores 1. The range starts from the {@code startQuantile} and 1 −
  *       {@code startQuantile} quantiles of the learning steps (a JVM's start-up extremes would
- *       hide a later drop), and values in the first {@code heldBack} steps after a report do not
- *       widen it unless the rest runs its full length: a 12 s GC storm does not hide the leak
- *       that follows it.
- *   <li><b>Rest.</b> After a score at or above {@code report}, the series scores 0 until its
- *       value has stayed {@code calm} steps inside the range seen before the report, at least
- *       {@code minRest} and at most {@code rest} steps: one anomaly is reported once, not at
- *       every step it lasts, and a series back to normal can report the next one.
+ *       hide a later drop).
+ *   <li><b>Rest.</b> After a score at or above {@code report}, the series scores 0 for {@code
+ *       rest} steps: one anomaly is reported once, not at every step it lasts. The score as if it
+ *       were not resting ({@link #unrestedScore()}) says whether a value is surprising now.
  * </ol>
  *
  * <p>Missing values ({@code NaN}) score 0 and are not learnt. Not thread-safe.
@@ -57,14 +54,10 @@ public final class SurpriseDetector {
   private long seen;
   private double min = Double.POSITIVE_INFINITY;
   private double max = Double.NEGATIVE_INFINITY;
-  private boolean resting;
-  private int restSteps;
-  private int calmSteps;
-  private double restLow;
-  private double restHigh;
-  /** The range of the values held back from the novel range during the current rest. */
-  private double heldLow = Double.POSITIVE_INFINITY;
-  private double heldHigh = Double.NEGATIVE_INFINITY;
+  /** The newest value's score as if the series were not resting. */
+  private double unrested;
+  /** Steps of the rest still to go. */
+  private int resting;
 
   public SurpriseDetector(SurpriseSettings settings) {
     this.settings = settings;
@@ -94,52 +87,39 @@ public final class SurpriseDetector {
    *     file), or -1 when it is not known
    */
   public double observe(double value, int hourOfDay) {
+    unrested = 0;
     if (Double.isNaN(value)) {
       return 0;
     }
     if (hourOfDay < -1 || hourOfDay > 23) {
       throw new IllegalArgumentException("hourOfDay " + hourOfDay + " is not -1 or 0..23");
     }
-    double[] window = windowRange();
     double score = forecastScore(value, hourOfDay);
     if (learning != null) {
       learn(value);
       return 0;
     }
-    if (novel(value)) {
-      score = 1;
+    unrested = novel(value) ? 1 : score;
+    min = Math.min(min, value);
+    max = Math.max(max, value);
+    if (resting > 0) {
+      resting--;
+      return 0;
     }
-    boolean wasResting = resting;
-    if (resting) {
-      rest(value);
-      score = 0;
-    } else if (score >= settings.report()) {
-      resting = true;
-      restSteps = 0;
-      calmSteps = 0;
-      restLow = Math.min(window[0], min);
-      restHigh = Math.max(window[1], max);
+    if (unrested >= settings.report()) {
+      resting = settings.rest();
     }
-    if (wasResting && restSteps < settings.heldBack()) {
-      heldLow = Math.min(heldLow, value);
-      heldHigh = Math.max(heldHigh, value);
-    } else {
-      min = Math.min(min, value);
-      max = Math.max(max, value);
-    }
-    return score;
+    return unrested;
   }
 
-  /** The lowest and highest value of the context windows before the newest value. */
-  private double[] windowRange() {
-    double[] range = {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
-    for (Ring context : contexts) {
-      for (int i = 0; i < context.size(); i++) {
-        range[0] = Math.min(range[0], context.get(i));
-        range[1] = Math.max(range[1], context.get(i));
-      }
-    }
-    return range;
+  /**
+   * The newest value's score as if the series were not resting: whether it is surprising now. A
+   * report is followed by a rest of {@code rest} steps, so a report-based question ("did the
+   * series report near this step?") is blind for that long after any one-step blip; this one is
+   * not. 0 while learning and for a missing value.
+   */
+  public double unrestedScore() {
+    return unrested;
   }
 
   /** The largest likelihood score of the value under the three forecasts, each of which then learns it. */
@@ -171,23 +151,6 @@ public final class SurpriseDetector {
       max = quantile(sorted, 1 - settings.startQuantile());
       learning = null;
     }
-  }
-
-  /** One step of the rest after a report: it ends once the value is back to normal, or has lasted its longest. */
-  private void rest(double value) {
-    restSteps++;
-    calmSteps = value >= restLow && value <= restHigh ? calmSteps + 1 : 0;
-    if (calmSteps >= settings.calm() && restSteps >= settings.minRest()) {
-      resting = false; // back to normal: what was held back is not learnt
-    } else if (restSteps >= settings.rest()) {
-      resting = false; // the change lasted: it is learnt
-      min = Math.min(min, heldLow);
-      max = Math.max(max, heldHigh);
-    } else {
-      return;
-    }
-    heldLow = Double.POSITIVE_INFINITY;
-    heldHigh = Double.NEGATIVE_INFINITY;
   }
 
   private static double quantile(double[] sorted, double q) {

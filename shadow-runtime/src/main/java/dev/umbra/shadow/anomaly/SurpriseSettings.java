@@ -20,13 +20,7 @@ import java.util.List;
  * @param minSpread the usual spread of averaged surprises is taken as at least this
  * @param rangeTolerance a value beyond the range seen so far by this fraction of it is novel
  * @param report a score at or above this is reported as an anomaly
- * @param rest the most steps after a report during which the series reports nothing more
- * @param calm the rest ends sooner, once the value has stayed this many steps inside the range seen
- *     before the report (back to normal)
- * @param minRest ... but not before this many steps after the report
- * @param heldBack values in this many steps after a report do not widen the novel range, unless
- *     the rest runs its full {@code rest} steps (the change lasted): one fault does not hide the
- *     next one of the same series
+ * @param rest steps after a report during which the series reports nothing more
  * @param startQuantile the novel range starts from this quantile of the learning steps to 1 minus
  *     it (a series' start-up outliers do not hide a later drop)
  */
@@ -42,13 +36,10 @@ public record SurpriseSettings(
     double rangeTolerance,
     double report,
     int rest,
-    int calm,
-    int minRest,
-    int heldBack,
     double startQuantile) {
 
   public static final SurpriseSettings DEFAULT =
-      new SurpriseSettings(List.of(100), 6, 2, 40, 10, 8640, 100, 0.03, 0.02, 0.4, 100, 20, 30, 15, 0.05);
+      new SurpriseSettings(List.of(100), 6, 2, 40, 10, 8640, 100, 0.03, 0.02, 0.4, 100, 0.05);
 
   public SurpriseSettings {
     contexts = List.copyOf(contexts);
@@ -60,9 +51,6 @@ public record SurpriseSettings(
     }
     if (learning < 1 || averaging < 1 || history < averaging || reestimate < 1 || rest < 0) {
       throw new IllegalArgumentException("learning/averaging/history/reestimate/rest out of range");
-    }
-    if (calm < 1 || minRest < 0 || minRest > rest || heldBack < 0 || heldBack > minRest) {
-      throw new IllegalArgumentException("calm/minRest/heldBack out of range: " + calm + ", " + minRest + ", " + heldBack);
     }
     if (!(startQuantile >= 0 && startQuantile < 0.5)) {
       throw new IllegalArgumentException("startQuantile " + startQuantile + " is not in [0, 0.5)");

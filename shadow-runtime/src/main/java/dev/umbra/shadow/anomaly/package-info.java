@@ -24,7 +24,8 @@
  * {@code umbra nab} runs (surprise under three forecasts, each through an {@link
  * dev.umbra.shadow.anomaly.AnomalyLikelihood} layer). Live, each series runs one beside its {@link
  * dev.umbra.shadow.anomaly.SeriesDetector}, with the same settings ({@code SurpriseEvidence}), and
- * {@code PrimaryScoring} publishes an incident only when one of its series' surprise reports
- * agrees ({@code IncidentGate}); its score is then the surprise likelihood.
+ * {@code PrimaryScoring} publishes an incident only when the surprise score of one of its series
+ * agrees or the incident is a recurrence of a published one ({@code IncidentGate}); its score is
+ * then the surprise likelihood.
  */
 package dev.umbra.shadow.anomaly;

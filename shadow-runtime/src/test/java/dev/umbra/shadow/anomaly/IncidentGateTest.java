@@ -35,7 +35,7 @@ class IncidentGateTest {
 
   @Test
   void anIncidentASurpriseReportAgreesWith_isPublishedAtOnce_withTheBandDetectorsKindAndTheSurpriseScore() {
-    surprise.report(98, "threads.live", 0.93); // the surprise score reacts before the band's persistence
+    surprise.surprising(98, "threads.live", 0.93); // the surprise score reacts before the band's persistence
     Incident band = new Incident(1, alarm("threads.live", Kind.LEVEL_SHIFT, 101), List.of());
 
     pass(101, started(band));
@@ -58,7 +58,7 @@ class IncidentGateTest {
     pass(202, NOTHING);
     assertThat(published).isEmpty();
 
-    surprise.report(203, "alloc.rate", 0.61);
+    surprise.surprising(203, "alloc.rate", 0.61);
     pass(203, NOTHING);
     pass(204, grown(band.with("alloc.rate").with("cpu.process")));
 
@@ -77,14 +77,14 @@ class IncidentGateTest {
 
   @Test
   void anIncidentNoReportOfItsSeriesAgreesWith_isNeverPublished_norAreItsLaterVersions() {
-    surprise.report(50, "threads.live", 0.9); // long before: another excursion
-    surprise.report(101, "io.net.ops", 0.9); // at the time, but a series the incident does not involve
+    surprise.surprising(50, "threads.live", 0.9); // long before: another excursion
+    surprise.surprising(101, "io.net.ops", 0.9); // at the time, but a series the incident does not involve
     Incident band = new Incident(1, alarm("threads.live", Kind.LEVEL_SHIFT, 101), List.of());
 
     pass(101, started(band));
     for (long t = 102; t < 140; t++) {
       if (t == 125) {
-        surprise.report(t, "threads.live", 0.9); // too late to agree with it
+        surprise.surprising(t, "threads.live", 0.9); // too late to agree with it
       }
       pass(t, t == 103 ? grown(band.with("cpu.process")) : NOTHING);
     }
@@ -99,9 +99,34 @@ class IncidentGateTest {
     for (long t = 102; t < 160; t++) {
       pass(t, NOTHING);
     }
-    surprise.report(160, "cpu.process", 1.0);
+    surprise.surprising(160, "cpu.process", 1.0);
     pass(162, started(new Incident(2, alarm("cpu.process", Kind.LEVEL_SHIFT, 162), List.of())));
 
     assertThat(published).extracting(Incident::number).containsExactly(2L);
+  }
+
+  @Test
+  void aFaultThatComesBack_isPublishedOnTheBandDetectorsWord_withTheFirstOnesScore() {
+    surprise.surprising(100, "cpu.process", 0.87);
+    pass(101, started(new Incident(1, alarm("cpu.process", Kind.LEVEL_SHIFT, 101), List.of())));
+    // two minutes later the same fault: the surprise score has learnt its level and stays quiet
+    pass(221, started(new Incident(2, alarm("threads.live", Kind.LEVEL_SHIFT, 221), List.of("cpu.process"))));
+
+    assertThat(published).extracting(Incident::number).containsExactly(1L, 2L);
+    assertThat(published.get(1).lead().score()).isEqualTo(0.87);
+    assertThat(published.get(1).lead().decidedStep()).isEqualTo(221);
+  }
+
+  @Test
+  void aRecurrence_isJudgedAfresh_onceTheSurpriseScoreHasForgottenTheFirstFault() {
+    surprise.surprising(100, "cpu.process", 0.87);
+    pass(101, started(new Incident(1, alarm("cpu.process", Kind.LEVEL_SHIFT, 101), List.of())));
+    long later = 101 + SurpriseSettings.DEFAULT.history() + 1;
+    pass(later, started(new Incident(2, alarm("cpu.process", Kind.LEVEL_SHIFT, later), List.of())));
+    for (long t = later + 1; t <= later + IncidentGate.AGREEMENT_STEPS + 1; t++) {
+      pass(t, NOTHING);
+    }
+
+    assertThat(published).extracting(Incident::number).containsExactly(1L);
   }
 }

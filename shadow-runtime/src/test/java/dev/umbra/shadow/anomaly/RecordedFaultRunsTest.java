@@ -51,7 +51,7 @@ class RecordedFaultRunsTest {
   private record Injected(String name, long atMs, long stoppedMs) {}
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-28-ci", "2026-11-28-s5", "2026-11-28-s5-ci"})
+  @ValueSource(strings = {"2026-11-28-ci", "2026-11-28-s5", "2026-11-28-s5-ci", "2026-12-07-ci"})
   void eachFaultIsFlaggedOnItsSeriesWithinTenSeconds_andNothingElse(String run) throws Exception {
     Path dir = runDir(run);
     List<Injected> injected = Files.readAllLines(dir.resolve("faults.csv")).stream().skip(1)
@@ -83,7 +83,7 @@ class RecordedFaultRunsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"2026-11-28-ci", "2026-11-28-s5", "2026-11-28-s5-ci"})
+  @ValueSource(strings = {"2026-11-28-ci", "2026-11-28-s5", "2026-11-28-s5-ci", "2026-12-07-ci"})
   void theFaultFreePrimary_raisesNoAnomalyAfterItsWarmUp(String run) throws Exception {
     Path quiet = runDir(run).resolve("quiet.csv");
     long first = firstSecond(quiet);

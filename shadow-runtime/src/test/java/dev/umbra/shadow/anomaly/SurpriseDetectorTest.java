@@ -40,27 +40,15 @@ class SurpriseDetectorTest {
   }
 
   @Test
-  void aSeriesBackToNormal_endsItsRestEarly_andCanReportTheNextFault() {
+  void aShiftDuringTheRestAfterABlip_scores0_butIsSurprisingNow() {
     feed(2000, 50, 2);
+    assertThat(detector.observe(70)).isEqualTo(1.0); // a one-step blip: reported, the series rests
+    feed(12, 50, 2);
 
-    assertThat(detector.observe(200)).isEqualTo(1.0);
-    int normal = SurpriseSettings.DEFAULT.minRest() + 5; // 35 steps back inside the range: the rest is over
-    assertThat(feed(normal, 50, 2)).isZero();
-    assertThat(normal).isLessThan(SurpriseSettings.DEFAULT.rest());
-    assertThat(detector.observe(300)).isEqualTo(1.0);
-  }
-
-  @Test
-  void aFaultsFirstSteps_doNotWidenTheNovelRange_soTheNextFaultIsNovel() {
-    feed(2000, 50, 2);
-    assertThat(detector.observe(200)).isEqualTo(1.0);
-    for (int i = 0; i < 10; i++) {
-      detector.observe(400); // a storm's first steps, held back from the range
-    }
-    feed(40, 50, 2);
-
-    // 300 lies inside what the storm showed, but beyond the range learnt before it
-    assertThat(detector.observe(300)).isEqualTo(1.0);
+    assertThat(detector.observe(150)).isZero(); // 13 steps later a real shift: no report while resting
+    assertThat(detector.unrestedScore()).isEqualTo(1.0); // but surprising now
+    assertThat(feed(5, 50, 2)).isZero();
+    assertThat(detector.unrestedScore()).isLessThan(SurpriseSettings.DEFAULT.report());
   }
 
   @Test
