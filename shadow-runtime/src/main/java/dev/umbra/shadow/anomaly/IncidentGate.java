@@ -32,7 +32,7 @@ import java.util.OptionalDouble;
  * lead) pass with the same score. Not thread-safe.
  */
 final class IncidentGate {
-  /** How far a surprise report of a series may lie from the step that series joined the incident. */
+  /** How far a surprising value of a series may lie from the step that series joined the incident. */
   static final int AGREEMENT_STEPS = 10;
 
   private final SurpriseEvidence surprise;

@@ -34,7 +34,7 @@ class IncidentGateTest {
   }
 
   @Test
-  void anIncidentASurpriseReportAgreesWith_isPublishedAtOnce_withTheBandDetectorsKindAndTheSurpriseScore() {
+  void anIncidentASurprisingValueAgreesWith_isPublishedAtOnce_withTheBandDetectorsKindAndTheSurpriseScore() {
     surprise.surprising(98, "threads.live", 0.93); // the surprise score reacts before the band's persistence
     Incident band = new Incident(1, alarm("threads.live", Kind.LEVEL_SHIFT, 101), List.of());
 
@@ -51,7 +51,7 @@ class IncidentGateTest {
   }
 
   @Test
-  void aReportOfARelatedSeries_afterTheAlarm_publishesTheIncidentThen_decidedAtTheReport() {
+  void aSurprisingValueOfARelatedSeries_afterTheAlarm_publishesTheIncidentThen() {
     Incident band = new Incident(1, alarm("mem.heap.used", Kind.TREND, 200), List.of());
     pass(200, started(band));
     pass(201, grown(band.with("alloc.rate")));
@@ -76,7 +76,7 @@ class IncidentGateTest {
   }
 
   @Test
-  void anIncidentNoReportOfItsSeriesAgreesWith_isNeverPublished_norAreItsLaterVersions() {
+  void anIncidentNoSurpriseOfItsSeriesAgreesWith_isNeverPublished_norAreItsLaterVersions() {
     surprise.surprising(50, "threads.live", 0.9); // long before: another excursion
     surprise.surprising(101, "io.net.ops", 0.9); // at the time, but a series the incident does not involve
     Incident band = new Incident(1, alarm("threads.live", Kind.LEVEL_SHIFT, 101), List.of());
