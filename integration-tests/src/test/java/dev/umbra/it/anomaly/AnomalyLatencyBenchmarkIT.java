@@ -3,6 +3,7 @@ package dev.umbra.it.anomaly;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.umbra.proto.v1.Anomaly;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * second at some phase within the second, and the anomaly names the grid second whose data decided
  * it; so the latency from the deciding observation to delivery lies between delivery − (end of
  * that second) and delivery − (start of that second). Both bounds are reported. Both primaries'
- * series go to {@code target/anomaly-benchmark/*.csv}, for replay through the detector.
+ * series go to {@code target/anomaly-benchmark/*.csv}, for replay through the detector, with the
+ * pulsed primary's cues ({@code pulses.csv}: fault, cue time, whether an anomaly came); pulses
+ * that raised none are named in the report.
  */
 @EnabledIfSystemProperty(named = "umbra.bench", matches = "true")
 class AnomalyLatencyBenchmarkIT {
@@ -62,6 +65,8 @@ class AnomalyLatencyBenchmarkIT {
     java.util.Map<String, Integer> pulsesBy = new java.util.TreeMap<>();
     java.util.Map<String, Integer> detectedBy = new java.util.TreeMap<>();
     List<Double> detectionDelays = new ArrayList<>();
+    List<String> missed = new ArrayList<>();
+    List<String> cues = new ArrayList<>(List.of("fault,at_ms,detected"));
     while (System.currentTimeMillis() + PULSE_SECONDS * 1000L <= to) {
       String fault = FAULTS.get(pulses % FAULTS.size());
       long at = pulsed.cue(fault);
@@ -74,6 +79,10 @@ class AnomalyLatencyBenchmarkIT {
           .findFirst();
       detectedBy.merge(fault, mine.isPresent() ? 1 : 0, Integer::sum);
       pulsesBy.merge(fault, 1, Integer::sum);
+      cues.add(fault + "," + at + "," + mine.isPresent());
+      if (mine.isEmpty()) {
+        missed.add(String.format(Locale.ROOT, "%s at +%.0f s", fault, (at - from) / 1000.0));
+      }
       if (mine.isPresent()) {
         detected++;
         detectionDelays.add((mine.get().deliveredMillis() - at) / 1000.0);
@@ -92,8 +101,8 @@ class AnomalyLatencyBenchmarkIT {
         Runtime.getRuntime().availableProcessors(), loadAverage()));
     report.add(String.format(Locale.ROOT, "false alarms of the quiet primary: %d in %.1f min fault-free (%.2f per hour) %s",
         falseAlarms.size(), minutes, falseAlarms.size() * 60.0 / minutes, AnomalyFaultIT.summary(falseAlarms)));
-    report.add(String.format(Locale.ROOT, "pulses: %d %s, detected: %d %s, anomalies of the pulsed primary: %d", pulses,
-        pulsesBy, detected, detectedBy, timed.size()));
+    report.add(String.format(Locale.ROOT, "pulses: %d %s, detected: %d %s, anomalies of the pulsed primary: %d; missed: %s",
+        pulses, pulsesBy, detected, detectedBy, timed.size(), missed));
     report.add("event-to-alert, upper bound (s): " + stats(upper));
     report.add("event-to-alert, lower bound (s): " + stats(lower));
     report.add("fault-to-delivery detection delay (s): " + stats(delays));
@@ -101,6 +110,7 @@ class AnomalyLatencyBenchmarkIT {
       Path dir = Path.of(System.getProperty("umbra.it.artifacts", "target")).resolve("anomaly-benchmark");
       quiet.dumpSeries(run.shadow, dir.resolve("quiet.csv"), from - WARMUP * 1000L);
       pulsed.dumpSeries(run.shadow, dir.resolve("pulsed.csv"), from - WARMUP * 1000L);
+      Files.write(dir.resolve("pulses.csv"), cues);
       report.add("series written to " + dir.toAbsolutePath());
     } catch (Exception e) {
       report.add("series not written: " + e);
@@ -123,7 +133,7 @@ class AnomalyLatencyBenchmarkIT {
 
   static String loadAverage() {
     try {
-      return java.nio.file.Files.readString(Path.of("/proc/loadavg")).trim();
+      return Files.readString(Path.of("/proc/loadavg")).trim();
     } catch (java.io.IOException e) {
       return "?";
     }
