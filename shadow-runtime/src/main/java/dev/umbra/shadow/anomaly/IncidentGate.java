@@ -29,7 +29,9 @@ import java.util.OptionalDouble;
  * <p>The published incident keeps the band detector's kind, onset, band and explanation; its
  * score is the surprise score that confirmed it, and its decision step the later of the alarm's
  * and the agreement's. Later versions of a published incident (a series joined, a trend took the
- * lead) pass with the same score. Not thread-safe.
+ * lead) pass with the same score and decision step, whichever incident was published since; an
+ * incident without a new version for {@link SurpriseSettings#history()} steps is forgotten, and
+ * a version after that is not published. Not thread-safe.
  */
 final class IncidentGate {
   /** How far a surprising value of a series may lie from the step that series joined the incident. */
@@ -38,17 +40,18 @@ final class IncidentGate {
   private final SurpriseEvidence surprise;
   /** The newest step each series was in a published incident, and the score it was published with. */
   private final Map<String, Published> publishedSeries = new HashMap<>();
+  /** Published incidents by number: when each was confirmed, with what score, and its newest version's step. */
+  private final Map<Long, Confirmed> published = new HashMap<>();
   /** Incidents not yet confirmed, by number. */
   private final Map<Long, Held> held = new LinkedHashMap<>();
-  private long publishedNumber = -1;
-  private double publishedScore;
-  private long publishedStep;
 
   IncidentGate(SurpriseEvidence surprise) {
     this.surprise = surprise;
   }
 
   private record Published(long step, double score) {}
+
+  private record Confirmed(long step, double score, long newest) {}
 
   /** An incident waiting for agreement: when it began, its newest version, and when each series joined it. */
   private record Held(long start, Incident newest, Map<String, Long> joined) {
@@ -67,12 +70,15 @@ final class IncidentGate {
   /** What of the band detectors' step at {@code step} is published. */
   PrimaryDetector.Step pass(long step, PrimaryDetector.Step band) {
     band.started().ifPresent(i -> held.put(i.number(), new Held(step, i, Map.of()).grownTo(i, step)));
+    published.values().removeIf(c -> step - c.newest() > surprise.settings().history());
     Optional<Incident> grown = Optional.empty();
     if (band.grown().isPresent()) {
       Incident i = band.grown().get();
-      if (i.number() == publishedNumber) {
-        grown = Optional.of(i.confirmed(publishedStep, publishedScore));
-        remember(i, step, publishedScore);
+      Confirmed c = published.get(i.number());
+      if (c != null) {
+        published.put(i.number(), new Confirmed(c.step(), c.score(), step));
+        grown = Optional.of(i.confirmed(c.step(), c.score()));
+        remember(i, step, c.score());
       } else {
         held.computeIfPresent(i.number(), (n, h) -> h.grownTo(i, step));
       }
@@ -83,12 +89,11 @@ final class IncidentGate {
       OptionalDouble score = agreement(h, step);
       if (score.isPresent()) {
         it.remove();
-        publishedNumber = h.newest().number();
-        publishedScore = score.getAsDouble();
-        publishedStep = step;
-        started = Optional.of(h.newest().confirmed(step, publishedScore));
-        remember(h.newest(), step, publishedScore);
-        grown = grown.filter(g -> g.number() != publishedNumber);
+        Incident confirmed = h.newest();
+        published.put(confirmed.number(), new Confirmed(step, score.getAsDouble(), step));
+        started = Optional.of(confirmed.confirmed(step, score.getAsDouble()));
+        remember(confirmed, step, score.getAsDouble());
+        grown = grown.filter(g -> g.number() != confirmed.number());
       } else if (step > h.lastJoined() + AGREEMENT_STEPS) {
         it.remove(); // no surprise agreed: the band detectors' incident is not published
       }

@@ -129,4 +129,37 @@ class IncidentGateTest {
 
     assertThat(published).extracting(Incident::number).containsExactly(1L);
   }
+
+  @Test
+  void aPublishedIncident_keepsItsScoreInLaterVersions_afterAnotherWasPublished() {
+    surprise.surprising(100, "cpu.process", 0.87);
+    Incident first = new Incident(1, alarm("cpu.process", Kind.LEVEL_SHIFT, 101), List.of());
+    pass(101, started(first));
+    surprise.surprising(120, "threads.live", 0.66);
+    pass(121, started(new Incident(2, alarm("threads.live", Kind.LEVEL_SHIFT, 121), List.of())));
+    pass(130, grown(first.with("gc.pause")));
+
+    assertThat(published).extracting(Incident::number).containsExactly(1L, 2L);
+    assertThat(updated).singleElement().satisfies(i -> {
+      assertThat(i.number()).isEqualTo(1);
+      assertThat(i.related()).containsExactly("gc.pause");
+      assertThat(i.lead().score()).isEqualTo(0.87);
+      assertThat(i.lead().decidedStep()).isEqualTo(101);
+    });
+  }
+
+  @Test
+  void aPublishedIncident_silentForTheLikelihoodsMemory_isForgotten() {
+    surprise.surprising(100, "cpu.process", 0.87);
+    Incident first = new Incident(1, alarm("cpu.process", Kind.LEVEL_SHIFT, 101), List.of());
+    pass(101, started(first));
+    long step = 101;
+    for (; step <= 101 + SurpriseSettings.DEFAULT.history(); step += 1000) {
+      pass(step, grown(first.with("gc.pause")));
+    }
+    long silentUntil = step + SurpriseSettings.DEFAULT.history() + 1;
+    pass(silentUntil, grown(first.with("gc.pause").with("threads.live")));
+
+    assertThat(updated).hasSize(9).allSatisfy(i -> assertThat(i.related()).containsExactly("gc.pause"));
+  }
 }
