@@ -7,6 +7,7 @@ import dev.umbra.shadow.forecast.lstm.BlockFeatures;
 import dev.umbra.shadow.forecast.lstm.LstmBank;
 import dev.umbra.shadow.forecast.lstm.LstmModel;
 import dev.umbra.shadow.forecast.lstm.LstmModelStore;
+import dev.umbra.shadow.forecast.lstm.ModelKey;
 import dev.umbra.shadow.forecast.lstm.NativeThreads;
 import dev.umbra.shadow.forecast.lstm.SampleRun;
 import dev.umbra.shadow.forecast.lstm.TrainingPlan;
@@ -38,6 +39,7 @@ import org.bytedeco.javacpp.Pointer;
  *   dev.umbra.shadow.forecast.live.ForecastCostBenchmark [reps] [training hours, e.g. 6,24 or none] [horizon]
  * java ... ForecastCostBenchmark models     # memory of 9, 90, 900 loaded models, in a fresh JVM
  * java ... ForecastCostBenchmark cap 2 24 10x1s 720,1440,2880,all   # the block cap: memory, time, held-out loss
+ * java ... ForecastCostBenchmark primary 3 100,1000   # all of a primary's live streams, per primary-second
  * </pre>
  *
  * With a horizon (e.g. {@code 10x1s}) only training is measured, at that horizon.
@@ -61,6 +63,14 @@ public final class ForecastCostBenchmark {
       NativeThreads.limit(1);
       System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
       cap(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Horizon.parse(args[3]), args[4].split(","));
+      System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
+      return;
+    }
+    if (args.length > 0 && args[0].equals("primary")) {
+      NativeThreads.capMemory(NativeThreads.DEFAULT_MAX_BYTES);
+      NativeThreads.limit(1);
+      System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).trim());
+      wholePrimary(Integer.parseInt(args[1]), Arrays.stream(args[2].split(",")).mapToInt(Integer::parseInt).toArray());
       System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).trim());
       return;
     }
@@ -267,6 +277,56 @@ public final class ForecastCostBenchmark {
       }
       System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x %dx%ds: wall %s, CPU %s µs per"
           + " primary-second%n", n, horizon.steps(), horizon.step().toSeconds(), spread(us), spread(cpuUs));
+    }
+  }
+
+  /**
+   * Every live stream of a primary with the resource manager on, as {@code umbra serve --manage}
+   * runs them: the default targets (cpu.process, mem.heap.used, mem.rss) at the default horizons
+   * (60 x 1 s, 60 x 10 s) and the manager's 10 x 1 s lead, each served by an LSTM on carried
+   * evidence from the first block: CPU per primary-second for all of them together.
+   */
+  private static void wholePrimary(int reps, int[] primaries) throws Exception {
+    LearningSettings settings = LearningSettings.defaults().withHorizon(new Horizon(10, java.time.Duration.ofSeconds(1)));
+    java.util.Map<String, ServedModel> served = new java.util.HashMap<>();
+    for (Horizon h : settings.horizons()) {
+      long span = h.duration().toSeconds();
+      LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, span, span,
+          1, Instant.ofEpochSecond(T0));
+      for (String target : settings.targets()) {
+        served.put(ModelKey.of("wl", target, h).target(), new ServedModel(model, "the same workload",
+            Optional.of(new dev.umbra.shadow.forecast.lstm.ModelEvidence("p0", 30, true, "benchmark"))));
+      }
+    }
+    List<SeriesName> series = settings.targets().stream().map(SeriesName::of).toList();
+    for (int n : primaries) {
+      double[] cpuUs = new double[reps];
+      for (int r = 0; r < reps; r++) {
+        try (OnlineInference streams = new OnlineInference(settings, k -> Optional.ofNullable(served.get(k.target())),
+            k -> "", Clock.systemUTC())) {
+          Random random = new Random(r);
+          int seconds = 1800;
+          long cpuTotal = 0;
+          for (long s = T0; s < T0 + seconds; s++) {
+            List<OnlineInference.Tick> ticks = new ArrayList<>();
+            for (int p = 0; p < n; p++) {
+              List<GridPoint> points = new ArrayList<>();
+              for (SeriesName name : series) {
+                points.add(new GridPoint("p" + p, name, "", s, 1 + random.nextDouble()));
+              }
+              ticks.add(new OnlineInference.Tick("wl", "p" + p, points));
+            }
+            long cpu0 = CPU.getCurrentThreadCpuTime();
+            streams.process(ticks);
+            if (s >= T0 + 1200) { // past the first 60 x 10 s horizon and the selectors' warm-up
+              cpuTotal += CPU.getCurrentThreadCpuTime() - cpu0;
+            }
+          }
+          cpuUs[r] = cpuTotal / 1e3 / (seconds - 1200) / n;
+        }
+      }
+      System.out.printf(Locale.ROOT, "whole primary, %4d primaries x %d series x %d horizons: CPU %s µs per"
+          + " primary-second%n", n, series.size(), settings.horizons().size(), spread(cpuUs));
     }
   }
 
