@@ -3,10 +3,8 @@ package dev.umbra.shadow.anomaly;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +32,7 @@ public final class AnomalyCostBenchmark {
         : "shadow-runtime/src/test/resources/anomaly/fault-runs/2026-12-07-ci/quiet.csv");
     int hours = args.length > 1 ? Integer.parseInt(args[1]) : 24;
     int reps = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-    List<Map<String, Double>> recorded = read(csv);
+    List<Map<String, Double>> recorded = FaultReplay.read(csv).stream().map(FaultReplay.Recorded::values).toList();
     int series = recorded.stream().mapToInt(Map::size).max().orElse(0);
     System.out.printf(Locale.ROOT, "%s: %d s recorded, up to %d series a second; %d simulated hours, %d reps%n",
         csv, recorded.size(), series, hours, reps);
@@ -83,26 +81,12 @@ public final class AnomalyCostBenchmark {
       scorer.observe(second + s, recorded.get((int) (s % recorded.size())));
     }
     long end = CPU.getCurrentThreadCpuTime();
+    if (seconds <= 3600) {
+      firstHourEnd = end; // the first hour is the whole run
+    }
     long hourSeconds = Math.min(3600, seconds);
     return new double[] {(firstHourEnd - start) / 1e3 / hourSeconds, (end - lastHourStart) / 1e3 / hourSeconds,
         (end - start) / 1e3 / seconds};
-  }
-
-  private static List<Map<String, Double>> read(Path csv) throws IOException {
-    List<String> lines = Files.readAllLines(csv);
-    String[] header = lines.get(0).split(",", -1);
-    List<Map<String, Double>> out = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",", -1);
-      Map<String, Double> values = new LinkedHashMap<>();
-      for (int i = 1; i < cells.length; i++) {
-        if (!cells[i].isEmpty()) {
-          values.put(header[i], Double.parseDouble(cells[i]));
-        }
-      }
-      out.add(values);
-    }
-    return out;
   }
 
   private static long usedAfterGc() {

@@ -21,26 +21,38 @@ public final class FaultReplay {
 
   record Replayed(long second, Incident incident) {}
 
-  /** Every incident the shadow would have opened on the recorded series, each as it ended up. */
-  static List<Replayed> replay(Path csv) throws IOException {
+  /** One recorded second: the values of the series that have one. */
+  record Recorded(long second, Map<String, Double> values) {}
+
+  /** The seconds of a recording ({@code second,series...}; an empty cell is a series without a value). */
+  static List<Recorded> read(Path csv) throws IOException {
     List<String> lines = Files.readAllLines(csv);
     String[] header = lines.get(0).split(",", -1);
-    PrimaryScoring scoring = new PrimaryScoring(DetectorSettings.DEFAULT);
-    List<Replayed> out = new ArrayList<>();
+    List<Recorded> out = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
       String[] cells = line.split(",", -1);
-      long second = Long.parseLong(cells[0]);
       Map<String, Double> values = new LinkedHashMap<>();
       for (int i = 1; i < cells.length; i++) {
         if (!cells[i].isEmpty()) {
           values.put(header[i], Double.parseDouble(cells[i]));
         }
       }
-      scoring.observe(second, values).ifPresent(step -> {
+      out.add(new Recorded(Long.parseLong(cells[0]), values));
+    }
+    return out;
+  }
+
+  /** Every incident the shadow would have opened on the recorded series, each as it ended up. */
+  static List<Replayed> replay(Path csv) throws IOException {
+    PrimaryScoring scoring = new PrimaryScoring(DetectorSettings.DEFAULT);
+    List<Replayed> out = new ArrayList<>();
+    for (Recorded r : read(csv)) {
+      long second = r.second();
+      scoring.observe(second, r.values()).ifPresent(step -> {
         step.started().ifPresent(incident -> out.add(new Replayed(second, incident)));
         // an incident that gained series or a trend as its lead: keep its newest version
-        step.grown().ifPresent(incident -> out.replaceAll(r -> r.incident().number() == incident.number()
-            ? new Replayed(r.second(), incident) : r));
+        step.grown().ifPresent(incident -> out.replaceAll(x -> x.incident().number() == incident.number()
+            ? new Replayed(x.second(), incident) : x));
       });
     }
     return out;
