@@ -2,7 +2,10 @@ package dev.umbra.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -41,7 +44,7 @@ class AgentJarIT {
           .isEmpty();
       assertThat(names).contains("dev/umbra/agent/shaded/io/grpc/ManagedChannel.class",
           "dev/umbra/agent/shaded/io/netty/channel/Channel.class",
-          "dev/umbra/agent/shaded/com/google/protobuf/Message.class",
+          "dev/umbra/agent/shaded/com/google/protobuf/MessageLite.class",
           "dev/umbra/agent/shaded/net/bytebuddy/agent/builder/AgentBuilder.class",
           "dev/umbra/agent/shaded/proto/v1/AgentMessage.class",
           "dev/umbra/agent/shaded/units/Durations.class");
@@ -59,6 +62,53 @@ class AgentJarIT {
       assertThat(names).contains("dev/umbra/agent/shaded/io/grpc/internal/PickFirstLoadBalancerProvider.class")
           .noneMatch(n -> n.startsWith("dev/umbra/agent/shaded/io/grpc/util/"));
     }
+  }
+
+  @Test
+  void carriesProtobufsLiteRuntimeOnly() throws Exception {
+    try (JarFile jar = jar()) {
+      List<String> names = Collections.list(jar.entries()).stream().map(JarEntry::getName).collect(Collectors.toList());
+
+      // the full runtime's descriptor-based schema would be loaded beside the lite one (run 18)
+      assertThat(names).contains("dev/umbra/agent/shaded/com/google/protobuf/GeneratedMessageLite.class")
+          .doesNotContain("dev/umbra/agent/shaded/com/google/protobuf/GeneratedMessage.class",
+              "dev/umbra/agent/shaded/com/google/protobuf/Descriptors.class",
+              "dev/umbra/agent/shaded/com/google/protobuf/DescriptorMessageInfoFactory.class");
+    }
+  }
+
+  @Test
+  void leavesNoReferenceToTheJdksLogger_inAnyClass() throws Exception {
+    byte[] jdkLogger = "java/util/logging/Logger".getBytes(StandardCharsets.UTF_8);
+    try (JarFile jar = jar()) {
+      List<String> referring = new ArrayList<>();
+      for (JarEntry entry : Collections.list(jar.entries())) {
+        if (entry.getName().endsWith(".class")) {
+          try (InputStream in = jar.getInputStream(entry)) {
+            if (contains(in.readAllBytes(), jdkLogger)) {
+              referring.add(entry.getName());
+            }
+          }
+        }
+      }
+
+      // gRPC, Netty, Guava and protobuf log through dev.umbra.agent.log.JulLogger instead
+      assertThat(referring).isEmpty();
+      assertThat(jar.getEntry("dev/umbra/agent/log/JulLogger.class")).isNotNull();
+    }
+  }
+
+  private static boolean contains(byte[] bytes, byte[] part) {
+    outer:
+    for (int i = 0; i <= bytes.length - part.length; i++) {
+      for (int j = 0; j < part.length; j++) {
+        if (bytes[i + j] != part[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 
   @Test
