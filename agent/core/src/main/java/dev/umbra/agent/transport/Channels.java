@@ -5,7 +5,6 @@ import dev.umbra.agent.config.ShadowTargets;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.GrpcSslContexts;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -23,23 +22,6 @@ import javax.net.ssl.SSLException;
  */
 final class Channels {
   private Channels() {}
-
-  /**
-   * Makes unpooled buffers the default of the agent's Netty and gRPC, as they are for its
-   * channels: Netty's default allocator (adaptive) and gRPC's (pooled) are built when a channel's
-   * config is, though the channel then uses ours, and load ~45 classes (agent/BENCHMARK.md, run
-   * 18). Through the one system property both read, under the name the shade plugin gave it in
-   * our relocated copies ({@code dev.umbra.agent.shaded.io.netty.allocator.type}): no unshaded
-   * code reads that key, so the application's Netty is untouched. A value already set is kept.
-   * Call before the first channel.
-   */
-  static void unpooledByDefault() {
-    String buffer = ByteBufAllocator.class.getName(); // <relocated prefix>io.netty.buffer.ByteBufAllocator
-    String key = buffer.substring(0, buffer.length() - "buffer.ByteBufAllocator".length()) + "allocator.type";
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, "unpooled");
-    }
-  }
 
   /**
    * @throws IllegalArgumentException when the trusted-certificates file cannot be read as PEM

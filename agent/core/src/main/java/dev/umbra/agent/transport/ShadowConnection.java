@@ -127,7 +127,6 @@ public final class ShadowConnection implements AutoCloseable {
     // instead of probing for SLF4J and Log4j, which would be the application's
     InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
-    Channels.unpooledByDefault();
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
         AgentThreads.single("transport-offload"));
