@@ -29,10 +29,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 /**
  * Starts the agent's parts on the {@code umbra-start} thread (I/O hooks, JFR, sampler,
@@ -54,7 +50,6 @@ final class AgentRuntime implements AgentStatus {
   private volatile boolean crac;
   private volatile AppEngine app;
   /** Keeps the shaded libraries' JUL logger configured (JUL holds loggers weakly). */
-  private Logger shadedLogger;
 
   private AgentRuntime(AgentConfig config) {
     this.config = config;
@@ -135,7 +130,6 @@ final class AgentRuntime implements AgentStatus {
         hookLoader = null;
       }
       AgentLog.debug("start: I/O hooks " + hooks.isPresent() + " after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
-      quietShadedLogging();
       Identity identity = JvmIntrospection.identity(properties);
       manageableFlags = JvmIntrospection.manageableFlags();
       crac = JvmIntrospection.cracAvailable();
@@ -203,28 +197,6 @@ final class AgentRuntime implements AgentStatus {
     } catch (RuntimeException e) {
       AgentLog.warn("CRaC: cannot register the agent's resource; a checkpoint of this JVM will fail on the agent's socket", e);
     }
-  }
-
-  /** Sends JUL records of the shaded gRPC and Netty to the agent log, never to the app's handlers. */
-  private void quietShadedLogging() {
-    Logger logger = Logger.getLogger("dev.umbra.agent.shaded");
-    logger.setUseParentHandlers(false);
-    logger.setLevel(Level.WARNING);
-    logger.addHandler(new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-          AgentLog.warn(record.getLoggerName() + ": " + record.getMessage(), record.getThrown());
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    });
-    shadedLogger = logger;
   }
 
   /** Degrades instead of failing: advice that threw (suppressed) is removed from the JDK. */

@@ -63,6 +63,15 @@ public final class AgentLog {
     return shared.level == LogLevel.DEBUG;
   }
 
+  /** The process-wide logger as configured now. */
+  static AgentLog current() {
+    return shared;
+  }
+
+  boolean includes(LogLevel at) {
+    return level.includes(at);
+  }
+
   void log(LogLevel at, String message, Throwable cause) {
     try {
       if (!level.includes(at)) {

@@ -23,6 +23,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.util.ResourceLeakDetector;
+import io.netty.util.internal.logging.InternalLoggerFactory;
+import io.netty.util.internal.logging.JdkLoggerFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -121,6 +123,9 @@ public final class ShadowConnection implements AutoCloseable {
    */
   public static ShadowConnection open(ShadowTargets shadow, Setup setup, Identity identity, SessionSecret secret) {
     Clock clock = setup.clock();
+    // before any Netty class takes its logger: JUL, which the jar relocates to the agent's log,
+    // instead of probing for SLF4J and Log4j, which would be the application's
+    InternalLoggerFactory.setDefaultFactory(JdkLoggerFactory.INSTANCE);
     ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED); // of our shaded copy only
     EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, AgentThreads.single("transport-io"), NioIoHandler.newFactory());
     ThreadPoolExecutor offload = new ThreadPoolExecutor(0, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
