@@ -32,15 +32,15 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class LstmFolds {
   static final Duration UPDATE_EVERY = Duration.ofDays(14);
   static final Duration FINE_TUNE_WINDOW = Duration.ofDays(14);
-  // 72-block segments every 24 blocks, 32 a minibatch: the first version ~360 gradient steps, each
-  // fine-tune ~70 (15 and 2 epochs of disjoint 168-block segments gave ~30 and ~4, and a pinball
-  // loss of the peak of 0.131 / 0.072 against 0.108 / 0.056 now; docs/forecasting.md, "The LSTM's
-  // training budget"). Measured on the shared 2-core machine: ~640 s for the 24 versions at load 6.
-  static final int SEGMENT_BLOCKS = 72;
+  // 48-block segments every 24 blocks, 32 a minibatch: the first version ~630 gradient steps, each
+  // fine-tune ~110 (15 and 2 epochs of disjoint 168-block segments gave ~30 and ~4, and a pinball
+  // loss of the peak of 0.131 / 0.072 against 0.110 / 0.053 now; docs/forecasting.md, "The LSTM's
+  // training budget"). Measured on the shared 2-core machine: 351 s for the 24 versions at load <= 2.5.
+  static final int SEGMENT_BLOCKS = 48;
   static final int STRIDE_BLOCKS = 24;
   static final int BATCH = 32;
-  static final int FIRST_EPOCHS = 60;
-  static final int FINE_TUNE_EPOCHS = 6;
+  static final int FIRST_EPOCHS = 90;
+  static final int FINE_TUNE_EPOCHS = 9;
 
   private final Map<String, ModelSource> sources = new HashMap<>();
   private final Map<String, Object> costs = new LinkedHashMap<>();
