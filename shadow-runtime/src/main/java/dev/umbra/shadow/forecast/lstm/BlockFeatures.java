@@ -7,16 +7,23 @@ import java.util.List;
  * Turns a series' samples into one feature vector per block. Block {@code e} covers
  * (e − block, e] where {@code (e − offset) mod block = 0}; it closes when a later sample arrives
  * or when {@link #closeUntil} reaches its end. Features, divided by the running scale (the mean
- * of all block peaks so far, at least the series' floor) and clipped to [0, 20]: peak, mean,
- * minimum, last value, the peak one day (86400 s / block blocks) earlier, then sin and cos of
- * the time of day of the block end, and the share of the expected samples present. Not
+ * level: the block peaks exponentially smoothed over ~24 blocks, at least the series' floor) and
+ * clipped to [0, 20]: peak, mean, minimum, last value, the peak one day (86400 s / block blocks)
+ * earlier, then sin and cos of the time of day of the block end, the share of the expected
+ * samples present, the series' volatility (the exponentially weighted mean absolute log change of
+ * consecutive block peaks, same weight) and the slow level (~168 blocks) over the level: so one
+ * network shared by many series sees each one's own level and spread (ES-RNN style). Not
  * thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
  * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
  */
 public final class BlockFeatures {
   /** Number of features per block. */
-  public static final int COUNT = 8;
+  public static final int COUNT = 10;
   static final double CLIP = 20;
+  /** Weight of a new block's peak in the level (the scale): a memory of ~24 blocks, a day of hours. */
+  static final double LEVEL_ALPHA = 1.0 / 24;
+  /** Weight of a new block's peak in the slow level: ~a week of hours. */
+  static final double SLOW_ALPHA = 1.0 / 168;
 
   /** A closed block: its end (Unix s), its features, and the scale they were divided by. */
   public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {
@@ -36,8 +43,10 @@ public final class BlockFeatures {
   private final double floor;
   private final int blocksPerDay;
   private final List<Double> peaks = new ArrayList<>(); // raw peaks, for the seasonal feature
-  private double peakSum;
-  private long peakCount; // non-empty blocks so far: peaks keeps only the last two days
+  private double level = Double.NaN; // exponentially smoothed block peak (ES-RNN's level)
+  private double slowLevel = Double.NaN;
+  private double volatility; // exponentially weighted mean |log change| of consecutive block peaks
+  private double previousPeak = Double.NaN;
   private long openEnd = Long.MIN_VALUE;
   private double max;
   private double min;
@@ -111,13 +120,12 @@ public final class BlockFeatures {
     boolean empty = count == 0;
     double peak = empty ? Double.NaN : max;
     if (!empty) {
-      peakSum += peak;
-      peakCount++;
+      smooth(Math.max(floor, peak));
     }
     peaks.add(peak);
-    // the count of all peaks so far, as the sum: counting the trimmed list made the scale grow
-    // without bound once more than two days of blocks had closed
-    double scale = Math.max(floor, peakCount == 0 ? floor : peakSum / peakCount);
+    // an exponentially smoothed level, not the mean of all peaks: it forgets, so the inputs do not
+    // depend on how much history a fit or a replay saw (the mean of all peaks did)
+    double scale = Double.isNaN(level) ? floor : Math.max(floor, level);
     double[] f = new double[COUNT];
     if (!empty) {
       f[0] = clip(max / scale);
@@ -132,12 +140,26 @@ public final class BlockFeatures {
     f[5] = Math.sin(2 * Math.PI * dayFraction);
     f[6] = Math.cos(2 * Math.PI * dayFraction);
     f[7] = Math.min(1, count / expectedSamples);
+    f[8] = clip(volatility);
+    f[9] = Double.isNaN(level) ? 1 : clip(slowLevel / level);
     if (peaks.size() > 2 * blocksPerDay) {
       peaks.subList(0, peaks.size() - 2 * blocksPerDay).clear();
     }
     Block b = new Block(openEnd, f, scale, peak, empty);
     count = 0;
     return b;
+  }
+
+  private void smooth(double peak) {
+    if (Double.isNaN(level)) {
+      level = peak;
+      slowLevel = peak;
+    } else {
+      level += LEVEL_ALPHA * (peak - level);
+      slowLevel += SLOW_ALPHA * (peak - slowLevel);
+      volatility += LEVEL_ALPHA * (Math.abs(Math.log(peak / previousPeak)) - volatility);
+    }
+    previousPeak = peak;
   }
 
   private static double clip(double x) {

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LstmModelStore {
   private static final Logger logger = LoggerFactory.getLogger(LstmModelStore.class);
-  static final int FORMAT = 2;
+  // 3: ten block features (level, volatility) instead of eight; a format-2 file is refused and retrained
+  static final int FORMAT = 3;
   private static final Pattern VERSION = Pattern.compile("lstm-v(\\d+)\\.model");
 
   private final Path root;
@@ -130,7 +131,9 @@ public final class LstmModelStore {
       try {
         return Optional.of(load(key, versions.get(i)));
       } catch (IOException e) {
-        logger.warn("model={} version={} unreadable, trying the previous one: {}", key, versions.get(i), e.getMessage());
+        // also a version of another format or input shape (features changed): refused, not stepped
+        logger.warn("model={} version={} not usable, trying the previous one (none: a first version is trained): {}",
+            key, versions.get(i), e.getMessage());
       }
     }
     return Optional.empty();

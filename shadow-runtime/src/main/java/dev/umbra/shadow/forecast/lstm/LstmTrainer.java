@@ -22,14 +22,25 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LstmTrainer {
   private final int segmentBlocks;
+  private final int strideBlocks;
   private final int batchSize;
   private final long seed;
 
+  /** Non-overlapping segments: each block is in exactly one. */
   public LstmTrainer(int segmentBlocks, int batchSize, long seed) {
-    if (segmentBlocks < 2 || batchSize < 1) {
-      throw new IllegalArgumentException("segments need >= 2 blocks and batches >= 1 segment");
+    this(segmentBlocks, segmentBlocks, batchSize, seed);
+  }
+
+  /**
+   * Segments of {@code segmentBlocks} starting every {@code strideBlocks} blocks of a sequence: a
+   * stride shorter than the segment makes overlapping segments, so more minibatches per epoch.
+   */
+  public LstmTrainer(int segmentBlocks, int strideBlocks, int batchSize, long seed) {
+    if (segmentBlocks < 2 || batchSize < 1 || strideBlocks < 1 || strideBlocks > segmentBlocks) {
+      throw new IllegalArgumentException("segments need >= 2 blocks, 1 <= stride <= segment, batches >= 1 segment");
     }
     this.segmentBlocks = segmentBlocks;
+    this.strideBlocks = strideBlocks;
     this.batchSize = batchSize;
     this.seed = seed;
   }
@@ -39,7 +50,10 @@ public final class LstmTrainer {
     List<double[][][]> out = new ArrayList<>();
     for (TrainingSequence s : sequences) {
       int n = s.blocks().size();
-      for (int start = 0; start < n; start += segmentBlocks) {
+      for (int start = 0; start < n; start += strideBlocks) {
+        if (start > 0 && start + segmentBlocks - strideBlocks >= n) {
+          break; // the blocks from here on are all in the previous segment
+        }
         int len = Math.min(segmentBlocks, n - start);
         double[][] f = new double[BlockFeatures.COUNT][segmentBlocks];
         double[][] y = new double[outputs][segmentBlocks];

@@ -9,13 +9,23 @@ import dev.umbra.shadow.forecast.InsufficientHistoryException;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
 import dev.umbra.shadow.forecast.SeriesProfile;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.RnnOutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -51,7 +61,7 @@ class LstmModelTest {
   @Nested
   class Features {
     @Test
-    void scaleIsTheMeanOfAllPeaksSoFar_afterMoreThanTwoDaysOfBlocks() {
+    void scaleIsTheSmoothedLevelOfThePeaks_andForgetsAnOldLevel() {
       BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
       List<BlockFeatures.Block> blocks = new java.util.ArrayList<>();
       for (long t = 0; t <= 5 * 86_400; t += 300) {
@@ -61,6 +71,24 @@ class LstmModelTest {
       assertThat(blocks).hasSizeGreaterThan(4 * 24);
       assertThat(last.scale()).isEqualTo(2.0);
       assertThat(last.features()[0]).as("peak over scale").isEqualTo(1.0);
+      assertThat(last.features()[8]).as("volatility of a constant series").isZero();
+      for (long t = 5 * 86_400 + 300; t <= 10 * 86_400; t += 300) {
+        blocks.addAll(features.add(t, 4.0)); // the level doubles for five days
+      }
+      last = blocks.get(blocks.size() - 1);
+      // the mean of all peaks would be 3: a smoothed level follows the series within days
+      assertThat(last.scale()).isCloseTo(4.0, within(0.05));
+      assertThat(last.features()[9]).as("slow level over level").isBetween(0.6, 0.9);
+    }
+
+    @Test
+    void volatilityIsTheMeanAbsoluteLogChangeOfPeaks() {
+      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
+      List<BlockFeatures.Block> blocks = new java.util.ArrayList<>();
+      for (long t = 0; t <= 10 * 86_400; t += 300) {
+        blocks.addAll(features.add(t, Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0)); // block peaks 1, 2, 1, ...
+      }
+      assertThat(blocks.get(blocks.size() - 1).features()[8]).isCloseTo(Math.log(2), within(0.01));
     }
   }
 
@@ -99,6 +127,24 @@ class LstmModelTest {
       double before = loss(net, all);
       LstmModel model = trainer.fit(net, LEVELS, List.of(seen), 20, HOUR, 3900, 1, Instant.ofEpochSecond(cutoff));
       assertThat(loss(model.network(), all)).isLessThan(before * 0.5);
+    }
+
+    @Test
+    void overlappingSegments_startEveryStride_andTheLastEndsWithTheSequence() {
+      TrainingSequence s = sequence(3);
+      int n = s.blocks().size();
+      List<double[][][]> disjoint = new LstmTrainer(48, 8, 1).segments(List.of(s), LEVELS.size());
+      List<double[][][]> overlapping = new LstmTrainer(48, 12, 8, 1).segments(List.of(s), LEVELS.size());
+      assertThat(disjoint).hasSize((n + 47) / 48);
+      // starts 0, 12, ... up to the first segment that reaches the last block
+      assertThat(overlapping).hasSize((n - 48 + 11) / 12 + 1);
+      double[][][] second = overlapping.get(1);
+      assertThat(second[0][0][0]).isEqualTo(s.blocks().get(12).features()[0]);
+      double[][][] lastSegment = overlapping.get(overlapping.size() - 1);
+      int lastStart = (overlapping.size() - 1) * 12;
+      assertThat(lastStart + 48).isGreaterThanOrEqualTo(n);
+      assertThat(lastSegment[0][0][n - 1 - lastStart]).isEqualTo(s.blocks().get(n - 1).features()[0]);
+      assertThatThrownBy(() -> new LstmTrainer(48, 49, 8, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     private double loss(MultiLayerNetwork net, TrainingSequence s) {
@@ -140,7 +186,7 @@ class LstmModelTest {
       assertThat(loaded.trainedUntil()).isEqualTo(Instant.ofEpochSecond(T0 + 86400));
       assertThat(loaded.levels()).isEqualTo(LEVELS);
       assertThat(store.nextVersion(key)).isEqualTo(3);
-      INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}}});
+      INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}, {0.1, 0.3}, {1, 1.2}}});
       assertThat(loaded.copyNetwork().output(in).ravel().toDoubleVector())
           .containsExactly(v2.copyNetwork().output(in).ravel().toDoubleVector(), within(1e-6));
     }
@@ -155,6 +201,58 @@ class LstmModelTest {
       assertThat(store.loadLatest(key).orElseThrow().version()).isEqualTo(1);
       assertThat(store.nextVersion(key)).isEqualTo(3);
       assertThatThrownBy(() -> store.load(key, 2)).hasMessageContaining("lstm-v2.model");
+    }
+
+    @Test
+    void refusesAModelOfAnotherInputShape_soItIsRetrainedRatherThanStepped() throws Exception {
+      LstmModelStore store = new LstmModelStore(dir);
+      LstmModel current = new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0));
+      store.save(key, current);
+      // the bytes of version 1 with the network swapped for one of 8 inputs (the format-2 features)
+      MultiLayerNetwork old = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
+          .layer(new LSTM.Builder().nIn(8).nOut(4).build())
+          .layer(new RnnOutputLayer.Builder().nIn(4).nOut(LEVELS.size()).build())
+          .build());
+      old.init();
+      java.io.ByteArrayOutputStream net = new ByteArrayOutputStream();
+      ModelSerializer.writeModel(old, net, false);
+      java.io.ByteArrayOutputStream file = new ByteArrayOutputStream();
+      try (var in = new ZipInputStream(Files.newInputStream(store.file(key, 1)));
+          var out = new ZipOutputStream(file)) {
+        for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+          out.putNextEntry(new ZipEntry(e.getName()));
+          out.write(e.getName().equals("network.zip") ? net.toByteArray() : in.readAllBytes());
+          out.closeEntry();
+        }
+      }
+      Files.write(store.file(key, 1), file.toByteArray());
+      assertThatThrownBy(() -> store.load(key, 1)).hasMessageContaining("lstm-v1.model")
+          .hasMessageContaining("does not fit " + BlockFeatures.COUNT + " features");
+      assertThat(store.loadLatest(key)).as("no usable version: the trainer starts a first one").isEmpty();
+      assertThat(store.nextVersion(key)).isEqualTo(2);
+    }
+
+    @Test
+    void refusesAnOlderFormat_namingIt() throws Exception {
+      LstmModelStore store = new LstmModelStore(dir);
+      store.save(key, new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0)));
+      byte[] bytes = Files.readAllBytes(store.file(key, 1));
+      java.io.ByteArrayOutputStream file = new ByteArrayOutputStream();
+      try (var in = new ZipInputStream(new ByteArrayInputStream(bytes));
+          var out = new ZipOutputStream(file)) {
+        for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+          out.putNextEntry(new ZipEntry(e.getName()));
+          byte[] b = in.readAllBytes();
+          out.write(e.getName().equals("model.properties")
+              ? new String(b, StandardCharsets.ISO_8859_1)
+                  .replace("format=" + LstmModelStore.FORMAT, "format=2").getBytes(StandardCharsets.ISO_8859_1)
+              : b);
+          out.closeEntry();
+        }
+      }
+      Files.write(store.file(key, 1), file.toByteArray());
+      assertThatThrownBy(() -> store.load(key, 1)).hasMessageContaining("model format 2");
+      assertThat(store.loadLatest(key)).isEmpty();
     }
   }
 
