@@ -2,35 +2,28 @@ package dev.umbra.agent.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.umbra.agent.testing.CapturedStream;
 import dev.umbra.agent.testing.MutableClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class AgentLogTest {
-  private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-  private final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  private final CapturedStream out = new CapturedStream();
   private final MutableClock clock = MutableClock.at("2026-01-01T00:00:00Z");
-
-  private String printed() {
-    return bytes.toString(StandardCharsets.UTF_8);
-  }
 
   @Test
   void writesPrefixLevelAndMessage_atWarnByDefault() {
-    AgentLog log = new AgentLog(out, clock, LogLevel.WARN);
+    AgentLog log = new AgentLog(out.stream(), clock, LogLevel.WARN);
 
     log.log(LogLevel.WARN, "shadow gone", null);
     log.log(LogLevel.INFO, "connected", null);
 
-    assertThat(printed()).isEqualTo("umbra-agent WARN shadow gone" + System.lineSeparator());
+    assertThat(out.printed()).isEqualTo("umbra-agent WARN shadow gone" + System.lineSeparator());
   }
 
   @Test
   void printsARepeatedMessageOncePerMinute_thenSaysHowManyWereSuppressed() {
-    AgentLog log = new AgentLog(out, clock, LogLevel.WARN);
+    AgentLog log = new AgentLog(out.stream(), clock, LogLevel.WARN);
 
     log.log(LogLevel.WARN, "same", null);
     log.log(LogLevel.WARN, "same", null);
@@ -38,6 +31,6 @@ class AgentLogTest {
     clock.advance(Duration.ofMinutes(1));
     log.log(LogLevel.WARN, "same", null);
 
-    assertThat(printed().lines()).containsExactly("umbra-agent WARN same", "umbra-agent WARN same (2 more since last shown)");
+    assertThat(out.printed().lines()).containsExactly("umbra-agent WARN same", "umbra-agent WARN same (2 more since last shown)");
   }
 }
