@@ -49,7 +49,6 @@ final class AgentRuntime implements AgentStatus {
   private volatile List<String> manageableFlags = List.of();
   private volatile boolean crac;
   private volatile AppEngine app;
-  /** Keeps the shaded libraries' JUL logger configured (JUL holds loggers weakly). */
 
   private AgentRuntime(AgentConfig config) {
     this.config = config;
