@@ -2,12 +2,14 @@ package dev.umbra.shadow.anomaly;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 
 /**
  * Publishes an incident of the band detectors ({@link PrimaryDetector}: the JVM evidence of band,
@@ -21,7 +23,7 @@ import java.util.OptionalDouble;
  *
  * <p><b>A fault that comes back</b> is published on the band detectors' word: a series that was
  * in a published incident within the last {@link SurpriseSettings#history()} steps confirms a new
- * one, with the score the earlier one was published with. The surprise score has learnt that
+ * one, with the highest score of those earlier incidents. The surprise score has learnt that
  * fault's level into what it calls usual (that is what keeps a NAB file quiet after its anomaly,
  * for as long as its likelihood remembers), so it would not call the second occurrence
  * surprising, while the band detectors, which keep a fault out of what they learn, do.
@@ -38,9 +40,7 @@ final class IncidentGate {
   static final int AGREEMENT_STEPS = 10;
 
   private final SurpriseEvidence surprise;
-  /** The newest step each series was in a published incident, and the score it was published with. */
-  private final Map<String, Published> publishedSeries = new HashMap<>();
-  /** Published incidents by number: when each was confirmed, with what score, and its newest version's step. */
+  /** Published incidents by number, until they have had no new version for the likelihood's memory. */
   private final Map<Long, Confirmed> published = new HashMap<>();
   /** Incidents not yet confirmed, by number. */
   private final Map<Long, Held> held = new LinkedHashMap<>();
@@ -49,9 +49,18 @@ final class IncidentGate {
     this.surprise = surprise;
   }
 
-  private record Published(long step, double score) {}
+  /** When an incident was confirmed and with what score; its newest version's step and series. */
+  private record Confirmed(long step, double score, long newest, Set<String> series) {
+    Confirmed grownTo(Incident incident, long at) {
+      return new Confirmed(step, score, at, seriesOf(incident));
+    }
+  }
 
-  private record Confirmed(long step, double score, long newest) {}
+  private static Set<String> seriesOf(Incident incident) {
+    Set<String> series = new HashSet<>(incident.related());
+    series.add(incident.lead().series());
+    return series;
+  }
 
   /** An incident waiting for agreement: when it began, its newest version, and when each series joined it. */
   private record Held(long start, Incident newest, Map<String, Long> joined) {
@@ -76,9 +85,8 @@ final class IncidentGate {
       Incident i = band.grown().get();
       Confirmed c = published.get(i.number());
       if (c != null) {
-        published.put(i.number(), new Confirmed(c.step(), c.score(), step));
+        published.put(i.number(), c.grownTo(i, step));
         grown = Optional.of(i.confirmed(c.step(), c.score()));
-        remember(i, step, c.score());
       } else {
         held.computeIfPresent(i.number(), (n, h) -> h.grownTo(i, step));
       }
@@ -90,9 +98,8 @@ final class IncidentGate {
       if (score.isPresent()) {
         it.remove();
         Incident confirmed = h.newest();
-        published.put(confirmed.number(), new Confirmed(step, score.getAsDouble(), step));
+        published.put(confirmed.number(), new Confirmed(step, score.getAsDouble(), step, seriesOf(confirmed)));
         started = Optional.of(confirmed.confirmed(step, score.getAsDouble()));
-        remember(confirmed, step, score.getAsDouble());
         grown = grown.filter(g -> g.number() != confirmed.number());
       } else if (step > h.lastJoined() + AGREEMENT_STEPS) {
         it.remove(); // no surprise agreed: the band detectors' incident is not published
@@ -108,19 +115,10 @@ final class IncidentGate {
         surprise.surprising(series, joined - AGREEMENT_STEPS, Math.min(step, joined + AGREEMENT_STEPS))
             .ifPresent(scores::add));
     if (scores.isEmpty()) {
-      h.joined().forEach((series, joined) -> {
-        Published earlier = publishedSeries.get(series);
-        if (earlier != null && joined - earlier.step() <= surprise.settings().history()) {
-          scores.add(earlier.score());
-        }
-      });
+      h.joined().forEach((series, joined) -> published.values().stream()
+          .filter(c -> c.series().contains(series) && joined - c.newest() <= surprise.settings().history())
+          .forEach(c -> scores.add(c.score())));
     }
     return scores.stream().mapToDouble(Double::doubleValue).max();
-  }
-
-  private void remember(Incident incident, long step, double score) {
-    Published now = new Published(step, score);
-    publishedSeries.put(incident.lead().series(), now);
-    incident.related().forEach(series -> publishedSeries.put(series, now));
   }
 }
