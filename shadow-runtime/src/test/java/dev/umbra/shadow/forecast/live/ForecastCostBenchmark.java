@@ -240,43 +240,13 @@ public final class ForecastCostBenchmark {
    * forecast), the LSTM serving on carried evidence from the first block.
    */
   private static void pipeline(int reps, Horizon horizon) throws Exception {
-    long span = horizon.duration().toSeconds();
-    LstmModel model = new LstmModel(LstmModel.newNetwork(QuantileLevels.DEFAULT, 3), QuantileLevels.DEFAULT, span, span,
-        1, Instant.ofEpochSecond(T0));
-    ServedModel served = new ServedModel(model, "the same workload",
-        Optional.of(new dev.umbra.shadow.forecast.lstm.ModelEvidence("p0", 30, true, "benchmark")));
-    SeriesName cpu = SeriesName.of("cpu.process");
+    LearningSettings settings = new LearningSettings(List.of("cpu.process"), List.of(horizon),
+        QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
+        java.time.Duration.ofDays(1), 10, 1000);
     for (int n : new int[] {10, 100}) {
-      double[] us = new double[reps];
-      double[] cpuUs = new double[reps];
-      for (int r = 0; r < reps; r++) {
-        LearningSettings settings = new LearningSettings(List.of("cpu.process"), List.of(horizon),
-            QuantileLevels.DEFAULT, java.time.Duration.ofHours(1), java.time.Duration.ofHours(1),
-            java.time.Duration.ofDays(1), 10, 1000);
-        try (OnlineInference streams = new OnlineInference(settings, k -> Optional.of(served), k -> "", Clock.systemUTC())) {
-          Random random = new Random(r);
-          int seconds = 1800;
-          long total = 0;
-          long cpuTotal = 0;
-          for (long s = T0; s < T0 + seconds; s++) {
-            List<OnlineInference.Tick> ticks = new ArrayList<>();
-            for (int p = 0; p < n; p++) {
-              ticks.add(new OnlineInference.Tick("wl", "p" + p, List.of(new GridPoint("p" + p, cpu, "", s, 1 + random.nextDouble()))));
-            }
-            long cpu0 = CPU.getCurrentThreadCpuTime();
-            long t0 = System.nanoTime();
-            streams.process(ticks);
-            if (s >= T0 + 900) {
-              total += System.nanoTime() - t0; // after the selectors have warmed up
-              cpuTotal += CPU.getCurrentThreadCpuTime() - cpu0;
-            }
-          }
-          us[r] = total / 1e3 / (seconds - 900) / n;
-          cpuUs[r] = cpuTotal / 1e3 / (seconds - 900) / n;
-        }
-      }
+      double[][] us = perPrimarySecond(settings, n, reps, 900); // after the selectors have warmed up
       System.out.printf(Locale.ROOT, "live pipeline, %3d primaries x 1 series x %dx%ds: wall %s, CPU %s µs per"
-          + " primary-second%n", n, horizon.steps(), horizon.step().toSeconds(), spread(us), spread(cpuUs));
+          + " primary-second%n", n, horizon.steps(), horizon.step().toSeconds(), spread(us[0]), spread(us[1]));
     }
   }
 
@@ -288,6 +258,22 @@ public final class ForecastCostBenchmark {
    */
   private static void wholePrimary(int reps, int[] primaries) throws Exception {
     LearningSettings settings = LearningSettings.defaults().withHorizon(new Horizon(10, java.time.Duration.ofSeconds(1)));
+    for (int n : primaries) {
+      // past the first 60 x 10 s horizon and the selectors' warm-up
+      double[][] us = perPrimarySecond(settings, n, reps, 1200);
+      System.out.printf(Locale.ROOT, "whole primary, %4d primaries x %d series x %d horizons: CPU %s µs per"
+          + " primary-second%n", n, settings.targets().size(), settings.horizons().size(), spread(us[1]));
+    }
+  }
+
+  /**
+   * Runs {@code settings}' streams for {@code primaries} primaries of one workload over 30 simulated
+   * minutes, one value of every target a second, every (target, horizon) served by an untrained
+   * LSTM on carried evidence; returns per rep the wall and CPU µs per primary-second after {@code
+   * skipSeconds}.
+   */
+  private static double[][] perPrimarySecond(LearningSettings settings, int primaries, int reps, int skipSeconds)
+      throws Exception {
     java.util.Map<String, ServedModel> served = new java.util.HashMap<>();
     for (Horizon h : settings.horizons()) {
       long span = h.duration().toSeconds();
@@ -299,35 +285,36 @@ public final class ForecastCostBenchmark {
       }
     }
     List<SeriesName> series = settings.targets().stream().map(SeriesName::of).toList();
-    for (int n : primaries) {
-      double[] cpuUs = new double[reps];
-      for (int r = 0; r < reps; r++) {
-        try (OnlineInference streams = new OnlineInference(settings, k -> Optional.ofNullable(served.get(k.target())),
-            k -> "", Clock.systemUTC())) {
-          Random random = new Random(r);
-          int seconds = 1800;
-          long cpuTotal = 0;
-          for (long s = T0; s < T0 + seconds; s++) {
-            List<OnlineInference.Tick> ticks = new ArrayList<>();
-            for (int p = 0; p < n; p++) {
-              List<GridPoint> points = new ArrayList<>();
-              for (SeriesName name : series) {
-                points.add(new GridPoint("p" + p, name, "", s, 1 + random.nextDouble()));
-              }
-              ticks.add(new OnlineInference.Tick("wl", "p" + p, points));
+    int seconds = 1800;
+    double[][] us = new double[2][reps];
+    for (int r = 0; r < reps; r++) {
+      try (OnlineInference streams = new OnlineInference(settings, k -> Optional.ofNullable(served.get(k.target())),
+          k -> "", Clock.systemUTC())) {
+        Random random = new Random(r);
+        long wall = 0;
+        long cpu = 0;
+        for (long s = T0; s < T0 + seconds; s++) {
+          List<OnlineInference.Tick> ticks = new ArrayList<>();
+          for (int p = 0; p < primaries; p++) {
+            List<GridPoint> points = new ArrayList<>();
+            for (SeriesName name : series) {
+              points.add(new GridPoint("p" + p, name, "", s, 1 + random.nextDouble()));
             }
-            long cpu0 = CPU.getCurrentThreadCpuTime();
-            streams.process(ticks);
-            if (s >= T0 + 1200) { // past the first 60 x 10 s horizon and the selectors' warm-up
-              cpuTotal += CPU.getCurrentThreadCpuTime() - cpu0;
-            }
+            ticks.add(new OnlineInference.Tick("wl", "p" + p, points));
           }
-          cpuUs[r] = cpuTotal / 1e3 / (seconds - 1200) / n;
+          long cpu0 = CPU.getCurrentThreadCpuTime();
+          long t0 = System.nanoTime();
+          streams.process(ticks);
+          if (s >= T0 + skipSeconds) {
+            wall += System.nanoTime() - t0;
+            cpu += CPU.getCurrentThreadCpuTime() - cpu0;
+          }
         }
+        us[0][r] = wall / 1e3 / (seconds - skipSeconds) / primaries;
+        us[1][r] = cpu / 1e3 / (seconds - skipSeconds) / primaries;
       }
-      System.out.printf(Locale.ROOT, "whole primary, %4d primaries x %d series x %d horizons: CPU %s µs per"
-          + " primary-second%n", n, series.size(), settings.horizons().size(), spread(cpuUs));
     }
+    return us;
   }
 
   /** The backtest a new version gets before it is published (on the training thread): 2 h of one run. */
