@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.umbra.agent.checkpoint.fakecrac.Core;
 import dev.umbra.agent.sampler.JvmIntrospection;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,13 +64,14 @@ class JdkCracTest {
     assertThat(Core.checkpointRestore()).isEmpty();
 
     assertThat(calls).containsExactly("agent.before", "agent.after");
-    java.lang.ref.Reference.reachabilityFence(crac); // as the agent keeps it for its whole run
+    Reference.reachabilityFence(crac); // as the agent keeps it for its whole run
   }
 
   @Test
   void whatTheResourceThrows_reachesTheJdkAsIs_andAfterRestoreStillRuns() {
     IllegalStateException refusal = new IllegalStateException("the stream did not close");
-    fake().register(new JdkCrac.Resource() {
+    JdkCrac crac = fake();
+    crac.register(new JdkCrac.Resource() {
       @Override
       public void beforeCheckpoint() {
         throw refusal;
@@ -83,6 +85,7 @@ class JdkCracTest {
 
     assertThat(Core.checkpointRestore()).containsExactly(refusal);
     assertThat(calls).containsExactly("after");
+    Reference.reachabilityFence(crac); // held weakly by the context: a GC must not drop it
   }
 
   @Test
