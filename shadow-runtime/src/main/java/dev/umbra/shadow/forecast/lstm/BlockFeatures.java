@@ -11,19 +11,25 @@ import java.util.List;
  * clipped to [0, 20]: peak, mean, minimum, last value, the peak one day (86400 s / block blocks)
  * earlier, then sin and cos of the time of day of the block end, the share of the expected
  * samples present, the series' volatility (the exponentially weighted mean absolute log change of
- * consecutive block peaks, same weight) and the slow level (~168 blocks) over the level: so one
- * network shared by many series sees each one's own level and spread (ES-RNN style). Not
- * thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
+ * consecutive block peaks, same weight), the slow level (~168 blocks) over the level, and the
+ * 0.1, 0.5, 0.9 and 0.99 quantiles of the series' own last 168 resolved one-block ratios (a block's
+ * peak over the previous block's {@link Block#base()}: the target's own empirical distribution, as
+ * the recent-peak baseline forecasts it): so one network shared by many series sees each one's
+ * own level, spread and error distribution, and learns a correction to a per-series baseline
+ * rather than a forecast from nothing (ES-RNN style). Not thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
  * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
  */
 public final class BlockFeatures {
   /** Number of features per block. */
-  public static final int COUNT = 10;
+  public static final int COUNT = 14;
   static final double CLIP = 20;
   /** Weight of a new block's peak in the level (the scale): a memory of ~24 blocks, a day of hours. */
   static final double LEVEL_ALPHA = 1.0 / 24;
   /** Weight of a new block's peak in the slow level: ~a week of hours. */
   static final double SLOW_ALPHA = 1.0 / 168;
+  /** Resolved one-block ratios whose quantiles are inputs: a week of hours. */
+  static final int RATIO_WINDOW = 168;
+  static final double[] RATIO_LEVELS = {0.1, 0.5, 0.9, 0.99};
 
   /** A closed block: its end (Unix s), its features, and the scale they were divided by. */
   public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {
@@ -47,6 +53,8 @@ public final class BlockFeatures {
   private double slowLevel = Double.NaN;
   private double volatility; // exponentially weighted mean |log change| of consecutive block peaks
   private double previousPeak = Double.NaN;
+  private double previousBase = Double.NaN; // NaN after an empty block: its base is no level
+  private final SlidingQuantiles ratios = new SlidingQuantiles(RATIO_WINDOW);
   private long openEnd = Long.MIN_VALUE;
   private double max;
   private double min;
@@ -121,6 +129,9 @@ public final class BlockFeatures {
     double peak = empty ? Double.NaN : max;
     if (!empty) {
       smooth(Math.max(floor, peak));
+      if (!Double.isNaN(previousBase)) {
+        ratios.add(peak / previousBase);
+      }
     }
     peaks.add(peak);
     // an exponentially smoothed level, not the mean of all peaks: it forgets, so the inputs do not
@@ -142,10 +153,13 @@ public final class BlockFeatures {
     f[7] = Math.min(1, count / expectedSamples);
     f[8] = clip(volatility);
     f[9] = Double.isNaN(level) ? 1 : clip(slowLevel / level);
-    if (peaks.size() > 2 * blocksPerDay) {
+    for (int i = 0; i < RATIO_LEVELS.length; i++) {
+      f[10 + i] = ratios.size() == 0 ? 1 : clip(ratios.quantile(RATIO_LEVELS[i]));
+    }    if (peaks.size() > 2 * blocksPerDay) {
       peaks.subList(0, peaks.size() - 2 * blocksPerDay).clear();
     }
     Block b = new Block(openEnd, f, scale, peak, empty);
+    previousBase = empty ? Double.NaN : b.base();
     count = 0;
     return b;
   }
