@@ -11,17 +11,19 @@ import java.util.List;
  * clipped to [0, 20]: peak, mean, minimum, last value, the peak one day (86400 s / block blocks)
  * earlier, then sin and cos of the time of day of the block end, the share of the expected
  * samples present, the series' volatility (the exponentially weighted mean absolute log change of
- * consecutive block peaks, same weight), the slow level (~168 blocks) over the level, and the
- * 0.1, 0.5, 0.9 and 0.99 quantiles of the series' own last 168 resolved one-block ratios (a block's
- * peak over the previous block's {@link Block#base()}: the target's own empirical distribution, as
- * the recent-peak baseline forecasts it): so one network shared by many series sees each one's
- * own level, spread and error distribution, and learns a correction to a per-series baseline
- * rather than a forecast from nothing (ES-RNN style). Not thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
+ * consecutive block peaks, same weight), the slow level (~168 blocks) over the level; then three
+ * per-series baseline forecasts of the next block's peak, each as its 0.1, 0.5, 0.9 and 0.99
+ * quantiles in the outputs' unit (over {@link Block#base()}): a level (the block's peak, its mean,
+ * the peak one day before the next block) times the quantiles of the series' own last 168
+ * resolved ratios of a block's peak to that level one block earlier (the recent-peak, EWMA and
+ * seasonal-naive baselines' empirical ratios). So one network shared by many series sees each
+ * one's own level, spread and error distribution, and learns to correct and combine per-series
+ * baselines rather than forecast from nothing (ES-RNN's hybrid). Not thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
  * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
  */
 public final class BlockFeatures {
   /** Number of features per block. */
-  public static final int COUNT = 14;
+  public static final int COUNT = 22;
   static final double CLIP = 20;
   /** Weight of a new block's peak in the level (the scale): a memory of ~24 blocks, a day of hours. */
   static final double LEVEL_ALPHA = 1.0 / 24;
@@ -30,6 +32,7 @@ public final class BlockFeatures {
   /** Resolved one-block ratios whose quantiles are inputs: a week of hours. */
   static final int RATIO_WINDOW = 168;
   static final double[] RATIO_LEVELS = {0.1, 0.5, 0.9, 0.99};
+  static final int BASELINES_AT = 10;
 
   /** A closed block: its end (Unix s), its features, and the scale they were divided by. */
   public record Block(long endSec, double[] features, double scale, double peak, boolean empty) {
@@ -53,8 +56,9 @@ public final class BlockFeatures {
   private double slowLevel = Double.NaN;
   private double volatility; // exponentially weighted mean |log change| of consecutive block peaks
   private double previousPeak = Double.NaN;
-  private double previousBase = Double.NaN; // NaN after an empty block: its base is no level
-  private final SlidingQuantiles ratios = new SlidingQuantiles(RATIO_WINDOW);
+  private final Baseline recentPeak = new Baseline();
+  private final Baseline mean = new Baseline();
+  private final Baseline seasonal = new Baseline();
   private long openEnd = Long.MIN_VALUE;
   private double max;
   private double min;
@@ -129,9 +133,9 @@ public final class BlockFeatures {
     double peak = empty ? Double.NaN : max;
     if (!empty) {
       smooth(Math.max(floor, peak));
-      if (!Double.isNaN(previousBase)) {
-        ratios.add(peak / previousBase);
-      }
+      recentPeak.resolve(peak);
+      mean.resolve(peak);
+      seasonal.resolve(peak);
     }
     peaks.add(peak);
     // an exponentially smoothed level, not the mean of all peaks: it forgets, so the inputs do not
@@ -144,8 +148,8 @@ public final class BlockFeatures {
       f[2] = clip(min / scale);
       f[3] = clip(last / scale);
       int dayAgo = peaks.size() - 1 - blocksPerDay;
-      double seasonal = dayAgo >= 0 && !peaks.get(dayAgo).isNaN() ? peaks.get(dayAgo) : max;
-      f[4] = clip(seasonal / scale);
+      double dayEarlier = dayAgo >= 0 && !peaks.get(dayAgo).isNaN() ? peaks.get(dayAgo) : max;
+      f[4] = clip(dayEarlier / scale);
     }
     double dayFraction = Math.floorMod(openEnd, 86400L) / 86400.0;
     f[5] = Math.sin(2 * Math.PI * dayFraction);
@@ -153,13 +157,18 @@ public final class BlockFeatures {
     f[7] = Math.min(1, count / expectedSamples);
     f[8] = clip(volatility);
     f[9] = Double.isNaN(level) ? 1 : clip(slowLevel / level);
-    for (int i = 0; i < RATIO_LEVELS.length; i++) {
-      f[10 + i] = ratios.size() == 0 ? 1 : clip(ratios.quantile(RATIO_LEVELS[i]));
-    }    if (peaks.size() > 2 * blocksPerDay) {
+    Block b = new Block(openEnd, f, scale, peak, empty);
+    double base = b.base();
+    int nextDayAgo = peaks.size() - blocksPerDay; // the peak one day before the next block
+    double dayBefore = nextDayAgo >= 0 && !peaks.get(nextDayAgo).isNaN() ? peaks.get(nextDayAgo) : Double.NaN;
+    double least = Math.max(floor, 0.05 * scale); // as base(): a level near zero is no level
+    recentPeak.next(empty ? Double.NaN : base, base, f, BASELINES_AT);
+    mean.next(empty ? Double.NaN : Math.max(least, sum / count), base, f, BASELINES_AT + RATIO_LEVELS.length);
+    seasonal.next(empty ? Double.NaN : Math.max(least, Double.isNaN(dayBefore) ? base : dayBefore), base, f,
+        BASELINES_AT + 2 * RATIO_LEVELS.length);
+    if (peaks.size() > 2 * blocksPerDay) {
       peaks.subList(0, peaks.size() - 2 * blocksPerDay).clear();
     }
-    Block b = new Block(openEnd, f, scale, peak, empty);
-    previousBase = empty ? Double.NaN : b.base();
     count = 0;
     return b;
   }
@@ -174,6 +183,30 @@ public final class BlockFeatures {
       volatility += LEVEL_ALPHA * (Math.abs(Math.log(peak / previousPeak)) - volatility);
     }
     previousPeak = peak;
+  }
+
+  /**
+   * One baseline: its level for the next block, and its resolved ratios (a block's peak over the
+   * level set for it one block earlier); a NaN level (after an empty block) resolves nothing.
+   */
+  private static final class Baseline {
+    private final SlidingQuantiles ratios = new SlidingQuantiles(RATIO_WINDOW);
+    private double level = Double.NaN;
+
+    void resolve(double peak) {
+      if (!Double.isNaN(level)) {
+        ratios.add(peak / level);
+      }
+    }
+
+    /** Sets the level for the next block and writes its forecast's quantiles over {@code base} to {@code f[at…]}. */
+    void next(double nextLevel, double base, double[] f, int at) {
+      level = nextLevel;
+      double relative = Double.isNaN(nextLevel) ? 1 : nextLevel / base;
+      for (int i = 0; i < RATIO_LEVELS.length; i++) {
+        f[at + i] = clip(relative * (ratios.size() == 0 ? 1 : ratios.quantile(RATIO_LEVELS[i])));
+      }
+    }
   }
 
   private static double clip(double x) {

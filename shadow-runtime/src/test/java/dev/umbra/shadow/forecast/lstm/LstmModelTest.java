@@ -186,7 +186,7 @@ class LstmModelTest {
       assertThat(loaded.trainedUntil()).isEqualTo(Instant.ofEpochSecond(T0 + 86400));
       assertThat(loaded.levels()).isEqualTo(LEVELS);
       assertThat(store.nextVersion(key)).isEqualTo(3);
-      INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}, {0.1, 0.3}, {1, 1.2}, {0.8, 0.9}, {1, 1}, {1.3, 1.2}, {1.9, 2}}});
+      INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}, {0.1, 0.3}, {1, 1.2}, {0.8, 0.9}, {1, 1}, {1.3, 1.2}, {1.9, 2}, {0.7, 0.8}, {0.9, 1}, {1.2, 1.4}, {2, 2.1}, {0.6, 0.9}, {1, 1.1}, {1.4, 1.5}, {1.8, 2.2}}});
       assertThat(loaded.copyNetwork().output(in).ravel().toDoubleVector())
           .containsExactly(v2.copyNetwork().output(in).ravel().toDoubleVector(), within(1e-6));
     }
