@@ -18,8 +18,9 @@ import java.util.List;
  * resolved ratios of a block's peak to that level one block earlier (the recent-peak, EWMA and
  * seasonal-naive baselines' empirical ratios). So one network shared by many series sees each
  * one's own level, spread and error distribution, and learns to correct and combine per-series
- * baselines rather than forecast from nothing (ES-RNN's hybrid). Not thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that outputs
- * 1 forecasts "the next horizon peaks like the last block", the natural starting point.
+ * baselines rather than forecast from nothing (ES-RNN's hybrid; docs/forecasting.md, "The hybrid
+ * LSTM"). Not thread-safe. Targets and outputs are ratios to {@link Block#base()}: a network that
+ * outputs 1 forecasts "the next horizon peaks like the last block", the natural starting point.
  */
 public final class BlockFeatures {
   /** Number of features per block. */

@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class LstmModelStore {
   private static final Logger logger = LoggerFactory.getLogger(LstmModelStore.class);
-  // 3: ten block features (level, volatility) instead of eight; a format-2 file is refused and retrained
+  // 4: 22 block features (three per-series baselines' forecasts added); 3: ten (level, volatility).
+  // An older file is refused and retrained.
   static final int FORMAT = 4;
   private static final Pattern VERSION = Pattern.compile("lstm-v(\\d+)\\.model");
 
