@@ -1,5 +1,6 @@
 package dev.umbra.shadow.anomaly;
 
+import dev.umbra.shadow.forecast.Quantiles;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Optional;
@@ -206,14 +207,14 @@ public final class SeriesDetector {
   private Band band() {
     double[] sorted = values.toArray();
     Arrays.sort(sorted);
-    double median = quantile(sorted, 0.5);
+    double median = Quantiles.ofSorted(sorted, 0.5);
     double[] deviations = new double[sorted.length];
     for (int i = 0; i < sorted.length; i++) {
       deviations[i] = Math.abs(sorted[i] - median);
     }
     Arrays.sort(deviations);
-    double mad = 1.4826 * quantile(deviations, 0.5);
-    double iqr = (quantile(sorted, 0.75) - quantile(sorted, 0.25)) / 1.349;
+    double mad = 1.4826 * Quantiles.ofSorted(deviations, 0.5);
+    double iqr = (Quantiles.ofSorted(sorted, 0.75) - Quantiles.ofSorted(sorted, 0.25)) / 1.349;
     double range = sorted[sorted.length - 1] - sorted[0];
     double floor = Math.max(Math.max(absoluteFloor, settings.relativeFloor() * Math.abs(median)),
         Math.max(1e-3 * range, 1e-12 * (1 + Math.abs(median))));
@@ -230,7 +231,7 @@ public final class SeriesDetector {
         zeros++;
       }
     }
-    return new Band(quantile(sorted, TAIL), quantile(sorted, 1 - TAIL), median, scale,
+    return new Band(Quantiles.ofSorted(sorted, TAIL), Quantiles.ofSorted(sorted, 1 - TAIL), median, scale,
         (zeros + 1.0) / (sorted.length + 2.0), (still + 1.0) / (values.size() + 1.0));
   }
 
@@ -410,13 +411,6 @@ public final class SeriesDetector {
     };
     return new SeriesAlarm(series, kind, c.onset(), step, Math.min(1, score), c.value(), c.band().low(),
         c.band().high(), text);
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   /** The forecast of the next value: the expected band, its median and scale, and frequencies of zero and of no change. */

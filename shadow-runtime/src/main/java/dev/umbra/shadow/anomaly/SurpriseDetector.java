@@ -1,5 +1,6 @@
 package dev.umbra.shadow.anomaly;
 
+import dev.umbra.shadow.forecast.Quantiles;
 import java.util.Arrays;
 import java.util.List;
 
@@ -147,17 +148,10 @@ public final class SurpriseDetector {
     if (seen == learning.length) {
       double[] sorted = learning.clone();
       Arrays.sort(sorted);
-      min = quantile(sorted, settings.startQuantile());
-      max = quantile(sorted, 1 - settings.startQuantile());
+      min = Quantiles.ofSorted(sorted, settings.startQuantile());
+      max = Quantiles.ofSorted(sorted, 1 - settings.startQuantile());
       learning = null;
     }
-  }
-
-  private static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(sorted.length - 1, lo + 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
   }
 
   private boolean novel(double value) {

@@ -4,6 +4,7 @@ import dev.umbra.shadow.forecast.Horizon;
 import dev.umbra.shadow.forecast.Provenance;
 import dev.umbra.shadow.forecast.QuantileForecast;
 import dev.umbra.shadow.forecast.QuantileLevels;
+import dev.umbra.shadow.forecast.Quantiles;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
@@ -138,20 +139,12 @@ final class Periodicity {
     Arrays.sort(peaks);
     double[] row = new double[levels.size()];
     for (int j = 0; j < row.length; j++) {
-      row[j] = quantile(peaks, levels.get(j));
+      row[j] = Quantiles.ofSorted(peaks, levels.get(j));
     }
     double[][] perStep = new double[horizon.steps()][];
     Arrays.fill(perStep, row);
     return Optional.of(QuantileForecast.of(new Provenance(series, MODEL, "1"), origin, horizon, levels, perStep, row)
         .withSelection(String.format(Locale.ROOT, "period %d s (autocorrelation %.2f): the peak of the next %d s in "
             + "each of the last %d periods", period, found.get().correlation(), steps, PERIODS_SEEN)));
-  }
-
-  /** Linear interpolation between order statistics of sorted {@code xs}. */
-  private static double quantile(double[] xs, double q) {
-    double pos = q * (xs.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(xs.length - 1, lo + 1);
-    return xs[lo] + (pos - lo) * (xs[hi] - xs[lo]);
   }
 }

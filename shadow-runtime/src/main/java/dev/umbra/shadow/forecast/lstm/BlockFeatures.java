@@ -148,9 +148,8 @@ public final class BlockFeatures {
       f[1] = clip(sum / count / scale);
       f[2] = clip(min / scale);
       f[3] = clip(last / scale);
-      int dayAgo = peaks.size() - 1 - blocksPerDay;
-      double dayEarlier = dayAgo >= 0 && !peaks.get(dayAgo).isNaN() ? peaks.get(dayAgo) : max;
-      f[4] = clip(dayEarlier / scale);
+      double dayEarlier = peakBack(blocksPerDay);
+      f[4] = clip((Double.isNaN(dayEarlier) ? max : dayEarlier) / scale);
     }
     double dayFraction = Math.floorMod(openEnd, 86400L) / 86400.0;
     f[5] = Math.sin(2 * Math.PI * dayFraction);
@@ -160,8 +159,7 @@ public final class BlockFeatures {
     f[9] = Double.isNaN(level) ? 1 : clip(slowLevel / level);
     Block b = new Block(openEnd, f, scale, peak, empty);
     double base = b.base();
-    int nextDayAgo = peaks.size() - blocksPerDay; // the peak one day before the next block
-    double dayBefore = nextDayAgo >= 0 && !peaks.get(nextDayAgo).isNaN() ? peaks.get(nextDayAgo) : Double.NaN;
+    double dayBefore = peakBack(blocksPerDay - 1); // the peak one day before the next block
     double least = Math.max(floor, 0.05 * scale); // as base(): a level near zero is no level
     recentPeak.next(empty ? Double.NaN : base, base, f, BASELINES_AT);
     mean.next(empty ? Double.NaN : Math.max(least, sum / count), base, f, BASELINES_AT + RATIO_LEVELS.length);
@@ -172,6 +170,12 @@ public final class BlockFeatures {
     }
     count = 0;
     return b;
+  }
+
+  /** The peak {@code back} blocks before the newest closed one; NaN if unknown or empty. */
+  private double peakBack(int back) {
+    int i = peaks.size() - 1 - back;
+    return i >= 0 ? peaks.get(i) : Double.NaN;
   }
 
   private void smooth(double peak) {

@@ -1,5 +1,6 @@
 package dev.umbra.shadow.forecast.lstm;
 
+import dev.umbra.shadow.forecast.Quantiles;
 import java.util.Arrays;
 
 /**
@@ -46,14 +47,11 @@ final class SlidingQuantiles {
     size++;
   }
 
-  /** The {@code p} quantile, linearly interpolated between order statistics (type 7); needs a value. */
+  /** The {@code p} quantile, linearly interpolated between order statistics; needs a value. */
   double quantile(double p) {
     if (size == 0) {
       throw new IllegalStateException("no values");
     }
-    double h = (size - 1) * Math.max(0, Math.min(1, p));
-    int lo = (int) Math.floor(h);
-    int hi = Math.min(size - 1, lo + 1);
-    return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    return Quantiles.ofSorted(sorted, size, p);
   }
 }

@@ -16,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongToDoubleFunction;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -63,7 +66,7 @@ class LstmModelTest {
     @Test
     void scaleIsTheSmoothedLevelOfThePeaks_andForgetsAnOldLevel() {
       BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
-      List<BlockFeatures.Block> blocks = new java.util.ArrayList<>();
+      List<BlockFeatures.Block> blocks = new ArrayList<>();
       for (long t = 0; t <= 5 * 86_400; t += 300) {
         blocks.addAll(features.add(t, 2.0)); // a constant series: every peak is 2
       }
@@ -84,11 +87,49 @@ class LstmModelTest {
     @Test
     void volatilityIsTheMeanAbsoluteLogChangeOfPeaks() {
       BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
-      List<BlockFeatures.Block> blocks = new java.util.ArrayList<>();
+      List<BlockFeatures.Block> blocks = new ArrayList<>();
       for (long t = 0; t <= 10 * 86_400; t += 300) {
         blocks.addAll(features.add(t, Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0)); // block peaks 1, 2, 1, ...
       }
       assertThat(blocks.get(blocks.size() - 1).features()[8]).isCloseTo(Math.log(2), within(0.01));
+    }
+
+    @Test
+    void baselineInputs_areEachLevelTimesItsOwnResolvedRatios_overTheBase() {
+      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
+      List<BlockFeatures.Block> blocks = new ArrayList<>();
+      for (long t = 0; t <= 10 * 86_400; t += 300) {
+        blocks.addAll(features.add(t, Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0)); // block peaks 1, 2, 1, ...
+      }
+      BlockFeatures.Block last = blocks.get(blocks.size() - 1);
+      double nextOverLast = last.peak() == 2.0 ? 0.5 : 2.0;
+      // recent peak (and the mean, equal here): ratios alternate 2 and 0.5, so its quantiles are
+      // 0.5, 1.25 (between the two halves of 168), 2, 2 whatever the last block was
+      assertThat(Arrays.copyOfRange(last.features(), 10, 14)).containsExactly(new double[] {0.5, 1.25, 2, 2}, within(1e-9));
+      assertThat(Arrays.copyOfRange(last.features(), 14, 18)).containsExactly(new double[] {0.5, 1.25, 2, 2}, within(1e-9));
+      // the peak a day before the next block is the next block's peak (24 blocks a day, period 2):
+      // every ratio is 1, so all four quantiles forecast the alternation exactly
+      assertThat(Arrays.copyOfRange(last.features(), 18, 22)).containsOnly(nextOverLast);
+    }
+
+    @Test
+    void aBlocksInputs_doNotDependOnLaterSamples() {
+      List<BlockFeatures.Block> calm = blocksOf(t -> 1.0 + (t % 7200 == 0 ? 1 : 0));
+      List<BlockFeatures.Block> burst = blocksOf(t -> t > 3 * 86_400 ? 9.0 : 1.0 + (t % 7200 == 0 ? 1 : 0));
+      int before = (int) (3 * 86_400 / HOUR) - 1;
+      for (int b = 0; b < before; b++) {
+        assertThat(burst.get(b).features()).containsExactly(calm.get(b).features());
+      }
+      assertThat(burst.get(before + 2).features()).isNotEqualTo(calm.get(before + 2).features());
+    }
+
+    private List<BlockFeatures.Block> blocksOf(LongToDoubleFunction value) {
+      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
+      List<BlockFeatures.Block> blocks = new ArrayList<>();
+      for (long t = 0; t <= 4 * 86_400; t += 300) {
+        blocks.addAll(features.add(t, value.applyAsDouble(t)));
+      }
+      return blocks;
     }
   }
 
@@ -186,7 +227,11 @@ class LstmModelTest {
       assertThat(loaded.trainedUntil()).isEqualTo(Instant.ofEpochSecond(T0 + 86400));
       assertThat(loaded.levels()).isEqualTo(LEVELS);
       assertThat(store.nextVersion(key)).isEqualTo(3);
-      INDArray in = Nd4j.create(new double[][][] {{{1, 2}, {0.5, 1}, {0, 0}, {1, 1}, {1, 1}, {0, 1}, {1, 0}, {1, 1}, {0.1, 0.3}, {1, 1.2}, {0.8, 0.9}, {1, 1}, {1.3, 1.2}, {1.9, 2}, {0.7, 0.8}, {0.9, 1}, {1.2, 1.4}, {2, 2.1}, {0.6, 0.9}, {1, 1.1}, {1.4, 1.5}, {1.8, 2.2}}});
+      double[][][] features = new double[1][BlockFeatures.COUNT][2];
+      for (int i = 0; i < BlockFeatures.COUNT; i++) {
+        features[0][i] = new double[] {0.1 * (i % 7), 1 + 0.05 * i};
+      }
+      INDArray in = Nd4j.create(features);
       assertThat(loaded.copyNetwork().output(in).ravel().toDoubleVector())
           .containsExactly(v2.copyNetwork().output(in).ravel().toDoubleVector(), within(1e-6));
     }
@@ -197,7 +242,7 @@ class LstmModelTest {
       store.save(key, new LstmModel(LstmModel.newNetwork(LEVELS, 1), LEVELS, HOUR, 3900, 1, Instant.ofEpochSecond(T0)));
       store.save(key, new LstmModel(LstmModel.newNetwork(LEVELS, 2), LEVELS, HOUR, 3900, 2, Instant.ofEpochSecond(T0)));
       Path v2 = store.file(key, 2);
-      Files.write(v2, java.util.Arrays.copyOf(Files.readAllBytes(v2), 100)); // truncated, as after a crash
+      Files.write(v2, Arrays.copyOf(Files.readAllBytes(v2), 100)); // truncated, as after a crash
       assertThat(store.loadLatest(key).orElseThrow().version()).isEqualTo(1);
       assertThat(store.nextVersion(key)).isEqualTo(3);
       assertThatThrownBy(() -> store.load(key, 2)).hasMessageContaining("lstm-v2.model");
