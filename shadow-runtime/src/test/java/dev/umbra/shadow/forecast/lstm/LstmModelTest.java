@@ -86,21 +86,13 @@ class LstmModelTest {
 
     @Test
     void volatilityIsTheMeanAbsoluteLogChangeOfPeaks() {
-      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
-      List<BlockFeatures.Block> blocks = new ArrayList<>();
-      for (long t = 0; t <= 10 * 86_400; t += 300) {
-        blocks.addAll(features.add(t, Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0)); // block peaks 1, 2, 1, ...
-      }
+      List<BlockFeatures.Block> blocks = blocksOf(10, ALTERNATING);
       assertThat(blocks.get(blocks.size() - 1).features()[8]).isCloseTo(Math.log(2), within(0.01));
     }
 
     @Test
     void baselineInputs_areEachLevelTimesItsOwnResolvedRatios_overTheBase() {
-      BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
-      List<BlockFeatures.Block> blocks = new ArrayList<>();
-      for (long t = 0; t <= 10 * 86_400; t += 300) {
-        blocks.addAll(features.add(t, Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0)); // block peaks 1, 2, 1, ...
-      }
+      List<BlockFeatures.Block> blocks = blocksOf(10, ALTERNATING);
       BlockFeatures.Block last = blocks.get(blocks.size() - 1);
       double nextOverLast = last.peak() == 2.0 ? 0.5 : 2.0;
       // recent peak (and the mean, equal here): ratios alternate 2 and 0.5, so its quantiles are
@@ -114,8 +106,8 @@ class LstmModelTest {
 
     @Test
     void aBlocksInputs_doNotDependOnLaterSamples() {
-      List<BlockFeatures.Block> calm = blocksOf(t -> 1.0 + (t % 7200 == 0 ? 1 : 0));
-      List<BlockFeatures.Block> burst = blocksOf(t -> t > 3 * 86_400 ? 9.0 : 1.0 + (t % 7200 == 0 ? 1 : 0));
+      List<BlockFeatures.Block> calm = blocksOf(4, t -> 1.0 + (t % 7200 == 0 ? 1 : 0));
+      List<BlockFeatures.Block> burst = blocksOf(4, t -> t > 3 * 86_400 ? 9.0 : 1.0 + (t % 7200 == 0 ? 1 : 0));
       int before = (int) (3 * 86_400 / HOUR) - 1;
       for (int b = 0; b < before; b++) {
         assertThat(burst.get(b).features()).containsExactly(calm.get(b).features());
@@ -123,10 +115,14 @@ class LstmModelTest {
       assertThat(burst.get(before + 2).features()).isNotEqualTo(calm.get(before + 2).features());
     }
 
-    private List<BlockFeatures.Block> blocksOf(LongToDoubleFunction value) {
+    /** Block peaks 1, 2, 1, … */
+    private static final LongToDoubleFunction ALTERNATING = t -> Math.floorMod(Math.floorDiv(t - 1, HOUR), 2) == 0 ? 1.0 : 2.0;
+
+    /** The hourly blocks of {@code days} of 5-minute samples. */
+    private List<BlockFeatures.Block> blocksOf(int days, LongToDoubleFunction value) {
       BlockFeatures features = new BlockFeatures(HOUR, 0, 300, 0.01);
       List<BlockFeatures.Block> blocks = new ArrayList<>();
-      for (long t = 0; t <= 4 * 86_400; t += 300) {
+      for (long t = 0; t <= days * 86_400L; t += 300) {
         blocks.addAll(features.add(t, value.applyAsDouble(t)));
       }
       return blocks;
